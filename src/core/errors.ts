@@ -1,0 +1,51 @@
+/**
+ * Typed errors. Every failure a user can cause carries a code from this union and one sentence that says what
+ * is wrong and what to do. Pure module: no tfjs, no DOM.
+ */
+export type ErrorCode =
+  // data files
+  | 'DATA_EMPTY' // no data rows at all
+  | 'DATA_MOSTLY_BAD' // too many rows rejected (wrong column count, bad label, ...)
+  | 'DATA_NO_LABEL' // label column missing or not found
+  | 'DATA_HEADER' // header unusable (duplicate names, ...)
+  | 'DATA_ONE_CLASS' // all labels equal: AUC undefined
+  | 'DATA_SCHEMA' // data does not fit what the model or encoding expects
+  // models
+  | 'MODEL_JSON_INVALID' // model.json is not JSON
+  | 'MODEL_NOT_LAYERS' // JSON, but not a tfjs layers-model
+  | 'MODEL_WEIGHTS_MISSING' // a weight shard named in the manifest is absent
+  | 'MODEL_WEIGHTS_SIZE' // a shard is shorter or longer than the manifest says
+  | 'MODEL_UNKNOWN_LAYER' // a layer class tfjs and this project do not know
+  | 'MODEL_NO_ENCODING' // no fitted feature encoding in userDefinedMetadata
+  | 'MODEL_LOAD' // tfjs refused the model for another reason
+  // command line and settings
+  | 'USAGE' // bad command-line usage
+  | 'FILE_NOT_FOUND'
+  | 'INVALID_ARGUMENT'
+  // engine
+  | 'CANCELLED'
+  | 'INTERNAL';
+
+/** An error a user can act on: `message` is the one sentence shown to them. */
+export class StudioError extends Error {
+  readonly code: ErrorCode;
+  /** Optional structured detail for reports and logs (never needed to understand the message). */
+  readonly detail?: unknown;
+  constructor(code: ErrorCode, message: string, detail?: unknown) {
+    super(message);
+    this.name = 'StudioError';
+    this.code = code;
+    this.detail = detail;
+  }
+}
+
+export function isStudioError(e: unknown): e is StudioError {
+  return e instanceof StudioError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'StudioError');
+}
+
+/** A plain, serialisable view of any thrown value: StudioErrors keep their code; anything else is INTERNAL. */
+export function describeError(e: unknown): { code: ErrorCode; message: string } {
+  if (isStudioError(e)) return { code: e.code, message: e.message };
+  const text = e instanceof Error ? e.message : String(e);
+  return { code: 'INTERNAL', message: `Unexpected internal error: ${text}. Please report it with the files that caused it.` };
+}
