@@ -1,0 +1,42 @@
+/** `ctr-studio compare`: two models on the same rows, with DeLong's paired test of their AUC difference. */
+import { StudioError } from '../../core/errors';
+import type { CommandDef, ParsedArgs } from '../args';
+import { encodeBatch } from '../../core/data';
+import { delong, logLoss } from '../../core/metrics';
+import { predictProbs } from '../../tf/predict';
+import { loadData, loadStudioModel, printJson, round } from '../io';
+import type { Command } from '../main';
+
+const def: CommandDef = {
+  name: 'compare',
+  summary: 'compare two models on the same rows: AUCs and DeLong 95% interval of their difference (JSON)',
+  usage: 'ctr-studio compare --baseline A/model.json --model B/model.json --data FILE',
+  options: [
+    { name: 'baseline', value: 'PATH', help: 'model A (model.json or its folder)', required: true },
+    { name: 'model', value: 'PATH', help: 'model B, compared against A', required: true },
+    { name: 'data', value: 'FILE', help: 'rows both models score', required: true },
+  ],
+  notes: 'diff = AUC(B) - AUC(A); the interval is DeLong\'s paired 95% interval of that difference.',
+};
+
+async function run(args: ParsedArgs): Promise<void> {
+  const a = await loadStudioModel(String(args.baseline));
+  const b = await loadStudioModel(String(args.model));
+  if (a.meta.encoding.label !== b.meta.encoding.label) {
+    throw new StudioError('DATA_SCHEMA', `The two models predict different labels (${a.meta.encoding.label} and ${b.meta.encoding.label}); compare models trained on the same kind of data.`);
+  }
+  const data = await loadData(String(args.data), { labelColumn: a.meta.encoding.label });
+  const rowsA = encodeBatch(a.meta.encoding, data.raw, data.schema);
+  const rowsB = encodeBatch(b.meta.encoding, data.raw, data.schema);
+  const pa = await predictProbs(a.model, a.meta.encoding, rowsA);
+  const pb = await predictProbs(b.model, b.meta.encoding, rowsB);
+  const d = delong(rowsA.labels, pa, pb);
+  printJson({
+    rows: rowsA.rows,
+    baseline: { params: a.params, auc: round(d.aucA), logloss: round(logLoss(rowsA.labels, pa)) },
+    model: { params: b.params, auc: round(d.aucB), logloss: round(logLoss(rowsB.labels, pb)) },
+    delong: { diff: round(d.diff), se: round(d.se), low: round(d.low), high: round(d.high), p: round(d.p, 4) },
+  });
+}
+
+export const compareCommand: Command = { def, run };

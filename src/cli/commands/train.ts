@@ -1,0 +1,129 @@
+/** `ctr-studio train`: trains a zoo model on a data file and saves it as a tfjs layers-model. */
+import { intListArg, numberArg, type CommandDef, type ParsedArgs } from '../args';
+import { StudioError } from '../../core/errors';
+import { vocabSize, numericWidth } from '../../core/data';
+import { prepareSplits } from '../../core/pipeline/splits';
+import { DEFAULT_SPEC, MODEL_KINDS, type ModelKind, type ModelSpec } from '../../core/model/spec';
+import { METADATA_KEY, type StudioMetadata } from '../../core/model/metadata';
+import { auc, logLoss } from '../../core/metrics';
+import { STUDIO_VERSION } from '../../core/version';
+import { buildModel } from '../../tf/zoo/models';
+import { DEFAULT_TRAIN, trainModel } from '../../tf/train';
+import { predictProbs } from '../../tf/predict';
+import { saveModelToArtifacts } from '../../tf/modelio';
+import { useBackend } from '../../tf/backend';
+import { writeModelDir } from '../../node/files';
+import { loadData, printJson, round } from '../io';
+import type { Command } from '../main';
+
+const def: CommandDef = {
+  name: 'train',
+  summary: 'train a CTR model (DeepFM, DCNv2, Wide&Deep, DNN, LR) and save it as a tfjs layers-model',
+  usage: 'ctr-studio train --model deepfm|dcnv2|widedeep|dnn|lr --train FILE [--test FILE | --test-fraction F] --out DIR',
+  options: [
+    { name: 'model', value: 'KIND', help: `model architecture: ${MODEL_KINDS.join(', ')}`, required: true },
+    { name: 'train', value: 'FILE', help: 'training rows: Criteo TSV, or CSV/TSV with a header', required: true },
+    { name: 'test', value: 'FILE', help: 'test rows, scored after training' },
+    { name: 'test-fraction', value: 'F', help: 'without --test: hold out this last fraction of the training file' },
+    { name: 'out', value: 'DIR', help: 'folder for model.json and its weight file', required: true },
+    { name: 'label', value: 'COLUMN', help: 'label column of a CSV/TSV with a header (detected if absent)' },
+    { name: 'embedding-dim', value: 'D', help: 'embedding dimension per field', default: String(DEFAULT_SPEC.embeddingDim) },
+    { name: 'tower', value: 'W,W,...', help: 'deep tower widths', default: DEFAULT_SPEC.tower.join(',') },
+    { name: 'cross-layers', value: 'L', help: 'DCNv2 cross layers', default: String(DEFAULT_SPEC.crossLayers) },
+    { name: 'dropout', value: 'P', help: 'dropout after each tower layer', default: String(DEFAULT_SPEC.dropout) },
+    { name: 'epochs', value: 'N', help: 'most epochs (early stopping may stop sooner)', default: String(DEFAULT_TRAIN.epochs) },
+    { name: 'batch-size', value: 'B', help: 'rows per step', default: String(DEFAULT_TRAIN.batchSize) },
+    { name: 'learning-rate', value: 'LR', help: 'Adam learning rate', default: String(DEFAULT_TRAIN.learningRate) },
+    { name: 'patience', value: 'N', help: 'validation checks without gain before stopping', default: String(DEFAULT_TRAIN.patience) },
+    { name: 'checks-per-epoch', value: 'N', help: 'validation checks per epoch (best one kept)', default: String(DEFAULT_TRAIN.checksPerEpoch) },
+    { name: 'l2', value: 'X', help: 'L2 penalty on all weights', default: String(DEFAULT_TRAIN.l2) },
+    { name: 'valid-fraction', value: 'F', help: 'last fraction of the training rows used for early stopping', default: '0.1' },
+    { name: 'min-count', value: 'N', help: 'categorical values seen fewer times get the out-of-vocabulary id', default: '10' },
+    { name: 'seed', value: 'S', help: 'seed of initialisation and shuffling', default: '42' },
+    { name: 'quiet', help: 'no per-epoch progress on stderr' },
+  ],
+  notes: 'Splits are chronological: the validation (and --test-fraction) rows are the tail of the file.\nPrints a JSON summary on stdout.',
+};
+
+async function run(args: ParsedArgs): Promise<void> {
+  const kind = String(args.model) as ModelKind;
+  if (!MODEL_KINDS.includes(kind)) {
+    throw new StudioError('USAGE', `--model must be one of ${MODEL_KINDS.join(', ')}, not "${kind}".`);
+  }
+  if (args.test && args['test-fraction']) {
+    throw new StudioError('USAGE', 'Give either --test or --test-fraction, not both.');
+  }
+  const started = performance.now();
+  const seed = numberArg(args, 'seed', { integer: true, min: 0 })!;
+  const trainOpts = {
+    epochs: numberArg(args, 'epochs', { integer: true, min: 1 })!,
+    batchSize: numberArg(args, 'batch-size', { integer: true, min: 1 })!,
+    learningRate: numberArg(args, 'learning-rate', { min: 0 })!,
+    patience: numberArg(args, 'patience', { integer: true, min: 1 })!,
+    checksPerEpoch: numberArg(args, 'checks-per-epoch', { integer: true, min: 1 })!,
+    l2: numberArg(args, 'l2', { min: 0 })!,
+    seed,
+  };
+  const overrides = args.label ? { labelColumn: String(args.label) } : undefined;
+  const trainData = await loadData(String(args.train), overrides);
+  const testData = args.test ? await loadData(String(args.test), overrides) : null;
+  const splits = prepareSplits(trainData.raw, trainData.schema, testData && { raw: testData.raw, schema: testData.schema }, {
+    validFraction: numberArg(args, 'valid-fraction', { min: 0.01, max: 0.5 })!,
+    testFraction: numberArg(args, 'test-fraction', { min: 0.01, max: 0.9 }),
+    minCount: numberArg(args, 'min-count', { integer: true, min: 1 })!,
+  });
+  const spec: ModelSpec = {
+    kind,
+    fields: splits.encoding.categorical.map((f) => ({ name: f.name, vocabSize: vocabSize(f) })),
+    numericWidth: numericWidth(splits.encoding),
+    embeddingDim: numberArg(args, 'embedding-dim', { integer: true, min: 1 })!,
+    tower: intListArg(args, 'tower')!,
+    crossLayers: numberArg(args, 'cross-layers', { integer: true, min: 0 })!,
+    dropout: numberArg(args, 'dropout', { min: 0, max: 0.95 })!,
+    seed,
+  };
+  await useBackend('wasm');
+  const model = buildModel(spec);
+  const quiet = Boolean(args.quiet);
+  const result = await trainModel(model, splits.encoding, splits.train, splits.valid, {
+    ...trainOpts,
+    onEpoch: (e) => {
+      if (!quiet) console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, valid AUC ${e.validAuc.toFixed(4)}, valid log loss ${e.validLogloss.toFixed(4)} (${(e.ms / 1000).toFixed(1)} s)`);
+    },
+  });
+  let evaluation: StudioMetadata['evaluation'];
+  if (splits.test) {
+    const probs = await predictProbs(model, splits.encoding, splits.test);
+    evaluation = { file: testData?.file ?? `${trainData.file} (last ${args['test-fraction']})`, rows: splits.test.rows, auc: auc(splits.test.labels, probs), logloss: logLoss(splits.test.labels, probs) };
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const meta: StudioMetadata = {
+    format: 1,
+    studioVersion: STUDIO_VERSION,
+    encoding: splits.encoding,
+    spec,
+    training: {
+      trainFile: trainData.file,
+      trainRows: splits.train.rows,
+      validRows: splits.valid.rows,
+      options: trainOpts,
+      bestEpoch: result.bestEpoch,
+      epochs: result.epochs.map(({ epoch, trainLoss, validAuc, validLogloss }) => ({ epoch, trainLoss, validAuc, validLogloss })),
+      seconds,
+    },
+    evaluation,
+  };
+  const path = await writeModelDir(String(args.out), await saveModelToArtifacts(model, { [METADATA_KEY]: meta }));
+  printJson({
+    model: path,
+    kind,
+    params: model.countParams(),
+    trainRows: splits.train.rows,
+    validRows: splits.valid.rows,
+    bestEpoch: result.bestEpoch,
+    seconds: round(seconds, 1),
+    test: evaluation && { rows: evaluation.rows, auc: round(evaluation.auc), logloss: round(evaluation.logloss) },
+  });
+}
+
+export const trainCommand: Command = { def, run };

@@ -1,0 +1,294 @@
+/**
+ * Feature encoding fitted on training rows only and stored as plain, compact JSON (it travels inside a tfjs
+ * model.json's userDefinedMetadata): categorical values to integer ids (vocabulary or stable hash, id 0 =
+ * out of vocabulary), numeric values to standardised [value, missingIndicator] pairs. Pure module.
+ */
+import { StudioError } from '../errors';
+import { schemaFieldNames, type RawBatch } from './reader';
+import { findColumn, type DataSchema } from './schema';
+
+/** A categorical field with a vocabulary: id = index + 1, id 0 = out of vocabulary (unseen or rarer than minCount). */
+export interface VocabField {
+  name: string;
+  kind: 'vocab';
+  minCount: number;
+  vocab: string[];
+}
+
+/** A categorical field hashed into buckets: id = 1 + fnv1a32(value) % buckets; id 0 is never used. */
+export interface HashField {
+  name: string;
+  kind: 'hash';
+  buckets: number;
+}
+
+/** How one categorical field becomes ids. */
+export type CategoricalField = VocabField | HashField;
+
+/** How one numeric field is scaled: t = sign(x)·log1p(|x|) for 'log', x for 'none'; then (t - mean) / std. */
+export interface NumericField {
+  name: string;
+  transform: 'log' | 'none';
+  mean: number;
+  std: number;
+}
+
+/** The fitted encoding, plain JSON. */
+export interface FeatureEncoding {
+  version: 1;
+  label: string;
+  categorical: CategoricalField[];
+  numeric: NumericField[];
+  /** Number of rows it was fitted on. */
+  fitRows: number;
+}
+
+/** Options of {@link fitEncoding}. */
+export interface FitOptions {
+  /** Least training count for a value to get its own id (default 2); rarer values map to 0. */
+  minCount?: number;
+  /** Most vocabulary entries per field (the most frequent win); default unlimited. */
+  maxVocab?: number;
+  /** Hash a field when more than this many values reach minCount (default 100 000). */
+  hashAbove?: number;
+  /** Buckets of a hashed field (default: hashAbove). */
+  hashBuckets?: number;
+}
+
+/** Encoded rows ready for a model. */
+export interface EncodedBatch {
+  rows: number;
+  labels: Float32Array;
+  /** One id column per encoding.categorical field. */
+  categorical: Int32Array[];
+  /** rows × numericWidth(encoding), row-major: [value, missingIndicator] per numeric field. */
+  numeric: Float32Array;
+}
+
+/** Default of {@link FitOptions.minCount}. */
+export const DEFAULT_MIN_COUNT = 2;
+/** Default of {@link FitOptions.hashAbove}. */
+export const DEFAULT_HASH_ABOVE = 100_000;
+/** Smallest std used for scaling; a (near-)constant field gets std 1 instead. */
+export const MIN_STD = 1e-6;
+
+/** FNV-1a 32-bit hash of a string's UTF-8 bytes (stable across platforms and languages). */
+export function fnv1a32(s: string): number {
+  let h = 0x811c9dc5;
+  const feed = (b: number) => {
+    h = Math.imul(h ^ b, 0x01000193);
+  };
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c < 0x80) {
+      h = Math.imul(h ^ c, 0x01000193);
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        i++;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // lone surrogate: what TextEncoder writes
+    if (c < 0x800) {
+      feed(0xc0 | (c >> 6));
+    } else if (c < 0x10000) {
+      feed(0xe0 | (c >> 12));
+      feed(0x80 | ((c >> 6) & 63));
+    } else {
+      feed(0xf0 | (c >> 18));
+      feed(0x80 | ((c >> 12) & 63));
+      feed(0x80 | ((c >> 6) & 63));
+    }
+    feed(0x80 | (c & 63));
+  }
+  return h >>> 0;
+}
+
+/** Id of a value in a hashed field: 1 + fnv1a32(value) % buckets. */
+export function hashId(value: string, buckets: number): number {
+  return 1 + (fnv1a32(value) % buckets);
+}
+
+/** Width of the numeric input: 2 × numeric fields (value and missing indicator). */
+export function numericWidth(enc: FeatureEncoding): number {
+  return 2 * enc.numeric.length;
+}
+
+/** Rows of a field's embedding table, including id 0. */
+export function vocabSize(field: CategoricalField): number {
+  return field.kind === 'vocab' ? field.vocab.length + 1 : field.buckets + 1;
+}
+
+/** sign(x)·log1p(|x|). */
+export function signLog1p(x: number): number {
+  return x < 0 ? -Math.log1p(-x) : Math.log1p(x);
+}
+
+function fitCategorical(name: string, values: readonly string[], rows: number, o: Required<Omit<FitOptions, 'maxVocab'>> & { maxVocab?: number }): CategoricalField {
+  const counts = new Map<string, number>();
+  for (let i = 0; i < rows; i++) {
+    const v = values[i];
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  const kept: [string, number][] = [];
+  for (const e of counts) if (e[1] >= o.minCount) kept.push(e);
+  if (kept.length > o.hashAbove) return { name, kind: 'hash', buckets: o.hashBuckets };
+  kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const n = o.maxVocab === undefined ? kept.length : Math.min(kept.length, Math.max(0, Math.floor(o.maxVocab)));
+  const vocab = new Array<string>(n);
+  for (let i = 0; i < n; i++) vocab[i] = kept[i][0];
+  return { name, kind: 'vocab', minCount: o.minCount, vocab };
+}
+
+/**
+ * 'log' for non-negative-ish integer counts with a heavy tail: integers, at least 75% of them ≥ 0, none below -10
+ * (Criteo's I2 has -1/-2), and max > 10 × max(1, median). Otherwise 'none'.
+ */
+export function chooseTransform(present: Float64Array): 'log' | 'none' {
+  const n = present.length;
+  if (n === 0) return 'none';
+  let negatives = 0;
+  for (let i = 0; i < n; i++) {
+    const x = present[i];
+    if (!Number.isInteger(x) || x < -10) return 'none';
+    if (x < 0) negatives++;
+  }
+  if (negatives > 0.25 * n) return 'none';
+  const sorted = present.slice().sort();
+  const median = sorted[Math.floor((n - 1) / 2)];
+  return sorted[n - 1] > 10 * Math.max(1, median) ? 'log' : 'none';
+}
+
+function fitNumeric(name: string, batch: RawBatch, col: number, width: number): NumericField {
+  const xs: number[] = [];
+  for (let r = 0; r < batch.rows; r++) {
+    const x = batch.numeric[r * width + col];
+    if (!Number.isNaN(x)) xs.push(x);
+  }
+  const present = Float64Array.from(xs);
+  const transform = chooseTransform(present);
+  if (present.length === 0) return { name, transform, mean: 0, std: 1 };
+  let sum = 0;
+  for (let i = 0; i < present.length; i++) {
+    if (transform === 'log') present[i] = signLog1p(present[i]);
+    sum += present[i];
+  }
+  const mean = sum / present.length;
+  let ss = 0;
+  for (let i = 0; i < present.length; i++) ss += (present[i] - mean) ** 2;
+  const std = Math.sqrt(ss / present.length);
+  return { name, transform, mean, std: std < MIN_STD ? 1 : std };
+}
+
+/** Fits the encoding on training rows (never on evaluation rows). Deterministic for the same rows and options. */
+export function fitEncoding(batch: RawBatch, schema: DataSchema, opts: FitOptions = {}): FeatureEncoding {
+  if (batch.rows === 0) throw new StudioError('DATA_EMPTY', 'There are no training rows to fit the feature encoding on.');
+  const names = schemaFieldNames(schema);
+  if (batch.categorical.length !== names.categorical.length || batch.numeric.length !== batch.rows * names.numeric.length) {
+    throw new StudioError('DATA_SCHEMA', 'The rows do not have the columns of the data schema they were given with; read the file again with its own schema.');
+  }
+  const hashAbove = opts.hashAbove ?? DEFAULT_HASH_ABOVE;
+  const o = {
+    minCount: Math.max(1, Math.floor(opts.minCount ?? DEFAULT_MIN_COUNT)),
+    maxVocab: opts.maxVocab,
+    hashAbove,
+    hashBuckets: Math.max(1, Math.floor(opts.hashBuckets ?? hashAbove)),
+  };
+  return {
+    version: 1,
+    label: names.label,
+    categorical: names.categorical.map((name, j) => fitCategorical(name, batch.categorical[j], batch.rows, o)),
+    numeric: names.numeric.map((name, j) => fitNumeric(name, batch, j, names.numeric.length)),
+    fitRows: batch.rows,
+  };
+}
+
+const lookups = new WeakMap<VocabField, Map<string, number>>();
+
+function lookupOf(field: VocabField): Map<string, number> {
+  let m = lookups.get(field);
+  if (!m) {
+    m = new Map(field.vocab.map((v, i) => [v, i + 1]));
+    lookups.set(field, m);
+  }
+  return m;
+}
+
+/** Where each encoding field comes from in a batch of `schema`; DATA_SCHEMA names missing or mis-kinded columns. */
+function locate(enc: FeatureEncoding, schema: DataSchema): { cat: number[]; num: number[] } {
+  const names = schemaFieldNames(schema);
+  const missing: string[] = [];
+  const wrongKind: string[] = [];
+  const find = (list: string[], other: string[], name: string) => {
+    const i = findColumn(list, name);
+    if (i < 0) (findColumn(other, name) >= 0 ? wrongKind : missing).push(name);
+    return i;
+  };
+  const cat = enc.categorical.map((f) => find(names.categorical, names.numeric, f.name));
+  const num = enc.numeric.map((f) => find(names.numeric, names.categorical, f.name));
+  if (missing.length > 0) {
+    const list = missing.slice(0, 8).map((n) => `"${n}"`).join(', ') + (missing.length > 8 ? `, … (${missing.length} in all)` : '');
+    throw new StudioError('DATA_SCHEMA', `The data lacks column${missing.length > 1 ? 's' : ''} ${list} that the feature encoding needs; use a file with the columns the model was trained on.`);
+  }
+  if (wrongKind.length > 0) {
+    const list = wrongKind.slice(0, 8).map((n) => `"${n}"`).join(', ');
+    throw new StudioError('DATA_SCHEMA', `Column${wrongKind.length > 1 ? 's' : ''} ${list} ha${wrongKind.length > 1 ? 've' : 's'} a different kind (numeric or categorical) in this file than in the feature encoding; set the column kinds to match the training data.`);
+  }
+  return { cat, num };
+}
+
+/** Encodes raw rows with a fitted encoding; columns are matched by name, extra columns are ignored. */
+export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataSchema): EncodedBatch {
+  const { cat, num } = locate(enc, schema);
+  const rows = batch.rows;
+  const categorical = enc.categorical.map((field, k) => {
+    const src = batch.categorical[cat[k]];
+    const ids = new Int32Array(rows);
+    if (field.kind === 'vocab') {
+      const m = lookupOf(field);
+      for (let r = 0; r < rows; r++) ids[r] = m.get(src[r]) ?? 0;
+    } else {
+      for (let r = 0; r < rows; r++) ids[r] = hashId(src[r], field.buckets);
+    }
+    return ids;
+  });
+  const inWidth = rows > 0 ? batch.numeric.length / rows : 0;
+  const outWidth = numericWidth(enc);
+  const numeric = new Float32Array(rows * outWidth);
+  enc.numeric.forEach((field, k) => {
+    const c = num[k];
+    const log = field.transform === 'log';
+    for (let r = 0; r < rows; r++) {
+      const x = batch.numeric[r * inWidth + c];
+      const o = r * outWidth + 2 * k;
+      if (Number.isNaN(x)) numeric[o + 1] = 1;
+      else numeric[o] = ((log ? signLog1p(x) : x) - field.mean) / field.std;
+    }
+  });
+  return { rows, labels: batch.labels.slice(0, rows), categorical, numeric };
+}
+
+/** The rows `idx` of an encoded batch, in that order. */
+export function sliceBatch(b: EncodedBatch, idx: Int32Array | readonly number[]): EncodedBatch {
+  const n = idx.length;
+  const w = b.rows > 0 ? b.numeric.length / b.rows : 0;
+  const labels = new Float32Array(n);
+  const numeric = new Float32Array(n * w);
+  const categorical = b.categorical.map(() => new Int32Array(n));
+  for (let k = 0; k < n; k++) {
+    const i = idx[k];
+    if (!(i >= 0 && i < b.rows)) throw new RangeError(`sliceBatch: row ${i} is outside 0..${b.rows - 1}`);
+    labels[k] = b.labels[i];
+    if (w > 0) numeric.set(b.numeric.subarray(i * w, (i + 1) * w), k * w);
+    for (let j = 0; j < categorical.length; j++) categorical[j][k] = b.categorical[j][i];
+  }
+  return { rows: n, labels, categorical, numeric };
+}
+
+/** Size of the encoding as JSON, in bytes (UTF-16 code units, close to bytes for ASCII vocabularies). */
+export function encodingJsonSize(enc: FeatureEncoding): number {
+  return JSON.stringify(enc).length;
+}

@@ -1,0 +1,7 @@
+/** The data pipeline's public API: lines → fields → schema → raw batches → encoded batches. Pure modules. */
+export * from './lines';
+export * from './delimited';
+export * from './values';
+export * from './schema';
+export * from './reader';
+export * from './encoding';

@@ -1,0 +1,358 @@
+/**
+ * Streaming row reader: lines in, columnar RawBatches out, with every rejected row counted by line number and
+ * reason (never silently dropped, never included). Pure module: works on Node streams, browser File streams and
+ * strings alike.
+ */
+import { StudioError } from '../errors';
+import { splitDelimited } from './delimited';
+import { asAsync, readLines, throwIfAborted, type ByteSource, type Line } from './lines';
+import { detectSchema, validateSchema, type DataSchema, type SchemaOverrides } from './schema';
+import { parseLabelCell, parseNumericCell, quoteCell } from './values';
+
+/** A block of parsed rows, column-major per kind. */
+export interface RawBatch {
+  rows: number;
+  /** 0 or 1. */
+  labels: Float32Array;
+  /** rows × numericNames.length, row-major, NaN = missing. */
+  numeric: Float64Array;
+  /** One array per categorical column (length rows); '' = missing. */
+  categorical: string[][];
+  /** Source line number (1-based) of each row. */
+  lines: Int32Array;
+}
+
+/** What happened to the lines of a file. */
+export interface BadRowReport {
+  /** Physical lines read, including a header and blank lines. */
+  totalLines: number;
+  goodRows: number;
+  badRows: number;
+  /** The first {@link MAX_BAD_EXAMPLES} bad rows with their specific reason. */
+  examples: { line: number; reason: string }[];
+  /** Bad rows per general reason. */
+  byReason: Record<string, number>;
+}
+
+/** Anything a file can be read from: its whole text, or a chunked byte/text source. */
+export type DataSource = string | ByteSource;
+
+/** Options of the readers. */
+export interface ReadOptions {
+  /** Rows per yielded batch (default 8192). */
+  batchSize?: number;
+  signal?: AbortSignal;
+  /** Longest accepted line in characters (see readLines). */
+  maxLineChars?: number;
+}
+
+/** How many bad-row examples a report keeps. */
+export const MAX_BAD_EXAMPLES = 20;
+/** Default rows per batch. */
+export const DEFAULT_BATCH_SIZE = 8192;
+/** General bad-row reasons (the keys of {@link BadRowReport.byReason}) besides the splitter's. */
+export const BAD_REASONS = {
+  columns: 'wrong number of columns',
+  labelEmpty: 'the label is empty',
+  labelValue: 'the label is not 0 or 1',
+  notNumber: 'a numeric cell is not a number',
+} as const;
+
+/** Names of the label, numeric and categorical columns of a schema, in file order. */
+export function schemaFieldNames(schema: DataSchema): { label: string; numeric: string[]; categorical: string[] } {
+  const { label, numeric, categorical } = fieldIndices(schema);
+  const name = (i: number) => schema.columns[i].name;
+  return { label: name(label), numeric: numeric.map(name), categorical: categorical.map(name) };
+}
+
+function fieldIndices(schema: DataSchema): { label: number; numeric: number[]; categorical: number[] } {
+  validateSchema(schema);
+  const numeric: number[] = [];
+  const categorical: number[] = [];
+  let label = -1;
+  schema.columns.forEach((c, i) => {
+    if (c.kind === 'label') label = i;
+    else if (c.kind === 'numeric') numeric.push(i);
+    else if (c.kind === 'categorical') categorical.push(i);
+  });
+  return { label, numeric, categorical };
+}
+
+/** A batch with no rows for a schema. */
+export function emptyRaw(schema: DataSchema): RawBatch {
+  const { categorical } = fieldIndices(schema);
+  return { rows: 0, labels: new Float32Array(0), numeric: new Float64Array(0), categorical: categorical.map(() => []), lines: new Int32Array(0) };
+}
+
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  return (c === 32 || c === 9 || c === 13 || c === 0xa0 || c === 0xfeff) && text.trim().length === 0;
+}
+
+/** Reads batches from lines that are already split (see {@link readBatches}). */
+export async function* readBatchesFromLines(
+  lines: AsyncIterable<Line>,
+  schema: DataSchema,
+  opts: ReadOptions = {},
+): AsyncGenerator<RawBatch, BadRowReport> {
+  const idx = fieldIndices(schema);
+  const names = schema.columns.map((c) => c.name);
+  const ncols = schema.columns.length;
+  const nNum = idx.numeric.length;
+  const nCat = idx.categorical.length;
+  const size = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
+  const report: BadRowReport = { totalLines: 0, goodRows: 0, badRows: 0, examples: [], byReason: {} };
+  const bad = (line: number, general: string, specific: string) => {
+    report.badRows++;
+    report.byReason[general] = (report.byReason[general] ?? 0) + 1;
+    if (report.examples.length < MAX_BAD_EXAMPLES) report.examples.push({ line, reason: specific });
+  };
+  const fresh = () => ({
+    labels: new Float32Array(size),
+    numeric: new Float64Array(size * nNum),
+    categorical: idx.categorical.map(() => new Array<string>(size)),
+    lines: new Int32Array(size),
+  });
+  let cur = fresh();
+  let r = 0;
+  let headerPending = schema.hasHeader;
+
+  for await (const { text, line } of lines) {
+    report.totalLines = line;
+    if ((line & 4095) === 0) throwIfAborted(opts.signal);
+    if (isBlank(text)) continue;
+    const split = splitDelimited(text, schema.delimiter);
+    if (headerPending) {
+      headerPending = false;
+      if (schema.format === 'delimited') checkHeader(split.ok ? split.fields : null, names);
+      continue;
+    }
+    if (!split.ok) {
+      bad(line, split.reason, split.reason);
+      continue;
+    }
+    const f = split.fields;
+    if (f.length !== ncols) {
+      bad(line, BAD_REASONS.columns, `expected ${ncols} columns but found ${f.length}`);
+      continue;
+    }
+    const y = parseLabelCell(f[idx.label]);
+    if (y === 'empty') {
+      bad(line, BAD_REASONS.labelEmpty, `the label (column "${names[idx.label]}") is empty`);
+      continue;
+    }
+    if (y === 'bad') {
+      bad(line, BAD_REASONS.labelValue, `the label ${quoteCell(f[idx.label])} is not 0 or 1`);
+      continue;
+    }
+    let ok = true;
+    const base = r * nNum;
+    for (let j = 0; j < nNum; j++) {
+      const v = parseNumericCell(f[idx.numeric[j]]);
+      if (v === undefined) {
+        bad(line, BAD_REASONS.notNumber, `column "${names[idx.numeric[j]]}" is ${quoteCell(f[idx.numeric[j]])}, not a number`);
+        ok = false;
+        break;
+      }
+      cur.numeric[base + j] = v;
+    }
+    if (!ok) continue;
+    cur.labels[r] = y;
+    for (let j = 0; j < nCat; j++) cur.categorical[j][r] = f[idx.categorical[j]];
+    cur.lines[r] = line;
+    r++;
+    report.goodRows++;
+    if (r === size) {
+      yield { rows: r, ...cur };
+      cur = fresh();
+      r = 0;
+    }
+  }
+  throwIfAborted(opts.signal);
+  if (r > 0) {
+    yield {
+      rows: r,
+      labels: cur.labels.slice(0, r),
+      numeric: cur.numeric.slice(0, r * nNum),
+      categorical: cur.categorical.map((c) => c.slice(0, r)),
+      lines: cur.lines.slice(0, r),
+    };
+  }
+  checkReport(report);
+  return report;
+}
+
+function checkHeader(cells: string[] | null, names: string[]): void {
+  const got = cells?.map((c) => c.trim());
+  if (got && got.length === names.length && got.every((c, i) => c === names[i])) return;
+  const shown = got ? `${got.length} columns starting ${got.slice(0, 3).map((c) => `"${c}"`).join(', ')}` : 'an unreadable line';
+  throw new StudioError(
+    'DATA_HEADER',
+    `The header line does not match the expected columns (expected ${names.length} columns starting ${names
+      .slice(0, 3)
+      .map((c) => `"${c}"`)
+      .join(', ')}, found ${shown}); detect the schema of this file again.`,
+  );
+}
+
+/** Throws DATA_EMPTY when there were no data rows, DATA_MOSTLY_BAD when more than half of them were rejected. */
+export function checkReport(report: BadRowReport): void {
+  const total = report.goodRows + report.badRows;
+  if (total === 0) {
+    throw new StudioError('DATA_EMPTY', 'The file has no data rows (it is empty, blank or only a header line).', report);
+  }
+  if (report.badRows * 2 > total) {
+    const [reason, count] = Object.entries(report.byReason).sort((a, b) => b[1] - a[1])[0];
+    const first = report.examples[0]?.line;
+    const what = report.goodRows === 0 ? `All ${total} data rows were rejected` : `${report.badRows} of ${total} data rows were rejected`;
+    throw new StudioError(
+      'DATA_MOSTLY_BAD',
+      `${what}; the most common reason is "${reason}" (${count} rows), first seen at line ${first}, so check the delimiter, the label column and the column kinds.`,
+      report,
+    );
+  }
+}
+
+/**
+ * Reads a file as columnar batches. The generator's return value is the bad-row report; at the end it throws
+ * DATA_EMPTY (no data rows) or DATA_MOSTLY_BAD (more than half rejected), and CANCELLED when the signal aborts.
+ */
+export function readBatches(source: DataSource, schema: DataSchema, opts: ReadOptions = {}): AsyncGenerator<RawBatch, BadRowReport> {
+  return readBatchesFromLines(readLines(source, opts), schema, opts);
+}
+
+/** Concatenates batches of the same schema into one (an empty list gives an empty batch for `schema`). */
+export function concatRaw(batches: readonly RawBatch[], schema?: DataSchema): RawBatch {
+  if (batches.length === 1) return batches[0];
+  if (batches.length === 0) {
+    if (!schema) throw new Error('concatRaw: no batches and no schema');
+    return emptyRaw(schema);
+  }
+  const rows = batches.reduce((s, b) => s + b.rows, 0);
+  const width = numericWidthOf(batches);
+  const out: RawBatch = {
+    rows,
+    labels: new Float32Array(rows),
+    numeric: new Float64Array(rows * width),
+    categorical: batches[0].categorical.map(() => new Array<string>(rows)),
+    lines: new Int32Array(rows),
+  };
+  let at = 0;
+  for (const b of batches) {
+    out.labels.set(b.labels.subarray(0, b.rows), at);
+    out.numeric.set(b.numeric.subarray(0, b.rows * width), at * width);
+    out.lines.set(b.lines.subarray(0, b.rows), at);
+    b.categorical.forEach((col, j) => {
+      const dst = out.categorical[j];
+      for (let i = 0; i < b.rows; i++) dst[at + i] = col[i];
+    });
+    at += b.rows;
+  }
+  return out;
+}
+
+function numericWidthOf(batches: readonly RawBatch[]): number {
+  for (const b of batches) if (b.rows > 0) return b.numeric.length / b.rows;
+  return 0;
+}
+
+/** The rows `idx` of a batch, in that order (e.g. a chronological or shuffled split). */
+export function sliceRaw(b: RawBatch, idx: Int32Array | readonly number[]): RawBatch {
+  const width = numericWidthOf([b]);
+  const n = idx.length;
+  const out: RawBatch = {
+    rows: n,
+    labels: new Float32Array(n),
+    numeric: new Float64Array(n * width),
+    categorical: b.categorical.map(() => new Array<string>(n)),
+    lines: new Int32Array(n),
+  };
+  for (let k = 0; k < n; k++) {
+    const i = idx[k];
+    if (!(i >= 0 && i < b.rows)) throw new RangeError(`sliceRaw: row ${i} is outside 0..${b.rows - 1}`);
+    out.labels[k] = b.labels[i];
+    out.lines[k] = b.lines[i];
+    if (width > 0) out.numeric.set(b.numeric.subarray(i * width, (i + 1) * width), k * width);
+    for (let j = 0; j < b.categorical.length; j++) out.categorical[j][k] = b.categorical[j][i];
+  }
+  return out;
+}
+
+/** Rows start..end-1 of a batch (a contiguous, e.g. chronological, split). */
+export function rangeRaw(b: RawBatch, start: number, end: number): RawBatch {
+  const s = Math.max(0, Math.min(b.rows, start));
+  const e = Math.max(s, Math.min(b.rows, end));
+  const width = numericWidthOf([b]);
+  return {
+    rows: e - s,
+    labels: b.labels.slice(s, e),
+    numeric: b.numeric.slice(s * width, e * width),
+    categorical: b.categorical.map((c) => c.slice(s, e)),
+    lines: b.lines.slice(s, e),
+  };
+}
+
+async function collect(gen: AsyncGenerator<RawBatch, BadRowReport>, schema: DataSchema): Promise<{ batch: RawBatch; report: BadRowReport }> {
+  const batches: RawBatch[] = [];
+  for (;;) {
+    const step = await gen.next();
+    if (step.done) return { batch: concatRaw(batches, schema), report: step.value };
+    batches.push(step.value);
+  }
+}
+
+/** Reads a whole file into one batch plus its bad-row report (same errors as {@link readBatches}). */
+export function readAll(source: DataSource, schema: DataSchema, opts: ReadOptions = {}): Promise<{ batch: RawBatch; report: BadRowReport }> {
+  return collect(readBatches(source, schema, opts), schema);
+}
+
+/** Options of {@link readDataset}. */
+export interface ReadDatasetOptions extends ReadOptions {
+  overrides?: SchemaOverrides;
+  /** Non-blank lines used for schema detection (default 200). */
+  sampleLines?: number;
+}
+
+/** Detects the schema from the first lines of a source, then reads all of it, in one pass over the source. */
+export async function readDataset(
+  source: DataSource,
+  opts: ReadDatasetOptions = {},
+): Promise<{ schema: DataSchema; batch: RawBatch; report: BadRowReport }> {
+  const want = opts.sampleLines ?? 200;
+  const it = readLines(source, opts);
+  const head: Line[] = [];
+  let nonBlank = 0;
+  let rest: IteratorResult<Line> | undefined;
+  while (nonBlank < want) {
+    rest = await it.next();
+    if (rest.done) break;
+    head.push(rest.value);
+    if (!isBlank(rest.value.text)) nonBlank++;
+  }
+  let schema: DataSchema;
+  try {
+    schema = detectSchema(
+      head.map((l) => l.text),
+      opts.overrides,
+    );
+  } catch (e) {
+    await it.return(undefined); // release the underlying stream
+    throw e;
+  }
+  async function* all(): AsyncGenerator<Line> {
+    try {
+      yield* asAsync(head);
+      if (rest?.done) return;
+      for (;;) {
+        const step = await it.next();
+        if (step.done) return;
+        yield step.value;
+      }
+    } finally {
+      await it.return(undefined);
+    }
+  }
+  const { batch, report } = await collect(readBatchesFromLines(all(), schema, opts), schema);
+  return { schema, batch, report };
+}

@@ -1,0 +1,255 @@
+/**
+ * The DataSchema of a tabular click file (which column is the label, which are numeric or categorical) and its
+ * detection from the first lines of the file: Criteo layout, or a delimited file with or without a header.
+ * Pure module.
+ */
+import { StudioError } from '../errors';
+import { delimiterName, detectDelimiter, splitDelimited } from './delimited';
+import { parseLabelCell, parseNumericCell, isMissingCell } from './values';
+
+/** What a column is used for. */
+export type ColumnKind = 'label' | 'numeric' | 'categorical' | 'ignore';
+
+/** How to read a file: its layout and one entry per column, in file order, with exactly one 'label'. */
+export interface DataSchema {
+  format: 'criteo' | 'delimited';
+  /** '\t' for criteo. */
+  delimiter: string;
+  hasHeader: boolean;
+  columns: { name: string; kind: ColumnKind }[];
+}
+
+/** User choices that win over detection. Column names match exactly, else case-insensitively. */
+export interface SchemaOverrides {
+  labelColumn?: string;
+  kinds?: Record<string, ColumnKind>;
+  delimiter?: string;
+  format?: 'criteo' | 'delimited';
+}
+
+/** Column names that mark the label, case-insensitive, in order of preference. */
+export const LABEL_NAMES = ['label', 'click', 'clicked', 'is_click', 'target', 'y'] as const;
+
+/** Share of non-missing sample values that must parse as numbers for a column to be numeric. */
+export const NUMERIC_SHARE = 0.98;
+
+/** Number of columns of the Criteo layout. */
+export const CRITEO_COLUMN_COUNT = 40;
+
+/** The Criteo column names: label, I1..I13 (numeric), C1..C26 (categorical). */
+export function criteoColumns(): DataSchema['columns'] {
+  const cols: DataSchema['columns'] = [{ name: 'label', kind: 'label' }];
+  for (let i = 1; i <= 13; i++) cols.push({ name: `I${i}`, kind: 'numeric' });
+  for (let i = 1; i <= 26; i++) cols.push({ name: `C${i}`, kind: 'categorical' });
+  return cols;
+}
+
+/** The Criteo schema (tab-separated, no header). */
+export function criteoSchema(): DataSchema {
+  return { format: 'criteo', delimiter: '\t', hasHeader: false, columns: criteoColumns() };
+}
+
+/** True when a column name looks like an identifier ("id", "user_id", "userId", "adid", ...). */
+export function looksLikeIdName(name: string): boolean {
+  const n = name.trim();
+  return (
+    /(^|[_\-\s.])id$/i.test(n) ||
+    /[a-z0-9]I[dD]$/.test(n) ||
+    /^(u|user|item|ad|app|site|device|campaign|creative|advertiser|publisher|query|doc|session|banner|page|product|shop|cat|category)id$/i.test(n)
+  );
+}
+
+function listNames(names: readonly string[], max = 6): string {
+  const shown = names.slice(0, max).map((n) => `"${n}"`);
+  return names.length > max ? `${shown.join(', ')}, …` : shown.join(', ');
+}
+
+/** Finds a column by exact name, else by unique case-insensitive name; -1 when absent. */
+export function findColumn(names: readonly string[], wanted: string): number {
+  const exact = names.indexOf(wanted);
+  if (exact >= 0) return exact;
+  const w = wanted.trim().toLowerCase();
+  const hits = names.map((n, i) => (n.trim().toLowerCase() === w ? i : -1)).filter((i) => i >= 0);
+  return hits.length === 1 ? hits[0] : -1;
+}
+
+function headerNames(cells: string[]): string[] {
+  const names = cells.map((c) => c.trim());
+  const seen = new Map<string, number>();
+  names.forEach((n, i) => {
+    if (n.length === 0) {
+      throw new StudioError('DATA_HEADER', `Column ${i + 1} of the header line has no name; give every column a name in the first line of the file.`);
+    }
+    const prev = seen.get(n);
+    if (prev !== undefined) {
+      throw new StudioError('DATA_HEADER', `The header names column "${n}" twice (columns ${prev + 1} and ${i + 1}); column names must be unique.`);
+    }
+    seen.set(n, i);
+  });
+  return names;
+}
+
+/** Detects the schema from the first lines of a file (blank lines are skipped); overrides win over detection. */
+export function detectSchema(sampleLines: string[], overrides: SchemaOverrides = {}): DataSchema {
+  const lines = sampleLines.filter((l) => l.trim().length > 0);
+  if (lines.length === 0) throw new StudioError('DATA_EMPTY', 'The file is empty: it has no data rows.');
+  if (overrides.delimiter !== undefined && overrides.delimiter.length === 0) {
+    throw new StudioError('INVALID_ARGUMENT', 'The delimiter setting is empty; use one character such as "," or a tab.');
+  }
+  const delimiter = overrides.delimiter ?? (overrides.format === 'criteo' ? '\t' : detectDelimiter(lines));
+  const firstSplit = splitDelimited(lines[0], delimiter);
+  if (!firstSplit.ok) throw new StudioError('DATA_HEADER', `The first line of the file cannot be read: ${firstSplit.reason}.`);
+  const first = firstSplit.fields;
+  const hasHeader = !first.some((c) => !isMissingCell(c) && parseNumericCell(c) !== undefined);
+  const rows: string[][] = [];
+  for (const l of lines.slice(hasHeader ? 1 : 0)) {
+    const r = splitDelimited(l, delimiter);
+    if (r.ok && r.fields.length === first.length) rows.push(r.fields);
+  }
+
+  const criteoShape = !hasHeader && first.length === CRITEO_COLUMN_COUNT && typeof parseLabelCell(first[0]) === 'number';
+  let format: DataSchema['format'] = 'delimited';
+  let names: string[];
+  let base: ColumnKind[] | undefined; // fixed kinds of the Criteo layout
+  if (overrides.format === 'criteo') {
+    if (first.length !== CRITEO_COLUMN_COUNT) {
+      throw new StudioError(
+        'DATA_SCHEMA',
+        `The Criteo format has ${CRITEO_COLUMN_COUNT} ${delimiterName(delimiter)}-separated columns, but the first line has ${first.length}; choose another format or delimiter.`,
+      );
+    }
+    format = 'criteo';
+  } else if (overrides.format === undefined && criteoShape && delimiter === '\t') {
+    format = 'criteo';
+  }
+  if (format === 'criteo' || (!hasHeader && criteoShape && overrides.format === undefined)) {
+    const cols = criteoColumns();
+    names = cols.map((c) => c.name);
+    base = cols.map((c) => c.kind);
+  } else if (hasHeader) {
+    names = headerNames(first);
+  } else {
+    names = first.map((_, i) => `col${i + 1}`);
+  }
+
+  // Overrides of kinds, resolved to column indices.
+  const forced = new Map<number, ColumnKind>();
+  for (const [name, kind] of Object.entries(overrides.kinds ?? {})) {
+    const i = findColumn(names, name);
+    if (i < 0) {
+      throw new StudioError('DATA_SCHEMA', `The column setting names "${name}", but the file has no such column (its columns are ${listNames(names)}).`);
+    }
+    forced.set(i, kind);
+  }
+
+  const label = findLabel(names, rows, forced, overrides, base, hasHeader);
+  const columns = names.map((name, i) => {
+    let kind: ColumnKind;
+    if (i === label) kind = 'label';
+    else if (forced.has(i)) kind = forced.get(i)!;
+    else if (base) kind = base[i] === 'label' ? 'ignore' : base[i]; // a Criteo label that is not the label is not a feature
+    else kind = inferKind(name, rows.map((r) => r[i]));
+    return { name, kind };
+  });
+  return { format, delimiter, hasHeader, columns };
+}
+
+function findLabel(
+  names: string[],
+  rows: string[][],
+  forced: Map<number, ColumnKind>,
+  overrides: SchemaOverrides,
+  base: ColumnKind[] | undefined,
+  hasHeader: boolean,
+): number {
+  if (overrides.labelColumn !== undefined) {
+    const i = findColumn(names, overrides.labelColumn);
+    if (i < 0) {
+      throw new StudioError('DATA_NO_LABEL', `The label column "${overrides.labelColumn}" is not in the file; its columns are ${listNames(names)}.`);
+    }
+    return i;
+  }
+  const forcedLabels = [...forced].filter(([, k]) => k === 'label').map(([i]) => i);
+  if (forcedLabels.length > 1) {
+    throw new StudioError('INVALID_ARGUMENT', `Only one column can be the label, but the settings mark ${listNames(forcedLabels.map((i) => names[i]))}.`);
+  }
+  if (forcedLabels.length === 1) return forcedLabels[0];
+  const free = (i: number) => !forced.has(i);
+  if (base) {
+    const i = base.indexOf('label');
+    if (i >= 0 && free(i)) return i;
+  }
+  for (const wanted of LABEL_NAMES) {
+    const i = names.findIndex((n, j) => free(j) && n.trim().toLowerCase() === wanted);
+    if (i >= 0) return i;
+  }
+  if (hasHeader && rows.length === 0) {
+    throw new StudioError('DATA_EMPTY', 'The file has only a header line and no data rows.');
+  }
+  const binary: number[] = [];
+  names.forEach((_, j) => {
+    if (!free(j)) return;
+    let seen = 0;
+    for (const r of rows) {
+      const v = parseLabelCell(r[j]);
+      if (v === 'bad') return;
+      if (v !== 'empty') seen++;
+    }
+    if (seen > 0) binary.push(j);
+  });
+  if (binary.length === 1) return binary[0];
+  if (binary.length === 0) {
+    throw new StudioError(
+      'DATA_NO_LABEL',
+      `No label column found: no column is named ${LABEL_NAMES.join('/')} and no column holds only 0 and 1; name the label column in the settings.`,
+    );
+  }
+  throw new StudioError(
+    'DATA_NO_LABEL',
+    `The label column is ambiguous: columns ${listNames(binary.map((i) => names[i]))} all hold only 0 and 1; name the label column in the settings.`,
+  );
+}
+
+function inferKind(name: string, values: string[]): ColumnKind {
+  let present = 0;
+  let numeric = 0;
+  let integers = true;
+  for (const v of values) {
+    const x = parseNumericCell(v);
+    if (x !== undefined && Number.isNaN(x)) continue; // missing
+    present++;
+    if (x === undefined) continue;
+    numeric++;
+    if (!Number.isInteger(x)) integers = false;
+  }
+  if (present === 0 || numeric < NUMERIC_SHARE * present) return 'categorical';
+  if (integers && looksLikeIdName(name)) return 'categorical';
+  return 'numeric';
+}
+
+/** A schema as one line for logs and messages, e.g. "criteo, tab, no header: label + 13 numeric + 26 categorical". */
+export function describeSchema(schema: DataSchema): string {
+  const count = (k: ColumnKind) => schema.columns.filter((c) => c.kind === k).length;
+  const label = schema.columns.find((c) => c.kind === 'label')?.name ?? '?';
+  const ignored = count('ignore');
+  return (
+    `${schema.format}, ${delimiterName(schema.delimiter)}, ${schema.hasHeader ? 'header' : 'no header'}: ` +
+    `label "${label}" + ${count('numeric')} numeric + ${count('categorical')} categorical` +
+    (ignored ? ` (${ignored} ignored)` : '')
+  );
+}
+
+/** Throws DATA_SCHEMA unless the schema has exactly one label column and unique, non-empty names. */
+export function validateSchema(schema: DataSchema): void {
+  const labels = schema.columns.filter((c) => c.kind === 'label');
+  if (labels.length !== 1) {
+    throw new StudioError('DATA_SCHEMA', `A data schema needs exactly one label column, but this one has ${labels.length}.`);
+  }
+  const seen = new Set<string>();
+  for (const c of schema.columns) {
+    if (c.name.length === 0 || seen.has(c.name)) {
+      throw new StudioError('DATA_SCHEMA', `The data schema has an empty or repeated column name ("${c.name}").`);
+    }
+    seen.add(c.name);
+  }
+}

@@ -1,0 +1,7 @@
+/** Pure-TypeScript evaluation metrics for CTR models: AUC, log loss, DeLong's test, the normal distribution. */
+export { auc, aucBruteForce } from './auc';
+export { logLoss, logLossFromLogits, sigmoid } from './logloss';
+export { delong, aucWithCI, placements } from './delong';
+export type { DeLongResult, AucInterval, Placements } from './delong';
+export { erf, erfc, normalCdf, normalQuantile } from './normal';
+export { midranks, sortedOrder } from './ranks';

@@ -1,0 +1,63 @@
+/** Node-only file access for the CLI: data files as byte streams, model directories in the tfjs layout. */
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { StudioError } from '../core/errors';
+import { artifactsToFiles, manifestPaths, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
+
+/** Fails with one clear sentence when a file named on the command line does not exist or is a folder. */
+export async function requireFile(path: string, what: string): Promise<string> {
+  const full = resolve(path);
+  let info;
+  try {
+    info = await stat(full);
+  } catch {
+    throw new StudioError('FILE_NOT_FOUND', `The ${what} ${path} does not exist; check the path.`);
+  }
+  if (info.isDirectory()) {
+    throw new StudioError('FILE_NOT_FOUND', `The ${what} ${path} is a folder, not a file; name the file itself.`);
+  }
+  return full;
+}
+
+/** A file as a stream of byte chunks (what the data readers take). */
+export async function openDataFile(path: string): Promise<AsyncIterable<Uint8Array>> {
+  const full = await requireFile(path, 'data file');
+  return createReadStream(full, { highWaterMark: 1 << 20 });
+}
+
+/**
+ * Reads model.json and every weight shard it names from the same folder. Accepts the model.json path or
+ * the folder holding it.
+ */
+export async function readModelFiles(path: string): Promise<{ modelJson: string; weights: Map<string, ArrayBuffer>; fileName: string }> {
+  let jsonPath = resolve(path);
+  try {
+    if ((await stat(jsonPath)).isDirectory()) jsonPath = join(jsonPath, 'model.json');
+  } catch {
+    /* requireFile below says what is wrong */
+  }
+  await requireFile(jsonPath, 'model file');
+  const modelJson = await readFile(jsonPath, 'utf8');
+  const fileName = basename(jsonPath);
+  const weights = new Map<string, ArrayBuffer>();
+  for (const shard of manifestPaths(parseModelJson(modelJson, fileName))) {
+    try {
+      const bytes = await readFile(join(dirname(jsonPath), shard));
+      weights.set(shard, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    } catch {
+      /* a missing shard is reported by assembleArtifacts with the full list */
+    }
+  }
+  return { modelJson, weights, fileName };
+}
+
+/** Writes model.json and its weight file into dir (created if needed). Returns the model.json path. */
+export async function writeModelDir(dir: string, artifacts: ModelArtifacts): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const files = artifactsToFiles(artifacts);
+  const jsonPath = join(dir, 'model.json');
+  await writeFile(join(dir, files.weightsName), new Uint8Array(files.weights));
+  await writeFile(jsonPath, files.modelJson);
+  return jsonPath;
+}

@@ -1,0 +1,16 @@
+/**
+ * The project's one entry to tfjs: everything under src/tf imports tfjs from here, nothing outside src/tf
+ * imports tfjs at all. Importing this module also registers the project's custom layers, so that every realm
+ * (main thread, worker, Node) that can load a model knows them (tfjs-pitfalls #7).
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { registerCustomLayers } from './layers/register';
+import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
+
+/** The project's custom layer classes, registered with tfjs serialization. */
+export const customLayers = registerCustomLayers(tf);
+registerWasmUnsortedSegmentSum(tf);
+
+export { tf };
+export type { LayersModel, Tensor, SymbolicTensor } from '@tensorflow/tfjs';

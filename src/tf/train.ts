@@ -1,0 +1,143 @@
+/**
+ * Mini-batch training of a CTR model: Adam on binary cross-entropy (from logits, for stability), seeded
+ * shuffling, evaluation on a validation slice after each epoch, early stopping, and the best epoch's weights
+ * restored at the end.
+ */
+import { tf } from './tfjs';
+import type { LayersModel, Tensor } from './tfjs';
+import type { EncodedBatch, FeatureEncoding } from '../core/data';
+import { auc, logLoss } from '../core/metrics';
+import { createRng, shuffledIndices } from '../core/random';
+import { StudioError } from '../core/errors';
+import { makeInputs, makeLabels, planFeed } from './feed';
+import { logitModel, predictProbs } from './predict';
+
+export interface TrainOptions {
+  /** Most epochs to run (early stopping may end sooner). */
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Validation checks without improvement of the monitored metric before stopping. */
+  patience: number;
+  /** Validation checks per epoch (the best checkpoint is picked among them). */
+  checksPerEpoch: number;
+  /** Metric on the validation rows that picks the best epoch. */
+  monitor: 'auc' | 'logloss';
+  /** L2 penalty on every trainable weight (0 = none). */
+  l2: number;
+  seed: number;
+  signal?: AbortSignal;
+  /** Called after each epoch. */
+  onEpoch?: (log: EpochLog) => void;
+  /** Called after each step with the fraction of the run done (by epochs) and the running loss. */
+  onStep?: (progress: { epoch: number; step: number; steps: number; loss: number }) => void;
+}
+
+export const DEFAULT_TRAIN: Omit<TrainOptions, 'signal' | 'onEpoch' | 'onStep'> = {
+  epochs: 40,
+  batchSize: 256,
+  learningRate: 1e-3,
+  patience: 2,
+  checksPerEpoch: 1,
+  monitor: 'auc',
+  l2: 0,
+  seed: 42,
+};
+
+export interface EpochLog {
+  /** Epochs done at this check (fractional when checksPerEpoch > 1). */
+  epoch: number;
+  trainLoss: number;
+  validAuc: number;
+  validLogloss: number;
+  ms: number;
+}
+
+export interface TrainResult {
+  epochs: EpochLog[];
+  /** Epoch (possibly fractional) whose weights the model holds now. */
+  bestEpoch: number;
+  ms: number;
+}
+
+function better(monitor: TrainOptions['monitor'], a: EpochLog, b: EpochLog | null): boolean {
+  if (!b) return true;
+  return monitor === 'auc' ? a.validAuc > b.validAuc : a.validLogloss < b.validLogloss;
+}
+
+/** Trains model in place on train rows, early-stopping on valid rows. */
+export async function trainModel(
+  model: LayersModel,
+  encoding: FeatureEncoding,
+  train: EncodedBatch,
+  valid: EncodedBatch,
+  options: Partial<TrainOptions> = {},
+): Promise<TrainResult> {
+  const opts = { ...DEFAULT_TRAIN, ...options };
+  const t0 = performance.now();
+  const plan = planFeed(model, encoding);
+  const net = logitModel(model);
+  const optimizer = tf.train.adam(opts.learningRate);
+  const rng = createRng(opts.seed);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const logs: EpochLog[] = [];
+  let best: EpochLog | null = null;
+  let bestWeights: Tensor[] | null = null;
+  let stale = 0;
+  const steps = Math.ceil(train.rows / opts.batchSize);
+  try {
+    const checkEvery = Math.max(1, Math.ceil(steps / opts.checksPerEpoch));
+    let lossSum = 0;
+    let lossRows = 0;
+    let te = performance.now();
+    training: for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+      const order = shuffledIndices(train.rows, rng);
+      for (let s = 0; s < steps; s++) {
+        if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Training was cancelled.');
+        const idx = order.subarray(s * opts.batchSize, Math.min(train.rows, (s + 1) * opts.batchSize));
+        const inputs = makeInputs(plan, train, idx);
+        const labels = makeLabels(train, idx);
+        const loss = optimizer.minimize(() => {
+          const logits = net.apply(inputs, { training: true }) as Tensor;
+          let l = tf.losses.sigmoidCrossEntropy(labels, logits);
+          if (opts.l2 > 0) l = tf.add(l, tf.mul(opts.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v))))));
+          return l as tf.Scalar;
+        }, true, vars)!;
+        const lossValue = (await loss.data())[0];
+        lossSum += lossValue * idx.length;
+        lossRows += idx.length;
+        loss.dispose();
+        labels.dispose();
+        inputs.forEach((t) => t.dispose());
+        opts.onStep?.({ epoch, step: s + 1, steps, loss: lossValue });
+        if ((s + 1) % checkEvery !== 0 && s + 1 !== steps) continue;
+        const probs = await predictProbs(model, encoding, valid);
+        const log: EpochLog = {
+          epoch: Number((epoch - 1 + (s + 1) / steps).toFixed(3)),
+          trainLoss: lossSum / lossRows,
+          validAuc: auc(valid.labels, probs),
+          validLogloss: logLoss(valid.labels, probs),
+          ms: performance.now() - te,
+        };
+        lossSum = 0;
+        lossRows = 0;
+        te = performance.now();
+        logs.push(log);
+        opts.onEpoch?.(log);
+        if (better(opts.monitor, log, best)) {
+          best = log;
+          bestWeights?.forEach((w) => w.dispose());
+          bestWeights = model.getWeights().map((w) => w.clone());
+          stale = 0;
+        } else if (++stale >= opts.patience) {
+          break training;
+        }
+      }
+    }
+    if (bestWeights) model.setWeights(bestWeights);
+  } finally {
+    bestWeights?.forEach((w) => w.dispose());
+    optimizer.dispose();
+  }
+  return { epochs: logs, bestEpoch: best?.epoch ?? 0, ms: performance.now() - t0 };
+}
