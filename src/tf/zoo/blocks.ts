@@ -51,9 +51,14 @@ export function stackFields(vectors: Sym[], name: string): Sym {
   return vectors.length === 1 ? vectors[0] : (tf.layers.concatenate({ axis: 1, name }).apply(vectors) as Sym);
 }
 
-/** The flat input of the deep part: all embeddings flattened, then the numeric features. */
-export function flatFeatures(stacked: Sym, inputs: ModelInputs): Sym {
-  const flat = tf.layers.flatten({ name: 'flat_embeddings' }).apply(stacked) as Sym;
+/**
+ * The flat input of the deep part: the field vectors joined along their last axis ([batch, 1, fields·dim]),
+ * flattened, then the numeric features. Joining on the last axis (not the field axis) keeps the graph valid
+ * when a compressed table gives one field fewer dimensions than another.
+ */
+export function flatFeatures(vectors: Sym[], inputs: ModelInputs): Sym {
+  const joined = vectors.length === 1 ? vectors[0] : (tf.layers.concatenate({ axis: -1, name: 'deep_concat' }).apply(vectors) as Sym);
+  const flat = tf.layers.flatten({ name: 'flat_embeddings' }).apply(joined) as Sym;
   if (!inputs.numeric) return flat;
   return tf.layers.concatenate({ axis: 1, name: 'deep_input' }).apply([flat, inputs.numeric]) as Sym;
 }

@@ -20,19 +20,18 @@ function deepfm(spec: ModelSpec): LayersModel {
   const seeds = new SeedSequence(spec.seed);
   const inputs = makeInputs(spec);
   const vectors = embedFields(spec, inputs, spec.embeddingDim, seeds);
-  const stacked = stackFields(vectors, 'field_stack');
   // Numeric features join the FM as one more field vector.
-  let fmInput = stacked;
+  const fmFields = [...vectors];
   if (inputs.numeric) {
     // Small initial scale, like the embedding tables it sits beside (a Glorot start dominates the FM).
     const numVec = tf.layers
       .dense({ units: spec.embeddingDim, useBias: false, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: seeds.take() }), name: 'numeric_field' })
       .apply(inputs.numeric) as Sym;
-    const numField = tf.layers.reshape({ targetShape: [1, spec.embeddingDim], name: 'numeric_field_vec' }).apply(numVec) as Sym;
-    fmInput = tf.layers.concatenate({ axis: 1, name: 'fm_fields' }).apply([stacked, numField]) as Sym;
+    fmFields.push(tf.layers.reshape({ targetShape: [1, spec.embeddingDim], name: 'numeric_field_vec' }).apply(numVec) as Sym);
   }
+  const fmInput = stackFields(fmFields, 'fm_fields');
   const fm = fmLayer('fm').apply(fmInput) as Sym;
-  const deep = deepTower(spec, flatFeatures(stacked, inputs), seeds);
+  const deep = deepTower(spec, flatFeatures(vectors, inputs), seeds);
   return finishModel(inputs, [linearPart(spec, inputs, seeds), fm, deep], 'deepfm');
 }
 
@@ -43,8 +42,7 @@ function deepfm(spec: ModelSpec): LayersModel {
 function dcnv2(spec: ModelSpec): LayersModel {
   const seeds = new SeedSequence(spec.seed);
   const inputs = makeInputs(spec);
-  const stacked = stackFields(embedFields(spec, inputs, spec.embeddingDim, seeds), 'field_stack');
-  const x0 = flatFeatures(stacked, inputs);
+  const x0 = flatFeatures(embedFields(spec, inputs, spec.embeddingDim, seeds), inputs);
   const width = x0.shape[1] as number;
   let x = x0;
   for (let l = 0; l < spec.crossLayers; l++) {
@@ -59,8 +57,7 @@ function dcnv2(spec: ModelSpec): LayersModel {
 function widedeep(spec: ModelSpec): LayersModel {
   const seeds = new SeedSequence(spec.seed);
   const inputs = makeInputs(spec);
-  const stacked = stackFields(embedFields(spec, inputs, spec.embeddingDim, seeds), 'field_stack');
-  const deep = deepTower(spec, flatFeatures(stacked, inputs), seeds);
+  const deep = deepTower(spec, flatFeatures(embedFields(spec, inputs, spec.embeddingDim, seeds), inputs), seeds);
   return finishModel(inputs, [linearPart(spec, inputs, seeds), deep], 'widedeep');
 }
 
@@ -68,8 +65,7 @@ function widedeep(spec: ModelSpec): LayersModel {
 function dnn(spec: ModelSpec): LayersModel {
   const seeds = new SeedSequence(spec.seed);
   const inputs = makeInputs(spec);
-  const stacked = stackFields(embedFields(spec, inputs, spec.embeddingDim, seeds), 'field_stack');
-  return finishModel(inputs, [deepTower(spec, flatFeatures(stacked, inputs), seeds)], 'dnn');
+  return finishModel(inputs, [deepTower(spec, flatFeatures(embedFields(spec, inputs, spec.embeddingDim, seeds), inputs), seeds)], 'dnn');
 }
 
 /** Logistic regression on one-hot categoricals and numerics: the baseline every CTR model must beat. */

@@ -1,0 +1,5 @@
+/** Number formats shared by the UI: AUC always with 4 decimals, parameters with thousands separators. */
+export const formatAuc = (x: number): string => x.toFixed(4);
+export const formatLoss = (x: number): string => x.toFixed(4);
+export const formatInt = (x: number): string => Math.round(x).toLocaleString('en-US');
+export const formatMs = (x: number): string => (x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(2)} s`);

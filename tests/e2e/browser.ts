@@ -1,0 +1,27 @@
+/** Launching Debian's Chromium with playwright-core, with the flags that work on this machine. */
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page at 1280×800 that records every request outside the page's own origin and every page error. */
+export async function openStudio(browser: Browser, url: string): Promise<{ page: Page; foreignRequests: string[]; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  const origin = new URL(url).origin;
+  const foreignRequests: string[] = [];
+  const pageErrors: string[] = [];
+  context.on('request', (req) => {
+    const u = req.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreignRequests.push(u);
+  });
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(url);
+  return { page, foreignRequests, pageErrors };
+}
