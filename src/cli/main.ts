@@ -7,13 +7,16 @@ import { commandHelp, parseArgs, type CommandDef, type ParsedArgs } from './args
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
 import { compareCommand } from './commands/compare';
+import { compressCommand } from './commands/compress';
+import { sweepCommand } from './commands/sweep';
+import { benchCommand } from './commands/bench';
 
 export interface Command {
   def: CommandDef;
   run(args: ParsedArgs): Promise<void>;
 }
 
-const COMMANDS: Command[] = [trainCommand, evaluateCommand, compareCommand];
+const COMMANDS: Command[] = [trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand];
 
 function mainHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.def.name.padEnd(10)} ${c.def.summary}`);

@@ -1,0 +1,110 @@
+/**
+ * `ctr-studio bench`: the project's benchmark on this machine (not a test): eigensolver speed and accuracy,
+ * statistics throughput, end-to-end AFM compression of the demo DeepFM, and inference throughput of the
+ * original and compressed models at batch 1 and 2048 (wasm backend), medians after warm-up.
+ */
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import type { CommandDef, ParsedArgs } from '../args';
+import { benchLinalg } from '../../core/linalg';
+import { STUDIO_VERSION } from '../../core/version';
+import { Compressor } from '../../tf/compressor';
+import { measureThroughput } from '../../tf/throughput';
+import { tf } from '../../tf/tfjs';
+import { numberArg } from '../args';
+import { printJson, round } from '../io';
+import { openCompression, rankArg } from '../compression';
+import type { Command } from '../main';
+
+const def: CommandDef = {
+  name: 'bench',
+  summary: 'benchmark this machine: eigensolver, statistics, end-to-end compression, inference (JSON)',
+  usage: 'ctr-studio bench [--report R.json]',
+  options: [
+    { name: 'report', value: 'R.json', help: 'where to write the JSON report' },
+    { name: 'model', value: 'PATH', help: 'model to compress and time', default: 'public/demo/models/deepfm' },
+    { name: 'train', value: 'FILE', help: 'calibration rows', default: 'public/demo/criteo/train.tsv' },
+    { name: 'test', value: 'FILE', help: 'rows for inference timing', default: 'public/demo/criteo/test.tsv' },
+    { name: 'dense-rank', value: 'K', help: 'Dense rank of the compressed model', default: '64' },
+    { name: 'embedding-rank', value: 'K', help: 'embedding rank of the compressed model', default: '4' },
+    { name: 'runs', value: 'N', help: 'timed runs per measurement (median reported)', default: '5' },
+  ],
+  notes: 'Takes about a minute. Timings are medians of --runs runs after warm-up; the machine should be otherwise idle.',
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+async function run(args: ParsedArgs): Promise<void> {
+  const runs = numberArg(args, 'runs', { integer: true, min: 1 })!;
+  const log = (s: string) => console.error(`bench: ${s}`);
+  const linalg = await benchLinalg({ runs, onProgress: (s) => log(s) });
+  const s = await openCompression(args);
+  const { loaded, calibration, test } = s;
+  const encoding = loaded.meta.encoding;
+  const plan = { method: 'afm' as const, denseRank: rankArg(args, 'dense-rank'), embeddingRank: rankArg(args, 'embedding-rank') };
+
+  // End-to-end AFM compression, from the loaded model to the loaded compressed model, on a fresh compressor
+  // each run (so every decomposition is computed every time).
+  const stages: { statistics: number; decomposition: number; rewrite: number; load: number; total: number }[] = [];
+  let last: { params: number; model: tf.LayersModel | null } = { params: 0, model: null };
+  for (let r = 0; r <= runs; r++) {
+    const t0 = performance.now();
+    const c = await Compressor.create(loaded.model);
+    await c.collect(encoding, calibration);
+    const t1 = performance.now();
+    c.decomposeAll('afm');
+    const t2 = performance.now();
+    const built = c.build(c.uniformPlan(plan));
+    const t3 = performance.now();
+    const model = await c.load(built);
+    const t4 = performance.now();
+    if (r > 0) stages.push({ statistics: t1 - t0, decomposition: t2 - t1, rewrite: t3 - t2, load: t4 - t3, total: t4 - t0 });
+    last.model?.dispose();
+    last = { params: built.params, model };
+    log(`compress run ${r}${r === 0 ? ' (warm-up)' : ''}: ${(t4 - t0).toFixed(0)} ms`);
+  }
+  const compressed = last.model!;
+  const inference = [];
+  for (const batchSize of [1, 2048]) {
+    const original = await measureThroughput(loaded.model, encoding, test, batchSize, { runs });
+    const small = await measureThroughput(compressed, encoding, test, batchSize, { runs });
+    inference.push({ batchSize, originalRowsPerSec: original.rowsPerSec, compressedRowsPerSec: small.rowsPerSec, speedup: small.rowsPerSec / original.rowsPerSec });
+    log(`inference batch ${batchSize}: ${original.rowsPerSec.toFixed(0)} → ${small.rowsPerSec.toFixed(0)} rows/s`);
+  }
+  const med = (k: keyof (typeof stages)[number]) => median(stages.map((x) => x[k]));
+  const report = {
+    tool: 'ctr-studio bench',
+    version: STUDIO_VERSION,
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, backend: tf.getBackend() },
+    runs,
+    linalg,
+    statistics: { rows: calibration.rows, ms: med('statistics'), rowsPerSec: (calibration.rows / med('statistics')) * 1000 },
+    compress: {
+      model: String(args.model),
+      plan,
+      calibrationRows: calibration.rows,
+      paramsBefore: loaded.params,
+      paramsAfter: last.params,
+      paramRatio: last.params / loaded.params,
+      medianMs: { statistics: med('statistics'), decomposition: med('decomposition'), rewrite: med('rewrite'), load: med('load'), total: med('total') },
+    },
+    inference,
+  };
+  compressed.dispose();
+  if (args.report) await writeFile(String(args.report), JSON.stringify(report, null, 2));
+  printJson({
+    eig400Ms: round(linalg.eig400Ms, 1),
+    eig1024Ms: round(linalg.eig1024Ms, 1),
+    eigResidual: [linalg.eig400Residual, linalg.eig1024Residual],
+    statisticsRowsPerSec: round(report.statistics.rowsPerSec, 0),
+    compressMs: Object.fromEntries(Object.entries(report.compress.medianMs).map(([k, v]) => [k, round(v, 1)])),
+    paramRatio: round(report.compress.paramRatio, 4),
+    inference: inference.map((i) => ({ batch: i.batchSize, original: round(i.originalRowsPerSec, 0), compressed: round(i.compressedRowsPerSec, 0), speedup: round(i.speedup, 2) })),
+  });
+}
+
+export const benchCommand: Command = { def, run };

@@ -1,0 +1,73 @@
+/** `ctr-studio sweep`: AUC, log loss and parameters over a grid of ranks, for AFM and SVD, as a JSON report. */
+import { writeFile } from 'node:fs/promises';
+import type { CommandDef, ParsedArgs } from '../args';
+import { StudioError } from '../../core/errors';
+import { STUDIO_VERSION } from '../../core/version';
+import { runSweep, scoreBaseline } from '../../tf/sweep';
+import type { Method } from '../../tf/compressor';
+import { printJson, round } from '../io';
+import { CALIBRATION_OPTIONS, openCompression, rankListArg } from '../compression';
+import type { Command } from '../main';
+
+const def: CommandDef = {
+  name: 'sweep',
+  summary: 'evaluate AFM and SVD over a grid of dense and embedding ranks (JSON report)',
+  usage: 'ctr-studio sweep --model M --train FILE --test FILE --methods afm,svd --dense-ranks 8,16,32,64,128 --embedding-ranks 2,4,8 --report R.json',
+  options: [
+    { name: 'model', value: 'PATH', help: 'model.json (or its folder) saved by ctr-studio', required: true },
+    { name: 'train', value: 'FILE', help: 'training rows: the calibration rows for AFM statistics', required: true },
+    { name: 'test', value: 'FILE', help: 'test rows every point is scored on', required: true },
+    { name: 'methods', value: 'afm,svd', help: 'methods to compare', default: 'afm,svd' },
+    { name: 'dense-ranks', value: 'K,K,...', help: 'Dense ranks to try (keep = leave Dense layers as they are)', default: '8,16,32,64,128' },
+    { name: 'embedding-ranks', value: 'K,K,...', help: 'embedding ranks to try (keep = leave tables as they are)', default: '2,4,8' },
+    ...CALIBRATION_OPTIONS,
+    { name: 'no-fuse', help: 'keep every embedding up-projection instead of folding it into the next Dense' },
+    { name: 'report', value: 'R.json', help: 'where to write the JSON report', required: true },
+  ],
+  notes: 'Every (method, dense rank, embedding rank) combination is one point. Decompositions are computed once per\nlayer and method; each point only slices them, builds the model and scores the test rows.',
+};
+
+async function run(args: ParsedArgs): Promise<void> {
+  const methods = String(args.methods).split(',').map((m) => m.trim()) as Method[];
+  if (methods.length === 0 || methods.some((m) => m !== 'afm' && m !== 'svd')) throw new StudioError('USAGE', `--methods must list afm and/or svd, not "${args.methods}".`);
+  const denseRanks = rankListArg(args, 'dense-ranks');
+  const embeddingRanks = rankListArg(args, 'embedding-ranks');
+  const t0 = performance.now();
+  const s = await openCompression(args);
+  const { compressor: c, loaded, test } = s;
+  const encoding = loaded.meta.encoding;
+  if (methods.includes('afm')) await c.collect(encoding, s.calibration);
+  const tDec = performance.now();
+  for (const m of methods) c.decomposeAll(m);
+  const decompositionMs = performance.now() - tDec;
+  const baseline = await scoreBaseline(c, encoding, test);
+  const points = await runSweep(c, encoding, test, baseline, {
+    methods,
+    denseRanks,
+    embeddingRanks,
+    fuse: !args['no-fuse'],
+    onPoint: (p, done, total) =>
+      console.error(`[${done}/${total}] ${p.method} dense ${p.denseRank ?? 'keep'} emb ${p.embeddingRank ?? 'keep'}: ${p.params} params (${(100 * p.paramRatio).toFixed(1)}%), AUC ${p.auc.toFixed(4)} (Δ ${p.delong.diff >= 0 ? '+' : ''}${p.delong.diff.toFixed(4)} [${p.delong.low.toFixed(4)}, ${p.delong.high.toFixed(4)}])`),
+  });
+  const report = {
+    tool: 'ctr-studio sweep',
+    version: STUDIO_VERSION,
+    model: String(args.model),
+    calibrationRows: s.calibration.rows,
+    testRows: test.rows,
+    seed: s.seed,
+    original: { params: baseline.params, auc: baseline.auc, logloss: baseline.logloss },
+    layers: c.inventory.map((l) => ({ name: l.name, kind: l.kind, params: l.params, breakEvenRank: l.breakEvenRank, compressible: l.compressible, ...(l.reason ? { reason: l.reason } : {}) })),
+    points,
+    timingsMs: { statistics: c.timings.statisticsMs, decomposition: decompositionMs, total: performance.now() - t0 },
+  };
+  await writeFile(String(args.report), JSON.stringify(report, null, 2));
+  printJson({
+    report: String(args.report),
+    original: { params: baseline.params, auc: round(baseline.auc) },
+    points: points.map((p) => ({ method: p.method, denseRank: p.denseRank, embeddingRank: p.embeddingRank, params: p.params, auc: round(p.auc), diff: round(p.delong.diff) })),
+    seconds: round(report.timingsMs.total / 1000, 2),
+  });
+}
+
+export const sweepCommand: Command = { def, run };

@@ -1,0 +1,256 @@
+/**
+ * The compression engine on the runtime: inventory of a model's factorable layers, statistics from
+ * calibration rows, decompositions cached per (layer, method), and compressed models built for any plan
+ * by slicing those decompositions. The original model and its artifacts are never modified: every
+ * compressed model is a new model built from new artifacts.
+ */
+import type { EncodedBatch, FeatureEncoding } from '../core/data';
+import { StudioError } from '../core/errors';
+import type { ModelArtifacts } from '../core/model/artifacts';
+import {
+  buildInventory,
+  decodeWeights,
+  rewriteModel,
+  totalParams,
+  weightName,
+  type LayerInfo,
+  type Replacement,
+  type Weight,
+} from '../core/compress/graph';
+import {
+  denseAfm,
+  denseSvd,
+  embeddingAfm,
+  embeddingSvd,
+  type Decomposition,
+  type DenseWeights,
+  type Method,
+  type TableWeights,
+} from '../core/compress/factors';
+import { denseReplacementError, embeddingReplacementError, type ReplacementError } from '../core/compress/error';
+import type { LayersModel } from './tfjs';
+import { loadModelFromArtifacts, saveModelToArtifacts } from './modelio';
+import { collectStatistics, type CollectedStatistics, type StatisticsOptions } from './stats';
+
+export type { Method };
+
+/** What to do with one layer. */
+export interface LayerChoice {
+  method: Method | 'keep';
+  rank?: number;
+}
+
+/** The same choice for every layer of a kind; null keeps that kind. */
+export interface UniformPlan {
+  method: Method;
+  denseRank: number | null;
+  embeddingRank: number | null;
+}
+
+/** A plan resolved against the inventory: one entry per factorable layer. */
+export interface ResolvedLayer {
+  layer: string;
+  kind: 'dense' | 'embedding';
+  method: Method | 'keep';
+  rank: number | null;
+  /** Why a layer is kept although the plan asked otherwise (not compressible, rank above break-even). */
+  note?: string;
+}
+
+export interface BuiltModel {
+  artifacts: ModelArtifacts;
+  plan: ResolvedLayer[];
+  params: number;
+  /** Parameters per original layer after rewriting (the layer, its _proj / _up parts). */
+  layerParams: Map<string, number>;
+  fused: { embedding: string; dense: string }[];
+  ms: number;
+}
+
+export interface CompressorTimings {
+  statisticsMs: number;
+  decompositionMs: number;
+}
+
+function shapesOf(model: LayersModel): Record<string, (number | null)[]> {
+  const shapes: Record<string, (number | null)[]> = {};
+  for (const layer of model.layers) {
+    const s = layer.outputShape;
+    shapes[layer.name] = (Array.isArray(s[0]) ? s[0] : s) as (number | null)[];
+  }
+  return shapes;
+}
+
+export class Compressor {
+  readonly inventory: LayerInfo[];
+  readonly originalParams: number;
+  private readonly weights: Map<string, Weight>;
+  private readonly decompositions = new Map<string, Decomposition>();
+  private stats: CollectedStatistics | null = null;
+  readonly timings: CompressorTimings = { statisticsMs: 0, decompositionMs: 0 };
+
+  private constructor(
+    readonly model: LayersModel,
+    readonly artifacts: ModelArtifacts,
+    private readonly shapes: Record<string, (number | null)[]>,
+  ) {
+    this.inventory = buildInventory(artifacts, shapes);
+    this.weights = decodeWeights(artifacts);
+    this.originalParams = totalParams(artifacts.weightSpecs);
+  }
+
+  /** A compressor for a loaded model (its artifacts are captured once, in memory). */
+  static async create(model: LayersModel): Promise<Compressor> {
+    return new Compressor(model, await saveModelToArtifacts(model), shapesOf(model));
+  }
+
+  /** The compressible layers. */
+  get compressible(): LayerInfo[] {
+    return this.inventory.filter((l) => l.compressible);
+  }
+
+  layer(name: string): LayerInfo {
+    const l = this.inventory.find((x) => x.name === name);
+    if (!l) throw new StudioError('INVALID_ARGUMENT', `The model has no Dense or Embedding layer named ${name}; see the layer list for the names.`);
+    return l;
+  }
+
+  /** Collects every compressible layer's statistics from the original model over the calibration rows. */
+  async collect(encoding: FeatureEncoding, calibration: EncodedBatch, opts: StatisticsOptions = {}): Promise<CollectedStatistics> {
+    const layers = this.compressible;
+    this.stats = await collectStatistics(this.model, encoding, calibration, {
+      dense: layers.filter((l) => l.kind === 'dense').map((l) => l.name),
+      embeddings: layers.filter((l) => l.kind === 'embedding').map((l) => l.name),
+    }, opts);
+    this.timings.statisticsMs += this.stats.ms;
+    // New statistics invalidate the AFM decompositions made from the old ones.
+    for (const key of [...this.decompositions.keys()]) if (key.startsWith('afm:')) this.decompositions.delete(key);
+    return this.stats;
+  }
+
+  get statistics(): CollectedStatistics | null {
+    return this.stats;
+  }
+
+  private denseWeights(name: string): DenseWeights {
+    const info = this.layer(name);
+    if (info.kind !== 'dense') throw new Error(`${name} is not a Dense layer`);
+    const kernel = this.weights.get(weightName(name, 'kernel'))!.values as Float32Array;
+    const bias = info.shape.useBias ? (this.weights.get(weightName(name, 'bias'))!.values as Float32Array) : null;
+    return { kernel, bias, dIn: info.shape.dIn, dOut: info.shape.dOut };
+  }
+
+  private tableWeights(name: string): TableWeights {
+    const info = this.layer(name);
+    if (info.kind !== 'embedding') throw new Error(`${name} is not an Embedding layer`);
+    return { table: this.weights.get(weightName(name, 'embeddings'))!.values as Float32Array, vocab: info.shape.vocab, dim: info.shape.dim };
+  }
+
+  private requireStats(): CollectedStatistics {
+    if (!this.stats) throw new StudioError('INVALID_ARGUMENT', 'AFM needs statistics from calibration rows; provide training rows first.');
+    return this.stats;
+  }
+
+  /** The decomposition of one layer by one method, computed on first use and cached (up to rank maxRank). */
+  decomposition(name: string, method: Method, maxRank?: number): Decomposition {
+    const key = `${method}:${name}`;
+    const info = this.layer(name);
+    const width = info.kind === 'dense' ? Math.min(info.shape.dOut, method === 'svd' ? info.shape.dIn : Infinity) : info.shape.dim;
+    const want = Math.min(width, maxRank ?? info.breakEvenRank);
+    const cached = this.decompositions.get(key);
+    if (cached && cached.maxRank >= want) return cached;
+    const t0 = performance.now();
+    let d: Decomposition;
+    if (info.kind === 'dense') {
+      const w = this.denseWeights(name);
+      d = method === 'afm' ? denseAfm(name, w, this.requireStats().denseInputs.get(name)!, want) : denseSvd(name, w, want);
+    } else {
+      const t = this.tableWeights(name);
+      d = method === 'afm' ? embeddingAfm(name, t, this.requireStats().idCounts.get(name)!, want) : embeddingSvd(name, t, want);
+    }
+    this.timings.decompositionMs += performance.now() - t0;
+    this.decompositions.set(key, d);
+    return d;
+  }
+
+  /** Decomposes every compressible layer by `method` (what a sweep or the studio does up front). */
+  decomposeAll(method: Method): void {
+    for (const l of this.compressible) this.decomposition(l.name, method);
+  }
+
+  /** The same method and rank for every layer of a kind; ranks above a layer's break-even keep it. */
+  uniformPlan(p: UniformPlan): ResolvedLayer[] {
+    return this.inventory.map((l): ResolvedLayer => {
+      const rank = l.kind === 'dense' ? p.denseRank : p.embeddingRank;
+      if (!l.compressible) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: l.reason };
+      if (rank === null) return { layer: l.name, kind: l.kind, method: 'keep', rank: null };
+      if (rank > l.breakEvenRank) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: `rank ${rank} is above its break-even rank ${l.breakEvenRank}` };
+      return { layer: l.name, kind: l.kind, method: p.method, rank };
+    });
+  }
+
+  /**
+   * A per-layer plan checked against the inventory: a rank above break-even is refused (the factored layer
+   * would be larger), unless allowAboveBreakEven (for exactness checks at full rank).
+   */
+  explicitPlan(choices: Record<string, LayerChoice>, opts: { allowAboveBreakEven?: boolean } = {}): ResolvedLayer[] {
+    for (const name of Object.keys(choices)) this.layer(name);
+    return this.inventory.map((l): ResolvedLayer => {
+      const c = choices[l.name];
+      if (!c || c.method === 'keep') return { layer: l.name, kind: l.kind, method: 'keep', rank: null };
+      if (!l.compressible) throw new StudioError('INVALID_ARGUMENT', `Layer ${l.name} cannot be compressed (${l.reason}); mark it keep.`);
+      const width = l.kind === 'dense' ? l.shape.dOut : l.shape.dim;
+      const rank = c.rank ?? 0;
+      if (!Number.isInteger(rank) || rank < 1 || rank > width) {
+        throw new StudioError('INVALID_ARGUMENT', `Rank ${c.rank} for layer ${l.name} must be an integer from 1 to ${width}.`);
+      }
+      if (rank > l.breakEvenRank && !opts.allowAboveBreakEven) {
+        throw new StudioError('INVALID_ARGUMENT', `Rank ${rank} for layer ${l.name} is above its break-even rank ${l.breakEvenRank}, so the factored layer would have more parameters than the original; choose a rank of at most ${l.breakEvenRank} or keep the layer.`);
+      }
+      return { layer: l.name, kind: l.kind, method: c.method, rank };
+    });
+  }
+
+  /** The replacements of a resolved plan (slices of cached decompositions). */
+  replacements(plan: ResolvedLayer[]): Replacement[] {
+    return plan.filter((p) => p.method !== 'keep').map((p) => this.decomposition(p.layer, p.method as Method, p.rank!).slice(p.rank!));
+  }
+
+  /** How well each replaced layer reproduces its outputs on the calibration rows (AFM needs statistics). */
+  replacementErrors(plan: ResolvedLayer[]): Map<string, ReplacementError> {
+    const stats = this.requireStats();
+    const out = new Map<string, ReplacementError>();
+    for (const r of this.replacements(plan)) {
+      out.set(r.layer, r.kind === 'dense'
+        ? denseReplacementError(this.denseWeights(r.layer), stats.denseInputs.get(r.layer)!, r)
+        : embeddingReplacementError(this.tableWeights(r.layer), stats.idCounts.get(r.layer)!, r));
+    }
+    return out;
+  }
+
+  /** New artifacts for a plan; the original artifacts are left as they are. */
+  build(plan: ResolvedLayer[], opts: { fuse?: boolean } = {}): BuiltModel {
+    const t0 = performance.now();
+    const rewritten = rewriteModel(this.artifacts, this.shapes, this.replacements(plan), { fuse: opts.fuse ?? true });
+    const layerParams = new Map<string, number>();
+    for (const spec of rewritten.artifacts.weightSpecs) {
+      const layerName = spec.name.slice(0, spec.name.lastIndexOf('/'));
+      const owner = layerName.replace(/_(proj|up)$/, '');
+      const key = this.inventory.some((l) => l.name === owner) ? owner : layerName;
+      layerParams.set(key, (layerParams.get(key) ?? 0) + spec.shape.reduce((a, b) => a * b, 1));
+    }
+    return {
+      artifacts: rewritten.artifacts,
+      plan,
+      params: totalParams(rewritten.artifacts.weightSpecs),
+      layerParams,
+      fused: rewritten.fused,
+      ms: performance.now() - t0,
+    };
+  }
+
+  /** Builds and loads a compressed model (a new tfjs model; dispose it when done). */
+  async load(built: BuiltModel): Promise<LayersModel> {
+    return loadModelFromArtifacts(built.artifacts, 'compressed model');
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Rank sweeps: for each method and each (dense rank, embedding rank) pair, build the compressed model from
+ * the cached decompositions and score it on the test rows against the original (same rows, paired DeLong).
+ * This is the data the studio charts and `ctr-studio sweep` reports.
+ */
+import type { EncodedBatch, FeatureEncoding } from '../core/data';
+import { StudioError } from '../core/errors';
+import { auc, delong, logLoss } from '../core/metrics';
+import type { Compressor, Method } from './compressor';
+import { predictProbs } from './predict';
+
+export interface SweepOptions {
+  methods: Method[];
+  /** Dense ranks to try; null keeps the Dense layers. */
+  denseRanks: (number | null)[];
+  /** Embedding ranks to try; null keeps the tables. */
+  embeddingRanks: (number | null)[];
+  fuse?: boolean;
+  signal?: AbortSignal;
+  onPoint?: (point: SweepPoint, done: number, total: number) => void;
+}
+
+export interface SweepPoint {
+  method: Method;
+  denseRank: number | null;
+  embeddingRank: number | null;
+  params: number;
+  /** params / original params. */
+  paramRatio: number;
+  auc: number;
+  logloss: number;
+  /** Paired DeLong of AUC(compressed) − AUC(original) on the test rows. */
+  delong: { diff: number; se: number; low: number; high: number; p: number };
+  /** Layers kept although the plan asked to compress them (rank above break-even). */
+  kept: string[];
+  /** Time to build and load the compressed model, and to score the test rows. */
+  buildMs: number;
+  scoreMs: number;
+}
+
+export interface Baseline {
+  params: number;
+  probs: Float32Array;
+  auc: number;
+  logloss: number;
+}
+
+/** Scores the original model once: the reference every sweep point is compared with. */
+export async function scoreBaseline(c: Compressor, encoding: FeatureEncoding, test: EncodedBatch): Promise<Baseline> {
+  const probs = await predictProbs(c.model, encoding, test);
+  return { params: c.originalParams, probs, auc: auc(test.labels, probs), logloss: logLoss(test.labels, probs) };
+}
+
+/** Runs the sweep; points arrive through onPoint as they finish, and are returned in order. */
+export async function runSweep(c: Compressor, encoding: FeatureEncoding, test: EncodedBatch, baseline: Baseline, opts: SweepOptions): Promise<SweepPoint[]> {
+  const grid = opts.methods.flatMap((method) => opts.denseRanks.flatMap((denseRank) => opts.embeddingRanks.map((embeddingRank) => ({ method, denseRank, embeddingRank }))));
+  const points: SweepPoint[] = [];
+  for (const g of grid) {
+    if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'The sweep was cancelled.');
+    const t0 = performance.now();
+    const plan = c.uniformPlan(g);
+    const built = c.build(plan, { fuse: opts.fuse });
+    const model = await c.load(built);
+    const t1 = performance.now();
+    try {
+      const probs = await predictProbs(model, encoding, test);
+      const t2 = performance.now();
+      const d = delong(test.labels, baseline.probs, probs);
+      const point: SweepPoint = {
+        ...g,
+        params: built.params,
+        paramRatio: built.params / baseline.params,
+        auc: d.aucB,
+        logloss: logLoss(test.labels, probs),
+        delong: { diff: d.diff, se: d.se, low: d.low, high: d.high, p: d.p },
+        kept: plan.filter((p) => p.method === 'keep' && p.note?.startsWith('rank')).map((p) => p.layer),
+        buildMs: t1 - t0,
+        scoreMs: t2 - t1,
+      };
+      points.push(point);
+      opts.onPoint?.(point, points.length, grid.length);
+    } finally {
+      model.dispose();
+    }
+  }
+  return points;
+}
