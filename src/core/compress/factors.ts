@@ -39,6 +39,8 @@ export interface Decomposition {
   spectrum: Float64Array;
   /** Emits the replacement at rank k (1 ≤ k ≤ maxRank). */
   slice(k: number): Replacement;
+  /** AFM only: the output mean and the eigenvectors (width × cols, column j = component j), in Float64. */
+  basis?: { mean: Float64Array; vectors: Float64Array; cols: number };
 }
 
 function f64(a: Float32Array | Float64Array): Float64Array {
@@ -91,6 +93,7 @@ export function denseAfm(layer: string, w: DenseWeights, inputs: Moments, maxRan
     method: 'afm',
     maxRank: cols,
     spectrum: eig.values.map((v) => Math.max(0, v)),
+    basis: { mean, vectors: U, cols },
     slice(k) {
       checkRank(k, cols, layer);
       const secondBias = new Float32Array(w.dOut);
@@ -160,6 +163,7 @@ export function embeddingAfm(layer: string, t: TableWeights, counts: Float64Arra
     method: 'afm',
     maxRank: cols,
     spectrum: eig.values.map((v) => Math.max(0, v)),
+    basis: { mean: m.mean, vectors: eig.vectors, cols },
     slice(k) {
       checkRank(k, cols, layer);
       return {

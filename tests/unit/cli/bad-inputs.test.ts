@@ -107,7 +107,7 @@ describe('bad model files', () => {
 
 describe('usage', () => {
   it('every command has --help', async () => {
-    for (const cmd of ['train', 'evaluate', 'compare']) {
+    for (const cmd of ['train', 'evaluate', 'compare', 'compress', 'sweep', 'bench']) {
       const r = await run(cmd, '--help');
       expect(r.code).toBe(0);
       expect(r.out).toContain(`ctr-studio ${cmd}`);
