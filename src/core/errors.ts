@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'MODEL_NOT_LAYERS' // JSON, but not a tfjs layers-model
   | 'MODEL_WEIGHTS_MISSING' // a weight shard named in the manifest is absent
   | 'MODEL_WEIGHTS_SIZE' // a shard is shorter or longer than the manifest says
+  | 'MODEL_WEIGHTS_EXTRA' // a dropped weight file the manifest does not name
   | 'MODEL_UNKNOWN_LAYER' // a layer class tfjs and this project do not know
   | 'MODEL_NO_ENCODING' // no fitted feature encoding in userDefinedMetadata
   | 'MODEL_LOAD' // tfjs refused the model for another reason
@@ -24,6 +25,7 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   // engine
   | 'CANCELLED'
+  | 'WORKER_DIED' // the compute worker stopped; the studio restarted it
   | 'INTERNAL';
 
 /** An error a user can act on: `message` is the one sentence shown to them. */

@@ -1,9 +1,16 @@
 /**
  * The typed API between the studio UI and its worker, and the plain data it exchanges. No tfjs, no React:
- * both sides import these types; only the worker implements them.
+ * both sides import these types; only the worker implements StudioApi (src/engine/session.ts).
  */
 import type { ErrorCode } from '../core/errors';
 import type { BackendName } from '../tf/backend';
+import type { WeightSpec } from '../core/model/artifacts';
+import type { LayerInfo } from '../core/compress/graph';
+import type { Method } from '../core/compress/factors';
+import type { UniformPlan } from '../core/compress/plan';
+import type { ModelKind } from '../core/model/spec';
+
+export type { Method, UniformPlan, LayerInfo, ModelKind };
 
 export type BackendChoice = BackendName | 'auto';
 
@@ -14,36 +21,153 @@ export interface BackendInfo {
   adapterName?: string;
 }
 
-/** A file handed to the worker: its name and bytes (ArrayBuffers are transferred, Blobs are cloned). */
+/** A file handed to the worker: its name and bytes (cloned, never transferred: the UI keeps its copy). */
 export interface FilePayload {
   name: string;
   data: ArrayBuffer | Blob;
 }
 
-export interface ModelSummary {
+/** The open model, with what the UI needs to count a plan's parameters itself (instantly, in pure code). */
+export interface ModelInfo {
   name: string;
   params: number;
-  layers: number;
+  layerCount: number;
   /** Zoo kind when the model was made by CTR Studio. */
   kind?: string;
   /** Test AUC recorded in the model's metadata, if any. */
   recordedAuc?: number;
+  /** The model carries a CTR Studio feature encoding (it can score raw rows). */
+  hasEncoding: boolean;
+  /** Every Dense and Embedding layer, compressible or not, with break-even ranks and fusion verdicts. */
+  inventory: LayerInfo[];
+  /** Topology, weight manifest and layer output shapes, for plannedParams in the UI. */
+  topology: Record<string, unknown>;
+  weightSpecs: WeightSpec[];
+  shapes: Record<string, (number | null)[]>;
+  /** The compression recipe, when the model was exported by CTR Studio. */
+  compression?: Record<string, unknown>;
 }
 
-export interface DataSummary {
+export type DataRole = 'train' | 'test';
+
+export interface DataInfo {
+  role: DataRole;
   name: string;
   rows: number;
   positives: number;
   badRows: number;
+  /** First bad rows, for the user to look at. */
+  badExamples: { line: number; reason: string }[];
   format: 'criteo' | 'delimited';
+  /** True when these rows are the tail of the training file (no separate test file was given). */
+  splitFromTrain?: boolean;
 }
 
-export interface Evaluation {
+/** The original model on the test rows. */
+export interface BaselineInfo {
   rows: number;
+  params: number;
   auc: number;
   logloss: number;
-  /** Milliseconds spent scoring. */
-  ms: number;
+  scoreMs: number;
+}
+
+/** One layer's spectrum under one method: cumulative explained fraction for rank 0..maxRank. */
+export interface LayerSpectrum {
+  layer: string;
+  method: Method;
+  /** explained[k] = fraction of the layer's output variance (AFM) or weight energy (SVD) kept at rank k. */
+  explained: number[];
+}
+
+export interface PreparedInfo {
+  calibrationRows: number;
+  statisticsMs: number;
+  decompositionMs: number;
+  spectra: LayerSpectrum[];
+}
+
+export interface DeLongInfo {
+  diff: number;
+  se: number;
+  low: number;
+  high: number;
+  p: number;
+}
+
+/** A plan built and scored on the test rows. */
+export interface PlanResult {
+  plan: UniformPlan;
+  params: number;
+  auc: number;
+  logloss: number;
+  delong: DeLongInfo;
+  /** Layers kept although asked to compress (rank above break-even). */
+  kept: string[];
+  fused: number;
+  buildMs: number;
+  scoreMs: number;
+}
+
+export interface SweepRequest {
+  methods: Method[];
+  denseRanks: (number | null)[];
+  embeddingRanks: (number | null)[];
+}
+
+export interface SweepPointInfo {
+  method: Method;
+  denseRank: number | null;
+  embeddingRank: number | null;
+  params: number;
+  paramRatio: number;
+  auc: number;
+  logloss: number;
+  delong: DeLongInfo;
+  scoreMs: number;
+}
+
+export interface LatencyInfo {
+  batchSize: number;
+  originalMsPerBatch: number;
+  compressedMsPerBatch: number;
+  originalRowsPerSec: number;
+  compressedRowsPerSec: number;
+}
+
+export interface TrainRequest {
+  kind: ModelKind;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  embeddingDim: number;
+  tower: number[];
+  seed: number;
+}
+
+export interface TrainEpochInfo {
+  epoch: number;
+  trainLoss: number;
+  validAuc: number;
+  validLogloss: number;
+}
+
+/** Files of an exported model (and reports), checked by loading them back before they are offered. */
+export interface ExportResult {
+  files: { name: string; data: ArrayBuffer; type: string }[];
+  params: number;
+  auc: number;
+  /** AUC of the exported files after loading them back in a fresh model: must equal `auc`. */
+  reloadedAuc: number;
+  recipe: Record<string, unknown>;
+}
+
+/** Progress of a long job. */
+export interface Progress {
+  stage: string;
+  done: number;
+  total: number;
+  unit: 'rows' | 'points' | 'steps' | 'epochs';
 }
 
 /** A StudioError crossing the worker boundary. */
@@ -52,17 +176,37 @@ export interface WorkerError {
   message: string;
 }
 
+/**
+ * Long calls take an optional progress callback (a comlink proxy). A new call of the same kind supersedes a
+ * running one (which then fails with CANCELLED); cancel() stops whatever runs.
+ */
 export interface StudioApi {
-  /** Starts a tfjs backend ('auto' = best real one). */
+  /** Starts or switches the tfjs backend ('auto' = best real one). */
   init(choice: BackendChoice): Promise<BackendInfo>;
-  /** Loads a model from dropped files (model.json + weight shards, any order) or from URLs. */
-  loadModel(files: FilePayload[]): Promise<ModelSummary>;
-  loadModelUrl(modelJsonUrl: string): Promise<ModelSummary>;
-  /** Reads the rows to score (raw rows, encoded with the model's own encoding). */
-  loadTestData(file: FilePayload): Promise<DataSummary>;
-  loadTestDataUrl(url: string): Promise<DataSummary>;
-  /** AUC and log loss of the model on the test rows. */
-  evaluate(): Promise<Evaluation>;
-  /** Click probabilities of the test rows (for checks and exports). */
+  /** Answers at once: the UI's heartbeat. */
+  ping(): Promise<'pong'>;
+  /** Loads a model from dropped files (model.json + weight shards, any order), validated first. */
+  loadModel(files: FilePayload[]): Promise<ModelInfo>;
+  /** Loads a model from a URL (the demo), same validation. */
+  loadModelUrl(modelJsonUrl: string): Promise<ModelInfo>;
+  /** Reads training or test rows (a test file replaces the split-off tail). */
+  loadData(role: DataRole, file: FilePayload | { url: string; name: string }): Promise<DataInfo[]>;
+  /** Scores the original model on the test rows. */
+  baseline(): Promise<BaselineInfo>;
+  /** Statistics (AFM) and decompositions (AFM and SVD) of every compressible layer. */
+  prepare(onProgress?: (p: Progress) => void): Promise<PreparedInfo>;
+  /** Builds the plan's model and scores it; superseded by a newer evaluate. */
+  evaluate(plan: UniformPlan): Promise<PlanResult>;
+  /** Rank sweep; each finished point is reported through onPoint. */
+  sweep(request: SweepRequest, onPoint?: (p: SweepPointInfo) => void, onProgress?: (p: Progress) => void): Promise<SweepPointInfo[]>;
+  /** Inference latency of original and compressed models at batch 1 and 2048 (medians after warm-up). */
+  latency(plan: UniformPlan): Promise<LatencyInfo[]>;
+  /** Trains a zoo model on the training rows; it becomes the open model. */
+  train(request: TrainRequest, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
+  /** The compressed model's files with its recipe, reloaded and rescored before they are returned. */
+  exportModel(plan: UniformPlan): Promise<ExportResult>;
+  /** Click probabilities of the test rows from the original model (checks and parity tests). */
   predict(): Promise<Float32Array>;
+  /** Stops the running long job, if any. */
+  cancel(): Promise<void>;
 }

@@ -1,24 +1,43 @@
 /**
- * The worker side of the studio: holds the loaded model and rows, and answers StudioApi calls with the
- * engine in src/tf and src/core. The user's files are read, never written.
+ * The worker side of the studio: holds the open model and rows and answers StudioApi calls with the engine
+ * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
-import { encodeBatch, readDataset, type ByteSource, type EncodedBatch } from '../core/data';
+import { encodeBatch, numericWidth, readDataset, vocabSize, type ByteSource, type DataSchema, type EncodedBatch, type RawBatch } from '../core/data';
 import { StudioError } from '../core/errors';
-import { auc, logLoss } from '../core/metrics';
-import { readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
-import { manifestPaths, parseModelJson } from '../core/model/artifacts';
-import { loadModelFromFiles } from '../tf/modelio';
+import { auc, delong, logLoss } from '../core/metrics';
+import { METADATA_KEY, readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
+import { artifactsToFiles, assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
+import { sortDrop } from '../core/model/files';
+import { cumulativeExplained } from '../core/compress/factors';
+import { prepareSplits, splitTail } from '../core/pipeline/splits';
+import { STUDIO_VERSION } from '../core/version';
+import { loadModelFromArtifacts, saveModelToArtifacts } from '../tf/modelio';
 import { predictProbs } from '../tf/predict';
 import { startBrowserBackend } from '../tf/backend-browser';
+import { Compressor } from '../tf/compressor';
+import { runSweep, type Baseline } from '../tf/sweep';
+import { measureThroughput } from '../tf/throughput';
+import { buildModel } from '../tf/zoo/models';
+import { trainModel } from '../tf/train';
 import type { LayersModel } from '../tf/tfjs';
-import type { BackendChoice, BackendInfo, DataSummary, Evaluation, FilePayload, ModelSummary, StudioApi } from './protocol';
+import { JobControl, throwIfCancelled } from './jobs';
+import type {
+  BackendChoice, BackendInfo, BaselineInfo, DataInfo, DataRole, ExportResult, FilePayload, LatencyInfo, ModelInfo,
+  PlanResult, PreparedInfo, Progress, StudioApi, SweepPointInfo, SweepRequest, TrainEpochInfo, TrainRequest, UniformPlan,
+} from './protocol';
+
+/** Share of a single data file held out (its tail) as test rows when no test file is given. */
+const SPLIT_TEST_FRACTION = 0.2;
+
+interface RawData {
+  name: string;
+  schema: DataSchema;
+  batch: RawBatch;
+  report: Awaited<ReturnType<typeof readDataset>>['report'];
+}
 
 async function bytesOf(data: ArrayBuffer | Blob): Promise<ArrayBuffer> {
   return data instanceof Blob ? data.arrayBuffer() : data;
-}
-
-function streamOf(data: ArrayBuffer | Blob): ByteSource {
-  return data instanceof Blob ? (data.stream() as unknown as ByteSource) : new Uint8Array(data);
 }
 
 async function fetchOk(url: string): Promise<Response> {
@@ -31,82 +50,384 @@ export class StudioSession implements StudioApi {
   private model: LayersModel | null = null;
   private meta: StudioMetadata | null = null;
   private modelName = '';
-  private test: EncodedBatch | null = null;
-  private testRaw: Awaited<ReturnType<typeof readDataset>> | null = null;
+  private compressor: Compressor | null = null;
+  private prepared = false;
+  private baselineResult: Baseline | null = null;
+  private trainRaw: RawData | null = null;
+  private testRaw: RawData | null = null;
+  private encoded: { train: EncodedBatch; test: EncodedBatch } | null = null;
+  private readonly jobs = new JobControl();
 
   async init(choice: BackendChoice): Promise<BackendInfo> {
     const { backend, probe } = await startBrowserBackend(choice);
     return { backend, webgpu: probe.webgpu, adapterName: probe.adapterName };
   }
 
-  async loadModel(files: FilePayload[]): Promise<ModelSummary> {
-    const jsonFiles = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
-    if (jsonFiles.length !== 1) {
-      throw new StudioError('MODEL_NOT_LAYERS', jsonFiles.length === 0
-        ? 'No model.json among the dropped files; drop the model.json together with its weight files.'
-        : `Several .json files were dropped (${jsonFiles.map((f) => f.name).join(', ')}); drop one model.json with its weight files.`);
-    }
-    const jsonFile = jsonFiles[0];
-    const text = new TextDecoder().decode(await bytesOf(jsonFile.data));
-    const weights = new Map<string, ArrayBuffer>();
-    for (const f of files) if (f !== jsonFile) weights.set(f.name.split(/[\\/]/).pop()!, await bytesOf(f.data));
-    return this.adoptModel(text, weights, jsonFile.name);
+  async ping(): Promise<'pong'> {
+    return 'pong';
   }
 
-  async loadModelUrl(modelJsonUrl: string): Promise<ModelSummary> {
+  // ---- opening models -------------------------------------------------------------------------------
+
+  async loadModel(files: FilePayload[]): Promise<ModelInfo> {
+    const withText = await Promise.all(files.map(async (f) => ({
+      ...f,
+      text: f.name.toLowerCase().endsWith('.json') ? new TextDecoder().decode(await bytesOf(f.data)) : undefined,
+    })));
+    const drop = sortDrop(withText);
+    if (!drop.modelJson) throw new StudioError('MODEL_NOT_LAYERS', 'No model.json among the dropped files; drop the model.json together with its weight files.');
+    if (drop.data.length > 0) throw new StudioError('INVALID_ARGUMENT', `Drop data files (${drop.data.map((f) => f.name).join(', ')}) as data, not with the model.`);
+    const weights = new Map<string, ArrayBuffer>();
+    for (const s of drop.shards) weights.set(s.name.split(/[\\/]/).pop()!, await bytesOf(s.data));
+    return this.adoptArtifacts(assembleArtifacts(parseModelJson(drop.modelJson.text!, drop.modelJson.name), weights, drop.modelJson.name), drop.modelJson.name);
+  }
+
+  async loadModelUrl(modelJsonUrl: string): Promise<ModelInfo> {
     const text = await (await fetchOk(modelJsonUrl)).text();
+    const json = parseModelJson(text, modelJsonUrl);
     const weights = new Map<string, ArrayBuffer>();
-    for (const path of manifestPaths(parseModelJson(text))) {
-      weights.set(path, await (await fetchOk(new URL(path, new URL(modelJsonUrl, self.location.href)).href)).arrayBuffer());
+    for (const group of json.weightsManifest ?? []) {
+      for (const path of group.paths) {
+        const name = path.split('/').pop()!;
+        weights.set(name, await (await fetchOk(new URL(path, new URL(modelJsonUrl, self.location.href)).href)).arrayBuffer());
+      }
     }
-    return this.adoptModel(text, weights, modelJsonUrl.split('/').slice(-2).join('/'));
+    return this.adoptArtifacts(assembleArtifacts(json, weights, modelJsonUrl), modelJsonUrl.split('/').slice(-2).join('/'));
   }
 
-  private async adoptModel(text: string, weights: Map<string, ArrayBuffer>, name: string): Promise<ModelSummary> {
-    const model = await loadModelFromFiles(text, weights, name);
+  private async adoptArtifacts(artifacts: ModelArtifacts, name: string): Promise<ModelInfo> {
+    const model = await loadModelFromArtifacts(artifacts, name);
+    const meta = readMetadata(artifacts.userDefinedMetadata);
+    // Check the rows feed the new model before replacing anything: a failed open keeps the old state.
+    const encoded = meta ? this.encodeFor(meta) : null;
     this.model?.dispose();
     this.model = model;
-    this.meta = readMetadata(JSON.parse(text).userDefinedMetadata);
+    this.meta = meta;
     this.modelName = name;
-    this.test = null;
-    if (this.testRaw && this.meta) this.test = encodeBatch(this.meta.encoding, this.testRaw.batch, this.testRaw.schema);
-    return { name, params: model.countParams(), layers: model.layers.length, kind: this.meta?.spec?.kind, recordedAuc: this.meta?.evaluation?.auc };
+    this.encoded = encoded;
+    this.compressor = await Compressor.create(model);
+    this.prepared = false;
+    this.baselineResult = null;
+    return this.modelInfo();
   }
 
-  async loadTestData(file: FilePayload): Promise<DataSummary> {
-    return this.adoptData(file.name, streamOf(file.data));
+  private modelInfo(): ModelInfo {
+    const c = this.compressor!;
+    return {
+      name: this.modelName,
+      params: c.originalParams,
+      layerCount: this.model!.layers.length,
+      kind: this.meta?.spec?.kind,
+      recordedAuc: this.meta?.evaluation?.auc,
+      hasEncoding: this.meta !== null,
+      inventory: c.inventory,
+      topology: c.artifacts.modelTopology,
+      weightSpecs: c.artifacts.weightSpecs,
+      shapes: c.shapes,
+      compression: this.meta?.compression,
+    };
   }
 
-  async loadTestDataUrl(url: string): Promise<DataSummary> {
-    const res = await fetchOk(url);
-    return this.adoptData(url.split('/').pop()!, res.body as unknown as ByteSource);
+  // ---- data -------------------------------------------------------------------------------------------
+
+  async loadData(role: DataRole, file: FilePayload | { url: string; name: string }): Promise<DataInfo[]> {
+    let source: ByteSource;
+    if ('url' in file) source = (await fetchOk(file.url)).body as unknown as ByteSource;
+    else source = file.data instanceof Blob ? (file.data.stream() as unknown as ByteSource) : new Uint8Array(file.data);
+    const labelColumn = this.meta?.encoding.label;
+    const read = await readDataset(source, labelColumn ? { overrides: { labelColumn } } : {});
+    const data: RawData = { name: file.name, ...read };
+    const previous = { train: this.trainRaw, test: this.testRaw };
+    if (role === 'train') this.trainRaw = data;
+    else this.testRaw = data;
+    try {
+      this.encoded = this.meta ? this.encodeFor(this.meta) : null;
+    } catch (e) {
+      this.trainRaw = previous.train; // the rows do not fit the open model: keep what was there
+      this.testRaw = previous.test;
+      throw e;
+    }
+    this.prepared = false;
+    this.baselineResult = null;
+    return this.dataInfos();
   }
 
-  private async adoptData(name: string, source: ByteSource): Promise<DataSummary> {
-    const read = await readDataset(source, this.meta ? { overrides: { labelColumn: this.meta.encoding.label } } : {});
-    this.testRaw = read;
-    this.test = this.meta ? encodeBatch(this.meta.encoding, read.batch, read.schema) : null;
-    let positives = 0;
-    for (const l of read.batch.labels) positives += l;
-    return { name, rows: read.batch.rows, positives, badRows: read.report.badRows, format: read.schema.format };
+  /** Train rows and test rows; without a test file, the tail of the training file is the test split. */
+  private splits(): { train: RawData; test: RawData; splitFromTrain: boolean } | null {
+    if (!this.trainRaw) return null;
+    if (this.testRaw) return { train: this.trainRaw, test: this.testRaw, splitFromTrain: false };
+    const [head, tail] = splitTail(this.trainRaw.batch, SPLIT_TEST_FRACTION);
+    return {
+      train: { ...this.trainRaw, batch: head },
+      test: { ...this.trainRaw, name: `${this.trainRaw.name} (last ${SPLIT_TEST_FRACTION * 100}%)`, batch: tail },
+      splitFromTrain: true,
+    };
   }
 
-  private ready(): { model: LayersModel; meta: StudioMetadata; test: EncodedBatch } {
-    if (!this.model) throw new StudioError('INVALID_ARGUMENT', 'No model is loaded yet; open a model or the demo first.');
-    const meta = requireMetadata(this.meta ? { ctrStudio: this.meta } : undefined, this.modelName);
-    if (!this.test) throw new StudioError('INVALID_ARGUMENT', 'No test rows are loaded yet; drop a data file or open the demo.');
-    return { model: this.model, meta, test: this.test };
+  private encodeFor(meta: StudioMetadata): { train: EncodedBatch; test: EncodedBatch } | null {
+    const s = this.splits();
+    if (!s) return null;
+    return { train: encodeBatch(meta.encoding, s.train.batch, s.train.schema), test: encodeBatch(meta.encoding, s.test.batch, s.test.schema) };
+  }
+
+  private dataInfos(): DataInfo[] {
+    const s = this.splits();
+    if (!s) return [];
+    const info = (role: DataRole, d: RawData, split: boolean): DataInfo => {
+      let positives = 0;
+      for (const l of d.batch.labels) positives += l;
+      return { role, name: d.name, rows: d.batch.rows, positives, badRows: d.report.badRows, badExamples: d.report.examples.slice(0, 5), format: d.schema.format, ...(split ? { splitFromTrain: true } : {}) };
+    };
+    return [info('train', s.train, false), info('test', s.test, s.splitFromTrain)];
+  }
+
+  // ---- compression ------------------------------------------------------------------------------------
+
+  private ready(): { model: LayersModel; meta: StudioMetadata; rows: { train: EncodedBatch; test: EncodedBatch }; c: Compressor } {
+    if (!this.model || !this.compressor) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
+    const meta = requireMetadata(this.meta ? { [METADATA_KEY]: this.meta } : undefined, this.modelName);
+    if (!this.encoded) throw new StudioError('INVALID_ARGUMENT', 'No rows are loaded yet; drop a data file or open the demo.');
+    return { model: this.model, meta, rows: this.encoded, c: this.compressor };
+  }
+
+  private async baselineScores(): Promise<Baseline> {
+    if (this.baselineResult) return this.baselineResult;
+    const { model, meta, rows, c } = this.ready();
+    const probs = await predictProbs(model, meta.encoding, rows.test);
+    this.baselineResult = { params: c.originalParams, probs, auc: auc(rows.test.labels, probs), logloss: logLoss(rows.test.labels, probs) };
+    return this.baselineResult;
+  }
+
+  async baseline(): Promise<BaselineInfo> {
+    const t0 = performance.now();
+    const b = await this.baselineScores();
+    return { rows: b.probs.length, params: b.params, auc: b.auc, logloss: b.logloss, scoreMs: performance.now() - t0 };
+  }
+
+  async prepare(onProgress?: (p: Progress) => void): Promise<PreparedInfo> {
+    const { meta, rows, c } = this.ready();
+    const signal = this.jobs.startLong();
+    try {
+      const t0 = performance.now();
+      await c.collect(meta.encoding, rows.train, {
+        signal,
+        onProgress: (done, total) => onProgress?.({ stage: 'statistics', done, total, unit: 'rows' }),
+      });
+      const statisticsMs = performance.now() - t0;
+      const layers = c.compressible;
+      const t1 = performance.now();
+      for (let i = 0; i < layers.length; i++) {
+        throwIfCancelled(signal);
+        c.decomposition(layers[i].name, 'afm');
+        c.decomposition(layers[i].name, 'svd');
+        onProgress?.({ stage: 'decomposition', done: i + 1, total: layers.length, unit: 'steps' });
+        if (i % 8 === 7) await new Promise((r) => setTimeout(r, 0)); // let cancel and newer requests in
+      }
+      this.prepared = true;
+      const spectra = layers.flatMap((l) => (['afm', 'svd'] as const).map((method) => {
+        const d = c.decomposition(l.name, method);
+        return { layer: l.name, method, explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)) };
+      }));
+      return { calibrationRows: rows.train.rows, statisticsMs, decompositionMs: performance.now() - t1, spectra };
+    } finally {
+      this.jobs.endLong(signal);
+    }
+  }
+
+  private requirePrepared(plan: UniformPlan): void {
+    if (plan.method === 'afm' && !this.prepared) throw new StudioError('INVALID_ARGUMENT', 'The statistics are not ready yet; wait for "Preparing" to finish.');
+  }
+
+  async evaluate(plan: UniformPlan): Promise<PlanResult> {
+    const ticket = this.jobs.nextEvaluation();
+    const { meta, rows, c } = this.ready();
+    this.requirePrepared(plan);
+    const base = await this.baselineScores();
+    this.jobs.check(ticket);
+    const t0 = performance.now();
+    const resolved = c.uniformPlan(plan);
+    const built = c.build(resolved);
+    const model = await c.load(built);
+    const t1 = performance.now();
+    try {
+      this.jobs.check(ticket);
+      const probs = await predictProbs(model, meta.encoding, rows.test);
+      const d = delong(rows.test.labels, base.probs, probs);
+      return {
+        plan,
+        params: built.params,
+        auc: d.aucB,
+        logloss: logLoss(rows.test.labels, probs),
+        delong: { diff: d.diff, se: d.se, low: d.low, high: d.high, p: d.p },
+        kept: resolved.filter((p) => p.method === 'keep' && p.note?.startsWith('rank')).map((p) => p.layer),
+        fused: built.fused.length,
+        buildMs: t1 - t0,
+        scoreMs: performance.now() - t1,
+      };
+    } finally {
+      model.dispose();
+    }
+  }
+
+  async sweep(request: SweepRequest, onPoint?: (p: SweepPointInfo) => void, onProgress?: (p: Progress) => void): Promise<SweepPointInfo[]> {
+    const { meta, rows, c } = this.ready();
+    if (request.methods.includes('afm')) this.requirePrepared({ method: 'afm', denseRank: null, embeddingRank: null });
+    const signal = this.jobs.startLong();
+    try {
+      const base = await this.baselineScores();
+      const points = await runSweep(c, meta.encoding, rows.test, base, {
+        ...request,
+        signal,
+        onPoint: (p, done, total) => {
+          onPoint?.({ method: p.method, denseRank: p.denseRank, embeddingRank: p.embeddingRank, params: p.params, paramRatio: p.paramRatio, auc: p.auc, logloss: p.logloss, delong: p.delong, scoreMs: p.scoreMs });
+          onProgress?.({ stage: 'sweep', done, total, unit: 'points' });
+        },
+      });
+      return points.map((p) => ({ method: p.method, denseRank: p.denseRank, embeddingRank: p.embeddingRank, params: p.params, paramRatio: p.paramRatio, auc: p.auc, logloss: p.logloss, delong: p.delong, scoreMs: p.scoreMs }));
+    } finally {
+      this.jobs.endLong(signal);
+    }
+  }
+
+  async latency(plan: UniformPlan): Promise<LatencyInfo[]> {
+    const { model, meta, rows, c } = this.ready();
+    this.requirePrepared(plan);
+    const signal = this.jobs.startLong();
+    const small = await c.load(c.build(c.uniformPlan(plan)));
+    try {
+      const out: LatencyInfo[] = [];
+      for (const batchSize of [1, 2048]) {
+        throwIfCancelled(signal);
+        const opts = { runs: 5, warmup: 1, callsPerRun: batchSize === 1 ? 20 : 1 };
+        const a = await measureThroughput(model, meta.encoding, rows.test, batchSize, opts);
+        throwIfCancelled(signal);
+        const b = await measureThroughput(small, meta.encoding, rows.test, batchSize, opts);
+        out.push({ batchSize, originalMsPerBatch: a.msPerBatch, compressedMsPerBatch: b.msPerBatch, originalRowsPerSec: a.rowsPerSec, compressedRowsPerSec: b.rowsPerSec });
+      }
+      return out;
+    } finally {
+      small.dispose();
+      this.jobs.endLong(signal);
+    }
+  }
+
+  // ---- training a zoo model ---------------------------------------------------------------------------
+
+  async train(request: TrainRequest, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<ModelInfo> {
+    const s = this.splits();
+    if (!s) throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
+    const signal = this.jobs.startLong();
+    try {
+      const t0 = performance.now();
+      const splits = prepareSplits(s.train.batch, s.train.schema, { raw: s.test.batch, schema: s.test.schema }, { validFraction: 0.1, minCount: 10 });
+      const spec = {
+        kind: request.kind,
+        fields: splits.encoding.categorical.map((f) => ({ name: f.name, vocabSize: vocabSize(f) })),
+        numericWidth: numericWidth(splits.encoding),
+        embeddingDim: request.embeddingDim,
+        tower: request.tower,
+        crossLayers: 3,
+        dropout: 0,
+        seed: request.seed,
+      };
+      const model = buildModel(spec);
+      const totalSteps = request.epochs * Math.ceil(splits.train.rows / request.batchSize);
+      let stepsDone = 0;
+      const result = await trainModel(model, splits.encoding, splits.train, splits.valid, {
+        epochs: request.epochs,
+        batchSize: request.batchSize,
+        learningRate: request.learningRate,
+        seed: request.seed,
+        signal,
+        onStep: () => onProgress?.({ stage: 'training', done: ++stepsDone, total: totalSteps, unit: 'steps' }),
+        onEpoch: (e) => onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
+      });
+      const probs = await predictProbs(model, splits.encoding, splits.test!);
+      const meta: StudioMetadata = {
+        format: 1,
+        studioVersion: STUDIO_VERSION,
+        encoding: splits.encoding,
+        spec,
+        training: {
+          trainFile: s.train.name,
+          trainRows: splits.train.rows,
+          validRows: splits.valid.rows,
+          options: { ...request },
+          bestEpoch: result.bestEpoch,
+          epochs: result.epochs.map(({ epoch, trainLoss, validAuc, validLogloss }) => ({ epoch, trainLoss, validAuc, validLogloss })),
+          seconds: (performance.now() - t0) / 1000,
+        },
+        evaluation: { file: s.test.name, rows: splits.test!.rows, auc: auc(splits.test!.labels, probs), logloss: logLoss(splits.test!.labels, probs) },
+      };
+      const artifacts = await saveModelToArtifacts(model, { [METADATA_KEY]: meta });
+      model.dispose();
+      return this.adoptArtifacts(artifacts, `${request.kind} trained on ${s.train.name}`);
+    } finally {
+      this.jobs.endLong(signal);
+    }
+  }
+
+  // ---- export -----------------------------------------------------------------------------------------
+
+  async exportModel(plan: UniformPlan): Promise<ExportResult> {
+    const { meta, rows, c } = this.ready();
+    this.requirePrepared(plan);
+    const base = await this.baselineScores();
+    const resolved = c.uniformPlan(plan);
+    const built = c.build(resolved);
+    const small = await c.load(built);
+    let aucAfter: number;
+    try {
+      aucAfter = auc(rows.test.labels, await predictProbs(small, meta.encoding, rows.test));
+    } finally {
+      small.dispose();
+    }
+    const recipe = {
+      method: plan.method,
+      denseRank: plan.denseRank,
+      embeddingRank: plan.embeddingRank,
+      ranks: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.rank])),
+      fused: built.fused.length > 0,
+      calibrationRows: plan.method === 'afm' ? c.statistics?.rows ?? 0 : 0,
+      seed: 0,
+      aucBefore: base.auc,
+      aucAfter,
+      testRows: rows.test.rows,
+      paramsBefore: c.originalParams,
+      paramsAfter: built.params,
+      studioVersion: STUDIO_VERSION,
+      source: this.modelName,
+      createdAt: new Date().toISOString(),
+    };
+    const exportedMeta: StudioMetadata = { format: 1, studioVersion: STUDIO_VERSION, encoding: meta.encoding, compression: recipe };
+    const files = artifactsToFiles({ ...built.artifacts, userDefinedMetadata: { [METADATA_KEY]: exportedMeta } });
+    // Load the files back exactly as a drop would, and score them: only a checked export is offered.
+    const json = parseModelJson(files.modelJson);
+    const reloaded = await loadModelFromArtifacts(assembleArtifacts(json, new Map([[files.weightsName, files.weights]])), 'exported model');
+    let reloadedAuc: number;
+    try {
+      reloadedAuc = auc(rows.test.labels, await predictProbs(reloaded, meta.encoding, rows.test));
+    } finally {
+      reloaded.dispose();
+    }
+    if (Math.abs(reloadedAuc - aucAfter) > 1e-6) throw new StudioError('INTERNAL', `The exported model scores AUC ${reloadedAuc.toFixed(6)} after reloading instead of ${aucAfter.toFixed(6)}; the export was not offered.`);
+    return {
+      files: [
+        { name: 'model.json', data: new TextEncoder().encode(files.modelJson).buffer as ArrayBuffer, type: 'application/json' },
+        { name: files.weightsName, data: files.weights, type: 'application/octet-stream' },
+      ],
+      params: built.params,
+      auc: aucAfter,
+      reloadedAuc,
+      recipe,
+    };
   }
 
   async predict(): Promise<Float32Array> {
-    const { model, meta, test } = this.ready();
-    return predictProbs(model, meta.encoding, test);
+    return (await this.baselineScores()).probs;
   }
 
-  async evaluate(): Promise<Evaluation> {
-    const t0 = performance.now();
-    const probs = await this.predict();
-    const { test } = this.ready();
-    return { rows: test.rows, auc: auc(test.labels, probs), logloss: logLoss(test.labels, probs), ms: performance.now() - t0 };
+  async cancel(): Promise<void> {
+    this.jobs.cancel();
   }
 }

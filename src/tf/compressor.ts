@@ -28,34 +28,12 @@ import {
   type TableWeights,
 } from '../core/compress/factors';
 import { denseReplacementError, embeddingReplacementError, type ReplacementError } from '../core/compress/error';
+import { resolveExplicitPlan, resolveUniformPlan, type LayerChoice, type ResolvedLayer, type UniformPlan } from '../core/compress/plan';
 import type { LayersModel } from './tfjs';
 import { loadModelFromArtifacts, saveModelToArtifacts } from './modelio';
 import { collectStatistics, type CollectedStatistics, type StatisticsOptions } from './stats';
 
-export type { Method };
-
-/** What to do with one layer. */
-export interface LayerChoice {
-  method: Method | 'keep';
-  rank?: number;
-}
-
-/** The same choice for every layer of a kind; null keeps that kind. */
-export interface UniformPlan {
-  method: Method;
-  denseRank: number | null;
-  embeddingRank: number | null;
-}
-
-/** A plan resolved against the inventory: one entry per factorable layer. */
-export interface ResolvedLayer {
-  layer: string;
-  kind: 'dense' | 'embedding';
-  method: Method | 'keep';
-  rank: number | null;
-  /** Why a layer is kept although the plan asked otherwise (not compressible, rank above break-even). */
-  note?: string;
-}
+export type { Method, LayerChoice, ResolvedLayer, UniformPlan };
 
 export interface BuiltModel {
   artifacts: ModelArtifacts;
@@ -92,7 +70,8 @@ export class Compressor {
   private constructor(
     readonly model: LayersModel,
     readonly artifacts: ModelArtifacts,
-    private readonly shapes: Record<string, (number | null)[]>,
+    /** Each layer's output shape (batch axis null), as tfjs reports it. */
+    readonly shapes: Record<string, (number | null)[]>,
   ) {
     this.inventory = buildInventory(artifacts, shapes);
     this.weights = decodeWeights(artifacts);
@@ -180,35 +159,12 @@ export class Compressor {
 
   /** The same method and rank for every layer of a kind; ranks above a layer's break-even keep it. */
   uniformPlan(p: UniformPlan): ResolvedLayer[] {
-    return this.inventory.map((l): ResolvedLayer => {
-      const rank = l.kind === 'dense' ? p.denseRank : p.embeddingRank;
-      if (!l.compressible) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: l.reason };
-      if (rank === null) return { layer: l.name, kind: l.kind, method: 'keep', rank: null };
-      if (rank > l.breakEvenRank) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: `rank ${rank} is above its break-even rank ${l.breakEvenRank}` };
-      return { layer: l.name, kind: l.kind, method: p.method, rank };
-    });
+    return resolveUniformPlan(this.inventory, p);
   }
 
-  /**
-   * A per-layer plan checked against the inventory: a rank above break-even is refused (the factored layer
-   * would be larger), unless allowAboveBreakEven (for exactness checks at full rank).
-   */
+  /** A per-layer plan; a rank above break-even is refused unless allowAboveBreakEven. */
   explicitPlan(choices: Record<string, LayerChoice>, opts: { allowAboveBreakEven?: boolean } = {}): ResolvedLayer[] {
-    for (const name of Object.keys(choices)) this.layer(name);
-    return this.inventory.map((l): ResolvedLayer => {
-      const c = choices[l.name];
-      if (!c || c.method === 'keep') return { layer: l.name, kind: l.kind, method: 'keep', rank: null };
-      if (!l.compressible) throw new StudioError('INVALID_ARGUMENT', `Layer ${l.name} cannot be compressed (${l.reason}); mark it keep.`);
-      const width = l.kind === 'dense' ? l.shape.dOut : l.shape.dim;
-      const rank = c.rank ?? 0;
-      if (!Number.isInteger(rank) || rank < 1 || rank > width) {
-        throw new StudioError('INVALID_ARGUMENT', `Rank ${c.rank} for layer ${l.name} must be an integer from 1 to ${width}.`);
-      }
-      if (rank > l.breakEvenRank && !opts.allowAboveBreakEven) {
-        throw new StudioError('INVALID_ARGUMENT', `Rank ${rank} for layer ${l.name} is above its break-even rank ${l.breakEvenRank}, so the factored layer would have more parameters than the original; choose a rank of at most ${l.breakEvenRank} or keep the layer.`);
-      }
-      return { layer: l.name, kind: l.kind, method: c.method, rank };
-    });
+    return resolveExplicitPlan(this.inventory, choices, opts);
   }
 
   /** The replacements of a resolved plan (slices of cached decompositions). */

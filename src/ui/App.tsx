@@ -1,72 +1,72 @@
 /**
- * The studio's shell. First visit: start the worker, open the demo (real Criteo rows and the DeepFM trained
- * on them) and score it, so there is something real on screen without uploading anything.
+ * The studio's layout. First visit opens the demo (real Criteo rows and the DeepFM trained on them), so there
+ * is something real on screen without uploading anything; all state and worker calls live in useStudio.
  */
 import { useEffect, useState } from 'react';
-import { describeError } from '../core/errors';
-import type { BackendInfo, DataSummary, Evaluation, ModelSummary } from '../engine/protocol';
-import { demoUrl, fetchDemoManifest } from './demo';
-import { startStudioWorker, type StudioClient } from './studioClient';
-import { ModelCard } from './ModelCard';
-
-type Status = { kind: 'working'; what: string } | { kind: 'ready' } | { kind: 'error'; message: string };
+import type { Remote } from 'comlink';
+import type { StudioApi } from '../engine/protocol';
+import { Banner } from './Banner';
+import { ExportPanel } from './ExportPanel';
+import { Header } from './Header';
+import { JobBar } from './JobBar';
+import { LayerTable } from './LayerTable';
+import { OpenPanel } from './OpenPanel';
+import { PlanControls } from './PlanControls';
+import { SummaryBar } from './SummaryBar';
+import { SweepPanel } from './SweepPanel';
+import { TrainPanel } from './TrainPanel';
+import { useStudio, type StudioActions, type StudioState } from './useStudio';
 
 declare global {
   interface Window {
-    /** The worker API, for scripting the studio from the console (and for the end-to-end tests). */
-    ctrStudio?: StudioClient['api'];
+    /** The studio for scripting from the console (and for the end-to-end tests). */
+    ctrStudio?: { state: () => StudioState; actions: StudioActions; api: () => Remote<StudioApi> | undefined };
   }
 }
 
 export function App() {
-  const [status, setStatus] = useState<Status>({ kind: 'working', what: 'Starting the compute worker' });
-  const [backend, setBackend] = useState<BackendInfo | null>(null);
-  const [model, setModel] = useState<ModelSummary | null>(null);
-  const [data, setData] = useState<DataSummary | null>(null);
-  const [evaluation, setEvaluation] = useState<Evaluation | null>(null);
-
+  const { state, actions, plannedParamCount, connection } = useStudio();
+  const [selectedLayer, setSelectedLayer] = useState<string | null>(null);
   useEffect(() => {
-    const client = startStudioWorker();
-    window.ctrStudio = client.api;
-    let live = true;
-    (async () => {
-      try {
-        const info = await client.api.init('auto');
-        if (!live) return;
-        setBackend(info);
-        setStatus({ kind: 'working', what: 'Opening the demo model' });
-        const manifest = await fetchDemoManifest();
-        const first = manifest.models[0];
-        setModel(await client.api.loadModelUrl(demoUrl(first.path)));
-        setStatus({ kind: 'working', what: 'Reading the demo test rows' });
-        setData(await client.api.loadTestDataUrl(demoUrl(manifest.data.test)));
-        setStatus({ kind: 'working', what: 'Scoring the test rows' });
-        setEvaluation(await client.api.evaluate());
-        if (live) setStatus({ kind: 'ready' });
-      } catch (e) {
-        if (live) setStatus({ kind: 'error', message: describeError(e).message });
-      }
-    })();
-    return () => {
-      live = false;
-      client.worker.terminate();
-    };
-  }, []);
-
+    window.ctrStudio = { state: () => state, actions, api: () => connection.current?.api };
+  }, [state, actions, connection]);
+  const busy = state.job !== null;
+  const { model, plan } = state;
+  const stale = state.result !== null && state.resultPlan !== plan;
   return (
     <div className="app">
-      <header className="app-header">
-        <h1>CTR Studio</h1>
-        <span className="subtitle">Low-rank compression of click-through-rate models, in your browser</span>
-        <span className="backend" data-testid="backend">
-          {backend ? `backend: ${backend.backend}` : 'backend: starting…'}
-        </span>
-      </header>
-      <main>
-        {status.kind === 'working' && <p className="status" data-testid="status">{status.what}…</p>}
-        {status.kind === 'error' && <p className="error" role="alert" data-testid="error">{status.message}</p>}
-        {model && <ModelCard model={model} data={data} evaluation={evaluation} />}
-      </main>
+      <Header backend={state.backend} choice={state.backendChoice} onChoose={actions.setBackend} />
+      <JobBar job={state.job} onCancel={actions.cancel} />
+      <Banner error={state.error} notice={state.notice} onDismiss={actions.dismiss} />
+      <div className="layout">
+        <OpenPanel manifest={state.manifest} demoId={state.demoId} model={model} data={state.data} busy={busy} onDemo={actions.openDemo} onFiles={actions.openFiles} />
+        <main className="workspace">
+          {!model && state.data.length > 0 && <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />}
+          {model && plan && (
+            <>
+              <SummaryBar baseline={state.baseline} plannedParams={plannedParamCount} originalParams={model.params} result={state.result} stale={stale} />
+              <PlanControls plan={plan} inventory={model.inventory} onChange={actions.setPlan} />
+              <LayerTable inventory={model.inventory} plan={plan} spectra={state.prepared?.spectra ?? []} selected={selectedLayer} onSelect={setSelectedLayer} onRank={actions.setLayerRank} />
+              <SweepPanel
+                inventory={model.inventory}
+                plan={plan}
+                baseline={state.baseline}
+                result={state.result}
+                points={state.sweepPoints}
+                request={state.sweepRequest}
+                spectra={state.prepared?.spectra ?? []}
+                selectedLayer={selectedLayer}
+                latency={state.latency}
+                busy={busy || !state.prepared}
+                onSweep={actions.sweep}
+                onLatency={actions.latency}
+              />
+              <ExportPanel model={model} baseline={state.baseline} exported={state.exported} points={state.sweepPoints} busy={busy || !state.prepared} onExport={actions.exportModel} />
+              {state.data.length > 0 && <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />}
+            </>
+          )}
+        </main>
+      </div>
     </div>
   );
 }

@@ -39,8 +39,8 @@ afterAll(async () => {
 describe('Node ↔ browser parity', () => {
   it('the demo DeepFM scores the same in the browser worker as in Node', async () => {
     const { page, pageErrors } = await openStudio(browser, inject('baseUrl'));
-    await page.getByTestId('auc').waitFor({ timeout: 60_000 });
-    const browserProbs: number[] = await page.evaluate(async () => Array.from(await window.ctrStudio!.predict()));
+    await page.getByTestId('compressed-auc').filter({ hasText: /0\.\d{4}/ }).waitFor({ timeout: 60_000 });
+    const browserProbs: number[] = await page.evaluate(async () => Array.from(await window.ctrStudio!.api()!.predict()));
     const nodeProbs = await nodePredictions('public/demo/models/deepfm/model.json');
     expect(browserProbs.length).toBe(2000);
     expect(maxAbsDiff(browserProbs, nodeProbs)).toBeLessThan(1e-5);
@@ -53,9 +53,9 @@ describe('Node ↔ browser parity', () => {
     expect(code).toBe(0);
     const files = await Promise.all((await readdir(dir)).map(async (name) => ({ name, bytes: Array.from(await readFile(join(dir, name))) })));
     const { page } = await openStudio(browser, inject('baseUrl'));
-    await page.getByTestId('auc').waitFor({ timeout: 60_000 });
+    await page.getByTestId('compressed-auc').filter({ hasText: /0\.\d{4}/ }).waitFor({ timeout: 60_000 });
     const browserProbs: number[] = await page.evaluate(async (payload) => {
-      const api = window.ctrStudio!;
+      const api = window.ctrStudio!.api()!;
       await api.loadModel(payload.map((f) => ({ name: f.name, data: new Uint8Array(f.bytes).buffer })));
       return Array.from(await api.predict());
     }, files);

@@ -1,0 +1,31 @@
+/** Where files arrive: drag-and-drop of a model (model.json + shards, any order) and/or data files, or a picker. */
+import { useRef, useState, type DragEvent } from 'react';
+
+export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled?: boolean }) {
+  const [over, setOver] = useState(false);
+  const input = useRef<HTMLInputElement>(null);
+  const take = (list: FileList | null) => {
+    if (list && list.length > 0) onFiles(Array.from(list));
+  };
+  return (
+    <div
+      className={`dropzone${over ? ' over' : ''}`}
+      data-testid="dropzone"
+      onDragOver={(e: DragEvent) => {
+        e.preventDefault();
+        setOver(true);
+      }}
+      onDragLeave={() => setOver(false)}
+      onDrop={(e: DragEvent) => {
+        e.preventDefault();
+        setOver(false);
+        if (!disabled) take(e.dataTransfer.files);
+      }}
+    >
+      <p><strong>Drop files here</strong></p>
+      <p className="muted">a tfjs layers-model (model.json + weight files) and/or data (Criteo TSV, or CSV/TSV with a header)</p>
+      <button type="button" disabled={disabled} onClick={() => input.current?.click()}>Choose files…</button>
+      <input ref={input} type="file" multiple hidden data-testid="file-input" onChange={(e) => take(e.target.files)} />
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * Export: the compressed model as a standard tfjs layers-model (model.json + weights, the recipe in
+ * userDefinedMetadata), offered only after the worker has loaded the files back and rescored them; and the
+ * sweep report as JSON and CSV.
+ */
+import type { ExportResult, SweepPointInfo, BaselineInfo, ModelInfo } from '../engine/protocol';
+import { sweepCsv } from '../core/compress/report';
+import { STUDIO_VERSION } from '../core/version';
+import { download } from './files';
+import { formatAuc, formatInt } from './format';
+
+interface Props {
+  model: ModelInfo;
+  baseline: BaselineInfo | null;
+  exported: ExportResult | null;
+  points: SweepPointInfo[];
+  busy: boolean;
+  onExport: () => void;
+}
+
+export function ExportPanel({ model, baseline, exported, points, busy, onExport }: Props) {
+  const stem = (model.kind ?? 'model').replace(/[^a-z0-9_-]/gi, '_');
+  const report = () => JSON.stringify({ tool: 'CTR Studio', version: STUDIO_VERSION, model: model.name, original: baseline, points }, null, 2);
+  return (
+    <section className="card export-panel">
+      <h2>Export</h2>
+      <div className="button-row">
+        <button type="button" disabled={busy} onClick={onExport} data-testid="export">Export compressed model</button>
+        <button type="button" disabled={points.length === 0} onClick={() => download(`${stem}-sweep.json`, report(), 'application/json')} data-testid="export-sweep-json">Sweep report (JSON)</button>
+        <button type="button" disabled={points.length === 0} onClick={() => download(`${stem}-sweep.csv`, sweepCsv(points), 'text/csv')} data-testid="export-sweep-csv">Sweep report (CSV)</button>
+      </div>
+      {exported && (
+        <div className="export-result" data-testid="export-result">
+          <p className="small">
+            Checked: loaded back and rescored, AUC {formatAuc(exported.reloadedAuc)} (built: {formatAuc(exported.auc)}), {formatInt(exported.params)} parameters.
+          </p>
+          <div className="button-row">
+            {exported.files.map((f) => (
+              <button key={f.name} type="button" onClick={() => download(f.name, f.data, f.type)} data-testid={`download-${f.name}`}>
+                Download {f.name} ({formatInt(f.data.byteLength / 1024)} KB)
+              </button>
+            ))}
+          </div>
+          <p className="muted small">Keep both files in one folder; drop them back here, or load model.json with tf.loadLayersModel.</p>
+        </div>
+      )}
+    </section>
+  );
+}

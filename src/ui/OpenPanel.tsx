@@ -1,0 +1,69 @@
+/** The left column: what is open (model, rows), the demo models one click away, and the drop zone. */
+import type { DataInfo, ModelInfo } from '../engine/protocol';
+import type { DemoManifest } from './demo';
+import { DropZone } from './DropZone';
+import { formatAuc, formatInt } from './format';
+
+interface Props {
+  manifest: DemoManifest | null;
+  demoId: string | null;
+  model: ModelInfo | null;
+  data: DataInfo[];
+  busy: boolean;
+  onDemo: (id: string) => void;
+  onFiles: (files: File[]) => void;
+}
+
+export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles }: Props) {
+  return (
+    <aside className="open-panel">
+      <section className="card">
+        <h2>Demo</h2>
+        <p className="muted small">{manifest?.data.title ?? 'Real Criteo click logs'}, models trained on them.</p>
+        <div className="button-row">
+          {manifest?.models.map((m) => (
+            <button key={m.id} type="button" className={demoId === m.id ? 'selected' : ''} disabled={busy} onClick={() => onDemo(m.id)} data-testid={`demo-${m.id}`}>
+              {m.title}
+            </button>
+          ))}
+        </div>
+      </section>
+      <section className="card">
+        <h2>Open your own</h2>
+        <DropZone onFiles={onFiles} disabled={busy} />
+      </section>
+      <section className="card" data-testid="open-summary">
+        <h2>Open now</h2>
+        {model ? (
+          <dl className="facts">
+            <dt>Model</dt>
+            <dd data-testid="model-name">{model.name}</dd>
+            <dt>Parameters</dt>
+            <dd data-testid="model-params">{formatInt(model.params)}</dd>
+            {model.recordedAuc !== undefined && (
+              <>
+                <dt>Recorded AUC</dt>
+                <dd>{formatAuc(model.recordedAuc)}</dd>
+              </>
+            )}
+            {!model.hasEncoding && (
+              <>
+                <dt>Note</dt>
+                <dd className="warn">No CTR Studio feature encoding: rows cannot be scored.</dd>
+              </>
+            )}
+          </dl>
+        ) : (
+          <p className="muted">No model yet.</p>
+        )}
+        {data.map((d) => (
+          <p key={d.role} className="small" data-testid={`data-${d.role}`}>
+            <strong>{d.role === 'train' ? 'Training rows' : 'Test rows'}:</strong> {formatInt(d.rows)} from {d.name}
+            {d.splitFromTrain ? ' (split off the training file)' : ''} · {formatInt(d.positives)} clicks
+            {d.badRows > 0 && <span className="warn"> · {formatInt(d.badRows)} bad rows skipped (first at line {d.badExamples[0]?.line}: {d.badExamples[0]?.reason})</span>}
+          </p>
+        ))}
+      </section>
+    </aside>
+  );
+}

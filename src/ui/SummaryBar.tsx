@@ -1,0 +1,40 @@
+/** The numbers that matter, side by side: original vs compressed parameters, test AUC (DeLong interval), log loss. */
+import type { BaselineInfo, PlanResult } from '../engine/protocol';
+import { formatAuc, formatInt, formatLoss, formatSigned } from './format';
+
+interface Props {
+  baseline: BaselineInfo | null;
+  plannedParams: number | null;
+  originalParams: number | null;
+  result: PlanResult | null;
+  /** True when result belongs to an older plan (a newer one is being scored). */
+  stale: boolean;
+}
+
+export function SummaryBar({ baseline, plannedParams, originalParams, result, stale }: Props) {
+  const ratio = plannedParams !== null && originalParams ? plannedParams / originalParams : null;
+  return (
+    <section className="summary" data-testid="summary">
+      <div className="metric">
+        <span className="label">Parameters</span>
+        <span className="value" data-testid="planned-params">{plannedParams !== null ? formatInt(plannedParams) : '—'}</span>
+        <span className="sub">of {originalParams !== null ? formatInt(originalParams) : '—'}{ratio !== null ? ` (${(100 * ratio).toFixed(1)}%, ${(1 / ratio).toFixed(2)}× smaller)` : ''}</span>
+      </div>
+      <div className={`metric${stale ? ' stale' : ''}`}>
+        <span className="label">Test AUC, compressed</span>
+        <span className="value" data-testid="compressed-auc">{result ? formatAuc(result.auc) : '—'}</span>
+        <span className="sub">original {baseline ? formatAuc(baseline.auc) : '—'}</span>
+      </div>
+      <div className={`metric${stale ? ' stale' : ''}`}>
+        <span className="label">AUC change (95% DeLong)</span>
+        <span className="value" data-testid="auc-diff">{result ? formatSigned(result.delong.diff) : '—'}</span>
+        <span className="sub" data-testid="auc-interval">{result ? `[${formatSigned(result.delong.low)}, ${formatSigned(result.delong.high)}]` : ''}</span>
+      </div>
+      <div className={`metric${stale ? ' stale' : ''}`}>
+        <span className="label">Log loss</span>
+        <span className="value">{result ? formatLoss(result.logloss) : '—'}</span>
+        <span className="sub">original {baseline ? formatLoss(baseline.logloss) : '—'}</span>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,13 @@
+/** Chart components of the studio (recharts, pure presentational: props in, SVG out). */
+import './charts.css';
+
+export { RankAucChart, aucInterval, type RankAucChartProps } from './RankAucChart';
+export { RankParamsChart, type RankParamsChartProps } from './RankParamsChart';
+export { FrontierChart, type FrontierChartProps } from './FrontierChart';
+export { SpectrumChart, type SpectrumChartProps } from './SpectrumChart';
+export { LatencyChart, formatMsShort, formatSpeedup, type LatencyChartProps } from './LatencyChart';
+export { TrainingChart, type TrainingChartProps } from './TrainingChart';
+export { Sparkline, sparklineTitle, type SparklineProps } from './Sparkline';
+export { ChartFrame, type ChartFrameProps } from './ChartFrame';
+export { ChartLegend, type LegendItem, type LegendMark } from './ChartLegend';
+export { METHOD_COLOR, METHOD_LABEL, ORIGINAL_COLOR } from './theme';

@@ -1,0 +1,29 @@
+/** Starting choices for a newly opened model: ranks that land near a third of the parameters on CTR towers. */
+import type { LayerInfo, SweepRequest, UniformPlan } from '../engine/protocol';
+
+/** The largest power of two not above x (at least 1). */
+const pow2Below = (x: number) => 2 ** Math.max(0, Math.floor(Math.log2(Math.max(1, x))));
+
+/** Highest rank worth offering for a kind: the largest break-even rank among its compressible layers. */
+export function maxRank(inventory: LayerInfo[], kind: 'dense' | 'embedding'): number {
+  return inventory.filter((l) => l.kind === kind && l.compressible).reduce((m, l) => Math.max(m, l.breakEvenRank), 0);
+}
+
+export function defaultPlan(inventory: LayerInfo[]): UniformPlan {
+  const dense = inventory.filter((l) => l.kind === 'dense' && l.compressible);
+  const emb = inventory.filter((l) => l.kind === 'embedding' && l.compressible);
+  const widest = dense.reduce((m, l) => Math.max(m, l.kind === 'dense' ? l.shape.dOut : 0), 0);
+  const dim = emb.reduce((m, l) => Math.max(m, l.kind === 'embedding' ? l.shape.dim : 0), 0);
+  return {
+    method: 'afm',
+    denseRank: dense.length ? Math.min(pow2Below(widest / 6), maxRank(inventory, 'dense')) : null,
+    embeddingRank: emb.length ? Math.min(pow2Below(dim / 4), maxRank(inventory, 'embedding')) : null,
+  };
+}
+
+/** The sweep the studio runs by default: four dense ranks at the current embedding rank, both methods. */
+export function defaultSweep(inventory: LayerInfo[], plan: UniformPlan): SweepRequest {
+  const top = maxRank(inventory, 'dense');
+  const ranks = [16, 32, 64, 128].filter((r) => r <= top);
+  return { methods: ['afm', 'svd'], denseRanks: ranks.length ? ranks : [null], embeddingRanks: [plan.embeddingRank] };
+}
