@@ -21,6 +21,7 @@ import { buildModel } from '../tf/zoo/models';
 import { trainModel } from '../tf/train';
 import type { LayersModel } from '../tf/tfjs';
 import { JobControl, throwIfCancelled } from './jobs';
+import { yieldToEventLoop } from '../core/yield';
 import type {
   BackendChoice, BackendInfo, BaselineInfo, DataInfo, DataRole, ExportResult, FilePayload, LatencyInfo, ModelInfo,
   PlanResult, PreparedInfo, Progress, StudioApi, SweepPointInfo, SweepRequest, TrainEpochInfo, TrainRequest, UniformPlan,
@@ -221,7 +222,7 @@ export class StudioSession implements StudioApi {
         c.decomposition(layers[i].name, 'afm');
         c.decomposition(layers[i].name, 'svd');
         onProgress?.({ stage: 'decomposition', done: i + 1, total: layers.length, unit: 'steps' });
-        if (i % 8 === 7) await new Promise((r) => setTimeout(r, 0)); // let cancel and newer requests in
+        if (i % 8 === 7) await yieldToEventLoop(); // let cancel and newer requests in
       }
       this.prepared = true;
       const spectra = layers.flatMap((l) => (['afm', 'svd'] as const).map((method) => {

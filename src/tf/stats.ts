@@ -10,6 +10,7 @@ import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { addBatch, createMoments, type Moments } from '../core/linalg';
 import { StudioError } from '../core/errors';
 import { makeInputs, planFeed } from './feed';
+import { yieldToEventLoop } from '../core/yield';
 
 export interface StatisticsRequest {
   /** Dense layers whose input moments to collect. */
@@ -71,6 +72,7 @@ export async function collectStatistics(
   const probe = wanted.length > 0 ? tf.model({ inputs: model.inputs, outputs: wanted }) : null;
   const size = opts.batchSize ?? 2048;
   for (let start = 0; probe && start < rows.rows; start += size) {
+    await yieldToEventLoop(); // let a cancel in
     if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Statistics collection was cancelled.');
     const end = Math.min(rows.rows, start + size);
     const inputs = makeInputs(plan, rows, { start, end });

@@ -8,6 +8,7 @@ import { StudioError } from '../core/errors';
 import { auc, delong, logLoss } from '../core/metrics';
 import type { Compressor, Method } from './compressor';
 import { predictProbs } from './predict';
+import { yieldToEventLoop } from '../core/yield';
 
 export interface SweepOptions {
   methods: Method[];
@@ -56,6 +57,7 @@ export async function runSweep(c: Compressor, encoding: FeatureEncoding, test: E
   const grid = opts.methods.flatMap((method) => opts.denseRanks.flatMap((denseRank) => opts.embeddingRanks.map((embeddingRank) => ({ method, denseRank, embeddingRank }))));
   const points: SweepPoint[] = [];
   for (const g of grid) {
+    await yieldToEventLoop(); // let a cancel or a newer request in
     if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'The sweep was cancelled.');
     const t0 = performance.now();
     const plan = c.uniformPlan(g);

@@ -11,6 +11,7 @@ import { createRng, shuffledIndices } from '../core/random';
 import { StudioError } from '../core/errors';
 import { makeInputs, makeLabels, planFeed } from './feed';
 import { logitModel, predictProbs } from './predict';
+import { yieldToEventLoop } from '../core/yield';
 
 export interface TrainOptions {
   /** Most epochs to run (early stopping may end sooner). */
@@ -93,6 +94,7 @@ export async function trainModel(
     training: for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const order = shuffledIndices(train.rows, rng);
       for (let s = 0; s < steps; s++) {
+        if (s % 4 === 0) await yieldToEventLoop(); // let a cancel in
         if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Training was cancelled.');
         const idx = order.subarray(s * opts.batchSize, Math.min(train.rows, (s + 1) * opts.batchSize));
         const inputs = makeInputs(plan, train, idx);

@@ -3,6 +3,7 @@
  * slider unless set here), the explained-variance curve at that rank, and why a layer cannot be compressed
  * or where its embedding projection goes.
  */
+import { useState } from 'react';
 import type { LayerInfo, LayerSpectrum, UniformPlan } from '../engine/protocol';
 import { Sparkline } from './charts';
 import { formatInt } from './format';
@@ -28,8 +29,16 @@ function fusionText(l: LayerInfo): string {
 }
 
 export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRank }: Props) {
+  const [showAll, setShowAll] = useState(false);
+  const hidden = inventory.filter((l) => !l.compressible).length;
+  const rows = showAll ? inventory : inventory.filter((l) => l.compressible);
   return (
     <div className="layer-table-wrap">
+      {hidden > 0 && (
+        <label className="show-all small muted">
+          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} data-testid="show-all-layers" /> also show the {hidden} layers that cannot be compressed
+        </label>
+      )}
       <table className="layer-table" data-testid="layer-table">
         <thead>
           <tr>
@@ -44,7 +53,7 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
           </tr>
         </thead>
         <tbody>
-          {inventory.map((l) => {
+          {rows.map((l) => {
             const override = plan.overrides && l.name in plan.overrides ? plan.overrides[l.name] : undefined;
             const global = l.kind === 'dense' ? plan.denseRank : plan.embeddingRank;
             const rank = override !== undefined ? override : global;
@@ -78,7 +87,7 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
                     '—'
                   )}
                 </td>
-                <td>{explained ? <Sparkline explained={explained} rank={effective} /> : ''}</td>
+                <td>{explained ? <Sparkline explained={explained} rank={effective} method={plan.method} /> : ''}</td>
                 <td className="note">{l.compressible ? fusionText(l) : l.reason}</td>
               </tr>
             );

@@ -102,12 +102,14 @@ export function useStudio() {
     }
   }, [run, patch, onProgress]);
 
-  const adoptModel = useCallback((model: ModelInfo, urlPlan?: Partial<UniformPlan>) => {
+  /** Shows a newly opened model; on a reopen after a worker restart the results on screen stay. */
+  const adoptModel = useCallback((model: ModelInfo, urlPlan?: Partial<UniformPlan>, reopen = false) => {
     const plan = { ...defaultPlan(model.inventory), ...(urlPlan ?? {}) };
-    patch({ model, plan, result: null, baseline: null, prepared: null, sweepPoints: [], sweepRequest: null, latency: null, exported: null });
+    if (reopen) patch({ model, plan });
+    else patch({ model, plan, result: null, resultPlan: null, baseline: null, prepared: null, sweepPoints: [], sweepRequest: null, latency: null, exported: null });
   }, [patch]);
 
-  const openModelSource = useCallback(async (source: ModelSource, urlPlan?: Partial<UniformPlan>) => {
+  const openModelSource = useCallback(async (source: ModelSource, urlPlan?: Partial<UniformPlan>, reopen = false) => {
     let model: ModelInfo | undefined;
     if (source.kind === 'demo') {
       const manifest = stateRef.current.manifest ?? (await fetchDemoManifest());
@@ -120,7 +122,7 @@ export function useStudio() {
     }
     if (model) {
       inputs.current.model = source;
-      adoptModel(model, urlPlan);
+      adoptModel(model, urlPlan, reopen);
     }
     return model;
   }, [run, patch, adoptModel]);
@@ -165,7 +167,7 @@ export function useStudio() {
       if (infos) patch({ data: infos });
     }
     if (model?.kind === 'demo' || model?.kind === 'files') {
-      const m = await openModelSource(model, plan);
+      const m = await openModelSource(model, plan, true);
       if (m) await analyse();
     } else if (model?.kind === 'trained') {
       patch({ error: 'The model trained in the studio was lost with the worker; train it again or open a saved model.' });
@@ -253,8 +255,17 @@ export function useStudio() {
       if (!s.model || !s.plan) return;
       const req = request ?? defaultSweep(s.model.inventory, s.plan);
       patch({ sweepPoints: [], sweepRequest: req });
-      const points = await run('Running the sweep', (c) => c.call((api) => api.sweep(req, proxy((p: SweepPointInfo) => patch((st) => ({ sweepPoints: [...st.sweepPoints, p] }))), proxy(onProgress))), true);
-      if (points) patch({ sweepPoints: points });
+      // Points arrive on their own channel and may trail the final answer: only this sweep, while it runs.
+      let live = true;
+      const onPoint = (p: SweepPointInfo) => {
+        if (live && stateRef.current.sweepRequest === req) patch((st) => ({ sweepPoints: [...st.sweepPoints, p] }));
+      };
+      try {
+        const points = await run('Running the sweep', (c) => c.call((api) => api.sweep(req, proxy(onPoint), proxy(onProgress))), true);
+        if (points) patch({ sweepPoints: points });
+      } finally {
+        live = false;
+      }
     },
     async latency() {
       const plan = stateRef.current.plan;

@@ -68,7 +68,7 @@ function FrontierTooltip({ active, payload }: TooltipContentProps) {
     { label: 'Parameters', value: `${formatInt(p.params)} (${formatPercent(p.paramRatio)})` },
     { label: 'AUC', value: formatAuc(p.auc) },
     { label: 'Δ AUC', value: formatDelta(p.delong.diff) },
-    { label: '95% interval', value: `${formatDelta(p.delong.low)} … ${formatDelta(p.delong.high)}` },
+    { label: 'Δ 95% interval', value: `${formatDelta(p.delong.low)} … ${formatDelta(p.delong.high)}` },
   ];
   return <ChartTooltip heading={<><span className="chart-swatch" style={{ background: METHOD_COLOR[d.kind] }} />{METHOD_LABEL[d.kind]}</>} rows={rows} />;
 }

@@ -42,7 +42,8 @@ export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumC
     for (const s of mine) if (k < s.explained.length) row[s.method] = s.explained[k] * 100;
     return row;
   });
-  const x = niceAxis([0, maxRank], 6, { includeZero: true, pad: 0 });
+  // Ticks at a nice step, the axis ending at the last rank (not at the next nice number).
+  const xTicks = (niceAxis([0, maxRank], 6, { includeZero: true, pad: 0 })?.ticks ?? [0]).filter((t) => t <= maxRank);
   const legend: LegendItem[] = mine.map((s) => ({ label: METHOD_LABEL[s.method], color: METHOD_COLOR[s.method], mark: 'line' }));
   const empty = mine.length === 0 ? `No spectrum for ${layer} yet: prepare the model (statistics and decompositions) first.` : null;
   const at = (m: Method) => {
@@ -72,7 +73,7 @@ export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumC
       <ResponsiveContainer width="100%" height={CHART_HEIGHT - 36}>
         <LineChart data={rows} margin={{ top: 16, right: 16, bottom: 22, left: 14 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-          <XAxis type="number" dataKey="rank" domain={x?.domain} ticks={x?.ticks} tick={TICK} allowDecimals={false}>
+          <XAxis type="number" dataKey="rank" domain={[0, Math.max(1, maxRank)]} ticks={xTicks} tick={TICK} allowDecimals={false}>
             <Label value="Rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
           </XAxis>
           <YAxis type="number" domain={[0, 100]} ticks={[0, 25, 50, 75, 100]} tick={TICK} width={40} tickFormatter={(v: number) => `${v}`}>

@@ -1,0 +1,58 @@
+/** Dropping files onto the studio through a real drop event (a DataTransfer of File objects). */
+import type { Page } from 'playwright-core';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+
+export interface DropFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export async function fileFromDisk(path: string, name = basename(path)): Promise<DropFile> {
+  return { name, bytes: new Uint8Array(await readFile(path)) };
+}
+
+export function fileFromText(name: string, text: string): DropFile {
+  return { name, bytes: new TextEncoder().encode(text) };
+}
+
+/** Drops files, in the given order, on the element with data-testid="dropzone". */
+export async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
+  const payload = files.map((f) => ({ name: f.name, b64: Buffer.from(f.bytes).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const f of list) {
+      const bin = atob(f.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      dt.items.add(new File([bytes], f.name));
+    }
+    return dt;
+  }, payload);
+  await page.dispatchEvent('[data-testid=dropzone]', 'drop', { dataTransfer });
+}
+
+/** Waits until the studio shows a compressed AUC (4 decimals) and no job runs. */
+export async function waitForScores(page: Page, timeout = 90_000): Promise<void> {
+  await page.getByTestId('compressed-auc').filter({ hasText: /0\.\d{4}/ }).waitFor({ timeout });
+  await page.getByTestId('job-idle').waitFor({ timeout });
+}
+
+/** The studio's state, read through its console hook. */
+export function studioState(page: Page) {
+  return page.evaluate(() => {
+    const s = window.ctrStudio!.state();
+    return {
+      model: s.model && { name: s.model.name, params: s.model.params },
+      baseline: s.baseline,
+      result: s.result && { auc: s.result.auc, params: s.result.params },
+      plan: s.plan,
+      sweepPoints: s.sweepPoints,
+      exported: s.exported && { auc: s.exported.auc, reloadedAuc: s.exported.reloadedAuc, params: s.exported.params },
+      backend: s.backend,
+      error: s.error,
+      notice: s.notice,
+      data: s.data,
+    };
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Faults in the studio: a long job cancelled, the worker killed mid-session (the studio restarts it and
+ * reopens the user's files; results stay), and broken model files dropped (one clear sentence each).
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openStudio } from './browser';
+import { dropFiles, fileFromDisk, fileFromText, studioState, waitForScores } from './drop';
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = (await openStudio(browser, inject('baseUrl'))).page;
+  await waitForScores(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('faults', () => {
+  it('cancels a long sweep', async () => {
+    const ranks = Array.from({ length: 60 }, (_, i) => 2 * i + 2); // 120 points: several seconds of work
+    await page.getByTestId('sweep-ranks').fill(ranks.join(','));
+    await page.getByTestId('run-sweep').click();
+    await page.getByTestId('cancel').click();
+    await page.getByTestId('job-idle').waitFor({ timeout: 10_000 });
+    const s = await studioState(page);
+    expect(s.sweepPoints.length).toBeLessThan(120);
+    expect(s.error).toBeNull(); // a cancellation is not an error
+    // The studio still works afterwards.
+    await page.getByTestId('dense-rank').focus();
+    await page.keyboard.press('ArrowLeft');
+    await waitForScores(page);
+  });
+
+  it('restarts a killed worker and reopens the files; results stay on screen', async () => {
+    const before = await studioState(page);
+    const pointsBefore = before.sweepPoints.length;
+    await page.evaluate(() => window.ctrStudio!.actions.simulateCrash());
+    await page.getByTestId('notice').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('notice').textContent()).toMatch(/worker stopped .*fresh one was started/);
+    await waitForScores(page);
+    const after = await studioState(page);
+    expect(after.model!.name).toBe(before.model!.name);
+    expect(after.baseline!.auc).toBeCloseTo(before.baseline!.auc, 10);
+    expect(after.plan).toEqual(before.plan);
+    expect(after.sweepPoints.length).toBe(pointsBefore);
+    expect(after.data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
+  });
+
+  it('a model.json that is not JSON: one sentence, and the open model stays', async () => {
+    const before = await studioState(page);
+    await dropFiles(page, [fileFromText('model.json', '{"modelTopology": {"class_name": "Model", "config": ')]);
+    await page.getByTestId('error').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('error').textContent()).toMatch(/model\.json is not valid JSON .*; export the model again/);
+    expect((await studioState(page)).model!.name).toBe(before.model!.name);
+    await page.screenshot({ path: 'docs/screenshots/5-error.png' });
+  });
+
+  it('missing and extra weight files, a graph model and an unknown layer are named', async () => {
+    const json = await fileFromDisk('public/demo/models/deepfm/model.json');
+    const shard = await fileFromDisk('public/demo/models/deepfm/group1-shard1of1.bin');
+    const cases: [Parameters<typeof dropFiles>[1], RegExp][] = [
+      [[json], /group1-shard1of1\.bin named in model\.json is missing/],
+      [[json, shard, { name: 'group1-shard2of2.bin', bytes: new Uint8Array(8) }], /group1-shard2of2\.bin is not named in model\.json/],
+      [[fileFromText('model.json', JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }))], /graph model/],
+      [[fileFromText('model.json', new TextDecoder().decode(json.bytes).replace('"FMInteraction"', '"MysteryLayer"')), shard], /MysteryLayer/],
+      [[{ name: 'group1-shard1of1.bin', bytes: shard.bytes.subarray(0, 1000) }, json], /1000 bytes/],
+    ];
+    for (const [files, message] of cases) {
+      await page.getByTestId('error').locator('button').click().catch(() => {});
+      await dropFiles(page, files);
+      await page.getByTestId('error').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('error').textContent()).toMatch(message);
+    }
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * The studio in real headless Chromium: first visit shows the demo; a model and data dropped through a real
+ * drop event (shards before model.json); a rank slider moves the numbers and the charts; a sweep charts both
+ * methods; an export is downloaded and dropped back; and the page never talks to another origin.
+ * Screenshots of the main screens (1280×800) go to docs/screenshots for the README.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { main } from '../../src/cli/main';
+import { launchBrowser, openStudio } from './browser';
+import { dropFiles, fileFromDisk, studioState, waitForScores } from './drop';
+
+const SHOTS = 'docs/screenshots';
+let browser: Browser;
+let page: Page;
+let foreign: string[];
+let errors: string[];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  const opened = await openStudio(browser, inject('baseUrl'));
+  page = opened.page;
+  foreign = opened.foreignRequests;
+  errors = opened.pageErrors;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the studio', () => {
+  it('first visit shows the demo DeepFM scored on real Criteo rows', async () => {
+    await waitForScores(page);
+    await expect.poll(() => page.getByTestId('model-name').textContent()).toContain('deepfm');
+    expect(await page.getByTestId('data-test').textContent()).toContain('2,000');
+    const s = await studioState(page);
+    expect(s.baseline!.auc).toBeGreaterThan(0.7);
+    expect(await page.getByTestId('compressed-auc').textContent()).toMatch(/^0\.\d{4}$/);
+    expect(await page.getByTestId('layer-table').locator('tbody tr').count()).toBe(30); // 26 tables + 4 Dense; 28 more are not compressible
+    await page.screenshot({ path: `${SHOTS}/1-demo.png` });
+  });
+
+  it('moving a rank slider changes the parameter count at once, then the AUC and the spectrum chart', async () => {
+    const params0 = await page.getByTestId('planned-params').textContent();
+    const auc0 = (await studioState(page)).result!.auc;
+    await page.getByTestId('layer-deep_0').locator('td').first().click(); // the spectrum chart follows the selected layer
+    await expect.poll(() => page.getByTestId('chart-spectrum').textContent()).toContain('deep_0');
+    const marker0 = await page.getByTestId('chart-spectrum').textContent();
+    const slider = page.getByTestId('dense-rank');
+    await slider.focus();
+    await page.keyboard.press('Home'); // rank 1
+    expect(await page.getByTestId('dense-rank-value').textContent()).toBe('1');
+    expect(await page.getByTestId('planned-params').textContent()).not.toBe(params0);
+    await expect.poll(async () => (await studioState(page)).result?.auc, { timeout: 30_000 }).not.toBe(auc0);
+    await expect.poll(() => page.getByTestId('chart-spectrum').textContent()).not.toBe(marker0);
+    for (let i = 0; i < 31; i++) await page.keyboard.press('ArrowRight'); // back up to rank 32
+    expect(await page.getByTestId('dense-rank-value').textContent()).toBe('32');
+    await waitForScores(page);
+    await expect.poll(async () => (await studioState(page)).result?.params).toBe(Number((await page.getByTestId('planned-params').textContent())!.replace(/,/g, '')));
+    expect(page.url()).toContain('dense=32');
+  });
+
+  it('a sweep charts AFM and SVD side by side', async () => {
+    const t0 = Date.now();
+    await page.getByTestId('run-sweep').click();
+    await page.getByTestId('job').waitFor();
+    // The UI stays responsive while the worker sweeps: a slider still updates the count at once.
+    const before = await page.getByTestId('planned-params').textContent();
+    await page.getByTestId('embedding-rank').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByTestId('planned-params').textContent()).not.toBe(before);
+    await page.keyboard.press('ArrowLeft');
+    await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
+    const ms = Date.now() - t0;
+    console.log(`sweep of 8 points, click to full chart: ${ms} ms`);
+    const s = await studioState(page);
+    expect(s.sweepPoints.length).toBe(8);
+    expect(new Set(s.sweepPoints.map((p) => p.method))).toEqual(new Set(['afm', 'svd']));
+    const chart = page.getByTestId('chart-rank-auc');
+    expect(await chart.locator('.recharts-line').count()).toBeGreaterThanOrEqual(2);
+    expect(await chart.textContent()).toMatch(/AFM[\s\S]*SVD/);
+    expect(await page.getByTestId('chart-frontier').locator('.recharts-scatter').count()).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('measure-latency').click();
+    await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('chart-latency').textContent()).toMatch(/2,048|2048/);
+    await page.getByTestId('summary').scrollIntoViewIfNeeded();
+    await page.getByTestId('chart-rank-auc').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/2-sweep.png` });
+  });
+
+  it('exports the compressed model, and the export dropped back scores the same AUC', async () => {
+    await page.getByTestId('export').click();
+    await page.getByTestId('export-result').waitFor({ timeout: 60_000 });
+    const exported = (await studioState(page)).exported!;
+    expect(Math.abs(exported.reloadedAuc - exported.auc)).toBeLessThan(1e-9);
+    const dir = await mkdtemp(join(tmpdir(), 'ctr-export-'));
+    const saved: string[] = [];
+    for (const name of ['model.json', 'group1-shard1of1.bin']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${name}`).click()]);
+      const path = join(dir, download.suggestedFilename());
+      await download.saveAs(path);
+      saved.push(path);
+    }
+    const json = JSON.parse(await readFile(saved[0], 'utf8'));
+    const recipe = json.userDefinedMetadata.ctrStudio.compression;
+    expect(recipe).toMatchObject({ method: 'afm', studioVersion: expect.any(String) });
+    for (const k of ['ranks', 'calibrationRows', 'seed', 'aucBefore', 'aucAfter']) expect(recipe).toHaveProperty(k);
+    await page.screenshot({ path: `${SHOTS}/3-export.png` });
+    // Drop the export back (weights first): it opens, and scores the AUC it was exported with.
+    await dropFiles(page, [await fileFromDisk(saved[1]), await fileFromDisk(saved[0])]);
+    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 30_000 }).toBe('model.json');
+    await waitForScores(page);
+    const s = await studioState(page);
+    expect(s.model!.params).toBe(exported.params);
+    expect(Math.abs(s.baseline!.auc - exported.auc)).toBeLessThan(1e-6);
+  });
+
+  it('a model and data dropped together (shards first, reverse order) open and score', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ctr-drop-'));
+    expect(await main(['train', '--model', 'dnn', '--train', 'public/demo/criteo/train.tsv', '--out', dir, '--tower', '64,32', '--epochs', '1', '--quiet'])).toBe(0);
+    const files = [
+      await fileFromDisk(join(dir, 'group1-shard1of1.bin')),
+      await fileFromDisk(join(dir, 'model.json')),
+      await fileFromDisk('public/demo/criteo/test.tsv', 'criteo-test.tsv'),
+    ];
+    await dropFiles(page, files);
+    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 30_000 }).toBe('model.json');
+    await waitForScores(page);
+    const s = await studioState(page);
+    expect(s.model!.params).toBeGreaterThan(0);
+    expect(s.data.find((d) => d.role === 'test')!.name).toBe('criteo-test.tsv');
+    expect(s.baseline!.rows).toBe(2000);
+    await page.screenshot({ path: `${SHOTS}/4-dropped-model.png` });
+  });
+
+  it('trains a zoo model on dropped rows in the worker, with a live curve, and compresses it', async () => {
+    await dropFiles(page, [await fileFromDisk('tests/fixtures/criteo_sample_deepctr200.csv')]);
+    await expect.poll(async () => (await studioState(page)).data.find((d) => d.role === 'train')?.name).toBe('criteo_sample_deepctr200.csv');
+    await page.getByTestId('train-kind').selectOption('dnn');
+    await page.getByTestId('train').click();
+    await page.getByTestId('chart-training').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 60_000 }).toContain('dnn trained on criteo_sample_deepctr200.csv');
+    await waitForScores(page);
+    const s = await studioState(page);
+    expect(s.baseline!.rows).toBe(2000); // the dropped test file stays the test rows
+    await page.getByTestId('train-panel').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/6-train.png` });
+  });
+
+  it('made no request outside its own origin, and threw no page errors', () => {
+    expect(foreign).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
