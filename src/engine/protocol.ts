@@ -9,6 +9,7 @@ import type { LayerInfo } from '../core/compress/graph';
 import type { Method } from '../core/compress/factors';
 import type { UniformPlan } from '../core/compress/plan';
 import type { ModelKind } from '../core/model/spec';
+import type { DeLongSummary, SweepPoint } from '../core/compress/report';
 
 export type { Method, UniformPlan, LayerInfo, ModelKind };
 
@@ -87,13 +88,7 @@ export interface PreparedInfo {
   spectra: LayerSpectrum[];
 }
 
-export interface DeLongInfo {
-  diff: number;
-  se: number;
-  low: number;
-  high: number;
-  p: number;
-}
+export type DeLongInfo = DeLongSummary;
 
 /** A plan built and scored on the test rows. */
 export interface PlanResult {
@@ -115,17 +110,8 @@ export interface SweepRequest {
   embeddingRanks: (number | null)[];
 }
 
-export interface SweepPointInfo {
-  method: Method;
-  denseRank: number | null;
-  embeddingRank: number | null;
-  params: number;
-  paramRatio: number;
-  auc: number;
-  logloss: number;
-  delong: DeLongInfo;
-  scoreMs: number;
-}
+/** One point of a sweep (the same record the CLI's sweep report holds). */
+export type SweepPointInfo = SweepPoint;
 
 export interface LatencyInfo {
   batchSize: number;

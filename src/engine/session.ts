@@ -2,7 +2,7 @@
  * The worker side of the studio: holds the open model and rows and answers StudioApi calls with the engine
  * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
-import { encodeBatch, numericWidth, readDataset, vocabSize, type ByteSource, type DataSchema, type EncodedBatch, type RawBatch } from '../core/data';
+import { encodeBatch, readDataset, type ByteSource, type DataSchema, type EncodedBatch, type RawBatch } from '../core/data';
 import { StudioError } from '../core/errors';
 import { auc, delong, logLoss } from '../core/metrics';
 import { METADATA_KEY, readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
@@ -17,8 +17,7 @@ import { startBrowserBackend } from '../tf/backend-browser';
 import { Compressor } from '../tf/compressor';
 import { runSweep, type Baseline } from '../tf/sweep';
 import { measureThroughput } from '../tf/throughput';
-import { buildModel } from '../tf/zoo/models';
-import { trainModel } from '../tf/train';
+import { trainZooModel } from '../tf/trainZoo';
 import type { LayersModel } from '../tf/tfjs';
 import { JobControl, throwIfCancelled } from './jobs';
 import { yieldToEventLoop } from '../core/yield';
@@ -280,11 +279,11 @@ export class StudioSession implements StudioApi {
         ...request,
         signal,
         onPoint: (p, done, total) => {
-          onPoint?.({ method: p.method, denseRank: p.denseRank, embeddingRank: p.embeddingRank, params: p.params, paramRatio: p.paramRatio, auc: p.auc, logloss: p.logloss, delong: p.delong, scoreMs: p.scoreMs });
+          onPoint?.(p);
           onProgress?.({ stage: 'sweep', done, total, unit: 'points' });
         },
       });
-      return points.map((p) => ({ method: p.method, denseRank: p.denseRank, embeddingRank: p.embeddingRank, params: p.params, paramRatio: p.paramRatio, auc: p.auc, logloss: p.logloss, delong: p.delong, scoreMs: p.scoreMs }));
+      return points;
     } finally {
       this.jobs.endLong(signal);
     }
@@ -319,47 +318,25 @@ export class StudioSession implements StudioApi {
     if (!s) throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
     const signal = this.jobs.startLong();
     try {
-      const t0 = performance.now();
       const splits = prepareSplits(s.train.batch, s.train.schema, { raw: s.test.batch, schema: s.test.schema }, { validFraction: 0.1, minCount: 10 });
-      const spec = {
-        kind: request.kind,
-        fields: splits.encoding.categorical.map((f) => ({ name: f.name, vocabSize: vocabSize(f) })),
-        numericWidth: numericWidth(splits.encoding),
-        embeddingDim: request.embeddingDim,
-        tower: request.tower,
-        crossLayers: 3,
-        dropout: 0,
-        seed: request.seed,
-      };
-      const model = buildModel(spec);
       const totalSteps = request.epochs * Math.ceil(splits.train.rows / request.batchSize);
       let stepsDone = 0;
-      const result = await trainModel(model, splits.encoding, splits.train, splits.valid, {
-        epochs: request.epochs,
-        batchSize: request.batchSize,
-        learningRate: request.learningRate,
-        seed: request.seed,
-        signal,
-        onStep: () => onProgress?.({ stage: 'training', done: ++stepsDone, total: totalSteps, unit: 'steps' }),
-        onEpoch: (e) => onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
-      });
-      const probs = await predictProbs(model, splits.encoding, splits.test!);
-      const meta: StudioMetadata = {
-        format: 1,
-        studioVersion: STUDIO_VERSION,
-        encoding: splits.encoding,
-        spec,
-        training: {
-          trainFile: s.train.name,
-          trainRows: splits.train.rows,
-          validRows: splits.valid.rows,
-          options: { ...request },
-          bestEpoch: result.bestEpoch,
-          epochs: result.epochs.map(({ epoch, trainLoss, validAuc, validLogloss }) => ({ epoch, trainLoss, validAuc, validLogloss })),
-          seconds: (performance.now() - t0) / 1000,
+      const { model, meta } = await trainZooModel({
+        kind: request.kind,
+        splits,
+        architecture: { embeddingDim: request.embeddingDim, tower: request.tower, crossLayers: 3, dropout: 0 },
+        options: {
+          epochs: request.epochs,
+          batchSize: request.batchSize,
+          learningRate: request.learningRate,
+          seed: request.seed,
+          signal,
+          onStep: () => onProgress?.({ stage: 'training', done: ++stepsDone, total: totalSteps, unit: 'steps' }),
+          onEpoch: (e) => onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
         },
-        evaluation: { file: s.test.name, rows: splits.test!.rows, auc: auc(splits.test!.labels, probs), logloss: logLoss(splits.test!.labels, probs) },
-      };
+        trainFile: s.train.name,
+        testFile: s.test.name,
+      });
       const artifacts = await saveModelToArtifacts(model, { [METADATA_KEY]: meta });
       model.dispose();
       return this.adoptArtifacts(artifacts, `${request.kind} trained on ${s.train.name}`);

@@ -9,6 +9,9 @@ import { auc, delong, logLoss } from '../core/metrics';
 import type { Compressor, Method } from './compressor';
 import { predictProbs } from './predict';
 import { yieldToEventLoop } from '../core/yield';
+import type { SweepPoint } from '../core/compress/report';
+
+export type { SweepPoint };
 
 export interface SweepOptions {
   methods: Method[];
@@ -19,24 +22,6 @@ export interface SweepOptions {
   fuse?: boolean;
   signal?: AbortSignal;
   onPoint?: (point: SweepPoint, done: number, total: number) => void;
-}
-
-export interface SweepPoint {
-  method: Method;
-  denseRank: number | null;
-  embeddingRank: number | null;
-  params: number;
-  /** params / original params. */
-  paramRatio: number;
-  auc: number;
-  logloss: number;
-  /** Paired DeLong of AUC(compressed) − AUC(original) on the test rows. */
-  delong: { diff: number; se: number; low: number; high: number; p: number };
-  /** Layers kept although the plan asked to compress them (rank above break-even). */
-  kept: string[];
-  /** Time to build and load the compressed model, and to score the test rows. */
-  buildMs: number;
-  scoreMs: number;
 }
 
 export interface Baseline {

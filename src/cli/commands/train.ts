@@ -1,15 +1,11 @@
 /** `ctr-studio train`: trains a zoo model on a data file and saves it as a tfjs layers-model. */
 import { intListArg, numberArg, type CommandDef, type ParsedArgs } from '../args';
 import { StudioError } from '../../core/errors';
-import { vocabSize, numericWidth } from '../../core/data';
 import { prepareSplits } from '../../core/pipeline/splits';
-import { DEFAULT_SPEC, MODEL_KINDS, type ModelKind, type ModelSpec } from '../../core/model/spec';
-import { METADATA_KEY, type StudioMetadata } from '../../core/model/metadata';
-import { auc, logLoss } from '../../core/metrics';
-import { STUDIO_VERSION } from '../../core/version';
-import { buildModel } from '../../tf/zoo/models';
-import { DEFAULT_TRAIN, trainModel } from '../../tf/train';
-import { predictProbs } from '../../tf/predict';
+import { DEFAULT_SPEC, MODEL_KINDS, type ModelKind } from '../../core/model/spec';
+import { METADATA_KEY } from '../../core/model/metadata';
+import { DEFAULT_TRAIN } from '../../tf/train';
+import { trainZooModel } from '../../tf/trainZoo';
 import { saveModelToArtifacts } from '../../tf/modelio';
 import { useBackend } from '../../tf/backend';
 import { writeModelDir } from '../../node/files';
@@ -72,47 +68,28 @@ async function run(args: ParsedArgs): Promise<void> {
     testFraction: numberArg(args, 'test-fraction', { min: 0.01, max: 0.9 }),
     minCount: numberArg(args, 'min-count', { integer: true, min: 1 })!,
   });
-  const spec: ModelSpec = {
-    kind,
-    fields: splits.encoding.categorical.map((f) => ({ name: f.name, vocabSize: vocabSize(f) })),
-    numericWidth: numericWidth(splits.encoding),
-    embeddingDim: numberArg(args, 'embedding-dim', { integer: true, min: 1 })!,
-    tower: intListArg(args, 'tower')!,
-    crossLayers: numberArg(args, 'cross-layers', { integer: true, min: 0 })!,
-    dropout: numberArg(args, 'dropout', { min: 0, max: 0.95 })!,
-    seed,
-  };
   await useBackend('wasm');
-  const model = buildModel(spec);
   const quiet = Boolean(args.quiet);
-  const result = await trainModel(model, splits.encoding, splits.train, splits.valid, {
-    ...trainOpts,
-    onEpoch: (e) => {
-      if (!quiet) console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, valid AUC ${e.validAuc.toFixed(4)}, valid log loss ${e.validLogloss.toFixed(4)} (${(e.ms / 1000).toFixed(1)} s)`);
+  const { model, meta, result } = await trainZooModel({
+    kind,
+    splits,
+    architecture: {
+      embeddingDim: numberArg(args, 'embedding-dim', { integer: true, min: 1 })!,
+      tower: intListArg(args, 'tower')!,
+      crossLayers: numberArg(args, 'cross-layers', { integer: true, min: 0 })!,
+      dropout: numberArg(args, 'dropout', { min: 0, max: 0.95 })!,
     },
+    options: {
+      ...trainOpts,
+      onEpoch: (e) => {
+        if (!quiet) console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, valid AUC ${e.validAuc.toFixed(4)}, valid log loss ${e.validLogloss.toFixed(4)} (${(e.ms / 1000).toFixed(1)} s)`);
+      },
+    },
+    trainFile: trainData.file,
+    testFile: testData?.file ?? `${trainData.file} (last ${args['test-fraction']})`,
   });
-  let evaluation: StudioMetadata['evaluation'];
-  if (splits.test) {
-    const probs = await predictProbs(model, splits.encoding, splits.test);
-    evaluation = { file: testData?.file ?? `${trainData.file} (last ${args['test-fraction']})`, rows: splits.test.rows, auc: auc(splits.test.labels, probs), logloss: logLoss(splits.test.labels, probs) };
-  }
+  const evaluation = meta.evaluation;
   const seconds = (performance.now() - started) / 1000;
-  const meta: StudioMetadata = {
-    format: 1,
-    studioVersion: STUDIO_VERSION,
-    encoding: splits.encoding,
-    spec,
-    training: {
-      trainFile: trainData.file,
-      trainRows: splits.train.rows,
-      validRows: splits.valid.rows,
-      options: trainOpts,
-      bestEpoch: result.bestEpoch,
-      epochs: result.epochs.map(({ epoch, trainLoss, validAuc, validLogloss }) => ({ epoch, trainLoss, validAuc, validLogloss })),
-      seconds,
-    },
-    evaluation,
-  };
   const path = await writeModelDir(String(args.out), await saveModelToArtifacts(model, { [METADATA_KEY]: meta }));
   printJson({
     model: path,

@@ -113,27 +113,42 @@ export function denseAfm(layer: string, w: DenseWeights, inputs: Moments, maxRan
   };
 }
 
+/**
+ * Truncated-SVD factors of a rows×cols matrix A ≈ (U_k Σ_k) V_kᵀ: the scaled left factor and Vᵀ, sliceable
+ * to any rank k ≤ max (the SVD baseline for Dense kernels and embedding tables alike).
+ */
+function svdFactors(a: Float32Array, rows: number, cols: number, maxRank: number) {
+  const s = svd(a, rows, cols);
+  const r = s.s.length;
+  const US = new Float64Array(rows * r);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < r; j++) US[i * r + j] = s.u[i * r + j] * s.s[j];
+  return {
+    max: Math.min(maxRank, r),
+    spectrum: s.s.map((x) => x * x),
+    /** U_k Σ_k (rows × k). */
+    left: (k: number) => leadingColumns(US, rows, r, k),
+    /** V_kᵀ (k × cols). */
+    right: (k: number) => Float32Array.from(s.vt.subarray(0, k * cols)),
+  };
+}
+
 /** SVD baseline for a Dense layer: W ≈ (U_k Σ_k) V_kᵀ, the bias kept on the second factor. Data-blind. */
 export function denseSvd(layer: string, w: DenseWeights, maxRank = Math.min(w.dIn, w.dOut)): Decomposition {
-  const s = svd(w.kernel, w.dIn, w.dOut);
-  const r = s.s.length;
-  const max = Math.min(maxRank, r);
-  const US = new Float64Array(w.dIn * r);
-  for (let i = 0; i < w.dIn; i++) for (let j = 0; j < r; j++) US[i * r + j] = s.u[i * r + j] * s.s[j];
+  const f = svdFactors(w.kernel, w.dIn, w.dOut, maxRank);
   return {
     layer,
     kind: 'dense',
     method: 'svd',
-    maxRank: max,
-    spectrum: s.s.map((x) => x * x),
+    maxRank: f.max,
+    spectrum: f.spectrum,
     slice(k) {
-      checkRank(k, max, layer);
+      checkRank(k, f.max, layer);
       return {
         kind: 'dense',
         layer,
         rank: k,
-        first: { kernel: leadingColumns(US, w.dIn, r, k), bias: new Float32Array(k) },
-        second: { kernel: Float32Array.from(s.vt.subarray(0, k * w.dOut)), bias: w.bias ? Float32Array.from(w.bias) : new Float32Array(w.dOut) },
+        first: { kernel: f.left(k), bias: new Float32Array(k) },
+        second: { kernel: f.right(k), bias: w.bias ? Float32Array.from(w.bias) : new Float32Array(w.dOut) },
       };
     },
   };
@@ -179,26 +194,16 @@ export function embeddingAfm(layer: string, t: TableWeights, counts: Float64Arra
 
 /** SVD baseline for an embedding table: E ≈ (U_k Σ_k) V_kᵀ, no bias. */
 export function embeddingSvd(layer: string, t: TableWeights, maxRank = t.dim): Decomposition {
-  const s = svd(t.table, t.vocab, t.dim);
-  const r = s.s.length;
-  const max = Math.min(maxRank, r);
-  const US = new Float64Array(t.vocab * r);
-  for (let i = 0; i < t.vocab; i++) for (let j = 0; j < r; j++) US[i * r + j] = s.u[i * r + j] * s.s[j];
+  const f = svdFactors(t.table, t.vocab, t.dim, maxRank);
   return {
     layer,
     kind: 'embedding',
     method: 'svd',
-    maxRank: max,
-    spectrum: s.s.map((x) => x * x),
+    maxRank: f.max,
+    spectrum: f.spectrum,
     slice(k) {
-      checkRank(k, max, layer);
-      return {
-        kind: 'embedding',
-        layer,
-        rank: k,
-        table: leadingColumns(US, t.vocab, r, k),
-        up: { kernel: Float32Array.from(s.vt.subarray(0, k * t.dim)), bias: new Float32Array(t.dim) },
-      };
+      checkRank(k, f.max, layer);
+      return { kind: 'embedding', layer, rank: k, table: f.left(k), up: { kernel: f.right(k), bias: new Float32Array(t.dim) } };
     },
   };
 }

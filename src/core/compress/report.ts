@@ -1,19 +1,39 @@
-/** Sweep reports as files a user can keep: JSON (everything) and CSV (one row per point). Pure. */
-export interface SweepReportPoint {
-  method: string;
+/** Sweep points, and sweep reports as files a user can keep: JSON (everything) and CSV (one row per point). Pure. */
+import type { Method } from './factors';
+
+/** Paired DeLong test of AUC(compressed) − AUC(original) on the same rows. */
+export interface DeLongSummary {
+  diff: number;
+  se: number;
+  low: number;
+  high: number;
+  p: number;
+}
+
+/** One compressed model of a sweep, scored on the test rows against the original. */
+export interface SweepPoint {
+  method: Method;
+  /** Dense rank; null keeps the Dense layers. */
   denseRank: number | null;
+  /** Embedding rank; null keeps the tables. */
   embeddingRank: number | null;
   params: number;
+  /** params / original params. */
   paramRatio: number;
   auc: number;
   logloss: number;
-  delong: { diff: number; se: number; low: number; high: number; p: number };
+  delong: DeLongSummary;
+  /** Layers kept although the plan asked to compress them (rank above break-even). */
+  kept: string[];
+  /** Time to build and load the compressed model, and to score the test rows. */
+  buildMs: number;
+  scoreMs: number;
 }
 
 const CSV_COLUMNS = ['method', 'dense_rank', 'embedding_rank', 'params', 'param_ratio', 'auc', 'logloss', 'auc_diff', 'auc_diff_se', 'auc_diff_low95', 'auc_diff_high95', 'p_value'];
 
 /** One CSV row per sweep point ("keep" where a kind of layer was not compressed). */
-export function sweepCsv(points: SweepReportPoint[]): string {
+export function sweepCsv(points: Pick<SweepPoint, 'method' | 'denseRank' | 'embeddingRank' | 'params' | 'paramRatio' | 'auc' | 'logloss' | 'delong'>[]): string {
   const rows = points.map((p) => [
     p.method,
     p.denseRank ?? 'keep',

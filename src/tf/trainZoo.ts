@@ -1,0 +1,63 @@
+/**
+ * Training a zoo model from prepared splits, end to end: build it from a spec sized by the encoding, train
+ * with early stopping, score the test split, and write the metadata a saved model carries (encoding, spec,
+ * training log, test quality). Shared by `ctr-studio train` and the studio's worker.
+ */
+import { numericWidth, vocabSize } from '../core/data';
+import { auc, logLoss } from '../core/metrics';
+import type { StudioMetadata } from '../core/model/metadata';
+import type { ModelKind, ModelSpec } from '../core/model/spec';
+import type { PreparedSplits } from '../core/pipeline/splits';
+import { STUDIO_VERSION } from '../core/version';
+import type { LayersModel } from './tfjs';
+import { predictProbs } from './predict';
+import { trainModel, type TrainOptions, type TrainResult } from './train';
+import { buildModel } from './zoo/models';
+
+export interface ZooTraining {
+  kind: ModelKind;
+  splits: PreparedSplits;
+  architecture: Pick<ModelSpec, 'embeddingDim' | 'tower' | 'crossLayers' | 'dropout'>;
+  /** Training settings; `seed` also seeds the initialisation. */
+  options: Partial<TrainOptions> & { seed: number };
+  /** Where the rows came from, for the metadata. */
+  trainFile: string;
+  testFile?: string;
+}
+
+export async function trainZooModel(t: ZooTraining): Promise<{ model: LayersModel; meta: StudioMetadata; result: TrainResult }> {
+  const started = performance.now();
+  const { splits } = t;
+  const spec: ModelSpec = {
+    kind: t.kind,
+    fields: splits.encoding.categorical.map((f) => ({ name: f.name, vocabSize: vocabSize(f) })),
+    numericWidth: numericWidth(splits.encoding),
+    ...t.architecture,
+    seed: t.options.seed,
+  };
+  const model = buildModel(spec);
+  const result = await trainModel(model, splits.encoding, splits.train, splits.valid, t.options);
+  let evaluation: StudioMetadata['evaluation'];
+  if (splits.test) {
+    const probs = await predictProbs(model, splits.encoding, splits.test);
+    evaluation = { file: t.testFile ?? '(test split)', rows: splits.test.rows, auc: auc(splits.test.labels, probs), logloss: logLoss(splits.test.labels, probs) };
+  }
+  const { signal: _signal, onEpoch: _onEpoch, onStep: _onStep, ...recorded } = t.options;
+  const meta: StudioMetadata = {
+    format: 1,
+    studioVersion: STUDIO_VERSION,
+    encoding: splits.encoding,
+    spec,
+    training: {
+      trainFile: t.trainFile,
+      trainRows: splits.train.rows,
+      validRows: splits.valid.rows,
+      options: recorded,
+      bestEpoch: result.bestEpoch,
+      epochs: result.epochs.map(({ epoch, trainLoss, validAuc, validLogloss }) => ({ epoch, trainLoss, validAuc, validLogloss })),
+      seconds: (performance.now() - started) / 1000,
+    },
+    evaluation,
+  };
+  return { model, meta, result };
+}
