@@ -25,3 +25,9 @@ export async function openStudio(browser: Browser, url: string): Promise<{ page:
   await page.goto(url);
   return { page, foreignRequests, pageErrors };
 }
+
+/**
+ * Where the tests put their screenshots: test-results/screenshots (ignored by git) unless
+ * SCREENSHOTS=docs, which refreshes the README's images in docs/screenshots.
+ */
+export const SHOTS = process.env.SCREENSHOTS === 'docs' ? 'docs/screenshots' : 'test-results/screenshots';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openStudio } from './browser';
+import { launchBrowser, openStudio, SHOTS } from './browser';
 import { dropFiles, fileFromDisk, fileFromText, studioState, waitForScores } from './drop';
 
 let browser: Browser;
@@ -57,7 +57,7 @@ describe('faults', () => {
     await page.getByTestId('error').waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('error').textContent()).toMatch(/model\.json is not valid JSON .*; export the model again/);
     expect((await studioState(page)).model!.name).toBe(before.model!.name);
-    await page.screenshot({ path: 'docs/screenshots/5-error.png' });
+    await page.screenshot({ path: `${SHOTS}/5-error.png` });
   });
 
   it('missing and extra weight files, a graph model and an unknown layer are named', async () => {

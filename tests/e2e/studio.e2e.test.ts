@@ -2,7 +2,7 @@
  * The studio in real headless Chromium: first visit shows the demo; a model and data dropped through a real
  * drop event (shards before model.json); a rank slider moves the numbers and the charts; a sweep charts both
  * methods; an export is downloaded and dropped back; and the page never talks to another origin.
- * Screenshots of the main screens (1280×800) go to docs/screenshots for the README.
+ * Screenshots of the main screens (1280×800) go to SHOTS (docs/screenshots with SCREENSHOTS=docs).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { main } from '../../src/cli/main';
-import { launchBrowser, openStudio } from './browser';
+import { launchBrowser, openStudio, SHOTS } from './browser';
 import { dropFiles, fileFromDisk, studioState, waitForScores } from './drop';
 
-const SHOTS = 'docs/screenshots';
 let browser: Browser;
 let page: Page;
 let foreign: string[];
