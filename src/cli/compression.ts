@@ -1,5 +1,5 @@
 /** What `compress`, `sweep` and `bench` share: opening a model with its train and test rows for compression. */
-import { encodeBatch, sliceBatch, type EncodedBatch } from '../core/data';
+import { encodeBatch, overridesForEncoding, sliceBatch, type EncodedBatch } from '../core/data';
 import { StudioError } from '../core/errors';
 import { createRng, shuffledIndices } from '../core/random';
 import { Compressor } from '../tf/compressor';
@@ -29,7 +29,7 @@ export function sampleRows(rows: EncodedBatch, n: number | undefined, seed: numb
 /** Loads the model, encodes the train rows (calibration sample) and the test rows with the model's encoding. */
 export async function openCompression(args: ParsedArgs): Promise<CompressionSession> {
   const loaded = await loadStudioModel(String(args.model));
-  const label = { labelColumn: loaded.meta.encoding.label };
+  const label = overridesForEncoding(loaded.meta.encoding);
   const train = await loadData(String(args.train), label);
   const test = await loadData(String(args.test), label);
   const seed = numberArg(args, 'seed', { integer: true, min: 0 }) ?? 42;

@@ -2,7 +2,7 @@
  * The worker side of the studio: holds the open model and rows and answers StudioApi calls with the engine
  * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
-import { encodeBatch, readDataset, type ByteSource, type DataSchema, type EncodedBatch, type RawBatch } from '../core/data';
+import { encodeBatch, overridesForEncoding, readDataset, type ByteSource, type DataSchema, type EncodedBatch, type RawBatch } from '../core/data';
 import { StudioError } from '../core/errors';
 import { auc, delong, logLoss } from '../core/metrics';
 import { METADATA_KEY, readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
@@ -56,6 +56,8 @@ export class StudioSession implements StudioApi {
   private trainRaw: RawData | null = null;
   private testRaw: RawData | null = null;
   private encoded: { train: EncodedBatch; test: EncodedBatch } | null = null;
+  /** Why the open rows cannot feed the open model (said when scoring is asked for), or null. */
+  private encodeError: unknown = null;
   private readonly jobs = new JobControl();
 
   async init(choice: BackendChoice): Promise<BackendInfo> {
@@ -97,14 +99,11 @@ export class StudioSession implements StudioApi {
 
   private async adoptArtifacts(artifacts: ModelArtifacts, name: string): Promise<ModelInfo> {
     const model = await loadModelFromArtifacts(artifacts, name);
-    const meta = readMetadata(artifacts.userDefinedMetadata);
-    // Check the rows feed the new model before replacing anything: a failed open keeps the old state.
-    const encoded = meta ? this.encodeFor(meta) : null;
     this.model?.dispose();
     this.model = model;
-    this.meta = meta;
+    this.meta = readMetadata(artifacts.userDefinedMetadata);
     this.modelName = name;
-    this.encoded = encoded;
+    this.refreshEncoded();
     this.compressor = await Compressor.create(model);
     this.prepared = false;
     this.baselineResult = null;
@@ -134,19 +133,11 @@ export class StudioSession implements StudioApi {
     let source: ByteSource;
     if ('url' in file) source = (await fetchOk(file.url)).body as unknown as ByteSource;
     else source = file.data instanceof Blob ? (file.data.stream() as unknown as ByteSource) : new Uint8Array(file.data);
-    const labelColumn = this.meta?.encoding.label;
-    const read = await readDataset(source, labelColumn ? { overrides: { labelColumn } } : {});
+    const read = await readDataset(source, this.meta ? { overrides: overridesForEncoding(this.meta.encoding) } : {});
     const data: RawData = { name: file.name, ...read };
-    const previous = { train: this.trainRaw, test: this.testRaw };
     if (role === 'train') this.trainRaw = data;
     else this.testRaw = data;
-    try {
-      this.encoded = this.meta ? this.encodeFor(this.meta) : null;
-    } catch (e) {
-      this.trainRaw = previous.train; // the rows do not fit the open model: keep what was there
-      this.testRaw = previous.test;
-      throw e;
-    }
+    this.refreshEncoded();
     this.prepared = false;
     this.baselineResult = null;
     return this.dataInfos();
@@ -164,10 +155,21 @@ export class StudioSession implements StudioApi {
     };
   }
 
-  private encodeFor(meta: StudioMetadata): { train: EncodedBatch; test: EncodedBatch } | null {
+  /**
+   * Encodes the open rows for the open model. A model and rows that do not fit are both kept (a drop of a
+   * new model and its data may arrive in either order); the mismatch is reported when scoring is asked for.
+   */
+  private refreshEncoded(): void {
+    this.encoded = null;
+    this.encodeError = null;
     const s = this.splits();
-    if (!s) return null;
-    return { train: encodeBatch(meta.encoding, s.train.batch, s.train.schema), test: encodeBatch(meta.encoding, s.test.batch, s.test.schema) };
+    if (!this.meta || !s) return;
+    try {
+      const enc = this.meta.encoding;
+      this.encoded = { train: encodeBatch(enc, s.train.batch, s.train.schema), test: encodeBatch(enc, s.test.batch, s.test.schema) };
+    } catch (e) {
+      this.encodeError = e;
+    }
   }
 
   private dataInfos(): DataInfo[] {
@@ -186,6 +188,7 @@ export class StudioSession implements StudioApi {
   private ready(): { model: LayersModel; meta: StudioMetadata; rows: { train: EncodedBatch; test: EncodedBatch }; c: Compressor } {
     if (!this.model || !this.compressor) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
     const meta = requireMetadata(this.meta ? { [METADATA_KEY]: this.meta } : undefined, this.modelName);
+    if (this.encodeError) throw this.encodeError;
     if (!this.encoded) throw new StudioError('INVALID_ARGUMENT', 'No rows are loaded yet; drop a data file or open the demo.');
     return { model: this.model, meta, rows: this.encoded, c: this.compressor };
   }

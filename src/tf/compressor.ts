@@ -10,6 +10,7 @@ import type { ModelArtifacts } from '../core/model/artifacts';
 import {
   buildInventory,
   decodeWeights,
+  plannedParams,
   rewriteModel,
   totalParams,
   weightName,
@@ -28,7 +29,7 @@ import {
   type TableWeights,
 } from '../core/compress/factors';
 import { denseReplacementError, embeddingReplacementError, type ReplacementError } from '../core/compress/error';
-import { resolveExplicitPlan, resolveUniformPlan, type LayerChoice, type ResolvedLayer, type UniformPlan } from '../core/compress/plan';
+import { denseRankForBudget, plannedRanks, resolveExplicitPlan, resolveUniformPlan, type LayerChoice, type ResolvedLayer, type UniformPlan } from '../core/compress/plan';
 import type { LayersModel } from './tfjs';
 import { loadModelFromArtifacts, saveModelToArtifacts } from './modelio';
 import { collectStatistics, type CollectedStatistics, type StatisticsOptions } from './stats';
@@ -160,6 +161,17 @@ export class Compressor {
   /** The same method and rank for every layer of a kind; ranks above a layer's break-even keep it. */
   uniformPlan(p: UniformPlan): ResolvedLayer[] {
     return resolveUniformPlan(this.inventory, p);
+  }
+
+  /** Parameters the plan's model will have, counted without building it. */
+  plannedParams(plan: UniformPlan, opts: { fuse?: boolean } = {}): number {
+    return plannedParams(this.artifacts, this.shapes, plannedRanks(this.uniformPlan(plan)), opts);
+  }
+
+  /** The largest dense rank whose plan stays within a fraction of the original parameters (null: none does). */
+  denseRankForFraction(base: UniformPlan, fraction: number, opts: { fuse?: boolean } = {}): number | null {
+    const top = this.compressible.filter((l) => l.kind === 'dense').reduce((m, l) => Math.max(m, l.breakEvenRank), 0);
+    return denseRankForBudget((p) => this.plannedParams(p, opts), top, base, fraction * this.originalParams);
   }
 
   /** A per-layer plan; a rank above break-even is refused unless allowAboveBreakEven. */

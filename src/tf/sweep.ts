@@ -19,6 +19,8 @@ export interface SweepOptions {
   denseRanks: (number | null)[];
   /** Embedding ranks to try; null keeps the tables. */
   embeddingRanks: (number | null)[];
+  /** Explicit (dense, embedding) pairs instead of the grid of the two lists. */
+  pairs?: { denseRank: number | null; embeddingRank: number | null }[];
   fuse?: boolean;
   signal?: AbortSignal;
   onPoint?: (point: SweepPoint, done: number, total: number) => void;
@@ -39,7 +41,8 @@ export async function scoreBaseline(c: Compressor, encoding: FeatureEncoding, te
 
 /** Runs the sweep; points arrive through onPoint as they finish, and are returned in order. */
 export async function runSweep(c: Compressor, encoding: FeatureEncoding, test: EncodedBatch, baseline: Baseline, opts: SweepOptions): Promise<SweepPoint[]> {
-  const grid = opts.methods.flatMap((method) => opts.denseRanks.flatMap((denseRank) => opts.embeddingRanks.map((embeddingRank) => ({ method, denseRank, embeddingRank }))));
+  const pairs = opts.pairs ?? opts.denseRanks.flatMap((denseRank) => opts.embeddingRanks.map((embeddingRank) => ({ denseRank, embeddingRank })));
+  const grid = opts.methods.flatMap((method) => pairs.map((p) => ({ method, ...p })));
   const points: SweepPoint[] = [];
   for (const g of grid) {
     await yieldToEventLoop(); // let a cancel or a newer request in

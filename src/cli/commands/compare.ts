@@ -1,7 +1,7 @@
 /** `ctr-studio compare`: two models on the same rows, with DeLong's paired test of their AUC difference. */
 import { StudioError } from '../../core/errors';
 import type { CommandDef, ParsedArgs } from '../args';
-import { encodeBatch } from '../../core/data';
+import { encodeBatch, overridesForEncoding } from '../../core/data';
 import { delong, logLoss } from '../../core/metrics';
 import { predictProbs } from '../../tf/predict';
 import { loadData, loadStudioModel, printJson, round } from '../io';
@@ -25,7 +25,7 @@ async function run(args: ParsedArgs): Promise<void> {
   if (a.meta.encoding.label !== b.meta.encoding.label) {
     throw new StudioError('DATA_SCHEMA', `The two models predict different labels (${a.meta.encoding.label} and ${b.meta.encoding.label}); compare models trained on the same kind of data.`);
   }
-  const data = await loadData(String(args.data), { labelColumn: a.meta.encoding.label });
+  const data = await loadData(String(args.data), overridesForEncoding(a.meta.encoding));
   const rowsA = encodeBatch(a.meta.encoding, data.raw, data.schema);
   const rowsB = encodeBatch(b.meta.encoding, data.raw, data.schema);
   const pa = await predictProbs(a.model, a.meta.encoding, rowsA);

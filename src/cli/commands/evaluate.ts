@@ -1,6 +1,6 @@
 /** `ctr-studio evaluate`: scores a data file with a saved model and prints rows, AUC, log loss, parameters. */
 import type { CommandDef, ParsedArgs } from '../args';
-import { encodeBatch } from '../../core/data';
+import { encodeBatch, overridesForEncoding } from '../../core/data';
 import { auc, aucWithCI, logLoss } from '../../core/metrics';
 import { predictProbs } from '../../tf/predict';
 import { loadData, loadStudioModel, printJson, round } from '../io';
@@ -19,7 +19,7 @@ const def: CommandDef = {
 
 async function run(args: ParsedArgs): Promise<void> {
   const { model, meta, params } = await loadStudioModel(String(args.model));
-  const data = await loadData(String(args.data), { labelColumn: meta.encoding.label });
+  const data = await loadData(String(args.data), overridesForEncoding(meta.encoding));
   const encoded = encodeBatch(meta.encoding, data.raw, data.schema);
   const probs = await predictProbs(model, meta.encoding, encoded);
   const ci = aucWithCI(encoded.labels, probs);

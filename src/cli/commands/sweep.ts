@@ -20,6 +20,7 @@ const def: CommandDef = {
     { name: 'methods', value: 'afm,svd', help: 'methods to compare', default: 'afm,svd' },
     { name: 'dense-ranks', value: 'K,K,...', help: 'Dense ranks to try (keep = leave Dense layers as they are)', default: '8,16,32,64,128' },
     { name: 'embedding-ranks', value: 'K,K,...', help: 'embedding ranks to try (keep = leave tables as they are)', default: '2,4,8' },
+    { name: 'param-fractions', value: 'F,F,...', help: 'instead of --dense-ranks: for each fraction of the original parameters, the largest dense rank that fits' },
     ...CALIBRATION_OPTIONS,
     { name: 'no-fuse', help: 'keep every embedding up-projection instead of folding it into the next Dense' },
     { name: 'report', value: 'R.json', help: 'where to write the JSON report', required: true },
@@ -32,6 +33,8 @@ async function run(args: ParsedArgs): Promise<void> {
   if (methods.length === 0 || methods.some((m) => m !== 'afm' && m !== 'svd')) throw new StudioError('USAGE', `--methods must list afm and/or svd, not "${args.methods}".`);
   const denseRanks = rankListArg(args, 'dense-ranks');
   const embeddingRanks = rankListArg(args, 'embedding-ranks');
+  const fractions = args['param-fractions'] === undefined ? null : String(args['param-fractions']).split(',').map(Number);
+  if (fractions && fractions.some((f) => !(f > 0 && f <= 1))) throw new StudioError('USAGE', `--param-fractions must list fractions in (0, 1], such as 0.1,0.2,0.33, not "${args['param-fractions']}".`);
   const t0 = performance.now();
   const s = await openCompression(args);
   const { compressor: c, loaded, test } = s;
@@ -41,10 +44,15 @@ async function run(args: ParsedArgs): Promise<void> {
   for (const m of methods) c.decomposeAll(m);
   const decompositionMs = performance.now() - tDec;
   const baseline = await scoreBaseline(c, encoding, test);
+  // With fractions: per embedding rank, the largest dense rank within each budget (the same for both methods).
+  const pairs = fractions?.flatMap((f) => embeddingRanks.map((embeddingRank) => ({ fraction: f, embeddingRank, denseRank: c.denseRankForFraction({ method: 'afm', denseRank: null, embeddingRank }, f, { fuse: !args['no-fuse'] }) })));
+  const unreachable = pairs?.filter((p) => p.denseRank === null) ?? [];
+  for (const p of unreachable) console.error(`warning: no dense rank fits ${p.fraction} of the parameters at embedding rank ${p.embeddingRank ?? 'keep'}; that point is left out.`);
   const points = await runSweep(c, encoding, test, baseline, {
     methods,
     denseRanks,
     embeddingRanks,
+    pairs: pairs?.filter((p) => p.denseRank !== null),
     fuse: !args['no-fuse'],
     onPoint: (p, done, total) =>
       console.error(`[${done}/${total}] ${p.method} dense ${p.denseRank ?? 'keep'} emb ${p.embeddingRank ?? 'keep'}: ${p.params} params (${(100 * p.paramRatio).toFixed(1)}%), AUC ${p.auc.toFixed(4)} (Δ ${p.delong.diff >= 0 ? '+' : ''}${p.delong.diff.toFixed(4)} [${p.delong.low.toFixed(4)}, ${p.delong.high.toFixed(4)}])`),

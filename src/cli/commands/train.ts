@@ -2,6 +2,7 @@
 import { intListArg, numberArg, type CommandDef, type ParsedArgs } from '../args';
 import { StudioError } from '../../core/errors';
 import { prepareSplits } from '../../core/pipeline/splits';
+import type { ColumnKind, SchemaOverrides } from '../../core/data';
 import { DEFAULT_SPEC, MODEL_KINDS, type ModelKind } from '../../core/model/spec';
 import { METADATA_KEY } from '../../core/model/metadata';
 import { DEFAULT_TRAIN } from '../../tf/train';
@@ -23,6 +24,9 @@ const def: CommandDef = {
     { name: 'test-fraction', value: 'F', help: 'without --test: hold out this last fraction of the training file' },
     { name: 'out', value: 'DIR', help: 'folder for model.json and its weight file', required: true },
     { name: 'label', value: 'COLUMN', help: 'label column of a CSV/TSV with a header (detected if absent)' },
+    { name: 'categorical', value: 'COLS', help: 'columns to treat as categorical, comma-separated (else detected)' },
+    { name: 'numeric', value: 'COLS', help: 'columns to treat as numeric, comma-separated (else detected)' },
+    { name: 'ignore', value: 'COLS', help: 'columns to leave out, comma-separated' },
     { name: 'embedding-dim', value: 'D', help: 'embedding dimension per field', default: String(DEFAULT_SPEC.embeddingDim) },
     { name: 'tower', value: 'W,W,...', help: 'deep tower widths', default: DEFAULT_SPEC.tower.join(',') },
     { name: 'cross-layers', value: 'L', help: 'DCNv2 cross layers', default: String(DEFAULT_SPEC.crossLayers) },
@@ -40,6 +44,16 @@ const def: CommandDef = {
   ],
   notes: 'Splits are chronological: the validation (and --test-fraction) rows are the tail of the file.\nPrints a JSON summary on stdout.',
 };
+
+/** --label, --categorical, --numeric and --ignore as schema overrides. */
+function schemaOverrides(args: ParsedArgs): SchemaOverrides {
+  const kinds: Record<string, ColumnKind> = {};
+  for (const kind of ['categorical', 'numeric', 'ignore'] as const) {
+    if (typeof args[kind] !== 'string') continue;
+    for (const col of String(args[kind]).split(',').map((c) => c.trim()).filter(Boolean)) kinds[col] = kind;
+  }
+  return { ...(args.label ? { labelColumn: String(args.label) } : {}), kinds };
+}
 
 async function run(args: ParsedArgs): Promise<void> {
   const kind = String(args.model) as ModelKind;
@@ -60,7 +74,7 @@ async function run(args: ParsedArgs): Promise<void> {
     l2: numberArg(args, 'l2', { min: 0 })!,
     seed,
   };
-  const overrides = args.label ? { labelColumn: String(args.label) } : undefined;
+  const overrides = schemaOverrides(args);
   const trainData = await loadData(String(args.train), overrides);
   const testData = args.test ? await loadData(String(args.test), overrides) : null;
   const splits = prepareSplits(trainData.raw, trainData.schema, testData && { raw: testData.raw, schema: testData.schema }, {

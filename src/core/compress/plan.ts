@@ -77,3 +77,18 @@ export function resolveExplicitPlan(inventory: LayerInfo[], choices: Record<stri
 export function plannedRanks(plan: ResolvedLayer[]): PlannedRank[] {
   return plan.filter((p) => p.method !== 'keep').map((p) => ({ layer: p.layer, rank: p.rank! }));
 }
+
+/**
+ * The largest dense rank whose plan stays within `budget` parameters (the other settings of `base` fixed),
+ * by bisection: the count never falls as the rank grows. Null when even rank 1 is over budget.
+ */
+export function denseRankForBudget(count: (plan: UniformPlan) => number, maxDenseRank: number, base: UniformPlan, budget: number): number | null {
+  let lo = 0;
+  let hi = maxDenseRank;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (count({ ...base, denseRank: mid }) <= budget) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo >= 1 ? lo : null;
+}

@@ -5,7 +5,7 @@
  */
 import { StudioError } from '../errors';
 import { schemaFieldNames, type RawBatch } from './reader';
-import { findColumn, type DataSchema } from './schema';
+import { findColumn, type ColumnKind, type DataSchema, type SchemaOverrides } from './schema';
 
 /** A categorical field with a vocabulary: id = index + 1, id 0 = out of vocabulary (unseen or rarer than minCount). */
 export interface VocabField {
@@ -291,4 +291,15 @@ export function sliceBatch(b: EncodedBatch, idx: Int32Array | readonly number[])
 /** Size of the encoding as JSON, in bytes (UTF-16 code units, close to bytes for ASCII vocabularies). */
 export function encodingJsonSize(enc: FeatureEncoding): number {
   return JSON.stringify(enc).length;
+}
+
+/**
+ * Schema settings that read a new file the way the encoding was fitted: the same label column and the same
+ * kind (numeric or categorical) for every encoded column, whatever detection would guess from the new rows.
+ */
+export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
+  const kinds: Record<string, ColumnKind> = {};
+  for (const f of enc.categorical) kinds[f.name] = 'categorical';
+  for (const f of enc.numeric) kinds[f.name] = 'numeric';
+  return { labelColumn: enc.label, kinds, lenientKinds: true };
 }

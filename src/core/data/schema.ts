@@ -23,6 +23,8 @@ export interface DataSchema {
 export interface SchemaOverrides {
   labelColumn?: string;
   kinds?: Record<string, ColumnKind>;
+  /** Skip `kinds` entries naming columns the file does not have (instead of failing). */
+  lenientKinds?: boolean;
   delimiter?: string;
   format?: 'criteo' | 'delimited';
 }
@@ -136,6 +138,7 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
   const forced = new Map<number, ColumnKind>();
   for (const [name, kind] of Object.entries(overrides.kinds ?? {})) {
     const i = findColumn(names, name);
+    if (i < 0 && overrides.lenientKinds) continue;
     if (i < 0) {
       throw new StudioError('DATA_SCHEMA', `The column setting names "${name}", but the file has no such column (its columns are ${listNames(names)}).`);
     }

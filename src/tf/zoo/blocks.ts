@@ -1,6 +1,7 @@
 /** Building blocks shared by the zoo models: inputs, per-field embeddings, the deep tower, the logit head. */
 import { tf } from '../tfjs';
 import type { SymbolicTensor } from '../tfjs';
+import { StudioError } from '../../core/errors';
 import { inputNameForField, LOGIT_LAYER, NUMERIC_INPUT, OUTPUT_LAYER, type ModelSpec } from '../../core/model/spec';
 
 type Sym = SymbolicTensor;
@@ -25,6 +26,9 @@ export interface ModelInputs {
 }
 
 export function makeInputs(spec: ModelSpec): ModelInputs {
+  if (spec.fields.length === 0 && spec.numericWidth === 0) {
+    throw new StudioError('DATA_SCHEMA', 'The data has no feature columns besides the label; a model needs at least one categorical or numeric column.');
+  }
   const categorical = spec.fields.map((f) =>
     tf.input({ shape: [1], dtype: 'int32', name: inputNameForField(f.name) }),
   );
@@ -57,6 +61,7 @@ export function stackFields(vectors: Sym[], name: string): Sym {
  * when a compressed table gives one field fewer dimensions than another.
  */
 export function flatFeatures(vectors: Sym[], inputs: ModelInputs): Sym {
+  if (vectors.length === 0) return inputs.numeric!; // numeric features only
   const joined = vectors.length === 1 ? vectors[0] : (tf.layers.concatenate({ axis: -1, name: 'deep_concat' }).apply(vectors) as Sym);
   const flat = tf.layers.flatten({ name: 'flat_embeddings' }).apply(joined) as Sym;
   if (!inputs.numeric) return flat;
@@ -90,8 +95,8 @@ export function deepTower(spec: ModelSpec, x: Sym, seeds: SeedSequence, prefix =
  */
 export function linearPart(spec: ModelSpec, inputs: ModelInputs, seeds: SeedSequence): Sym {
   const weights = embedFields(spec, inputs, 1, seeds, 'lin');
-  const flat = tf.layers.flatten({ name: 'lin_flat' }).apply(stackFields(weights, 'lin_stack')) as Sym;
-  const all = inputs.numeric ? (tf.layers.concatenate({ axis: 1, name: 'lin_input' }).apply([flat, inputs.numeric]) as Sym) : flat;
+  const flat = weights.length > 0 ? (tf.layers.flatten({ name: 'lin_flat' }).apply(stackFields(weights, 'lin_stack')) as Sym) : null;
+  const all = flat && inputs.numeric ? (tf.layers.concatenate({ axis: 1, name: 'lin_input' }).apply([flat, inputs.numeric]) as Sym) : (flat ?? inputs.numeric!);
   return tf.layers
     .dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.take() }), name: 'lin_out' })
     .apply(all) as Sym;

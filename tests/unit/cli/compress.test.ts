@@ -106,6 +106,16 @@ describe('ctr-studio sweep', () => {
     }
   });
 
+  it('sweeps by fractions of the parameters', async () => {
+    const report = join(dir, 'fractions.json');
+    expect(await quiet(['sweep', ...ARGS, '--methods', 'afm', '--param-fractions', '0.1,0.33', '--embedding-ranks', '4', '--report', report])).toBe(0);
+    const r = JSON.parse(await readFile(report, 'utf8'));
+    expect(r.points.length).toBe(2);
+    expect(r.points[0].paramRatio).toBeLessThanOrEqual(0.1);
+    expect(r.points[1].paramRatio).toBeLessThanOrEqual(0.33);
+    expect(r.points[1].paramRatio).toBeGreaterThan(0.3); // the largest rank that fits, not just any
+  });
+
   it('bad method names and ranks are usage errors', async () => {
     expect(await quiet(['sweep', ...ARGS, '--methods', 'pca', '--report', join(dir, 'x.json')])).toBe(2);
     expect(await quiet(['sweep', ...ARGS, '--dense-ranks', '8,x', '--report', join(dir, 'x.json')])).toBe(2);

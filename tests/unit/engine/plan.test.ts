@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plannedRanks, resolveUniformPlan } from '../../../src/core/compress/plan';
+import { denseRankForBudget, plannedRanks, resolveUniformPlan } from '../../../src/core/compress/plan';
 import { sweepCsv } from '../../../src/core/compress/report';
 import type { LayerInfo } from '../../../src/core/compress/graph';
 
@@ -24,5 +24,18 @@ describe('plans', () => {
     const [header, row] = csv.trim().split('\n');
     expect(header.split(',').length).toBe(row.split(',').length);
     expect(row).toBe('afm,8,keep,10,0.500000,0.700000,0.400000,-0.010000,0.005000,-0.020000,0.000000,0.050000');
+  });
+});
+
+describe('ranks for a parameter budget', () => {
+  it('finds the largest dense rank within the budget, or none', () => {
+    const count = (p: { denseRank: number | null }) => 1000 + 37 * (p.denseRank ?? 0);
+    const base = { method: 'afm' as const, denseRank: null, embeddingRank: 4 };
+    for (const budget of [1037, 1500, 2000, 4700, 99999]) {
+      const r = denseRankForBudget(count, 100, base, budget)!;
+      expect(count({ denseRank: r })).toBeLessThanOrEqual(budget);
+      if (r < 100) expect(count({ denseRank: r + 1 })).toBeGreaterThan(budget);
+    }
+    expect(denseRankForBudget(count, 100, base, 1036)).toBeNull();
   });
 });
