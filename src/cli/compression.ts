@@ -15,8 +15,17 @@ export interface CompressionSession {
   loaded: LoadedModel;
   compressor: Compressor;
   calibration: EncodedBatch;
+  /** The training rows split for fine-tuning: head to train on, chronological tail (10%) to validate on. */
+  fineTuneRows: { train: EncodedBatch; valid: EncodedBatch };
   test: EncodedBatch;
   seed: number;
+}
+
+/** The chronological tail (a fraction of the rows) apart from the rest: [head, tail]. */
+export function tailSplit(rows: EncodedBatch, fraction: number): [EncodedBatch, EncodedBatch] {
+  const cut = rows.rows - Math.round(rows.rows * fraction);
+  const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
+  return [sliceBatch(rows, range(0, cut)), sliceBatch(rows, range(cut, rows.rows))];
 }
 
 /** A seeded sample of n rows (all rows, in order, when n is absent or not smaller). */
@@ -34,12 +43,15 @@ export async function openCompression(args: ParsedArgs): Promise<CompressionSess
   const test = await loadData(String(args.test), label);
   const seed = numberArg(args, 'seed', { integer: true, min: 0 }) ?? 42;
   const n = numberArg(args, 'calibration-rows', { integer: true, min: 1 });
-  const calibration = sampleRows(encodeBatch(loaded.meta.encoding, train.raw, train.schema), n, seed);
+  const trainRows = encodeBatch(loaded.meta.encoding, train.raw, train.schema);
+  const calibration = sampleRows(trainRows, n, seed);
   if (calibration.rows < 2) throw new StudioError('DATA_EMPTY', 'AFM needs at least 2 calibration rows; give a training file with more rows.');
+  const [ftTrain, ftValid] = tailSplit(trainRows, 0.1);
   return {
     loaded,
     compressor: await Compressor.create(loaded.model),
     calibration,
+    fineTuneRows: { train: ftTrain, valid: ftValid },
     test: encodeBatch(loaded.meta.encoding, test.raw, test.schema),
     seed,
   };

@@ -10,13 +10,14 @@ import { compareCommand } from './commands/compare';
 import { compressCommand } from './commands/compress';
 import { sweepCommand } from './commands/sweep';
 import { benchCommand } from './commands/bench';
+import { reportCommand } from './commands/report';
 
 export interface Command {
   def: CommandDef;
   run(args: ParsedArgs): Promise<void>;
 }
 
-const COMMANDS: Command[] = [trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand];
+const COMMANDS: Command[] = [trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand, reportCommand];
 
 function mainHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.def.name.padEnd(10)} ${c.def.summary}`);

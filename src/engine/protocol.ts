@@ -9,9 +9,9 @@ import type { LayerInfo } from '../core/compress/graph';
 import type { Method } from '../core/compress/factors';
 import type { UniformPlan } from '../core/compress/plan';
 import type { ModelKind } from '../core/model/spec';
-import type { DeLongSummary, SweepPoint } from '../core/compress/report';
+import type { DeLongSummary, SweepMethod, SweepPoint } from '../core/compress/report';
 
-export type { Method, UniformPlan, LayerInfo, ModelKind };
+export type { Method, UniformPlan, LayerInfo, ModelKind, SweepMethod };
 
 export type BackendChoice = BackendName | 'auto';
 
@@ -105,7 +105,7 @@ export interface PlanResult {
 }
 
 export interface SweepRequest {
-  methods: Method[];
+  methods: SweepMethod[];
   denseRanks: (number | null)[];
   embeddingRanks: (number | null)[];
 }

@@ -23,6 +23,7 @@ import {
   denseSvd,
   embeddingAfm,
   embeddingSvd,
+  shiftForRelu,
   type Decomposition,
   type DenseWeights,
   type Method,
@@ -179,9 +180,46 @@ export class Compressor {
     return resolveExplicitPlan(this.inventory, choices, opts);
   }
 
-  /** The replacements of a resolved plan (slices of cached decompositions). */
-  replacements(plan: ResolvedLayer[]): Replacement[] {
-    return plan.filter((p) => p.method !== 'keep').map((p) => this.decomposition(p.layer, p.method as Method, p.rank!).slice(p.rank!));
+  /**
+   * The replacements of a resolved plan: slices of the cached decompositions, or of `own` ones (sequential
+   * statistics) where given; with the activation between the factors where the plan asks for it.
+   */
+  replacements(plan: ResolvedLayer[], own?: Map<string, Decomposition>): Replacement[] {
+    return plan.filter((p) => p.method !== 'keep').map((p) => {
+      const d = own?.get(p.layer) ?? this.decomposition(p.layer, p.method as Method, p.rank!);
+      const r = d.slice(p.rank!);
+      if (r.kind !== 'dense' || !p.activationBetween) return r;
+      return p.activationBetween === 'relu' ? shiftForRelu(d, r) : { ...r, activationBetween: p.activationBetween };
+    });
+  }
+
+  /**
+   * Sequential statistics: Dense layers in graph order, each one's AFM computed from its inputs in the model
+   * whose earlier layers are already compressed by this plan (without fusion, so every Dense still reads
+   * inputs of its original width). Embedding tables need no forward pass: their one-pass statistics serve.
+   * One forward pass over the calibration rows per compressed Dense layer.
+   */
+  async sequentialDecompositions(encoding: FeatureEncoding, calibration: EncodedBatch, plan: ResolvedLayer[], opts: StatisticsOptions = {}): Promise<Map<string, Decomposition>> {
+    const own = new Map<string, Decomposition>();
+    const done = new Set<string>();
+    for (const p of plan) {
+      if (p.method === 'keep') continue;
+      if (p.kind === 'dense' && p.method === 'afm') {
+        const upstream = plan.map((q) => (done.has(q.layer) ? q : { ...q, method: 'keep' as const, rank: null }));
+        const partial = await this.load(this.build(upstream, { fuse: false, decompositions: own }));
+        try {
+          const stats = await collectStatistics(partial, encoding, calibration, { dense: [p.layer], embeddings: [] }, opts);
+          this.timings.statisticsMs += stats.ms;
+          const t0 = performance.now();
+          own.set(p.layer, denseAfm(p.layer, this.denseWeights(p.layer), stats.denseInputs.get(p.layer)!, p.rank!));
+          this.timings.decompositionMs += performance.now() - t0;
+        } finally {
+          partial.dispose();
+        }
+      }
+      done.add(p.layer);
+    }
+    return own;
   }
 
   /** How well each replaced layer reproduces its outputs on the calibration rows (AFM needs statistics). */
@@ -197,9 +235,9 @@ export class Compressor {
   }
 
   /** New artifacts for a plan; the original artifacts are left as they are. */
-  build(plan: ResolvedLayer[], opts: { fuse?: boolean } = {}): BuiltModel {
+  build(plan: ResolvedLayer[], opts: { fuse?: boolean; decompositions?: Map<string, Decomposition> } = {}): BuiltModel {
     const t0 = performance.now();
-    const rewritten = rewriteModel(this.artifacts, this.shapes, this.replacements(plan), { fuse: opts.fuse ?? true });
+    const rewritten = rewriteModel(this.artifacts, this.shapes, this.replacements(plan, opts.decompositions), { fuse: opts.fuse ?? true });
     const layerParams = new Map<string, number>();
     for (const spec of rewritten.artifacts.weightSpecs) {
       const layerName = spec.name.slice(0, spec.name.lastIndexOf('/'));

@@ -6,15 +6,17 @@
 import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { StudioError } from '../core/errors';
 import { auc, delong, logLoss } from '../core/metrics';
-import type { Compressor, Method } from './compressor';
+import type { Compressor } from './compressor';
 import { predictProbs } from './predict';
 import { yieldToEventLoop } from '../core/yield';
-import type { SweepPoint } from '../core/compress/report';
+import type { SweepMethod, SweepPoint } from '../core/compress/report';
 
-export type { SweepPoint };
+export type { SweepMethod, SweepPoint };
 
 export interface SweepOptions {
-  methods: Method[];
+  methods: SweepMethod[];
+  /** Calibration rows, needed by 'afm-seq' (one forward pass per compressed Dense layer and point). */
+  calibration?: EncodedBatch;
   /** Dense ranks to try; null keeps the Dense layers. */
   denseRanks: (number | null)[];
   /** Embedding ranks to try; null keeps the tables. */
@@ -48,8 +50,12 @@ export async function runSweep(c: Compressor, encoding: FeatureEncoding, test: E
     await yieldToEventLoop(); // let a cancel or a newer request in
     if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'The sweep was cancelled.');
     const t0 = performance.now();
-    const plan = c.uniformPlan(g);
-    const built = c.build(plan, { fuse: opts.fuse });
+    const sequential = g.method === 'afm-seq';
+    const method = g.method === 'svd' ? 'svd' : 'afm';
+    const plan = c.uniformPlan({ denseRank: g.denseRank, embeddingRank: g.embeddingRank, method, statistics: sequential ? 'sequential' : 'one-pass' });
+    if (sequential && !opts.calibration) throw new StudioError('INVALID_ARGUMENT', 'Sequential statistics need the calibration rows.');
+    const own = sequential ? await c.sequentialDecompositions(encoding, opts.calibration!, plan, { signal: opts.signal }) : undefined;
+    const built = c.build(plan, { fuse: opts.fuse, decompositions: own });
     const model = await c.load(built);
     const t1 = performance.now();
     try {

@@ -22,6 +22,11 @@ export interface TrainOptions {
   patience: number;
   /** Validation checks per epoch (the best checkpoint is picked among them). */
   checksPerEpoch: number;
+  /**
+   * Also check the starting weights (epoch 0), so training never returns a model worse on the validation
+   * rows than the one it started from (fine-tuning a compressed model).
+   */
+  checkInitial?: boolean;
   /** Metric on the validation rows that picks the best epoch. */
   monitor: 'auc' | 'logloss';
   /** L2 penalty on every trainable weight (0 = none). */
@@ -82,8 +87,8 @@ export async function trainModel(
   const rng = createRng(opts.seed);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const logs: EpochLog[] = [];
-  let best: EpochLog | null = null;
-  let bestWeights: Tensor[] | null = null;
+  // The best check so far and its weights (an object, so the check closure's writes are seen after the loop).
+  const kept: { best: EpochLog | null; weights: Tensor[] | null } = { best: null, weights: null };
   let stale = 0;
   const steps = Math.ceil(train.rows / opts.batchSize);
   try {
@@ -91,6 +96,31 @@ export async function trainModel(
     let lossSum = 0;
     let lossRows = 0;
     let te = performance.now();
+    /** Scores the validation rows, keeps the best weights; true when patience has run out. */
+    const check = async (epoch: number): Promise<boolean> => {
+      const probs = await predictProbs(model, encoding, valid);
+      const log: EpochLog = {
+        epoch,
+        trainLoss: lossRows > 0 ? lossSum / lossRows : NaN,
+        validAuc: auc(valid.labels, probs),
+        validLogloss: logLoss(valid.labels, probs),
+        ms: performance.now() - te,
+      };
+      lossSum = 0;
+      lossRows = 0;
+      te = performance.now();
+      logs.push(log);
+      opts.onEpoch?.(log);
+      if (better(opts.monitor, log, kept.best)) {
+        kept.best = log;
+        kept.weights?.forEach((w) => w.dispose());
+        kept.weights = model.getWeights().map((w) => w.clone());
+        stale = 0;
+        return false;
+      }
+      return ++stale >= opts.patience;
+    };
+    if (opts.checkInitial) await check(0);
     training: for (let epoch = 1; epoch <= opts.epochs; epoch++) {
       const order = shuffledIndices(train.rows, rng);
       for (let s = 0; s < steps; s++) {
@@ -113,33 +143,13 @@ export async function trainModel(
         inputs.forEach((t) => t.dispose());
         opts.onStep?.({ epoch, step: s + 1, steps, loss: lossValue });
         if ((s + 1) % checkEvery !== 0 && s + 1 !== steps) continue;
-        const probs = await predictProbs(model, encoding, valid);
-        const log: EpochLog = {
-          epoch: Number((epoch - 1 + (s + 1) / steps).toFixed(3)),
-          trainLoss: lossSum / lossRows,
-          validAuc: auc(valid.labels, probs),
-          validLogloss: logLoss(valid.labels, probs),
-          ms: performance.now() - te,
-        };
-        lossSum = 0;
-        lossRows = 0;
-        te = performance.now();
-        logs.push(log);
-        opts.onEpoch?.(log);
-        if (better(opts.monitor, log, best)) {
-          best = log;
-          bestWeights?.forEach((w) => w.dispose());
-          bestWeights = model.getWeights().map((w) => w.clone());
-          stale = 0;
-        } else if (++stale >= opts.patience) {
-          break training;
-        }
+        if (await check(Number((epoch - 1 + (s + 1) / steps).toFixed(3)))) break training;
       }
     }
-    if (bestWeights) model.setWeights(bestWeights);
+    if (kept.weights) model.setWeights(kept.weights);
   } finally {
-    bestWeights?.forEach((w) => w.dispose());
+    kept.weights?.forEach((w) => w.dispose());
     optimizer.dispose();
   }
-  return { epochs: logs, bestEpoch: best?.epoch ?? 0, ms: performance.now() - t0 };
+  return { epochs: logs, bestEpoch: kept.best?.epoch ?? 0, ms: performance.now() - t0 };
 }

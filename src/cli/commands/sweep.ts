@@ -4,7 +4,7 @@ import type { CommandDef, ParsedArgs } from '../args';
 import { StudioError } from '../../core/errors';
 import { STUDIO_VERSION } from '../../core/version';
 import { runSweep, scoreBaseline } from '../../tf/sweep';
-import type { Method } from '../../tf/compressor';
+import type { SweepMethod } from '../../tf/sweep';
 import { printJson, round } from '../io';
 import { CALIBRATION_OPTIONS, openCompression, rankListArg } from '../compression';
 import type { Command } from '../main';
@@ -17,7 +17,7 @@ const def: CommandDef = {
     { name: 'model', value: 'PATH', help: 'model.json (or its folder) saved by ctr-studio', required: true },
     { name: 'train', value: 'FILE', help: 'training rows: the calibration rows for AFM statistics', required: true },
     { name: 'test', value: 'FILE', help: 'test rows every point is scored on', required: true },
-    { name: 'methods', value: 'afm,svd', help: 'methods to compare', default: 'afm,svd' },
+    { name: 'methods', value: 'afm,svd', help: 'methods to compare: afm, svd, afm-seq (AFM with sequential statistics)', default: 'afm,svd' },
     { name: 'dense-ranks', value: 'K,K,...', help: 'Dense ranks to try (keep = leave Dense layers as they are)', default: '8,16,32,64,128' },
     { name: 'embedding-ranks', value: 'K,K,...', help: 'embedding ranks to try (keep = leave tables as they are)', default: '2,4,8' },
     { name: 'param-fractions', value: 'F,F,...', help: 'instead of --dense-ranks: for each fraction of the original parameters, the largest dense rank that fits' },
@@ -29,8 +29,8 @@ const def: CommandDef = {
 };
 
 async function run(args: ParsedArgs): Promise<void> {
-  const methods = String(args.methods).split(',').map((m) => m.trim()) as Method[];
-  if (methods.length === 0 || methods.some((m) => m !== 'afm' && m !== 'svd')) throw new StudioError('USAGE', `--methods must list afm and/or svd, not "${args.methods}".`);
+  const methods = String(args.methods).split(',').map((m) => m.trim()) as SweepMethod[];
+  if (methods.length === 0 || methods.some((m) => !['afm', 'svd', 'afm-seq'].includes(m))) throw new StudioError('USAGE', `--methods must list afm, svd and/or afm-seq, not "${args.methods}".`);
   const denseRanks = rankListArg(args, 'dense-ranks');
   const embeddingRanks = rankListArg(args, 'embedding-ranks');
   const fractions = args['param-fractions'] === undefined ? null : String(args['param-fractions']).split(',').map(Number);
@@ -39,9 +39,9 @@ async function run(args: ParsedArgs): Promise<void> {
   const s = await openCompression(args);
   const { compressor: c, loaded, test } = s;
   const encoding = loaded.meta.encoding;
-  if (methods.includes('afm')) await c.collect(encoding, s.calibration);
+  if (methods.some((m) => m !== 'svd')) await c.collect(encoding, s.calibration);
   const tDec = performance.now();
-  for (const m of methods) c.decomposeAll(m);
+  for (const m of methods) c.decomposeAll(m === 'svd' ? 'svd' : 'afm');
   const decompositionMs = performance.now() - tDec;
   const baseline = await scoreBaseline(c, encoding, test);
   // With fractions: per embedding rank, the largest dense rank within each budget (the same for both methods).
@@ -53,6 +53,7 @@ async function run(args: ParsedArgs): Promise<void> {
     denseRanks,
     embeddingRanks,
     pairs: pairs?.filter((p) => p.denseRank !== null),
+    calibration: s.calibration,
     fuse: !args['no-fuse'],
     onPoint: (p, done, total) =>
       console.error(`[${done}/${total}] ${p.method} dense ${p.denseRank ?? 'keep'} emb ${p.embeddingRank ?? 'keep'}: ${p.params} params (${(100 * p.paramRatio).toFixed(1)}%), AUC ${p.auc.toFixed(4)} (Δ ${p.delong.diff >= 0 ? '+' : ''}${p.delong.diff.toFixed(4)} [${p.delong.low.toFixed(4)}, ${p.delong.high.toFixed(4)}])`),

@@ -220,3 +220,27 @@ export function cumulativeExplained(spectrum: Float64Array): Float64Array {
   }
   return out;
 }
+
+/**
+ * AFM + ReLU between the factors, initialised so that it starts as (nearly) the AFM layer itself: each
+ * component's score gets a shift of `sigmas` standard deviations above its minimum likely value before the
+ * ReLU, and the second factor's bias takes the shift back out. A score below −shift (rare: beyond `sigmas`
+ * deviations) is clipped. Fine-tuning then starts from the compressed model's quality, not from a model whose
+ * negative principal-component scores were all cut to zero.
+ */
+export function shiftForRelu(d: Decomposition, r: Extract<Replacement, { kind: 'dense' }>, sigmas = 4): Extract<Replacement, { kind: 'dense' }> {
+  if (!d.basis || d.kind !== 'dense') return { ...r, activationBetween: 'relu' };
+  const { mean, vectors, cols } = d.basis;
+  const k = r.rank;
+  const dOut = mean.length;
+  const firstBias = Float32Array.from(r.first.bias);
+  const secondBias = Float32Array.from(r.second.bias);
+  for (let j = 0; j < k; j++) {
+    let scoreMean = 0; // mean of the first factor's output j: μ_y · u_j
+    for (let i = 0; i < dOut; i++) scoreMean += mean[i] * vectors[i * cols + j];
+    const shift = Math.max(0, sigmas * Math.sqrt(d.spectrum[j]) - scoreMean);
+    firstBias[j] += shift;
+    for (let i = 0; i < dOut; i++) secondBias[i] -= shift * vectors[i * cols + j];
+  }
+  return { ...r, first: { ...r.first, bias: firstBias }, second: { ...r.second, bias: secondBias }, activationBetween: 'relu' };
+}

@@ -20,6 +20,13 @@ export interface UniformPlan {
   embeddingRank: number | null;
   /** Per-layer rank overriding the kind's rank (null keeps the layer). */
   overrides?: Record<string, number | null>;
+  /**
+   * AFM statistics from the original model ('one-pass', the paper's) or, layer by layer, from the model whose
+   * earlier layers are already compressed ('sequential', so each layer corrects upstream error).
+   */
+  statistics?: 'one-pass' | 'sequential';
+  /** Put each Dense layer's activation between its two factors (AFM + activation); needs fine-tuning. */
+  activation?: boolean;
 }
 
 /** A plan resolved against the inventory: one entry per Dense and Embedding layer. */
@@ -30,6 +37,8 @@ export interface ResolvedLayer {
   rank: number | null;
   /** Why a layer is kept although the plan asked otherwise (not compressible, rank above break-even). */
   note?: string;
+  /** Activation between the factors (AFM + activation), for Dense layers with a non-linear activation. */
+  activationBetween?: string;
 }
 
 function findLayer(inventory: LayerInfo[], name: string): LayerInfo {
@@ -47,7 +56,8 @@ export function resolveUniformPlan(inventory: LayerInfo[], p: UniformPlan): Reso
     if (!l.compressible) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: l.reason };
     if (rank === null) return { layer: l.name, kind: l.kind, method: 'keep', rank: null };
     if (rank > l.breakEvenRank) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: `rank ${rank} is above its break-even rank ${l.breakEvenRank}` };
-    return { layer: l.name, kind: l.kind, method: p.method, rank };
+    const act = p.activation && l.kind === 'dense' && l.shape.activation !== 'linear' ? { activationBetween: l.shape.activation } : {};
+    return { layer: l.name, kind: l.kind, method: p.method, rank, ...act };
   });
 }
 

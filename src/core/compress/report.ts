@@ -10,9 +10,12 @@ export interface DeLongSummary {
   p: number;
 }
 
+/** What a sweep compares: AFM with one-pass statistics (the paper), AFM with sequential statistics, SVD. */
+export type SweepMethod = Method | 'afm-seq';
+
 /** One compressed model of a sweep, scored on the test rows against the original. */
 export interface SweepPoint {
-  method: Method;
+  method: SweepMethod;
   /** Dense rank; null keeps the Dense layers. */
   denseRank: number | null;
   /** Embedding rank; null keeps the tables. */

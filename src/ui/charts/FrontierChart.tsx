@@ -1,7 +1,7 @@
 /** AUC against parameters for every sweep point (the compression frontier), the original and the current plan. */
 import { CartesianGrid, Label, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ScatterShapeProps, TooltipContentProps } from 'recharts';
-import type { BaselineInfo, Method, SweepPointInfo } from '../../engine/protocol';
+import type { BaselineInfo, SweepMethod as Method, SweepPointInfo } from '../../engine/protocol';
 import { formatAuc, formatInt } from '../format';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';

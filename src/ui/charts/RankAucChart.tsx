@@ -1,7 +1,7 @@
 /** Test AUC against the dense rank, one line per method, with the DeLong 95% band and the original's AUC. */
 import { Area, CartesianGrid, ComposedChart, Label, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
-import type { BaselineInfo, Method, SweepPointInfo } from '../../engine/protocol';
+import type { BaselineInfo, SweepMethod as Method, SweepPointInfo } from '../../engine/protocol';
 import { formatAuc } from '../format';
 import { ChartFrame } from './ChartFrame';
 import type { LegendItem } from './ChartLegend';

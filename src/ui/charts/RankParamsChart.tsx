@@ -1,7 +1,7 @@
 /** Parameter count against the dense rank, one line per method, with the original's count. */
 import { CartesianGrid, Label, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
-import type { Method, SweepPointInfo } from '../../engine/protocol';
+import type { SweepMethod as Method, SweepPointInfo } from '../../engine/protocol';
 import { formatInt } from '../format';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';

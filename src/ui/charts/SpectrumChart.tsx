@@ -5,7 +5,10 @@ import type { LayerSpectrum, Method } from '../../engine/protocol';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, MUTED_COLOR, TICK, niceAxis } from './theme';
+import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, MUTED_COLOR, TICK, niceAxis } from './theme';
+
+/** Spectra exist for the two decompositions (sequential AFM is a sweep variant, not a spectrum of its own). */
+const SPECTRUM_METHODS: readonly Method[] = ['afm', 'svd'];
 
 export interface SpectrumChartProps {
   layer: string;
@@ -28,12 +31,12 @@ const RANK_COLOR = '#102a43';
 function SpectrumTooltip({ active, payload }: TooltipContentProps) {
   const row = payload?.[0]?.payload as Row | undefined;
   if (!active || !row) return null;
-  const rows: TooltipRow[] = METHODS.filter((m) => row[m] !== undefined).map((m) => ({ label: METHOD_LABEL[m], value: `${row[m]!.toFixed(1)}%`, color: METHOD_COLOR[m] }));
+  const rows: TooltipRow[] = SPECTRUM_METHODS.filter((m) => row[m] !== undefined).map((m) => ({ label: METHOD_LABEL[m], value: `${row[m]!.toFixed(1)}%`, color: METHOD_COLOR[m] }));
   return <ChartTooltip heading={`Rank ${row.rank}`} rows={rows} />;
 }
 
 export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumChartProps) {
-  const mine = METHODS.map((m) => ({ method: m, explained: spectra.find((s) => s.layer === layer && s.method === m)?.explained })).filter(
+  const mine = SPECTRUM_METHODS.map((m) => ({ method: m, explained: spectra.find((s) => s.layer === layer && s.method === m)?.explained })).filter(
     (s): s is { method: Method; explained: number[] } => !!s.explained && s.explained.length > 0,
   );
   const maxRank = Math.max(0, ...mine.map((s) => s.explained.length - 1));
@@ -50,7 +53,7 @@ export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumC
     const s = mine.find((t) => t.method === m);
     return s && rank !== null ? s.explained[Math.min(rank, s.explained.length - 1)] : undefined;
   };
-  const atText = METHODS.map((m) => [m, at(m)] as const)
+  const atText = SPECTRUM_METHODS.map((m) => [m, at(m)] as const)
     .filter(([, v]) => v !== undefined)
     .map(([m, v]) => `${METHOD_LABEL[m]} ${(v! * 100).toFixed(1)}%`)
     .join(', ');

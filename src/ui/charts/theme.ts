@@ -1,9 +1,9 @@
 /** Colors, labels and small helpers shared by the charts (pure data, no React). */
-import type { Method } from '../../engine/protocol';
+import type { SweepMethod } from '../../engine/protocol';
 
-export const METHOD_COLOR: Record<Method, string> = { afm: '#2563eb', svd: '#ea580c' };
-export const METHOD_LABEL: Record<Method, string> = { afm: 'AFM', svd: 'SVD' };
-export const METHODS: readonly Method[] = ['afm', 'svd'];
+export const METHOD_COLOR: Record<SweepMethod, string> = { afm: '#2563eb', svd: '#ea580c', 'afm-seq': '#7c3aed' };
+export const METHOD_LABEL: Record<SweepMethod, string> = { afm: 'AFM', svd: 'SVD', 'afm-seq': 'AFM, sequential' };
+export const METHODS: readonly SweepMethod[] = ['afm', 'afm-seq', 'svd'];
 /** The original (uncompressed) model: dark gray, drawn dashed. */
 export const ORIGINAL_COLOR = '#374151';
 export const ORIGINAL_DASH = '6 4';

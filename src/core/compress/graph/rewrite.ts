@@ -17,8 +17,13 @@ export type Replacement =
       kind: 'dense';
       layer: string;
       rank: number;
-      /** x · kernel[dIn, k] + bias[k], linear. */
+      /** x · kernel[dIn, k] + bias[k], linear unless activationBetween is set. */
       first: { kernel: Float32Array; bias: Float32Array };
+      /**
+       * An activation on the first factor's output (AFM + activation, e.g. 'relu'): not function-preserving,
+       * the model must be fine-tuned afterwards.
+       */
+      activationBetween?: string;
       /** h · kernel[k, dOut] + bias[dOut], then the layer's original activation. */
       second: { kernel: Float32Array; bias: Float32Array };
     }
@@ -159,7 +164,7 @@ function rewriteLayers(rw: Rewrite, rewire: (consumer: string) => (ref: TensorRe
     if (rep?.kind === 'dense') {
       // The second factor keeps the name, so every reader and output reference stays valid.
       const proj = rw.projName.get(layer.name)!;
-      const projConfig = { ...withoutInputShape(layer.config), name: proj, units: rep.rank, activation: 'linear', use_bias: true, activity_regularizer: null };
+      const projConfig = { ...withoutInputShape(layer.config), name: proj, units: rep.rank, activation: rep.activationBetween ?? 'linear', use_bias: true, activity_regularizer: null };
       layers.push({ name: proj, className: 'Dense', config: projConfig, inbound, extra: {} });
       layers.push({ ...layer, extra: withoutBuildConfig(layer.extra), config: { ...withoutInputShape(layer.config), use_bias: true }, inbound: [[{ layer: proj, node: 0, tensor: 0, kwargs: {} }]] });
       continue;

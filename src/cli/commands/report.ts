@@ -1,0 +1,134 @@
+/**
+ * `ctr-studio report`: the paper's headline on the demo models, measured here: original, SVD, AFM, AFM +
+ * fine-tune, AFM + activation + fine-tune and auto-ranked AFM at about a third of the parameters, with
+ * parameters, bytes, test AUC and its DeLong interval against the original, log loss and inference rows/s.
+ * Writes a Markdown table (optionally into the README between report markers) and a JSON file.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { numberArg, type CommandDef, type ParsedArgs } from '../args';
+import { StudioError } from '../../core/errors';
+import { delong, logLoss } from '../../core/metrics';
+import { budgetFromArg } from '../../core/compress/allocate';
+import type { UniformPlan } from '../../core/compress/plan';
+import { quantizeArtifacts } from '../../core/model/quantize';
+import { STUDIO_VERSION } from '../../core/version';
+import { autoRanks } from '../../tf/autoRank';
+import type { FineTuneOptions } from '../../tf/finetune';
+import { saveModelToArtifacts } from '../../tf/modelio';
+import { compressModel } from '../../tf/pipeline';
+import { predictProbs } from '../../tf/predict';
+import { measureThroughput } from '../../tf/throughput';
+import type { LayersModel } from '../../tf/tfjs';
+import { openCompression } from '../compression';
+import { printJson, round } from '../io';
+import type { Command } from '../main';
+
+const def: CommandDef = {
+  name: 'report',
+  summary: 'compare original, SVD, AFM, fine-tuned and auto-ranked AFM on the demo models (Markdown + JSON)',
+  usage: 'ctr-studio report [--models deepfm,dcnv2] [--dense-rank 64 --embedding-rank 4 --budget 0.33] --out report.md [--readme README.md]',
+  options: [
+    { name: 'models', value: 'IDS', help: 'demo models to report (folders under public/demo/models)', default: 'deepfm,dcnv2' },
+    { name: 'train', value: 'FILE', help: 'training rows', default: 'public/demo/criteo/train.tsv' },
+    { name: 'test', value: 'FILE', help: 'test rows', default: 'public/demo/criteo/test.tsv' },
+    { name: 'dense-rank', value: 'K', help: 'Dense rank of the SVD/AFM rows', default: '64' },
+    { name: 'embedding-rank', value: 'K', help: 'embedding rank of the SVD/AFM rows', default: '4' },
+    { name: 'budget', value: 'B', help: 'parameter budget of the auto-ranked row (fraction or count)', default: '0.33' },
+    { name: 'fine-tune-lr', value: 'LR', help: 'learning rate of the lower-rate fine-tuning rows', default: '0.0001' },
+    { name: 'fine-tune-epochs', value: 'N', help: 'epochs of the lower-rate fine-tuning rows', default: '3' },
+    { name: 'runs', value: 'N', help: 'timed runs behind each throughput median', default: '5' },
+    { name: 'out', value: 'FILE', help: 'Markdown output', default: 'docs/report.md' },
+    { name: 'json', value: 'FILE', help: 'JSON output' },
+    { name: 'readme', value: 'FILE', help: 'also write the tables into this file between <!-- report:start --> and <!-- report:end -->' },
+  ],
+  notes: 'Fine-tuning uses the last 10% of the training rows as its validation slice. Takes a few minutes.',
+};
+
+interface Row {
+  label: string;
+  params: number;
+  bytes: number;
+  bytesUint8: number;
+  auc: number;
+  diff: number;
+  low: number;
+  high: number;
+  logloss: number;
+  rowsPerSec: number;
+}
+
+const fmtInt = (x: number) => Math.round(x).toLocaleString('en-US');
+const fmtSigned = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
+
+function markdown(model: string, rows: Row[], note: string): string {
+  const head = '| variant | parameters | weights (float32 / uint8) | test AUC | Δ AUC [95% DeLong] | log loss | rows/s (batch 2048) |\n|---|---|---|---|---|---|---|';
+  const lines = rows.map((r) =>
+    `| ${r.label} | ${fmtInt(r.params)} (${((100 * r.params) / rows[0].params).toFixed(1)}%) | ${fmtInt(r.bytes / 1024)} KB / ${fmtInt(r.bytesUint8 / 1024)} KB | ${r.auc.toFixed(4)} | ${r.label === 'original' ? '—' : `${fmtSigned(r.diff)} [${fmtSigned(r.low)}, ${fmtSigned(r.high)}]`} | ${r.logloss.toFixed(4)} | ${fmtInt(r.rowsPerSec)} |`,
+  );
+  return [`#### ${model}`, '', head, ...lines, '', note].join('\n');
+}
+
+async function run(args: ParsedArgs): Promise<void> {
+  const dense = numberArg(args, 'dense-rank', { integer: true, min: 1 })!;
+  const emb = numberArg(args, 'embedding-rank', { integer: true, min: 1 })!;
+  const runs = numberArg(args, 'runs', { integer: true, min: 1 })!;
+  const lowLr: Partial<FineTuneOptions> = { learningRate: numberArg(args, 'fine-tune-lr', { min: 0 })!, epochs: numberArg(args, 'fine-tune-epochs', { integer: true, min: 1 })! };
+  const sections: string[] = [];
+  const json: Record<string, Row[]> = {};
+  for (const id of String(args.models).split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!/^[\w-]+$/.test(id)) throw new StudioError('USAGE', `--models takes demo folder names such as deepfm,dcnv2, not "${id}".`);
+    console.error(`report: ${id}`);
+    const s = await openCompression({ ...args, model: `public/demo/models/${id}` });
+    const { compressor: c, loaded, test } = s;
+    const encoding = loaded.meta.encoding;
+    await c.collect(encoding, s.calibration);
+    const baseProbs = await predictProbs(loaded.model, encoding, test);
+    const rows: Row[] = [];
+    const measure = async (label: string, model: LayersModel) => {
+      const probs = await predictProbs(model, encoding, test);
+      const d = delong(test.labels, baseProbs, probs);
+      const artifacts = await saveModelToArtifacts(model);
+      const speed = await measureThroughput(model, encoding, test, 2048, { runs });
+      rows.push({ label, params: model.countParams(), bytes: artifacts.weightData.byteLength, bytesUint8: quantizeArtifacts(artifacts, 'uint8').bytes, auc: d.aucB, diff: d.diff, low: d.low, high: d.high, logloss: logLoss(test.labels, probs), rowsPerSec: speed.rowsPerSec });
+      console.error(`report: ${id}: ${label}: AUC ${d.aucB.toFixed(4)} (${fmtSigned(d.diff)})`);
+    };
+    await measure('original', loaded.model);
+    const rowsIn = { calibration: s.calibration, ...s.fineTuneRows };
+    const uniform = (method: 'afm' | 'svd', extra: Partial<UniformPlan> = {}): UniformPlan => ({ method, denseRank: dense, embeddingRank: emb, ...extra });
+    const variants: [string, UniformPlan, Partial<FineTuneOptions> | null][] = [
+      [`SVD (dense ${dense}, embedding ${emb})`, uniform('svd'), null],
+      [`AFM (dense ${dense}, embedding ${emb})`, uniform('afm'), null],
+      ['AFM + fine-tune (defaults: Adam 1e-3, 1 epoch)', uniform('afm'), {}],
+      [`AFM + fine-tune (Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs)`, uniform('afm'), lowLr],
+      [`AFM + activation + fine-tune (Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs)`, uniform('afm', { activation: true }), lowLr],
+    ];
+    for (const [label, plan, fineTune] of variants) {
+      const out = await compressModel(c, encoding, rowsIn, { plan, fineTune });
+      await measure(label, out.model);
+      out.model.dispose();
+    }
+    const budget = budgetFromArg(String(args.budget), c.originalParams);
+    const auto = await autoRanks(c, encoding, s.fineTuneRows.valid, budget);
+    const autoOut = await compressModel(c, encoding, rowsIn, { plan: auto.chosen.plan });
+    await measure(`auto-ranked AFM (budget ${fmtInt(budget)}: ${auto.chosen.label})`, autoOut.model);
+    autoOut.model.dispose();
+    json[id] = rows;
+    const note = `${test.rows} test rows; Δ = AUC change against the original on the same rows. Calibration: ${s.calibration.rows} training rows; fine-tuning on the first 90% of them, best checkpoint by validation AUC on the last 10%.`;
+    sections.push(markdown(id, rows, note));
+  }
+  const header = `<!-- generated by: npx ctr-studio report ${process.argv.slice(3).join(' ')} (CTR Studio ${STUDIO_VERSION}, ${new Date().toISOString().slice(0, 10)}) -->`;
+  const text = [header, ...sections].join('\n\n') + '\n';
+  await writeFile(String(args.out), text);
+  if (args.json) await writeFile(String(args.json), JSON.stringify({ version: STUDIO_VERSION, models: json }, null, 2));
+  if (args.readme) {
+    const path = String(args.readme);
+    const readme = await readFile(path, 'utf8');
+    const start = readme.indexOf('<!-- report:start -->');
+    const end = readme.indexOf('<!-- report:end -->');
+    if (start < 0 || end < start) throw new StudioError('USAGE', `${path} has no <!-- report:start --> ... <!-- report:end --> markers to write the report between.`);
+    await writeFile(path, `${readme.slice(0, start + '<!-- report:start -->'.length)}\n${text}${readme.slice(end)}`);
+  }
+  printJson(Object.fromEntries(Object.entries(json).map(([k, rows]) => [k, rows.map((r) => ({ variant: r.label, params: r.params, auc: round(r.auc, 4), diff: round(r.diff, 4) }))])));
+}
+
+export const reportCommand: Command = { def, run };
