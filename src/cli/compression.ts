@@ -3,6 +3,7 @@ import { encodeBatch, overridesForEncoding, sliceBatch, type EncodedBatch } from
 import { StudioError } from '../core/errors';
 import { createRng, shuffledIndices } from '../core/random';
 import { Compressor } from '../tf/compressor';
+import { tailSplit } from '../core/pipeline/splits';
 import { loadData, loadStudioModel, type LoadedModel } from './io';
 import { numberArg, type OptionDef, type ParsedArgs } from './args';
 
@@ -19,13 +20,6 @@ export interface CompressionSession {
   fineTuneRows: { train: EncodedBatch; valid: EncodedBatch };
   test: EncodedBatch;
   seed: number;
-}
-
-/** The chronological tail (a fraction of the rows) apart from the rest: [head, tail]. */
-export function tailSplit(rows: EncodedBatch, fraction: number): [EncodedBatch, EncodedBatch] {
-  const cut = rows.rows - Math.round(rows.rows * fraction);
-  const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
-  return [sliceBatch(rows, range(0, cut)), sliceBatch(rows, range(cut, rows.rows))];
 }
 
 /** A seeded sample of n rows (all rows, in order, when n is absent or not smaller). */

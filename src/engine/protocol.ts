@@ -142,10 +142,42 @@ export interface TrainEpochInfo {
 export interface ExportResult {
   files: { name: string; data: ArrayBuffer; type: string }[];
   params: number;
+  /** AUC of the model before export (float32 weights). */
   auc: number;
-  /** AUC of the exported files after loading them back in a fresh model: must equal `auc`. */
+  /** AUC of the exported files loaded back in a fresh model: equal to `auc` unless quantized. */
   reloadedAuc: number;
+  /** Size of the exported weight file, and what it would be in float32. */
+  weightBytes: number;
+  float32Bytes: number;
+  /** Largest |original − stored| weight difference (0 without quantization). */
+  maxWeightError: number;
   recipe: Record<string, unknown>;
+}
+
+export interface ExportOptions {
+  /** Store the weights as float16 or 8-bit affine (tfjs reads both); absent = float32. */
+  quantize?: 'float16' | 'uint8';
+}
+
+/** Fine-tuning settings (defaults: Adam 1e-3, batch 256, one epoch). */
+export interface FineTuneSettings {
+  epochs: number;
+  learningRate: number;
+  batchSize: number;
+}
+
+/** Ranks chosen for a parameter budget, with the candidates compared on validation rows. */
+export interface AutoRankInfo {
+  plan: UniformPlan;
+  chosen: string;
+  budget: number;
+  candidates: { label: string; params: number; validAuc: number }[];
+}
+
+/** A stable key for a plan (to recognise the plan a fine-tuned model belongs to). */
+export function planKey(plan: UniformPlan): string {
+  const overrides = Object.entries(plan.overrides ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([plan.method, plan.denseRank, plan.embeddingRank, plan.statistics ?? 'one-pass', Boolean(plan.activation), overrides]);
 }
 
 /** Progress of a long job. */
@@ -187,10 +219,14 @@ export interface StudioApi {
   sweep(request: SweepRequest, onPoint?: (p: SweepPointInfo) => void, onProgress?: (p: Progress) => void): Promise<SweepPointInfo[]>;
   /** Inference latency of original and compressed models at batch 1 and 2048 (medians after warm-up). */
   latency(plan: UniformPlan): Promise<LatencyInfo[]>;
+  /** Compresses by the plan and fine-tunes on the training rows (best validation checkpoint kept). */
+  fineTune(plan: UniformPlan, settings: FineTuneSettings, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<PlanResult & { bestEpoch: number }>;
+  /** Per-layer AFM ranks for a parameter budget, checked on validation rows. */
+  autoRanks(budget: number): Promise<AutoRankInfo>;
   /** Trains a zoo model on the training rows; it becomes the open model. */
   train(request: TrainRequest, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
   /** The compressed model's files with its recipe, reloaded and rescored before they are returned. */
-  exportModel(plan: UniformPlan): Promise<ExportResult>;
+  exportModel(plan: UniformPlan, options?: ExportOptions): Promise<ExportResult>;
   /** Click probabilities of the test rows from the original model (checks and parity tests). */
   predict(): Promise<Float32Array>;
   /** Stops the running long job, if any. */

@@ -20,11 +20,17 @@ import { measureThroughput } from '../tf/throughput';
 import { trainZooModel } from '../tf/trainZoo';
 import type { LayersModel } from '../tf/tfjs';
 import { JobControl, throwIfCancelled } from './jobs';
+import { compressModel } from '../tf/pipeline';
+import { autoRanks } from '../tf/autoRank';
+import { tailSplit } from '../core/pipeline/splits';
+import { quantizeArtifacts } from '../core/model/quantize';
 import { yieldToEventLoop } from '../core/yield';
 import type {
   BackendChoice, BackendInfo, BaselineInfo, DataInfo, DataRole, ExportResult, FilePayload, LatencyInfo, ModelInfo,
   PlanResult, PreparedInfo, Progress, StudioApi, SweepPointInfo, SweepRequest, TrainEpochInfo, TrainRequest, UniformPlan,
+  AutoRankInfo, ExportOptions, FineTuneSettings,
 } from './protocol';
+import { planKey } from './protocol';
 
 /** Share of a single data file held out (its tail) as test rows when no test file is given. */
 const SPLIT_TEST_FRACTION = 0.2;
@@ -59,6 +65,8 @@ export class StudioSession implements StudioApi {
   /** Why the open rows cannot feed the open model (said when scoring is asked for), or null. */
   private encodeError: unknown = null;
   private readonly jobs = new JobControl();
+  /** The last fine-tuned model and the plan it was tuned for (used by export when the plan still matches). */
+  private tuned: { key: string; model: LayersModel; result: PlanResult } | null = null;
 
   async init(choice: BackendChoice): Promise<BackendInfo> {
     const { backend, probe } = await startBrowserBackend(choice);
@@ -241,35 +249,81 @@ export class StudioSession implements StudioApi {
     if (plan.method === 'afm' && !this.prepared) throw new StudioError('INVALID_ARGUMENT', 'The statistics are not ready yet; wait for "Preparing" to finish.');
   }
 
-  async evaluate(plan: UniformPlan): Promise<PlanResult> {
-    const ticket = this.jobs.nextEvaluation();
+  /** Builds the plan's model (sequential statistics and the activation variant included). Caller disposes. */
+  private async buildPlan(plan: UniformPlan, signal?: AbortSignal) {
     const { meta, rows, c } = this.ready();
     this.requirePrepared(plan);
+    return compressModel(c, meta.encoding, { calibration: rows.train }, { plan, signal, fineTune: null, allowUntunedActivation: true });
+  }
+
+  /** Scores a model on the test rows against the original. */
+  private async score(model: LayersModel, plan: UniformPlan, params: number, extra: { kept?: string[]; fused?: number; buildMs?: number } = {}): Promise<PlanResult> {
+    const { meta, rows } = this.ready();
     const base = await this.baselineScores();
+    const t1 = performance.now();
+    const probs = await predictProbs(model, meta.encoding, rows.test);
+    const d = delong(rows.test.labels, base.probs, probs);
+    return {
+      plan,
+      params,
+      auc: d.aucB,
+      logloss: logLoss(rows.test.labels, probs),
+      delong: { diff: d.diff, se: d.se, low: d.low, high: d.high, p: d.p },
+      kept: extra.kept ?? [],
+      fused: extra.fused ?? 0,
+      buildMs: extra.buildMs ?? 0,
+      scoreMs: performance.now() - t1,
+    };
+  }
+
+  async evaluate(plan: UniformPlan): Promise<PlanResult> {
+    const ticket = this.jobs.nextEvaluation();
+    await this.baselineScores();
     this.jobs.check(ticket);
     const t0 = performance.now();
-    const resolved = c.uniformPlan(plan);
-    const built = c.build(resolved);
-    const model = await c.load(built);
-    const t1 = performance.now();
+    const out = await this.buildPlan(plan);
     try {
       this.jobs.check(ticket);
-      const probs = await predictProbs(model, meta.encoding, rows.test);
-      const d = delong(rows.test.labels, base.probs, probs);
-      return {
-        plan,
-        params: built.params,
-        auc: d.aucB,
-        logloss: logLoss(rows.test.labels, probs),
-        delong: { diff: d.diff, se: d.se, low: d.low, high: d.high, p: d.p },
-        kept: resolved.filter((p) => p.method === 'keep' && p.note?.startsWith('rank')).map((p) => p.layer),
-        fused: built.fused.length,
-        buildMs: t1 - t0,
-        scoreMs: performance.now() - t1,
-      };
+      return await this.score(out.model, plan, out.built.params, {
+        kept: out.resolved.filter((p) => p.method === 'keep' && p.note?.startsWith('rank')).map((p) => p.layer),
+        fused: out.built.fused.length,
+        buildMs: performance.now() - t0,
+      });
     } finally {
-      model.dispose();
+      out.model.dispose();
     }
+  }
+
+  async fineTune(plan: UniformPlan, settings: FineTuneSettings, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<PlanResult & { bestEpoch: number }> {
+    const { meta, rows, c } = this.ready();
+    this.requirePrepared(plan);
+    const signal = this.jobs.startLong();
+    try {
+      const [train, valid] = tailSplit(rows.train, 0.1);
+      const steps = settings.epochs * Math.ceil(train.rows / settings.batchSize);
+      let done = 0;
+      const out = await compressModel(c, meta.encoding, { calibration: rows.train, train, valid }, {
+        plan,
+        signal,
+        fineTune: { epochs: settings.epochs, learningRate: settings.learningRate, batchSize: settings.batchSize },
+        onStep: () => onProgress?.({ stage: 'fine-tuning', done: ++done, total: steps, unit: 'steps' }),
+        onEpoch: (e) => onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
+      });
+      const result = await this.score(out.model, plan, out.built.params, { fused: out.built.fused.length });
+      this.tuned?.model.dispose();
+      this.tuned = { key: planKey(plan), model: out.model, result };
+      return { ...result, bestEpoch: out.fineTune?.bestEpoch ?? 0 };
+    } finally {
+      this.jobs.endLong(signal);
+    }
+  }
+
+  async autoRanks(budget: number): Promise<AutoRankInfo> {
+    const { meta, rows, c } = this.ready();
+    this.requirePrepared({ method: 'afm', denseRank: null, embeddingRank: null });
+    const [, valid] = tailSplit(rows.train, 0.1);
+    const r = await autoRanks(c, meta.encoding, valid, budget);
+    return { plan: r.chosen.plan, chosen: r.chosen.label, budget: r.budget, candidates: r.candidates.map(({ label, params, validAuc }) => ({ label, params, validAuc })) };
   }
 
   async sweep(request: SweepRequest, onPoint?: (p: SweepPointInfo) => void, onProgress?: (p: Progress) => void): Promise<SweepPointInfo[]> {
@@ -293,10 +347,9 @@ export class StudioSession implements StudioApi {
   }
 
   async latency(plan: UniformPlan): Promise<LatencyInfo[]> {
-    const { model, meta, rows, c } = this.ready();
-    this.requirePrepared(plan);
+    const { model, meta, rows } = this.ready();
     const signal = this.jobs.startLong();
-    const small = await c.load(c.build(c.uniformPlan(plan)));
+    const small = (await this.buildPlan(plan, signal)).model;
     try {
       const out: LatencyInfo[] = [];
       for (const batchSize of [1, 2048]) {
@@ -350,56 +403,76 @@ export class StudioSession implements StudioApi {
 
   // ---- export -----------------------------------------------------------------------------------------
 
-  async exportModel(plan: UniformPlan): Promise<ExportResult> {
+  /**
+   * The compressed model's files (fine-tuned weights when this plan was fine-tuned, optionally quantized),
+   * with the recipe in userDefinedMetadata; loaded back and rescored exactly as a drop would be, so only a
+   * checked export is offered.
+   */
+  async exportModel(plan: UniformPlan, options: ExportOptions = {}): Promise<ExportResult> {
     const { meta, rows, c } = this.ready();
-    this.requirePrepared(plan);
     const base = await this.baselineScores();
-    const resolved = c.uniformPlan(plan);
-    const built = c.build(resolved);
-    const small = await c.load(built);
-    let aucAfter: number;
-    try {
-      aucAfter = auc(rows.test.labels, await predictProbs(small, meta.encoding, rows.test));
-    } finally {
-      small.dispose();
+    const tuned = this.tuned?.key === planKey(plan) ? this.tuned : null;
+    if (plan.activation && !tuned) {
+      throw new StudioError('INVALID_ARGUMENT', 'AFM + activation must be fine-tuned before it is exported; run "Fine-tune" for this plan first.');
     }
+    const out = tuned ? null : await this.buildPlan(plan);
+    const model = tuned?.model ?? out!.model;
+    let artifacts: ModelArtifacts;
+    let aucAfter: number;
+    let params: number;
+    try {
+      artifacts = tuned ? await saveModelToArtifacts(model) : out!.built.artifacts;
+      aucAfter = auc(rows.test.labels, await predictProbs(model, meta.encoding, rows.test));
+      params = model.countParams();
+    } finally {
+      out?.model.dispose();
+    }
+    const resolved = c.uniformPlan(plan);
+    const quantized = options.quantize ? quantizeArtifacts(artifacts, options.quantize) : null;
     const recipe = {
       method: plan.method,
       denseRank: plan.denseRank,
       embeddingRank: plan.embeddingRank,
       ranks: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.rank])),
-      fused: built.fused.length > 0,
+      statistics: plan.statistics ?? 'one-pass',
+      activation: Boolean(plan.activation),
+      fineTuned: tuned !== null,
+      quantization: options.quantize ?? 'none',
       calibrationRows: plan.method === 'afm' ? c.statistics?.rows ?? 0 : 0,
       seed: 0,
       aucBefore: base.auc,
       aucAfter,
       testRows: rows.test.rows,
       paramsBefore: c.originalParams,
-      paramsAfter: built.params,
+      paramsAfter: params,
       studioVersion: STUDIO_VERSION,
       source: this.modelName,
       createdAt: new Date().toISOString(),
     };
     const exportedMeta: StudioMetadata = { format: 1, studioVersion: STUDIO_VERSION, encoding: meta.encoding, compression: recipe };
-    const files = artifactsToFiles({ ...built.artifacts, userDefinedMetadata: { [METADATA_KEY]: exportedMeta } });
-    // Load the files back exactly as a drop would, and score them: only a checked export is offered.
-    const json = parseModelJson(files.modelJson);
-    const reloaded = await loadModelFromArtifacts(assembleArtifacts(json, new Map([[files.weightsName, files.weights]])), 'exported model');
+    const files = artifactsToFiles({ ...(quantized?.artifacts ?? artifacts), userDefinedMetadata: { [METADATA_KEY]: exportedMeta } });
+    // Load the files back exactly as a drop would, and score them.
+    const reloaded = await loadModelFromArtifacts(assembleArtifacts(parseModelJson(files.modelJson), new Map([[files.weightsName, files.weights]])), 'exported model');
     let reloadedAuc: number;
     try {
       reloadedAuc = auc(rows.test.labels, await predictProbs(reloaded, meta.encoding, rows.test));
     } finally {
       reloaded.dispose();
     }
-    if (Math.abs(reloadedAuc - aucAfter) > 1e-6) throw new StudioError('INTERNAL', `The exported model scores AUC ${reloadedAuc.toFixed(6)} after reloading instead of ${aucAfter.toFixed(6)}; the export was not offered.`);
+    if (!quantized && Math.abs(reloadedAuc - aucAfter) > 1e-6) {
+      throw new StudioError('INTERNAL', `The exported model scores AUC ${reloadedAuc.toFixed(6)} after reloading instead of ${aucAfter.toFixed(6)}; the export was not offered.`);
+    }
     return {
       files: [
         { name: 'model.json', data: new TextEncoder().encode(files.modelJson).buffer as ArrayBuffer, type: 'application/json' },
         { name: files.weightsName, data: files.weights, type: 'application/octet-stream' },
       ],
-      params: built.params,
+      params,
       auc: aucAfter,
       reloadedAuc,
+      weightBytes: files.weights.byteLength,
+      float32Bytes: quantized?.float32Bytes ?? files.weights.byteLength,
+      maxWeightError: quantized?.maxAbsError ?? 0,
       recipe,
     };
   }

@@ -24,6 +24,8 @@ export interface CompressionJob {
   fuse?: boolean;
   /** Fine-tune after compressing (null/absent: no fine-tuning). Required for AFM + activation. */
   fineTune?: Partial<FineTuneOptions> | null;
+  /** Build AFM + activation without fine-tuning (the studio shows its starting point before tuning). */
+  allowUntunedActivation?: boolean;
   signal?: AbortSignal;
   onStatistics?: StatisticsOptions['onProgress'];
   onEpoch?: (log: EpochLog) => void;
@@ -42,7 +44,7 @@ export interface CompressionOutcome {
 
 export async function compressModel(c: Compressor, encoding: FeatureEncoding, rows: CompressionRows, job: CompressionJob): Promise<CompressionOutcome> {
   const { plan } = job;
-  if (plan.activation && !job.fineTune) {
+  if (plan.activation && !job.fineTune && !job.allowUntunedActivation) {
     throw new StudioError('INVALID_ARGUMENT', 'AFM + activation changes what the model computes, so it must be fine-tuned; turn fine-tuning on.');
   }
   if (job.fineTune && (!rows.train || !rows.valid)) throw new StudioError('INVALID_ARGUMENT', 'Fine-tuning needs training rows; provide a training file.');

@@ -15,6 +15,8 @@ import { PlanControls } from './PlanControls';
 import { SummaryBar } from './SummaryBar';
 import { SweepPanel } from './SweepPanel';
 import { TrainPanel } from './TrainPanel';
+import { FineTunePanel } from './FineTunePanel';
+import { AutoRankPanel } from './AutoRankPanel';
 import { useStudio, type StudioActions, type StudioState } from './useStudio';
 
 declare global {
@@ -61,6 +63,10 @@ export function App() {
                 onSweep={actions.sweep}
                 onLatency={actions.latency}
               />
+              <div className="two-columns">
+                <FineTunePanel plan={plan} epochs={state.fineTuneEpochs} result={state.fineTuned} busy={busy || !state.prepared} onFineTune={actions.fineTune} />
+                <AutoRankPanel originalParams={model.params} auto={state.autoRanks} busy={busy || !state.prepared} onAuto={actions.autoRanks} />
+              </div>
               <ExportPanel model={model} baseline={state.baseline} exported={state.exported} points={state.sweepPoints} busy={busy || !state.prepared} onExport={actions.exportModel} />
               {state.data.length > 0 && <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />}
             </>

@@ -3,7 +3,8 @@
  * userDefinedMetadata), offered only after the worker has loaded the files back and rescored them; and the
  * sweep report as JSON and CSV.
  */
-import type { ExportResult, SweepPointInfo, BaselineInfo, ModelInfo } from '../engine/protocol';
+import { useState } from 'react';
+import type { ExportOptions, ExportResult, SweepPointInfo, BaselineInfo, ModelInfo } from '../engine/protocol';
 import { sweepCsv } from '../core/compress/report';
 import { STUDIO_VERSION } from '../core/version';
 import { download } from './files';
@@ -15,24 +16,35 @@ interface Props {
   exported: ExportResult | null;
   points: SweepPointInfo[];
   busy: boolean;
-  onExport: () => void;
+  onExport: (options: ExportOptions) => void;
 }
 
 export function ExportPanel({ model, baseline, exported, points, busy, onExport }: Props) {
   const stem = (model.kind ?? 'model').replace(/[^a-z0-9_-]/gi, '_');
+  const [quantize, setQuantize] = useState<'none' | 'float16' | 'uint8'>('none');
   const report = () => JSON.stringify({ tool: 'CTR Studio', version: STUDIO_VERSION, model: model.name, original: baseline, points }, null, 2);
   return (
     <section className="card export-panel">
       <h2>Export</h2>
       <div className="button-row">
-        <button type="button" disabled={busy} onClick={onExport} data-testid="export">Export compressed model</button>
+        <label>
+          weights{' '}
+          <select value={quantize} onChange={(e) => setQuantize(e.target.value as typeof quantize)} data-testid="quantize" aria-label="Weight format">
+            <option value="none">float32</option>
+            <option value="float16">float16 (half the size)</option>
+            <option value="uint8">8-bit affine (a quarter)</option>
+          </select>
+        </label>
+        <button type="button" disabled={busy} onClick={() => onExport(quantize === 'none' ? {} : { quantize })} data-testid="export">Export compressed model</button>
         <button type="button" disabled={points.length === 0} onClick={() => download(`${stem}-sweep.json`, report(), 'application/json')} data-testid="export-sweep-json">Sweep report (JSON)</button>
         <button type="button" disabled={points.length === 0} onClick={() => download(`${stem}-sweep.csv`, sweepCsv(points), 'text/csv')} data-testid="export-sweep-csv">Sweep report (CSV)</button>
       </div>
       {exported && (
         <div className="export-result" data-testid="export-result">
-          <p className="small">
-            Checked: loaded back and rescored, AUC {formatAuc(exported.reloadedAuc)} (built: {formatAuc(exported.auc)}), {formatInt(exported.params)} parameters.
+          <p className="small" data-testid="export-check">
+            Checked: loaded back and rescored, test AUC {formatAuc(exported.reloadedAuc)} (before export: {formatAuc(exported.auc)}), {formatInt(exported.params)} parameters,
+            weights {formatInt(exported.weightBytes)} bytes{exported.weightBytes !== exported.float32Bytes ? ` instead of ${formatInt(exported.float32Bytes)} in float32 (largest weight change ${exported.maxWeightError.toExponential(2)})` : ''}.
+            {exported.recipe.fineTuned ? ' Fine-tuned weights.' : ''}
           </p>
           <div className="button-row">
             {exported.files.map((f) => (

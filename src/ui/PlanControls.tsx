@@ -20,6 +20,17 @@ export function PlanControls({ plan, inventory, onChange }: { plan: UniformPlan;
       </div>
       <RankSlider label="Dense rank" value={plan.denseRank} max={maxRank(inventory, 'dense')} onChange={(v) => onChange({ denseRank: v })} testId="dense-rank" />
       <RankSlider label="Embedding rank" value={plan.embeddingRank} max={maxRank(inventory, 'embedding')} onChange={(v) => onChange({ embeddingRank: v })} testId="embedding-rank" />
+      <div className="variants">
+        <label title="Collect each Dense layer's statistics from the model whose earlier layers are already compressed, so each layer corrects upstream error (one forward pass per layer: slower)">
+          <input type="checkbox" checked={plan.statistics === 'sequential'} disabled={plan.method !== 'afm'} onChange={(e) => onChange({ statistics: e.target.checked ? 'sequential' : 'one-pass' })} data-testid="sequential" />
+          sequential statistics
+        </label>
+        <label title="Put each Dense layer's activation (ReLU) between its two factors, as in the paper's best variant">
+          <input type="checkbox" checked={Boolean(plan.activation)} onChange={(e) => onChange({ activation: e.target.checked })} data-testid="activation" />
+          activation between factors
+        </label>
+        {plan.activation && <span className="warn small" data-testid="activation-note">needs fine-tuning: the numbers above are its starting point</span>}
+      </div>
     </section>
   );
 }

@@ -31,6 +31,8 @@ function parseRanks(text: string): (number | null)[] | null {
 export function SweepPanel({ inventory, plan, baseline, result, points, request, spectra, selectedLayer, latency, busy, onSweep, onLatency }: Props) {
   const initial = defaultSweep(inventory, plan);
   const [ranksText, setRanksText] = useState(initial.denseRanks.map((r) => r ?? 'keep').join(','));
+  const [sequential, setSequential] = useState(false);
+  const methods: SweepRequest['methods'] = sequential ? ['afm', 'afm-seq', 'svd'] : ['afm', 'svd'];
   const ranks = parseRanks(ranksText);
   const layer = inventory.find((l) => l.name === selectedLayer) ?? inventory.find((l) => l.compressible);
   const layerRank = layer ? (plan.overrides?.[layer.name] !== undefined ? plan.overrides[layer.name] : layer.kind === 'dense' ? plan.denseRank : plan.embeddingRank) : null;
@@ -43,8 +45,11 @@ export function SweepPanel({ inventory, plan, baseline, result, points, request,
           Dense ranks{' '}
           <input value={ranksText} onChange={(e) => setRanksText(e.target.value)} size={18} aria-label="Dense ranks to sweep" data-testid="sweep-ranks" className={ranks ? '' : 'invalid'} />
         </label>
-        <span className="muted small">at embedding rank {plan.embeddingRank ?? 'keep'}, AFM and SVD ({ranks ? ranks.length * 2 : 0} points)</span>
-        <button type="button" disabled={busy || !ranks} onClick={() => ranks && onSweep({ methods: ['afm', 'svd'], denseRanks: ranks, embeddingRanks: [plan.embeddingRank] })} data-testid="run-sweep">
+        <label className="small" title="Also AFM with sequential statistics (each layer from the partly compressed model): one forward pass per layer and point, slower">
+          <input type="checkbox" checked={sequential} onChange={(e) => setSequential(e.target.checked)} data-testid="sweep-sequential" /> + sequential AFM
+        </label>
+        <span className="muted small">at embedding rank {plan.embeddingRank ?? 'keep'} ({ranks ? ranks.length * methods.length : 0} points)</span>
+        <button type="button" disabled={busy || !ranks} onClick={() => ranks && onSweep({ methods, denseRanks: ranks, embeddingRanks: [plan.embeddingRank] })} data-testid="run-sweep">
           Run sweep
         </button>
         <button type="button" disabled={busy} onClick={onLatency} data-testid="measure-latency">Measure latency</button>

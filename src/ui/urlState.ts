@@ -25,6 +25,8 @@ export function parseUrlState(hash: string): UrlState {
   if (dense !== undefined) plan.denseRank = dense;
   const emb = rank(q.get('emb'));
   if (emb !== undefined) plan.embeddingRank = emb;
+  if (q.get('stats') === 'seq') plan.statistics = 'sequential';
+  if (q.get('act') === '1') plan.activation = true;
   const layers = q.get('layers');
   if (layers) {
     const overrides: Record<string, number | null> = {};
@@ -44,6 +46,8 @@ export function formatUrlState(s: { demo: string | null; plan: UniformPlan }): s
   q.set('method', s.plan.method);
   q.set('dense', s.plan.denseRank === null ? 'keep' : String(s.plan.denseRank));
   q.set('emb', s.plan.embeddingRank === null ? 'keep' : String(s.plan.embeddingRank));
+  if (s.plan.statistics === 'sequential') q.set('stats', 'seq');
+  if (s.plan.activation) q.set('act', '1');
   const o = Object.entries(s.plan.overrides ?? {});
   if (o.length > 0) q.set('layers', o.map(([n, r]) => `${n}:${r === null ? 'keep' : r}`).join(','));
   return `#${q.toString()}`;

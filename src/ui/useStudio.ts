@@ -9,9 +9,10 @@ import { describeError, isStudioError } from '../core/errors';
 import { plannedParams } from '../core/compress/graph';
 import { plannedRanks, resolveUniformPlan } from '../core/compress/plan';
 import type {
-  BackendChoice, BackendInfo, BaselineInfo, DataInfo, DataRole, ExportResult, FilePayload, LatencyInfo, ModelInfo,
+  AutoRankInfo, BackendChoice, BackendInfo, BaselineInfo, DataInfo, DataRole, ExportOptions, ExportResult, FilePayload, FineTuneSettings, LatencyInfo, ModelInfo,
   PlanResult, PreparedInfo, Progress, SweepPointInfo, SweepRequest, TrainEpochInfo, TrainRequest, UniformPlan,
 } from '../engine/protocol';
+import { planKey } from '../engine/protocol';
 import { demoUrl, fetchDemoManifest, type DemoManifest } from './demo';
 import { defaultPlan, defaultSweep } from './defaults';
 import { sortFiles } from './files';
@@ -44,6 +45,10 @@ export interface StudioState {
   sweepRequest: SweepRequest | null;
   latency: LatencyInfo[] | null;
   trainingEpochs: TrainEpochInfo[];
+  /** Fine-tuning of the current plan: live curve, then its result. */
+  fineTuneEpochs: TrainEpochInfo[];
+  fineTuned: (PlanResult & { bestEpoch: number; key: string }) | null;
+  autoRanks: AutoRankInfo | null;
   exported: ExportResult | null;
   job: Job | null;
   error: string | null;
@@ -52,7 +57,7 @@ export interface StudioState {
 
 const INITIAL: StudioState = {
   backendChoice: 'auto', backend: null, manifest: null, demoId: null, model: null, data: [], baseline: null, prepared: null,
-  plan: null, result: null, resultPlan: null, sweepPoints: [], sweepRequest: null, latency: null, trainingEpochs: [], exported: null, job: null, error: null, notice: null,
+  plan: null, result: null, resultPlan: null, sweepPoints: [], sweepRequest: null, latency: null, trainingEpochs: [], fineTuneEpochs: [], fineTuned: null, autoRanks: null, exported: null, job: null, error: null, notice: null,
 };
 
 export function useStudio() {
@@ -106,7 +111,7 @@ export function useStudio() {
   const adoptModel = useCallback((model: ModelInfo, urlPlan?: Partial<UniformPlan>, reopen = false) => {
     const plan = { ...defaultPlan(model.inventory), ...(urlPlan ?? {}) };
     if (reopen) patch({ model, plan });
-    else patch({ model, plan, result: null, resultPlan: null, baseline: null, prepared: null, sweepPoints: [], sweepRequest: null, latency: null, exported: null });
+    else patch({ model, plan, result: null, resultPlan: null, baseline: null, prepared: null, sweepPoints: [], sweepRequest: null, latency: null, exported: null, fineTuned: null, fineTuneEpochs: [], autoRanks: null });
   }, [patch]);
 
   const openModelSource = useCallback(async (source: ModelSource, urlPlan?: Partial<UniformPlan>, reopen = false) => {
@@ -282,13 +287,25 @@ export function useStudio() {
       adoptModel(model);
       await analyse();
     },
-    async exportModel() {
+    async exportModel(options: ExportOptions = {}) {
       const plan = stateRef.current.plan;
       if (!plan) return;
       patch({ exported: null });
-      const exported = await run('Exporting and checking the compressed model', (c) => c.call((api) => api.exportModel(plan)));
+      const exported = await run('Exporting and checking the compressed model', (c) => c.call((api) => api.exportModel(plan, options)));
       if (exported) patch({ exported });
       return exported;
+    },
+    async fineTune(settings: FineTuneSettings) {
+      const plan = stateRef.current.plan;
+      if (!plan) return;
+      patch({ fineTuneEpochs: [], fineTuned: null });
+      const onEpoch = (e: TrainEpochInfo) => patch((s) => ({ fineTuneEpochs: [...s.fineTuneEpochs, e] }));
+      const result = await run('Fine-tuning the compressed model', (c) => c.call((api) => api.fineTune(plan, settings, proxy(onEpoch), proxy(onProgress))), true);
+      if (result) patch({ fineTuned: { ...result, key: planKey(plan) } });
+    },
+    async autoRanks(budget: number) {
+      const auto = await run('Choosing ranks for the budget', (c) => c.call((api) => api.autoRanks(budget)));
+      if (auto) patch((s) => ({ autoRanks: auto, plan: s.plan ? { ...auto.plan, statistics: s.plan.statistics, activation: s.plan.activation } : auto.plan }));
     },
     async cancel() {
       await conn.current?.call((api) => api.cancel()).catch(() => {});

@@ -3,7 +3,7 @@
  * chronological (rows keep file order: the tail is the later data), and the encoding is fitted on the
  * training slice only, so validation and test rows see unseen ids exactly as new traffic would.
  */
-import { encodeBatch, fitEncoding, rangeRaw, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch } from '../data';
+import { encodeBatch, fitEncoding, rangeRaw, sliceBatch, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch } from '../data';
 import { StudioError } from '../errors';
 
 export interface SplitOptions {
@@ -53,4 +53,11 @@ export function prepareSplits(
     valid: encodeBatch(encoding, validRows, schema),
     test: testPart ? encodeBatch(encoding, testPart.raw, testPart.schema) : null,
   };
+}
+
+/** Encoded rows split into [head, tail], the tail being the last `fraction` of them (a validation slice). */
+export function tailSplit(rows: EncodedBatch, fraction: number): [EncodedBatch, EncodedBatch] {
+  const cut = rows.rows - Math.round(rows.rows * fraction);
+  const range = (a: number, b: number) => Int32Array.from({ length: b - a }, (_, i) => a + i);
+  return [sliceBatch(rows, range(0, cut)), sliceBatch(rows, range(cut, rows.rows))];
 }

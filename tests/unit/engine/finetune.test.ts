@@ -11,7 +11,7 @@ import { predictLogits, predictProbs } from '../../../src/tf/predict';
 import { trainModel } from '../../../src/tf/train';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { auc, logLossFromLogits } from '../../../src/core/metrics';
-import { tailSplit } from '../../../src/cli/compression';
+import { tailSplit } from '../../../src/core/pipeline/splits';
 import { openDemoModel } from '../../helpers/demo';
 import { smallSpec, syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 
