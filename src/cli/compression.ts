@@ -1,10 +1,14 @@
 /** What `compress`, `sweep` and `bench` share: opening a model with its train and test rows for compression. */
-import { encodeBatch, overridesForEncoding, sliceBatch, type EncodedBatch } from '../core/data';
+import { sliceBatch, type EncodedBatch } from '../core/data';
 import { StudioError } from '../core/errors';
 import { createRng, shuffledIndices } from '../core/random';
 import { Compressor } from '../tf/compressor';
 import { tailSplit } from '../core/pipeline/splits';
-import { loadData, loadStudioModel, type LoadedModel } from './io';
+import { concatEncoded, loadEncoded, loadStudioModel, streamEncoded, type LoadedModel } from './io';
+import type { RowSource } from '../tf/stats';
+import { readFile } from 'node:fs/promises';
+import { requireFile } from '../node/files';
+import { mergeStatistics, parseStatistics, type LayerStatistics } from '../core/compress/statistics';
 import { numberArg, type OptionDef, type ParsedArgs } from './args';
 
 export const CALIBRATION_OPTIONS: OptionDef[] = [
@@ -15,11 +19,21 @@ export const CALIBRATION_OPTIONS: OptionDef[] = [
 export interface CompressionSession {
   loaded: LoadedModel;
   compressor: Compressor;
-  calibration: EncodedBatch;
-  /** The training rows split for fine-tuning: head to train on, chronological tail (10%) to validate on. */
-  fineTuneRows: { train: EncodedBatch; valid: EncodedBatch };
-  test: EncodedBatch;
   seed: number;
+  /**
+   * The calibration rows: a seeded in-memory sample with --calibration-rows, otherwise every training file
+   * streamed (one source per file, merged in order, as `.stats` files merge), so memory does not grow with
+   * the file.
+   */
+  calibration(): Promise<RowSource | RowSource[]>;
+  /** Every training row in memory. */
+  trainRows(): Promise<EncodedBatch>;
+  /** The training rows in memory, split for fine-tuning: the head to train on, the last 10% to validate on. */
+  fineTuneRows(): Promise<{ train: EncodedBatch; valid: EncodedBatch }>;
+  /** The test rows in memory (sweeps and reports score many models on them). */
+  testRows(): Promise<EncodedBatch>;
+  /** The test rows streamed, chunk by chunk (evaluation of large files). */
+  testStream(): AsyncIterable<EncodedBatch>;
 }
 
 /** A seeded sample of n rows (all rows, in order, when n is absent or not smaller). */
@@ -29,25 +43,50 @@ export function sampleRows(rows: EncodedBatch, n: number | undefined, seed: numb
   return sliceBatch(rows, idx);
 }
 
-/** Loads the model, encodes the train rows (calibration sample) and the test rows with the model's encoding. */
+/** Comma-separated file names (shards). */
+export function fileListArg(args: ParsedArgs, name: string): string[] {
+  return String(args[name] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+}
+
+/**
+ * Opens the model and describes its rows; nothing is read until a step asks for it, and large files are only
+ * streamed unless a step needs them in memory (fine-tuning, sweeps).
+ */
 export async function openCompression(args: ParsedArgs): Promise<CompressionSession> {
   const loaded = await loadStudioModel(String(args.model));
-  const label = overridesForEncoding(loaded.meta.encoding);
-  const train = await loadData(String(args.train), label);
-  const test = await loadData(String(args.test), label);
+  const enc = loaded.meta.encoding;
+  const trainFiles = fileListArg(args, 'train');
   const seed = numberArg(args, 'seed', { integer: true, min: 0 }) ?? 42;
   const n = numberArg(args, 'calibration-rows', { integer: true, min: 1 });
-  const trainRows = encodeBatch(loaded.meta.encoding, train.raw, train.schema);
-  const calibration = sampleRows(trainRows, n, seed);
-  if (calibration.rows < 2) throw new StudioError('DATA_EMPTY', 'AFM needs at least 2 calibration rows; give a training file with more rows.');
-  const [ftTrain, ftValid] = tailSplit(trainRows, 0.1);
+  const needTrain = () => {
+    if (trainFiles.length === 0) throw new StudioError('USAGE', 'This step needs training rows; give --train FILE.');
+  };
+  let trainInMemory: Promise<EncodedBatch> | null = null;
+  const allTrain = () => {
+    needTrain();
+    trainInMemory ??= Promise.all(trainFiles.map((f) => loadEncoded(f, enc))).then((parts) => (parts.length === 1 ? parts[0] : concatEncoded(parts)));
+    return trainInMemory;
+  };
+  let testInMemory: Promise<EncodedBatch> | null = null;
   return {
     loaded,
     compressor: await Compressor.create(loaded.model),
-    calibration,
-    fineTuneRows: { train: ftTrain, valid: ftValid },
-    test: encodeBatch(loaded.meta.encoding, test.raw, test.schema),
     seed,
+    trainRows: allTrain,
+    async calibration() {
+      needTrain();
+      if (n !== undefined) return sampleRows(await allTrain(), n, seed);
+      return trainFiles.map((f) => () => streamEncoded(f, enc));
+    },
+    async fineTuneRows() {
+      const [train, valid] = tailSplit(await allTrain(), 0.1);
+      return { train, valid };
+    },
+    testRows() {
+      testInMemory ??= loadEncoded(String(args.test), enc);
+      return testInMemory;
+    },
+    testStream: () => streamEncoded(String(args.test), enc),
   };
 }
 
@@ -68,4 +107,16 @@ export function rankListArg(args: ParsedArgs, name: string): (number | null)[] {
     if (!Number.isInteger(v) || v < 1) throw new StudioError('USAGE', `--${name} must list positive integers (or keep), such as 8,16,32, not "${raw}".`);
     return v;
   });
+}
+
+/** Reads `.stats` files and merges them in order, after checking each belongs to the model (by fingerprint). */
+export async function readStatisticsFiles(files: string[], fingerprint: string): Promise<LayerStatistics> {
+  let merged: LayerStatistics | null = null;
+  for (const f of files) {
+    const bytes = await readFile(await requireFile(f, 'statistics file'));
+    const { model, stats } = parseStatistics(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, f);
+    if (model !== fingerprint) throw new StudioError('INVALID_ARGUMENT', `${f} holds statistics of another model (or another version of it); compute them again with ctr-studio stats --model on this model.`);
+    merged = merged ? mergeStatistics(merged, stats) : stats;
+  }
+  return merged!;
 }

@@ -1,5 +1,5 @@
 /** What several commands share: reading a data file with its bad-row warnings, loading a model with its metadata. */
-import { readDataset, type BadRowReport, type DataSchema, type RawBatch, type SchemaOverrides } from '../core/data';
+import { encodeBatch, openDataset, overridesForEncoding, readDataset, type BadRowReport, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
 import { requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { openDataFile, readModelFiles } from '../node/files';
 import { loadModelFromFiles } from '../tf/modelio';
@@ -51,4 +51,49 @@ export function printJson(value: unknown): void {
 /** Rounds a metric for printing. */
 export function round(x: number, digits = 6): number {
   return Number(x.toFixed(digits));
+}
+
+/** A whole file's rows encoded with a model's encoding, in memory. */
+export async function loadEncoded(file: string, encoding: FeatureEncoding): Promise<EncodedBatch> {
+  const data = await loadData(file, overridesForEncoding(encoding));
+  return encodeBatch(encoding, data.raw, data.schema);
+}
+
+const warned = new Set<string>();
+
+/**
+ * A file's rows encoded chunk by chunk while it is read (one chunk in memory at a time). Skipped rows are
+ * reported once per file, after its first full pass.
+ */
+export async function* streamEncoded(file: string, encoding: FeatureEncoding, batchSize = 16384): AsyncGenerator<EncodedBatch> {
+  const { schema, batches } = await openDataset(await openDataFile(file), { overrides: overridesForEncoding(encoding), batchSize });
+  for (;;) {
+    const step = await batches.next();
+    if (step.done) {
+      if (!warned.has(file)) warnBadRows(file, step.value);
+      warned.add(file);
+      return;
+    }
+    yield encodeBatch(encoding, step.value, schema);
+  }
+}
+
+/** Encoded batches joined into one (rows in order). */
+export function concatEncoded(parts: EncodedBatch[]): EncodedBatch {
+  const rows = parts.reduce((s, p) => s + p.rows, 0);
+  const width = parts[0].numeric.length / Math.max(1, parts[0].rows);
+  const out: EncodedBatch = {
+    rows,
+    labels: new Float32Array(rows),
+    categorical: parts[0].categorical.map(() => new Int32Array(rows)),
+    numeric: new Float32Array(rows * width),
+  };
+  let at = 0;
+  for (const p of parts) {
+    out.labels.set(p.labels, at);
+    p.categorical.forEach((c, f) => out.categorical[f].set(c, at));
+    out.numeric.set(p.numeric, at * width);
+    at += p.rows;
+  }
+  return out;
 }

@@ -11,13 +11,15 @@ import { compressCommand } from './commands/compress';
 import { sweepCommand } from './commands/sweep';
 import { benchCommand } from './commands/bench';
 import { reportCommand } from './commands/report';
+import { statsCommand } from './commands/stats';
+import { synthCommand } from './commands/synth';
 
 export interface Command {
   def: CommandDef;
   run(args: ParsedArgs): Promise<void>;
 }
 
-const COMMANDS: Command[] = [trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand, reportCommand];
+const COMMANDS: Command[] = [trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand, reportCommand, statsCommand, synthCommand];
 
 function mainHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.def.name.padEnd(10)} ${c.def.summary}`);

@@ -4,7 +4,7 @@
  * by slicing those decompositions. The original model and its artifacts are never modified: every
  * compressed model is a new model built from new artifacts.
  */
-import type { EncodedBatch, FeatureEncoding } from '../core/data';
+import type { FeatureEncoding } from '../core/data';
 import { StudioError } from '../core/errors';
 import type { ModelArtifacts } from '../core/model/artifacts';
 import {
@@ -30,10 +30,11 @@ import {
   type TableWeights,
 } from '../core/compress/factors';
 import { denseReplacementError, embeddingReplacementError, type ReplacementError } from '../core/compress/error';
+import { mergeStatistics, modelFingerprint, type LayerStatistics } from '../core/compress/statistics';
 import { denseRankForBudget, plannedRanks, resolveExplicitPlan, resolveUniformPlan, type LayerChoice, type ResolvedLayer, type UniformPlan } from '../core/compress/plan';
 import type { LayersModel } from './tfjs';
 import { loadModelFromArtifacts, saveModelToArtifacts } from './modelio';
-import { collectStatistics, type CollectedStatistics, type StatisticsOptions } from './stats';
+import { collectStatistics, type CollectedStatistics, type RowSource, type StatisticsOptions } from './stats';
 
 export type { Method, LayerChoice, ResolvedLayer, UniformPlan };
 
@@ -96,21 +97,50 @@ export class Compressor {
     return l;
   }
 
-  /** Collects every compressible layer's statistics from the original model over the calibration rows. */
-  async collect(encoding: FeatureEncoding, calibration: EncodedBatch, opts: StatisticsOptions = {}): Promise<CollectedStatistics> {
+  /** Every compressible layer's statistics over some rows, without keeping them (one shard's worth). */
+  async measure(encoding: FeatureEncoding, rows: RowSource, opts: StatisticsOptions = {}): Promise<CollectedStatistics> {
     const layers = this.compressible;
-    this.stats = await collectStatistics(this.model, encoding, calibration, {
+    const stats = await collectStatistics(this.model, encoding, rows, {
       dense: layers.filter((l) => l.kind === 'dense').map((l) => l.name),
       embeddings: layers.filter((l) => l.kind === 'embedding').map((l) => l.name),
     }, opts);
-    this.timings.statisticsMs += this.stats.ms;
-    // New statistics invalidate the AFM decompositions made from the old ones.
-    for (const key of [...this.decompositions.keys()]) if (key.startsWith('afm:')) this.decompositions.delete(key);
-    return this.stats;
+    this.timings.statisticsMs += stats.ms;
+    return stats;
+  }
+
+  /**
+   * Collects the statistics AFM uses from the original model over the calibration rows. Several sources
+   * (shards) are measured one by one and merged in order: the same arithmetic as merging `.stats` files.
+   */
+  async collect(encoding: FeatureEncoding, calibration: RowSource | RowSource[], opts: StatisticsOptions = {}): Promise<CollectedStatistics> {
+    const shards = Array.isArray(calibration) ? calibration : [calibration];
+    let merged: CollectedStatistics | null = null;
+    for (const shard of shards) {
+      const s = await this.measure(encoding, shard, opts);
+      merged = merged ? { ...mergeStatistics(merged, s), ms: merged.ms + s.ms } : s;
+    }
+    this.useStatistics(merged!);
+    this.stats = merged;
+    return merged!;
   }
 
   get statistics(): CollectedStatistics | null {
     return this.stats;
+  }
+
+  /** Uses statistics computed elsewhere (merged `.stats` files), after checking they cover this model's layers. */
+  useStatistics(stats: LayerStatistics): void {
+    for (const l of this.compressible) {
+      const ok = l.kind === 'dense' ? stats.denseInputs.get(l.name)?.dim === l.shape.dIn : stats.idCounts.get(l.name)?.length === l.shape.vocab;
+      if (!ok) throw new StudioError('INVALID_ARGUMENT', `The statistics have nothing (or the wrong size) for layer ${l.name}; compute them with ctr-studio stats on this model.`);
+    }
+    this.stats = { ...stats, ms: 0 };
+    for (const key of [...this.decompositions.keys()]) if (key.startsWith('afm:')) this.decompositions.delete(key);
+  }
+
+  /** Fingerprint of the model (topology and weights), written into `.stats` files. */
+  get fingerprint(): string {
+    return modelFingerprint(this.artifacts.modelTopology, this.artifacts.weightData);
   }
 
   private denseWeights(name: string): DenseWeights {
@@ -199,7 +229,7 @@ export class Compressor {
    * inputs of its original width). Embedding tables need no forward pass: their one-pass statistics serve.
    * One forward pass over the calibration rows per compressed Dense layer.
    */
-  async sequentialDecompositions(encoding: FeatureEncoding, calibration: EncodedBatch, plan: ResolvedLayer[], opts: StatisticsOptions = {}): Promise<Map<string, Decomposition>> {
+  async sequentialDecompositions(encoding: FeatureEncoding, calibration: RowSource, plan: ResolvedLayer[], opts: StatisticsOptions = {}): Promise<Map<string, Decomposition>> {
     const own = new Map<string, Decomposition>();
     const done = new Set<string>();
     for (const p of plan) {

@@ -5,6 +5,9 @@
 import { tf } from './tfjs';
 import type { LayersModel } from './tfjs';
 import { assembleArtifacts, layerClassNames, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
+import { readMetadata } from '../core/model/metadata';
+import { inputNameForField, NUMERIC_INPUT } from '../core/model/spec';
+import { vocabSize, type CategoricalField } from '../core/data/encoding';
 import { StudioError } from '../core/errors';
 
 /** Layer class names tfjs (with this project's custom layers) can deserialize. */
@@ -20,10 +23,118 @@ export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName
   if (unknown.length > 0) {
     throw new StudioError('MODEL_UNKNOWN_LAYER', `${fileName} uses layer class${unknown.length > 1 ? 'es' : ''} ${unknown.join(', ')} that tfjs and CTR Studio do not know; rebuild the model from standard Keras/tfjs layers or the CTR Studio zoo.`, { unknown });
   }
+  let model: LayersModel;
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
+    model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
   } catch (e) {
-    throw new StudioError('MODEL_LOAD', `tfjs could not build the model in ${fileName} (${(e as Error).message}); check that the model.json and weight files belong together.`);
+    throw (await weightsMismatch(artifacts, fileName)) ?? new StudioError('MODEL_LOAD', `tfjs could not build the model in ${fileName} (${firstClause(e)}); check that the model.json and weight files belong together.`);
+  }
+  try {
+    checkEncodingFits(model, artifacts.userDefinedMetadata, fileName);
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model;
+}
+
+/** The first clause of a (tfjs) error message: its first line up to the first full stop, at most 160 characters. */
+function firstClause(e: unknown): string {
+  const text = String((e as Error)?.message ?? e).split('\n')[0].split(/\.\s/)[0].trim().replace(/[\s.:;,]+$/, '');
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+}
+
+const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`;
+
+/**
+ * Why tfjs refused the weights, by comparing the manifest with the variables the topology builds (tfjs's own
+ * messages do not name the weight): a weight the model needs that the manifest lacks, one it lists that no
+ * layer has, or a shape or dtype that differs. Null when they agree (the failure was something else).
+ */
+async function weightsMismatch(artifacts: ModelArtifacts, fileName: string): Promise<StudioError | null> {
+  let built: LayersModel;
+  try {
+    built = await tf.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as unknown as tf.io.ModelJSON);
+  } catch {
+    return null;
+  }
+  try {
+    const specs = new Map(artifacts.weightSpecs.map((w) => [w.name, w]));
+    const variables = built.weights.map((w) => ({ name: w.originalName, shape: w.shape, dtype: w.dtype }));
+    const needed = new Set(variables.map((v) => v.name));
+    const fix = 'the manifest and the topology belong to different models, so export them again together';
+    for (const v of variables) {
+      const spec = specs.get(v.name);
+      if (!spec) {
+        const missing = variables.filter((x) => !specs.has(x.name)).map((x) => x.name);
+        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} has no entry for the weight${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} that the model's layers need; export the model again with all its weights.`, { missing });
+      }
+      if (spec.shape.length !== v.shape.length || spec.shape.some((d, i) => d !== v.shape[i])) {
+        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${v.name} has shape ${shapeText(spec.shape)} in the weightsManifest of ${fileName} but ${shapeText(v.shape)} in the model's layers; ${fix}.`, { weight: v.name });
+      }
+      const stored = spec.quantization?.original_dtype ?? spec.dtype;
+      if (stored !== v.dtype) {
+        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${v.name} is ${stored} in the weightsManifest of ${fileName} but ${v.dtype} in the model's layers; ${fix}.`, { weight: v.name });
+      }
+    }
+    const extra = artifacts.weightSpecs.map((w) => w.name).filter((n) => !needed.has(n));
+    if (extra.length > 0) {
+      return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} lists the weight${extra.length > 1 ? 's' : ''} ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}, which no layer of the model has; ${fix}.`, { extra });
+    }
+    return null;
+  } finally {
+    built.dispose();
+  }
+}
+
+/**
+ * Checks that the feature encoding stored in the model's metadata (if any) can feed every input: a field per
+ * categorical input, the numeric width, and no more ids than the embedding table fed by the input has rows
+ * (tfjs would fail mid-scoring, or on some backends read past the table). Throws MODEL_ENCODING_MISMATCH.
+ */
+export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Record<string, unknown> | undefined, fileName = 'model.json'): void {
+  const meta = readMetadata(userDefinedMetadata);
+  if (!meta) return;
+  const enc = meta.encoding;
+  const again = 'export the model together with its encoding again (ctr-studio train, or the studio\'s export)';
+  const fieldOk = (f: unknown) => {
+    const c = f as Partial<CategoricalField> | null;
+    if (!c || typeof c.name !== 'string') return false;
+    if (c.kind === 'vocab') return Array.isArray(c.vocab);
+    return c.kind === 'hash' && Number.isSafeInteger(c.buckets) && (c.buckets as number) > 0;
+  };
+  if (!Array.isArray(enc.categorical) || !Array.isArray(enc.numeric) || !enc.categorical.every(fieldOk)) {
+    throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} is malformed (its categorical or numeric fields cannot be read); ${again}.`);
+  }
+  const fields = new Map(enc.categorical.map((f) => [inputNameForField(f.name), f]));
+  const missing: string[] = [];
+  model.inputs.forEach((input, k) => {
+    const name = model.inputNames[k] ?? input.name;
+    if (name === NUMERIC_INPUT) {
+      const want = input.shape[input.shape.length - 1];
+      const width = 2 * enc.numeric.length;
+      if (want !== width) {
+        throw new StudioError('MODEL_ENCODING_MISMATCH', `The model's numeric input takes ${want} values per row but the feature encoding stored in ${fileName} gives ${width} (2 per numeric field); ${again}.`);
+      }
+      return;
+    }
+    const field = fields.get(name);
+    if (!field) {
+      missing.push(name);
+      return;
+    }
+    const ids = vocabSize(field);
+    for (const layer of model.layers) {
+      if (layer.getClassName() !== 'Embedding') continue;
+      if (!layer.inboundNodes.some((n) => n.inboundLayers.some((l) => l.name === name))) continue;
+      const rows = (layer.getConfig() as { inputDim?: number }).inputDim;
+      if (typeof rows === 'number' && ids > rows) {
+        throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} gives field ${field.name} ${ids} ids but its embedding layer ${layer.name} has only ${rows} rows; ${again}.`);
+      }
+    }
+  });
+  if (missing.length > 0) {
+    throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} has no field for the model input${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}, so no data file can feed ${missing.length > 1 ? 'them' : 'it'}; ${again}.`);
   }
 }
 

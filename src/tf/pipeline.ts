@@ -7,13 +7,13 @@ import { StudioError } from '../core/errors';
 import type { UniformPlan } from '../core/compress/plan';
 import type { BuiltModel, Compressor, ResolvedLayer } from './compressor';
 import { fineTune, type FineTuneOptions } from './finetune';
-import type { StatisticsOptions } from './stats';
+import { concatSources, type RowSource, type StatisticsOptions } from './stats';
 import type { EpochLog, TrainResult } from './train';
 import type { LayersModel } from './tfjs';
 
 export interface CompressionRows {
-  /** Rows for AFM statistics. */
-  calibration: EncodedBatch;
+  /** Rows for AFM statistics (streamed sources are read once per pass; several are shards). */
+  calibration: RowSource | RowSource[];
   /** Rows to fine-tune on, and the validation slice that picks the best checkpoint. */
   train?: EncodedBatch;
   valid?: EncodedBatch;
@@ -54,7 +54,7 @@ export async function compressModel(c: Compressor, encoding: FeatureEncoding, ro
   }
   const resolved = c.uniformPlan(plan);
   const own = plan.method === 'afm' && plan.statistics === 'sequential'
-    ? await c.sequentialDecompositions(encoding, rows.calibration, resolved, { signal: job.signal })
+    ? await c.sequentialDecompositions(encoding, Array.isArray(rows.calibration) ? concatSources(rows.calibration) : rows.calibration, resolved, { signal: job.signal })
     : undefined;
   c.replacements(resolved, own); // compute (and cache) the decompositions: the compressor times them
   const decompositionMs = c.timings.decompositionMs - before.decompositionMs;
@@ -85,3 +85,4 @@ export async function compressModel(c: Compressor, encoding: FeatureEncoding, ro
     },
   };
 }
+

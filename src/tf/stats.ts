@@ -9,6 +9,7 @@ import type { LayersModel, SymbolicTensor, Tensor } from './tfjs';
 import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { addBatch, createMoments, type Moments } from '../core/linalg';
 import { StudioError } from '../core/errors';
+import type { LayerStatistics } from '../core/compress/statistics';
 import { makeInputs, planFeed } from './feed';
 import { yieldToEventLoop } from '../core/yield';
 
@@ -19,12 +20,8 @@ export interface StatisticsRequest {
   embeddings: string[];
 }
 
-export interface CollectedStatistics {
-  rows: number;
-  /** Moments of each Dense layer's input (rows × dIn, last axis). */
-  denseInputs: Map<string, Moments>;
-  /** How often each id of each embedding table was looked up. */
-  idCounts: Map<string, Float64Array>;
+/** Statistics as collected here: the plain data (see core/compress/statistics.ts) and how long it took. */
+export interface CollectedStatistics extends LayerStatistics {
   ms: number;
 }
 
@@ -41,11 +38,35 @@ function singleInput(model: LayersModel, name: string): SymbolicTensor {
   return input as SymbolicTensor;
 }
 
-/** Runs the model over `rows` and accumulates the requested statistics. */
+/**
+ * Encoded rows: in memory, a stream of encoded chunks (a large file read batch by batch), or a function that
+ * opens a fresh stream each time (for work that needs several passes, such as sequential statistics).
+ */
+export type RowSource = EncodedBatch | AsyncIterable<EncodedBatch> | (() => AsyncIterable<EncodedBatch>);
+
+/** Several row sources read one after the other, as one re-openable source. */
+export function concatSources(sources: RowSource[]): RowSource {
+  return sources.length === 1 ? sources[0] : () => (async function* () {
+    for (const s of sources) yield* chunksOf(s).chunks;
+  })();
+}
+
+/** The chunks of a row source (a fresh pass when the source is a function). */
+export function chunksOf(rows: RowSource): { chunks: AsyncIterable<EncodedBatch>; total?: number } {
+  if (typeof rows === 'function') return { chunks: rows() };
+  if (Symbol.asyncIterator in rows) return { chunks: rows as AsyncIterable<EncodedBatch> };
+  const batch = rows as EncodedBatch;
+  return { chunks: (async function* () { yield batch; })(), total: batch.rows };
+}
+
+/**
+ * Runs the model over the rows (in memory or streamed) and accumulates the requested statistics. With a
+ * stream, memory is one chunk plus the statistics, whatever the number of rows.
+ */
 export async function collectStatistics(
   model: LayersModel,
   encoding: FeatureEncoding,
-  rows: EncodedBatch,
+  rows: RowSource,
   request: StatisticsRequest,
   opts: StatisticsOptions = {},
 ): Promise<CollectedStatistics> {
@@ -71,25 +92,31 @@ export async function collectStatistics(
   const idCounts = new Map(embSlots.map((e) => [e.name, new Float64Array(e.vocab)]));
   const probe = wanted.length > 0 ? tf.model({ inputs: model.inputs, outputs: wanted }) : null;
   const size = opts.batchSize ?? 2048;
-  for (let start = 0; probe && start < rows.rows; start += size) {
-    await yieldToEventLoop(); // let a cancel in
-    if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Statistics collection was cancelled.');
-    const end = Math.min(rows.rows, start + size);
-    const inputs = makeInputs(plan, rows, { start, end });
-    const out = probe.predict(inputs, { batchSize: end - start }) as Tensor | Tensor[];
-    const outs = Array.isArray(out) ? out : [out];
-    const values = await Promise.all(outs.map((t) => t.data()));
-    for (const d of denseSlots) {
-      const m = denseInputs.get(d.name)!;
-      addBatch(m, values[d.slot] as Float32Array, values[d.slot].length / m.dim);
+  const { chunks, total } = chunksOf(rows);
+  let seen = 0;
+  for await (const chunk of chunks) {
+    for (let start = 0; probe && start < chunk.rows; start += size) {
+      await yieldToEventLoop(); // let a cancel in
+      if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Statistics collection was cancelled.');
+      const end = Math.min(chunk.rows, start + size);
+      const inputs = makeInputs(plan, chunk, { start, end });
+      const out = probe.predict(inputs, { batchSize: end - start }) as Tensor | Tensor[];
+      const outs = Array.isArray(out) ? out : [out];
+      const values = await Promise.all(outs.map((t) => t.data()));
+      for (const d of denseSlots) {
+        const m = denseInputs.get(d.name)!;
+        addBatch(m, values[d.slot] as Float32Array, values[d.slot].length / m.dim);
+      }
+      for (const e of embSlots) {
+        const counts = idCounts.get(e.name)!;
+        for (const id of values[e.slot] as Float32Array | Int32Array) if (id >= 0 && id < e.vocab) counts[id] += 1;
+      }
+      tf.dispose(outs);
+      inputs.forEach((t) => t.dispose());
+      opts.onProgress?.(seen + end, total ?? seen + end);
     }
-    for (const e of embSlots) {
-      const counts = idCounts.get(e.name)!;
-      for (const id of values[e.slot] as Float32Array | Int32Array) if (id >= 0 && id < e.vocab) counts[id] += 1;
-    }
-    tf.dispose(outs);
-    inputs.forEach((t) => t.dispose());
-    opts.onProgress?.(end, rows.rows);
+    seen += chunk.rows;
   }
-  return { rows: rows.rows, denseInputs, idCounts, ms: performance.now() - t0 };
+  if (seen === 0) throw new StudioError('DATA_EMPTY', 'There are no calibration rows to collect statistics from; give a training file with rows.');
+  return { rows: seen, denseInputs, idCounts, ms: performance.now() - t0 };
 }

@@ -7,6 +7,7 @@ import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { StudioError } from '../core/errors';
 import { auc, delong, logLoss } from '../core/metrics';
 import type { Compressor } from './compressor';
+import type { RowSource } from './stats';
 import { predictProbs } from './predict';
 import { yieldToEventLoop } from '../core/yield';
 import type { SweepMethod, SweepPoint } from '../core/compress/report';
@@ -16,7 +17,7 @@ export type { SweepMethod, SweepPoint };
 export interface SweepOptions {
   methods: SweepMethod[];
   /** Calibration rows, needed by 'afm-seq' (one forward pass per compressed Dense layer and point). */
-  calibration?: EncodedBatch;
+  calibration?: RowSource;
   /** Dense ranks to try; null keeps the Dense layers. */
   denseRanks: (number | null)[];
   /** Embedding ranks to try; null keeps the tables. */

@@ -42,7 +42,9 @@ async function run(args: ParsedArgs): Promise<void> {
   const log = (s: string) => console.error(`bench: ${s}`);
   const linalg = await benchLinalg({ runs, onProgress: (s) => log(s) });
   const s = await openCompression(args);
-  const { loaded, calibration, test } = s;
+  const { loaded } = s;
+  const calibration = await s.trainRows();
+  const test = await s.testRows();
   const encoding = loaded.meta.encoding;
   const plan = { method: 'afm' as const, denseRank: rankArg(args, 'dense-rank'), embeddingRank: rankArg(args, 'embedding-rank') };
 

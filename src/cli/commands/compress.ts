@@ -6,7 +6,7 @@ import { delong, logLoss, sigmoid } from '../../core/metrics';
 import { METADATA_KEY, type StudioMetadata } from '../../core/model/metadata';
 import type { UniformPlan } from '../../core/compress/plan';
 import { STUDIO_VERSION } from '../../core/version';
-import { predictLogits } from '../../tf/predict';
+import { predictLogitsStream } from '../../tf/predict';
 import { compressModel } from '../../tf/pipeline';
 import { autoRanks, type AutoRanks } from '../../tf/autoRank';
 import { budgetFromArg } from '../../core/compress/allocate';
@@ -14,7 +14,7 @@ import { DEFAULT_FINE_TUNE } from '../../tf/finetune';
 import { saveModelToArtifacts } from '../../tf/modelio';
 import { writeModelDir } from '../../node/files';
 import { printJson, round } from '../io';
-import { CALIBRATION_OPTIONS, openCompression, rankArg } from '../compression';
+import { CALIBRATION_OPTIONS, fileListArg, openCompression, rankArg, readStatisticsFiles } from '../compression';
 import type { Method } from '../../tf/compressor';
 import type { Command } from '../main';
 
@@ -24,7 +24,8 @@ const def: CommandDef = {
   usage: 'ctr-studio compress --model M --train FILE --test FILE --method afm|svd --dense-rank K --embedding-rank K [--calibration-rows N] [--fine-tune] --out DIR --report R.json',
   options: [
     { name: 'model', value: 'PATH', help: 'model.json (or its folder) saved by ctr-studio', required: true },
-    { name: 'train', value: 'FILE', help: 'training rows: the calibration rows for AFM statistics (and for fine-tuning)', required: true },
+    { name: 'train', value: 'FILE[,FILE...]', help: 'training rows (one or more shards, streamed): AFM statistics, fine-tuning' },
+    { name: 'stats', value: 'S1,S2,...', help: 'AFM statistics from ctr-studio stats, merged in order, instead of reading --train for them' },
     { name: 'test', value: 'FILE', help: 'test rows: AUC, log loss and logit differences are measured on them', required: true },
     { name: 'method', value: 'afm|svd', help: 'AFM (PCA of layer outputs on data) or SVD of the weights', default: 'afm' },
     { name: 'dense-rank', value: 'K', help: 'rank of every Dense layer, or keep' },
@@ -70,22 +71,34 @@ async function run(args: ParsedArgs): Promise<void> {
         batchSize: numberArg(args, 'fine-tune-batch', { integer: true, min: 1 })!,
       }
     : null;
+  const statsFiles = fileListArg(args, 'stats');
+  if (statsFiles.length === 0 && fileListArg(args, 'train').length === 0) throw new StudioError('USAGE', 'compress needs --train FILE (or --stats S1,S2,... computed by ctr-studio stats).');
   const t0 = performance.now();
   const s = await openCompression(args);
-  const { compressor: c, loaded, test } = s;
+  const { compressor: c, loaded } = s;
   const encoding = loaded.meta.encoding;
   const tLoad = performance.now();
+  if (statsFiles.length > 0) {
+    if (plan.statistics === 'sequential') throw new StudioError('USAGE', 'Sequential statistics need forward passes over the rows, so they cannot come from --stats files; use --train.');
+    c.useStatistics(await readStatisticsFiles(statsFiles, c.fingerprint));
+  } else if (plan.method === 'afm' || args.budget !== undefined) {
+    await c.collect(encoding, await s.calibration());
+  }
+  const needRows = Boolean(fineTune) || args.budget !== undefined;
+  const ftRows = needRows ? await s.fineTuneRows() : undefined;
   let auto: AutoRanks | null = null;
   if (args.budget !== undefined) {
-    await c.collect(encoding, s.calibration);
-    auto = await autoRanks(c, encoding, s.fineTuneRows.valid, budgetFromArg(String(args.budget), c.originalParams), { fuse: !args['no-fuse'] });
+    auto = await autoRanks(c, encoding, ftRows!.valid, budgetFromArg(String(args.budget), c.originalParams), { fuse: !args['no-fuse'] });
     plan = { ...auto.chosen.plan, statistics: plan.statistics, activation: plan.activation };
   }
-  const out = await compressModel(c, encoding, { calibration: s.calibration, ...s.fineTuneRows }, { plan, fuse: !args['no-fuse'], fineTune });
+  const calibration = plan.statistics === 'sequential' ? await s.calibration() : [];
+  const out = await compressModel(c, encoding, { calibration, ...(ftRows ?? {}) }, { plan, fuse: !args['no-fuse'], fineTune });
   const { model, built, resolved } = out;
+  // Both models score the test file in one streamed pass.
   const tEval = performance.now();
-  const before = await predictLogits(loaded.model, encoding, test);
-  const after = await predictLogits(model, encoding, test);
+  const scored = await predictLogitsStream([loaded.model, model], encoding, () => s.testStream());
+  const [before, after] = scored.logits;
+  const test = { rows: scored.labels.length, labels: scored.labels };
   const evaluationMs = performance.now() - tEval;
   let maxAbsLogitDiff = 0;
   for (let i = 0; i < before.length; i++) maxAbsLogitDiff = Math.max(maxAbsLogitDiff, Math.abs(after[i] - before[i]));
@@ -119,7 +132,8 @@ async function run(args: ParsedArgs): Promise<void> {
     activation: plan.activation,
     fineTune: fineTune && { ...fineTune, bestEpoch: out.fineTune!.bestEpoch, checks: out.fineTune!.epochs },
     budget: auto && { params: auto.budget, chosen: auto.chosen.label, candidates: auto.candidates.map(({ label, params, validAuc }) => ({ label, params, validAuc })) },
-    calibrationRows: s.calibration.rows,
+    calibrationRows: c.statistics?.rows ?? 0,
+    statisticsFiles: statsFiles.length > 0 ? statsFiles : undefined,
     testRows: test.rows,
     seed: s.seed,
     original: { params: c.originalParams, auc: d.aucA, logloss: logLoss(test.labels, pBefore) },
@@ -131,7 +145,7 @@ async function run(args: ParsedArgs): Promise<void> {
     fused: built.fused,
     timingsMs: {
       load: tLoad - t0,
-      statistics: out.timings.statisticsMs,
+      statistics: c.timings.statisticsMs,
       decomposition: out.timings.decompositionMs,
       rewrite: out.timings.rewriteMs,
       fineTune: out.timings.fineTuneMs,
@@ -153,7 +167,7 @@ async function run(args: ParsedArgs): Promise<void> {
       activation: plan.activation,
       fineTune,
       fused: built.fused.length > 0,
-      calibrationRows: s.calibration.rows,
+      calibrationRows: c.statistics?.rows ?? 0,
       seed: s.seed,
       aucBefore: d.aucA,
       aucAfter: d.aucB,

@@ -1,9 +1,8 @@
 /** `ctr-studio evaluate`: scores a data file with a saved model and prints rows, AUC, log loss, parameters. */
 import type { CommandDef, ParsedArgs } from '../args';
-import { encodeBatch, overridesForEncoding } from '../../core/data';
-import { auc, aucWithCI, logLoss } from '../../core/metrics';
-import { predictProbs } from '../../tf/predict';
-import { loadData, loadStudioModel, printJson, round } from '../io';
+import { auc, aucWithCI, logLossFromLogits } from '../../core/metrics';
+import { predictLogitsStream } from '../../tf/predict';
+import { loadStudioModel, printJson, round, streamEncoded } from '../io';
 import type { Command } from '../main';
 
 const def: CommandDef = {
@@ -14,21 +13,24 @@ const def: CommandDef = {
     { name: 'model', value: 'PATH', help: 'model.json (or its folder) saved by ctr-studio', required: true },
     { name: 'data', value: 'FILE', help: 'rows to score: Criteo TSV, or CSV/TSV with a header', required: true },
   ],
-  notes: 'The data is encoded with the feature encoding stored in the model, so raw rows can be scored directly.',
+  notes: 'The data is encoded with the feature encoding stored in the model, so raw rows can be scored directly.\nThe file is streamed: memory holds one chunk of rows plus one score per row, whatever its size.',
 };
 
 async function run(args: ParsedArgs): Promise<void> {
+  const t0 = performance.now();
   const { model, meta, params } = await loadStudioModel(String(args.model));
-  const data = await loadData(String(args.data), overridesForEncoding(meta.encoding));
-  const encoded = encodeBatch(meta.encoding, data.raw, data.schema);
-  const probs = await predictProbs(model, meta.encoding, encoded);
-  const ci = aucWithCI(encoded.labels, probs);
+  const { labels, logits } = await predictLogitsStream([model], meta.encoding, () => streamEncoded(String(args.data), meta.encoding));
+  const scores = logits[0];
+  const ci = aucWithCI(labels, scores);
+  const seconds = (performance.now() - t0) / 1000;
   printJson({
-    rows: encoded.rows,
-    auc: round(auc(encoded.labels, probs)),
+    rows: labels.length,
+    auc: round(auc(labels, scores)),
     aucInterval95: [round(ci.low), round(ci.high)],
-    logloss: round(logLoss(encoded.labels, probs)),
+    logloss: round(logLossFromLogits(labels, scores)),
     params,
+    seconds: round(seconds, 2),
+    rowsPerSec: round(labels.length / seconds, 0),
   });
 }
 

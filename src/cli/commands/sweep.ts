@@ -4,6 +4,7 @@ import type { CommandDef, ParsedArgs } from '../args';
 import { StudioError } from '../../core/errors';
 import { STUDIO_VERSION } from '../../core/version';
 import { runSweep, scoreBaseline } from '../../tf/sweep';
+import { concatSources } from '../../tf/stats';
 import type { SweepMethod } from '../../tf/sweep';
 import { printJson, round } from '../io';
 import { CALIBRATION_OPTIONS, openCompression, rankListArg } from '../compression';
@@ -37,9 +38,11 @@ async function run(args: ParsedArgs): Promise<void> {
   if (fractions && fractions.some((f) => !(f > 0 && f <= 1))) throw new StudioError('USAGE', `--param-fractions must list fractions in (0, 1], such as 0.1,0.2,0.33, not "${args['param-fractions']}".`);
   const t0 = performance.now();
   const s = await openCompression(args);
-  const { compressor: c, loaded, test } = s;
+  const { compressor: c, loaded } = s;
   const encoding = loaded.meta.encoding;
-  if (methods.some((m) => m !== 'svd')) await c.collect(encoding, s.calibration);
+  const test = await s.testRows();
+  const calibration = await s.calibration();
+  if (methods.some((m) => m !== 'svd')) await c.collect(encoding, calibration);
   const tDec = performance.now();
   for (const m of methods) c.decomposeAll(m === 'svd' ? 'svd' : 'afm');
   const decompositionMs = performance.now() - tDec;
@@ -53,7 +56,7 @@ async function run(args: ParsedArgs): Promise<void> {
     denseRanks,
     embeddingRanks,
     pairs: pairs?.filter((p) => p.denseRank !== null),
-    calibration: s.calibration,
+    calibration: Array.isArray(calibration) ? concatSources(calibration) : calibration,
     fuse: !args['no-fuse'],
     onPoint: (p, done, total) =>
       console.error(`[${done}/${total}] ${p.method} dense ${p.denseRank ?? 'keep'} emb ${p.embeddingRank ?? 'keep'}: ${p.params} params (${(100 * p.paramRatio).toFixed(1)}%), AUC ${p.auc.toFixed(4)} (Δ ${p.delong.diff >= 0 ? '+' : ''}${p.delong.diff.toFixed(4)} [${p.delong.low.toFixed(4)}, ${p.delong.high.toFixed(4)}])`),
@@ -62,7 +65,7 @@ async function run(args: ParsedArgs): Promise<void> {
     tool: 'ctr-studio sweep',
     version: STUDIO_VERSION,
     model: String(args.model),
-    calibrationRows: s.calibration.rows,
+    calibrationRows: c.statistics?.rows ?? 0,
     testRows: test.rows,
     seed: s.seed,
     original: { params: baseline.params, auc: baseline.auc, logloss: baseline.logloss },

@@ -314,11 +314,15 @@ export interface ReadDatasetOptions extends ReadOptions {
   sampleLines?: number;
 }
 
-/** Detects the schema from the first lines of a source, then reads all of it, in one pass over the source. */
-export async function readDataset(
+/**
+ * Detects the schema from the first lines of a source, then streams the whole source (those lines included)
+ * as batches, in one pass: memory stays bounded by one batch, whatever the file's size. The generator's
+ * return value is the bad-row report (see {@link readBatches} for its errors).
+ */
+export async function openDataset(
   source: DataSource,
   opts: ReadDatasetOptions = {},
-): Promise<{ schema: DataSchema; batch: RawBatch; report: BadRowReport }> {
+): Promise<{ schema: DataSchema; batches: AsyncGenerator<RawBatch, BadRowReport> }> {
   const want = opts.sampleLines ?? 200;
   const it = readLines(source, opts);
   const head: Line[] = [];
@@ -353,6 +357,15 @@ export async function readDataset(
       await it.return(undefined);
     }
   }
-  const { batch, report } = await collect(readBatchesFromLines(all(), schema, opts), schema);
+  return { schema, batches: readBatchesFromLines(all(), schema, opts) };
+}
+
+/** Detects the schema from the first lines of a source, then reads all of it, in one pass over the source. */
+export async function readDataset(
+  source: DataSource,
+  opts: ReadDatasetOptions = {},
+): Promise<{ schema: DataSchema; batch: RawBatch; report: BadRowReport }> {
+  const { schema, batches } = await openDataset(source, opts);
+  const { batch, report } = await collect(batches, schema);
   return { schema, batch, report };
 }

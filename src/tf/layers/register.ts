@@ -1,8 +1,11 @@
 /** Registers the project's custom layers with tfjs serialization (once per realm). */
 import type * as tfType from '@tensorflow/tfjs';
 import { defineFMInteraction } from './fm';
+import { defineOnnxLayers } from './onnx';
 
-export type CustomLayers = { FMInteraction: ReturnType<typeof defineFMInteraction> };
+type OnnxLayers = ReturnType<typeof defineOnnxLayers>;
+
+export type CustomLayers = { FMInteraction: ReturnType<typeof defineFMInteraction> } & OnnxLayers;
 
 let registered: CustomLayers | null = null;
 
@@ -11,7 +14,10 @@ export function registerCustomLayers(tf: typeof tfType): CustomLayers {
   if (registered) return registered;
   const FMInteraction = defineFMInteraction(tf);
   tf.serialization.registerClass(FMInteraction);
-  registered = { FMInteraction };
+  // Helper layers for ONNX operators without a standard tfjs layer (used by models imported from ONNX).
+  const onnx = defineOnnxLayers(tf);
+  for (const cls of Object.values(onnx)) tf.serialization.registerClass(cls);
+  registered = { FMInteraction, ...onnx };
   return registered;
 }
 
