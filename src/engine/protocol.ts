@@ -54,7 +54,10 @@ export type DataRole = 'train' | 'test';
 export interface DataInfo {
   role: DataRole;
   name: string;
+  /** Rows in the file (or its split). */
   rows: number;
+  /** Rows held in memory for the interactive work: all of them, or a uniform sample of a large file. */
+  sampleRows: number;
   positives: number;
   badRows: number;
   /** First bad rows, for the user to look at. */
@@ -64,13 +67,15 @@ export interface DataInfo {
   splitFromTrain?: boolean;
 }
 
-/** The original model on the test rows. */
+/** The original model on the test rows (in memory), and on every test row of a large file. */
 export interface BaselineInfo {
   rows: number;
   params: number;
   auc: number;
   logloss: number;
   scoreMs: number;
+  /** When the test rows in memory are a sample: the same figures over the whole file, streamed once. */
+  full?: { rows: number; auc: number; logloss: number };
 }
 
 /** One layer's spectrum under one method: cumulative explained fraction for rank 0..maxRank. */
@@ -208,9 +213,9 @@ export interface StudioApi {
   /** Loads a model from a URL (the demo), same validation. */
   loadModelUrl(modelJsonUrl: string): Promise<ModelInfo>;
   /** Reads training or test rows (a test file replaces the split-off tail). */
-  loadData(role: DataRole, file: FilePayload | { url: string; name: string }): Promise<DataInfo[]>;
-  /** Scores the original model on the test rows. */
-  baseline(): Promise<BaselineInfo>;
+  loadData(role: DataRole, file: FilePayload | { url: string; name: string }, onProgress?: (p: Progress) => void): Promise<DataInfo[]>;
+  /** Scores the original model on the test rows (and streams every row of a large test file). */
+  baseline(onProgress?: (p: Progress) => void): Promise<BaselineInfo>;
   /** Statistics (AFM) and decompositions (AFM and SVD) of every compressible layer. */
   prepare(onProgress?: (p: Progress) => void): Promise<PreparedInfo>;
   /** Builds the plan's model and scores it; superseded by a newer evaluate. */

@@ -2,17 +2,17 @@
  * The worker side of the studio: holds the open model and rows and answers StudioApi calls with the engine
  * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
-import { encodeBatch, overridesForEncoding, readDataset, type ByteSource, type DataSchema, type EncodedBatch, type RawBatch } from '../core/data';
+import { encodeBatch, overridesForEncoding, type ByteSource, type EncodedBatch, type RawBatch } from '../core/data';
 import { StudioError } from '../core/errors';
-import { auc, delong, logLoss } from '../core/metrics';
+import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
 import { METADATA_KEY, readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { artifactsToFiles, assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
 import { sortDrop } from '../core/model/files';
 import { cumulativeExplained } from '../core/compress/factors';
-import { prepareSplits, splitTail } from '../core/pipeline/splits';
+import { prepareSplits } from '../core/pipeline/splits';
 import { STUDIO_VERSION } from '../core/version';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../tf/modelio';
-import { predictProbs } from '../tf/predict';
+import { predictLogitsStream, predictProbs } from '../tf/predict';
 import { startBrowserBackend } from '../tf/backend-browser';
 import { Compressor } from '../tf/compressor';
 import { runSweep, type Baseline } from '../tf/sweep';
@@ -20,6 +20,7 @@ import { measureThroughput } from '../tf/throughput';
 import { trainZooModel } from '../tf/trainZoo';
 import type { LayersModel } from '../tf/tfjs';
 import { JobControl, throwIfCancelled } from './jobs';
+import { openData, sampleRange, streamRows, type OpenedData } from './datasets';
 import { compressModel } from '../tf/pipeline';
 import { autoRanks } from '../tf/autoRank';
 import { tailSplit } from '../core/pipeline/splits';
@@ -35,12 +36,15 @@ import { planKey } from './protocol';
 /** Share of a single data file held out (its tail) as test rows when no test file is given. */
 const SPLIT_TEST_FRACTION = 0.2;
 
-interface RawData {
+/** Rows [from, to) of an opened file (by position among its good rows), with the sample rows among them. */
+interface Part {
+  data: OpenedData;
   name: string;
-  schema: DataSchema;
-  batch: RawBatch;
-  report: Awaited<ReturnType<typeof readDataset>>['report'];
+  from: number;
+  to: number;
+  sample: RawBatch;
 }
+
 
 async function bytesOf(data: ArrayBuffer | Blob): Promise<ArrayBuffer> {
   return data instanceof Blob ? data.arrayBuffer() : data;
@@ -59,8 +63,8 @@ export class StudioSession implements StudioApi {
   private compressor: Compressor | null = null;
   private prepared = false;
   private baselineResult: Baseline | null = null;
-  private trainRaw: RawData | null = null;
-  private testRaw: RawData | null = null;
+  private trainData: OpenedData | null = null;
+  private testData: OpenedData | null = null;
   private encoded: { train: EncodedBatch; test: EncodedBatch } | null = null;
   /** Why the open rows cannot feed the open model (said when scoring is asked for), or null. */
   private encodeError: unknown = null;
@@ -137,28 +141,38 @@ export class StudioSession implements StudioApi {
 
   // ---- data -------------------------------------------------------------------------------------------
 
-  async loadData(role: DataRole, file: FilePayload | { url: string; name: string }): Promise<DataInfo[]> {
-    let source: ByteSource;
-    if ('url' in file) source = (await fetchOk(file.url)).body as unknown as ByteSource;
-    else source = file.data instanceof Blob ? (file.data.stream() as unknown as ByteSource) : new Uint8Array(file.data);
-    const read = await readDataset(source, this.meta ? { overrides: overridesForEncoding(this.meta.encoding) } : {});
-    const data: RawData = { name: file.name, ...read };
-    if (role === 'train') this.trainRaw = data;
-    else this.testRaw = data;
+  async loadData(role: DataRole, file: FilePayload | { url: string; name: string }, onProgress?: (p: Progress) => void): Promise<DataInfo[]> {
+    // A function that opens the file afresh, so full passes can stream it again later.
+    const open = 'url' in file
+      ? async () => (await fetchOk(file.url)).body as unknown as ByteSource
+      : async () => (file.data instanceof Blob ? (file.data.stream() as unknown as ByteSource) : new Uint8Array(file.data));
+    const data = await openData(file.name, open, {
+      overrides: this.meta ? overridesForEncoding(this.meta.encoding) : undefined,
+      onProgress: (rows) => onProgress?.({ stage: `reading ${file.name}`, done: rows, total: rows, unit: 'rows' }),
+    });
+    if (role === 'train') this.trainData = data;
+    else this.testData = data;
     this.refreshEncoded();
     this.prepared = false;
     this.baselineResult = null;
     return this.dataInfos();
   }
 
-  /** Train rows and test rows; without a test file, the tail of the training file is the test split. */
-  private splits(): { train: RawData; test: RawData; splitFromTrain: boolean } | null {
-    if (!this.trainRaw) return null;
-    if (this.testRaw) return { train: this.trainRaw, test: this.testRaw, splitFromTrain: false };
-    const [head, tail] = splitTail(this.trainRaw.batch, SPLIT_TEST_FRACTION);
+  /**
+   * Train rows and test rows (samples in memory, and the file positions they stand for); without a test
+   * file, the last SPLIT_TEST_FRACTION of the training file is the test split.
+   */
+  private splits(): { train: Part; test: Part; splitFromTrain: boolean } | null {
+    const t = this.trainData;
+    if (!t) return null;
+    if (this.testData) {
+      const d = this.testData;
+      return { train: { data: t, name: t.name, from: 0, to: Infinity, sample: t.sample }, test: { data: d, name: d.name, from: 0, to: Infinity, sample: d.sample }, splitFromTrain: false };
+    }
+    const cut = t.rows - Math.round(t.rows * SPLIT_TEST_FRACTION);
     return {
-      train: { ...this.trainRaw, batch: head },
-      test: { ...this.trainRaw, name: `${this.trainRaw.name} (last ${SPLIT_TEST_FRACTION * 100}%)`, batch: tail },
+      train: { data: t, name: t.name, from: 0, to: cut, sample: sampleRange(t, 0, cut) },
+      test: { data: t, name: `${t.name} (last ${SPLIT_TEST_FRACTION * 100}%)`, from: cut, to: Infinity, sample: sampleRange(t, cut, Infinity) },
       splitFromTrain: true,
     };
   }
@@ -174,7 +188,7 @@ export class StudioSession implements StudioApi {
     if (!this.meta || !s) return;
     try {
       const enc = this.meta.encoding;
-      this.encoded = { train: encodeBatch(enc, s.train.batch, s.train.schema), test: encodeBatch(enc, s.test.batch, s.test.schema) };
+      this.encoded = { train: encodeBatch(enc, s.train.sample, s.train.data.schema), test: encodeBatch(enc, s.test.sample, s.test.data.schema) };
     } catch (e) {
       this.encodeError = e;
     }
@@ -183,10 +197,22 @@ export class StudioSession implements StudioApi {
   private dataInfos(): DataInfo[] {
     const s = this.splits();
     if (!s) return [];
-    const info = (role: DataRole, d: RawData, split: boolean): DataInfo => {
-      let positives = 0;
-      for (const l of d.batch.labels) positives += l;
-      return { role, name: d.name, rows: d.batch.rows, positives, badRows: d.report.badRows, badExamples: d.report.examples.slice(0, 5), format: d.schema.format, ...(split ? { splitFromTrain: true } : {}) };
+    const info = (role: DataRole, p: Part, split: boolean): DataInfo => {
+      const whole = p.from === 0 && p.to === Infinity;
+      let positives = whole ? p.data.positives : 0;
+      if (!whole) for (const l of p.sample.labels) positives += l;
+      const rows = whole ? p.data.rows : Math.min(p.to, p.data.rows) - p.from;
+      return {
+        role,
+        name: p.name,
+        rows,
+        positives: whole || !p.data.sampled ? positives : Math.round((positives / Math.max(1, p.sample.rows)) * rows),
+        sampleRows: p.sample.rows,
+        badRows: p.data.report.badRows,
+        badExamples: p.data.report.examples.slice(0, 5),
+        format: p.data.schema.format,
+        ...(split ? { splitFromTrain: true } : {}),
+      };
     };
     return [info('train', s.train, false), info('test', s.test, s.splitFromTrain)];
   }
@@ -209,10 +235,25 @@ export class StudioSession implements StudioApi {
     return this.baselineResult;
   }
 
-  async baseline(): Promise<BaselineInfo> {
+  async baseline(onProgress?: (p: Progress) => void): Promise<BaselineInfo> {
     const t0 = performance.now();
     const b = await this.baselineScores();
-    return { rows: b.probs.length, params: b.params, auc: b.auc, logloss: b.logloss, scoreMs: performance.now() - t0 };
+    const info: BaselineInfo = { rows: b.probs.length, params: b.params, auc: b.auc, logloss: b.logloss, scoreMs: performance.now() - t0 };
+    const part = this.splits()!.test;
+    if (!part.data.sampled) return info;
+    // Only a sample of the test rows is in memory: score every row of the file once, streamed.
+    const { model, meta } = this.ready();
+    const signal = this.jobs.startLong();
+    try {
+      const total = Math.min(part.to, part.data.rows) - part.from;
+      const full = await predictLogitsStream([model], meta.encoding, streamRows(part.data, meta.encoding, part.from, part.to), {
+        signal,
+        onProgress: (done) => onProgress?.({ stage: 'scoring every test row', done, total, unit: 'rows' }),
+      });
+      return { ...info, full: { rows: full.labels.length, auc: auc(full.labels, full.logits[0]), logloss: logLossFromLogits(full.labels, full.logits[0]) } };
+    } finally {
+      this.jobs.endLong(signal);
+    }
   }
 
   async prepare(onProgress?: (p: Progress) => void): Promise<PreparedInfo> {
@@ -220,9 +261,13 @@ export class StudioSession implements StudioApi {
     const signal = this.jobs.startLong();
     try {
       const t0 = performance.now();
-      await c.collect(meta.encoding, rows.train, {
+      // Statistics over every training row: streamed from the file when only a sample is in memory.
+      const part = this.splits()!.train;
+      const all = part.data.sampled ? streamRows(part.data, meta.encoding, part.from, part.to) : rows.train;
+      const expected = part.data.sampled ? Math.min(part.to, part.data.rows) - part.from : rows.train.rows;
+      await c.collect(meta.encoding, all, {
         signal,
-        onProgress: (done, total) => onProgress?.({ stage: 'statistics', done, total, unit: 'rows' }),
+        onProgress: (done) => onProgress?.({ stage: 'statistics', done, total: expected, unit: 'rows' }),
       });
       const statisticsMs = performance.now() - t0;
       const layers = c.compressible;
@@ -239,7 +284,7 @@ export class StudioSession implements StudioApi {
         const d = c.decomposition(l.name, method);
         return { layer: l.name, method, explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)) };
       }));
-      return { calibrationRows: rows.train.rows, statisticsMs, decompositionMs: performance.now() - t1, spectra };
+      return { calibrationRows: c.statistics!.rows, statisticsMs, decompositionMs: performance.now() - t1, spectra };
     } finally {
       this.jobs.endLong(signal);
     }
@@ -374,7 +419,7 @@ export class StudioSession implements StudioApi {
     if (!s) throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
     const signal = this.jobs.startLong();
     try {
-      const splits = prepareSplits(s.train.batch, s.train.schema, { raw: s.test.batch, schema: s.test.schema }, { validFraction: 0.1, minCount: 10 });
+      const splits = prepareSplits(s.train.sample, s.train.data.schema, { raw: s.test.sample, schema: s.test.data.schema }, { validFraction: 0.1, minCount: 10 });
       const totalSteps = request.epochs * Math.ceil(splits.train.rows / request.batchSize);
       let stepsDone = 0;
       const { model, meta } = await trainZooModel({

@@ -60,6 +60,11 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
           <p key={d.role} className="small" data-testid={`data-${d.role}`}>
             <strong>{d.role === 'train' ? 'Training rows' : 'Test rows'}:</strong> {formatInt(d.rows)} from {d.name}
             {d.splitFromTrain ? ' (split off the training file)' : ''} · {formatInt(d.positives)} clicks
+            {d.sampleRows < d.rows && (
+              <span className="muted" data-testid={`sample-${d.role}`}>
+                {' '}· {formatInt(d.sampleRows)} sampled rows in memory{d.role === 'train' ? '; statistics over every row' : '; every row scored once'}
+              </span>
+            )}
             {d.badRows > 0 && <span className="warn"> · {formatInt(d.badRows)} bad rows skipped (first at line {d.badExamples[0]?.line}: {d.badExamples[0]?.reason})</span>}
           </p>
         ))}

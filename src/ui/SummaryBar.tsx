@@ -23,7 +23,10 @@ export function SummaryBar({ baseline, plannedParams, originalParams, result, st
       <div className={`metric${stale ? ' stale' : ''}`}>
         <span className="label">Test AUC, compressed</span>
         <span className="value" data-testid="compressed-auc">{result ? formatAuc(result.auc) : '—'}</span>
-        <span className="sub">original {baseline ? formatAuc(baseline.auc) : '—'}</span>
+        <span className="sub">
+          original {baseline ? formatAuc(baseline.auc) : '—'}
+          {baseline?.full && <span data-testid="full-auc"> · {formatAuc(baseline.full.auc)} on all {formatInt(baseline.full.rows)} rows</span>}
+        </span>
       </div>
       <div className={`metric${stale ? ' stale' : ''}`}>
         <span className="label">AUC change (95% DeLong)</span>

@@ -94,7 +94,7 @@ export function useStudio() {
   const analyse = useCallback(async () => {
     const s = stateRef.current;
     if (!s.model?.hasEncoding || s.data.length === 0) return;
-    const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline()));
+    const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);
     if (!baseline) return;
     patch({ baseline });
     const prepared = await run('Collecting statistics and decompositions', (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
@@ -134,7 +134,7 @@ export function useStudio() {
 
   const openData = useCallback(async (sources: DataSource[]) => {
     for (const d of sources) {
-      const data = await run(`Reading ${d.file.name}`, (c) => c.call((api) => api.loadData(d.role, d.file)));
+      const data = await run(`Reading ${d.file.name}`, (c) => c.call((api) => api.loadData(d.role, d.file, proxy(onProgress))));
       if (!data) return false;
       inputs.current.data = [...inputs.current.data.filter((x) => x.role !== d.role), d];
       patch({ data, baseline: null, prepared: null, result: null, sweepPoints: [], latency: null });
