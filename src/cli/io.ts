@@ -1,7 +1,11 @@
 /** What several commands share: reading a data file with its bad-row warnings, loading a model with its metadata. */
 import { encodeBatch, openDataset, overridesForEncoding, readDataset, type BadRowReport, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
 import { requireMetadata, type StudioMetadata } from '../core/model/metadata';
-import { openDataFile, readModelFiles } from '../node/files';
+import { openDataFile, readModelFiles, requireFile } from '../node/files';
+import { readFile } from 'node:fs/promises';
+import { assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
+import { foreignModelKind } from '../core/model/files';
+import { convertForeignModel } from '../engine/foreign';
 import { loadModelFromFiles } from '../tf/modelio';
 import type { LayersModel } from '../tf/tfjs';
 import { useBackend } from '../tf/backend';
@@ -96,4 +100,14 @@ export function concatEncoded(parts: EncodedBatch[]): EncodedBatch {
     at += p.rows;
   }
   return out;
+}
+
+/** Artifacts of a model file of any supported format: tfjs model.json (or its folder), Keras, ONNX. */
+export async function readAnyModel(path: string): Promise<{ artifacts: ModelArtifacts; fileName: string }> {
+  if (foreignModelKind(path)) {
+    const full = await requireFile(path, 'model file');
+    return { artifacts: await convertForeignModel(path, new Uint8Array(await readFile(full))), fileName: path };
+  }
+  const { modelJson, weights, fileName } = await readModelFiles(path);
+  return { artifacts: assembleArtifacts(parseModelJson(modelJson, fileName), weights, fileName), fileName };
 }

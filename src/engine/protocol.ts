@@ -9,6 +9,7 @@ import type { LayerInfo } from '../core/compress/graph';
 import type { Method } from '../core/compress/factors';
 import type { UniformPlan } from '../core/compress/plan';
 import type { ModelKind } from '../core/model/spec';
+import type { ModelDescription } from '../core/model/describe';
 import type { DeLongSummary, SweepMethod, SweepPoint } from '../core/compress/report';
 
 export type { Method, UniformPlan, LayerInfo, ModelKind, SweepMethod };
@@ -41,12 +42,18 @@ export interface ModelInfo {
   hasEncoding: boolean;
   /** Every Dense and Embedding layer, compressible or not, with break-even ranks and fusion verdicts. */
   inventory: LayerInfo[];
+  /** Every layer of the model (class, output shape, parameters, inputs, what compression can do). */
+  description: ModelDescription;
   /** Topology, weight manifest and layer output shapes, for plannedParams in the UI. */
   topology: Record<string, unknown>;
   weightSpecs: WeightSpec[];
   shapes: Record<string, (number | null)[]>;
   /** The compression recipe, when the model was exported by CTR Studio. */
   compression?: Record<string, unknown>;
+  /** Something the user should know about how the model runs (e.g. a backend switch for a too-large weight). */
+  notice?: string;
+  /** The backend now running, when opening the model changed it. */
+  backend?: BackendName;
 }
 
 export type DataRole = 'train' | 'test';
@@ -87,6 +94,8 @@ export interface LayerSpectrum {
 }
 
 export interface PreparedInfo {
+  /** True without rows the model can score: SVD for Dense layers, AFM with uniform id weights for tables. */
+  dataFree: boolean;
   calibrationRows: number;
   statisticsMs: number;
   decompositionMs: number;
@@ -107,6 +116,11 @@ export interface PlanResult {
   fused: number;
   buildMs: number;
   scoreMs: number;
+  /**
+   * Data-free only (no AUC then): relative reconstruction error per replaced layer (of its weights for Dense
+   * layers, of its uniformly weighted rows for tables), their mean and the worst.
+   */
+  reconstruction?: { perLayer: Record<string, number>; mean: number; worst: number };
 }
 
 export interface SweepRequest {

@@ -8,17 +8,20 @@ import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
 import { METADATA_KEY, readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { artifactsToFiles, assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
 import { sortDrop } from '../core/model/files';
+import { describeModel } from '../core/model/describe';
+import { convertForeignModel } from './foreign';
 import { cumulativeExplained } from '../core/compress/factors';
 import { prepareSplits } from '../core/pipeline/splits';
 import { STUDIO_VERSION } from '../core/version';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../tf/modelio';
 import { predictLogitsStream, predictProbs } from '../tf/predict';
-import { startBrowserBackend } from '../tf/backend-browser';
+import { fitBackendToModel, startBrowserBackend } from '../tf/backend-browser';
 import { Compressor } from '../tf/compressor';
 import { runSweep, type Baseline } from '../tf/sweep';
 import { measureThroughput } from '../tf/throughput';
 import { trainZooModel } from '../tf/trainZoo';
-import type { LayersModel } from '../tf/tfjs';
+import { tf, type LayersModel } from '../tf/tfjs';
+import type { BackendName } from '../tf/backend';
 import { JobControl, throwIfCancelled } from './jobs';
 import { openData, sampleRange, streamRows, type OpenedData } from './datasets';
 import { compressModel } from '../tf/pipeline';
@@ -89,6 +92,10 @@ export class StudioSession implements StudioApi {
       text: f.name.toLowerCase().endsWith('.json') ? new TextDecoder().decode(await bytesOf(f.data)) : undefined,
     })));
     const drop = sortDrop(withText);
+    if (drop.foreign) {
+      if (drop.data.length > 0) throw new StudioError('INVALID_ARGUMENT', `Drop data files (${drop.data.map((f) => f.name).join(', ')}) as data, not with the model.`);
+      return this.adoptArtifacts(await convertForeignModel(drop.foreign.name, new Uint8Array(await bytesOf(drop.foreign.data))), drop.foreign.name);
+    }
     if (!drop.modelJson) throw new StudioError('MODEL_NOT_LAYERS', 'No model.json among the dropped files; drop the model.json together with its weight files.');
     if (drop.data.length > 0) throw new StudioError('INVALID_ARGUMENT', `Drop data files (${drop.data.map((f) => f.name).join(', ')}) as data, not with the model.`);
     const weights = new Map<string, ArrayBuffer>();
@@ -110,6 +117,10 @@ export class StudioSession implements StudioApi {
   }
 
   private async adoptArtifacts(artifacts: ModelArtifacts, name: string): Promise<ModelInfo> {
+    // On the GPU every weight is float32, whatever it is stored as.
+    const gpuBytes = (w: ModelArtifacts['weightSpecs'][number]) => 4 * w.shape.reduce((x, y) => x * y, 1);
+    const largest = artifacts.weightSpecs.reduce((a, w) => (gpuBytes(w) > a.bytes ? { name: w.name, bytes: gpuBytes(w) } : a), { name: '', bytes: 0 });
+    const notice = await fitBackendToModel(largest.bytes, largest.name);
     const model = await loadModelFromArtifacts(artifacts, name);
     this.model?.dispose();
     this.model = model;
@@ -119,7 +130,7 @@ export class StudioSession implements StudioApi {
     this.compressor = await Compressor.create(model);
     this.prepared = false;
     this.baselineResult = null;
-    return this.modelInfo();
+    return { ...this.modelInfo(), ...(notice ? { notice, backend: tf.getBackend() as BackendName } : {}) };
   }
 
   private modelInfo(): ModelInfo {
@@ -132,6 +143,7 @@ export class StudioSession implements StudioApi {
       recordedAuc: this.meta?.evaluation?.auc,
       hasEncoding: this.meta !== null,
       inventory: c.inventory,
+      description: describeModel(c.artifacts, c.shapes, c.inventory),
       topology: c.artifacts.modelTopology,
       weightSpecs: c.artifacts.weightSpecs,
       shapes: c.shapes,
@@ -256,35 +268,46 @@ export class StudioSession implements StudioApi {
     }
   }
 
+  /** True when the open model cannot score the open rows (no data, no encoding): compression is data-free. */
+  private get dataFree(): boolean {
+    return !this.meta || !this.encoded || this.encodeError !== null;
+  }
+
   async prepare(onProgress?: (p: Progress) => void): Promise<PreparedInfo> {
-    const { meta, rows, c } = this.ready();
+    if (!this.model || !this.compressor) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
+    const c = this.compressor;
     const signal = this.jobs.startLong();
     try {
       const t0 = performance.now();
-      // Statistics over every training row: streamed from the file when only a sample is in memory.
-      const part = this.splits()!.train;
-      const all = part.data.sampled ? streamRows(part.data, meta.encoding, part.from, part.to) : rows.train;
-      const expected = part.data.sampled ? Math.min(part.to, part.data.rows) - part.from : rows.train.rows;
-      await c.collect(meta.encoding, all, {
-        signal,
-        onProgress: (done) => onProgress?.({ stage: 'statistics', done, total: expected, unit: 'rows' }),
-      });
+      if (this.dataFree) {
+        c.setDataFree();
+      } else {
+        const { meta, rows } = this.ready();
+        // Statistics over every training row: streamed from the file when only a sample is in memory.
+        const part = this.splits()!.train;
+        const all = part.data.sampled ? streamRows(part.data, meta.encoding, part.from, part.to) : rows.train;
+        const expected = part.data.sampled ? Math.min(part.to, part.data.rows) - part.from : rows.train.rows;
+        await c.collect(meta.encoding, all, {
+          signal,
+          onProgress: (done) => onProgress?.({ stage: 'statistics', done, total: expected, unit: 'rows' }),
+        });
+      }
       const statisticsMs = performance.now() - t0;
       const layers = c.compressible;
       const t1 = performance.now();
       for (let i = 0; i < layers.length; i++) {
         throwIfCancelled(signal);
-        c.decomposition(layers[i].name, 'afm');
+        if (!(c.dataFree && layers[i].kind === 'dense')) c.decomposition(layers[i].name, 'afm');
         c.decomposition(layers[i].name, 'svd');
         onProgress?.({ stage: 'decomposition', done: i + 1, total: layers.length, unit: 'steps' });
         if (i % 8 === 7) await yieldToEventLoop(); // let cancel and newer requests in
       }
       this.prepared = true;
-      const spectra = layers.flatMap((l) => (['afm', 'svd'] as const).map((method) => {
+      const spectra = layers.flatMap((l) => (['afm', 'svd'] as const).filter((m) => !(c.dataFree && m === 'afm' && l.kind === 'dense')).map((method) => {
         const d = c.decomposition(l.name, method);
         return { layer: l.name, method, explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)) };
       }));
-      return { calibrationRows: c.statistics!.rows, statisticsMs, decompositionMs: performance.now() - t1, spectra };
+      return { calibrationRows: c.statistics!.rows, statisticsMs, decompositionMs: performance.now() - t1, spectra, dataFree: c.dataFree };
     } finally {
       this.jobs.endLong(signal);
     }
@@ -322,6 +345,7 @@ export class StudioSession implements StudioApi {
   }
 
   async evaluate(plan: UniformPlan): Promise<PlanResult> {
+    if (this.dataFree) return this.evaluateDataFree(plan);
     const ticket = this.jobs.nextEvaluation();
     await this.baselineScores();
     this.jobs.check(ticket);
@@ -337,6 +361,30 @@ export class StudioSession implements StudioApi {
     } finally {
       out.model.dispose();
     }
+  }
+
+  /** Without rows: the plan's parameters and each replaced layer's reconstruction error; no AUC. */
+  private async evaluateDataFree(plan: UniformPlan): Promise<PlanResult> {
+    const c = this.compressor;
+    if (!c || !this.prepared) throw new StudioError('INVALID_ARGUMENT', 'The decompositions are not ready yet; wait for "Preparing" to finish.');
+    const t0 = performance.now();
+    const resolved = c.uniformPlan(plan);
+    const built = c.build(resolved);
+    const errors = c.reconstructionErrors(resolved);
+    const perLayer = Object.fromEntries(errors);
+    const values = [...errors.values()];
+    return {
+      plan,
+      params: built.params,
+      auc: NaN,
+      logloss: NaN,
+      delong: { diff: NaN, se: NaN, low: NaN, high: NaN, p: NaN },
+      kept: resolved.filter((p) => p.method === 'keep' && p.note?.startsWith('rank')).map((p) => p.layer),
+      fused: built.fused.length,
+      buildMs: performance.now() - t0,
+      scoreMs: 0,
+      reconstruction: { perLayer, mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0, worst: values.length ? Math.max(...values) : 0 },
+    };
   }
 
   async fineTune(plan: UniformPlan, settings: FineTuneSettings, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<PlanResult & { bestEpoch: number }> {
@@ -454,23 +502,34 @@ export class StudioSession implements StudioApi {
    * checked export is offered.
    */
   async exportModel(plan: UniformPlan, options: ExportOptions = {}): Promise<ExportResult> {
-    const { meta, rows, c } = this.ready();
-    const base = await this.baselineScores();
+    if (!this.model || !this.compressor) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
+    const c = this.compressor;
+    const dataFree = this.dataFree;
+    // Scores the test rows (NaN data-free: then the check below compares weights instead).
+    const score = async (m: LayersModel) => {
+      if (dataFree) return NaN;
+      const { meta, rows } = this.ready();
+      return auc(rows.test.labels, await predictProbs(m, meta.encoding, rows.test));
+    };
+    const base = dataFree ? null : await this.baselineScores();
     const tuned = this.tuned?.key === planKey(plan) ? this.tuned : null;
     if (plan.activation && !tuned) {
       throw new StudioError('INVALID_ARGUMENT', 'AFM + activation must be fine-tuned before it is exported; run "Fine-tune" for this plan first.');
     }
-    const out = tuned ? null : await this.buildPlan(plan);
-    const model = tuned?.model ?? out!.model;
+    if (!this.prepared) throw new StudioError('INVALID_ARGUMENT', 'The decompositions are not ready yet; wait for "Preparing" to finish.');
+    const built = tuned ? null : c.build(c.uniformPlan(plan));
+    const model = tuned?.model ?? (await c.load(built!));
     let artifacts: ModelArtifacts;
     let aucAfter: number;
     let params: number;
+    let weights: Float32Array[];
     try {
-      artifacts = tuned ? await saveModelToArtifacts(model) : out!.built.artifacts;
-      aucAfter = auc(rows.test.labels, await predictProbs(model, meta.encoding, rows.test));
+      artifacts = tuned ? await saveModelToArtifacts(model) : built!.artifacts;
+      aucAfter = await score(model);
       params = model.countParams();
+      weights = await Promise.all(model.getWeights().map(async (w) => (await w.data()) as Float32Array));
     } finally {
-      out?.model.dispose();
+      if (!tuned) model.dispose();
     }
     const resolved = c.uniformPlan(plan);
     const quantized = options.quantize ? quantizeArtifacts(artifacts, options.quantize) : null;
@@ -479,32 +538,42 @@ export class StudioSession implements StudioApi {
       denseRank: plan.denseRank,
       embeddingRank: plan.embeddingRank,
       ranks: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.rank])),
+      methods: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.method])),
+      dataFree,
       statistics: plan.statistics ?? 'one-pass',
       activation: Boolean(plan.activation),
       fineTuned: tuned !== null,
       quantization: options.quantize ?? 'none',
       calibrationRows: plan.method === 'afm' ? c.statistics?.rows ?? 0 : 0,
       seed: 0,
-      aucBefore: base.auc,
-      aucAfter,
-      testRows: rows.test.rows,
+      aucBefore: base?.auc ?? null,
+      aucAfter: dataFree ? null : aucAfter,
+      testRows: dataFree ? 0 : this.ready().rows.test.rows,
       paramsBefore: c.originalParams,
       paramsAfter: params,
       studioVersion: STUDIO_VERSION,
       source: this.modelName,
       createdAt: new Date().toISOString(),
     };
-    const exportedMeta: StudioMetadata = { format: 1, studioVersion: STUDIO_VERSION, encoding: meta.encoding, compression: recipe };
-    const files = artifactsToFiles({ ...(quantized?.artifacts ?? artifacts), userDefinedMetadata: { [METADATA_KEY]: exportedMeta } });
-    // Load the files back exactly as a drop would, and score them.
+    const exportedMeta = this.meta
+      ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: this.meta.encoding, compression: recipe } satisfies StudioMetadata }
+      : { [METADATA_KEY + 'Compression']: recipe };
+    const files = artifactsToFiles({ ...(quantized?.artifacts ?? artifacts), userDefinedMetadata: exportedMeta });
+    // Load the files back exactly as a drop would, and check them: the same AUC, or (data-free) the same weights.
     const reloaded = await loadModelFromArtifacts(assembleArtifacts(parseModelJson(files.modelJson), new Map([[files.weightsName, files.weights]])), 'exported model');
     let reloadedAuc: number;
     try {
-      reloadedAuc = auc(rows.test.labels, await predictProbs(reloaded, meta.encoding, rows.test));
+      reloadedAuc = await score(reloaded);
+      if (dataFree && !quantized) {
+        const back = await Promise.all(reloaded.getWeights().map(async (w) => (await w.data()) as Float32Array));
+        if (back.length !== weights.length || back.some((w, i) => w.length !== weights[i].length || w.some((x, j) => x !== weights[i][j]))) {
+          throw new StudioError('INTERNAL', 'The exported model\'s weights differ after reloading; the export was not offered.');
+        }
+      }
     } finally {
       reloaded.dispose();
     }
-    if (!quantized && Math.abs(reloadedAuc - aucAfter) > 1e-6) {
+    if (!dataFree && !quantized && Math.abs(reloadedAuc - aucAfter) > 1e-6) {
       throw new StudioError('INTERNAL', `The exported model scores AUC ${reloadedAuc.toFixed(6)} after reloading instead of ${aucAfter.toFixed(6)}; the export was not offered.`);
     }
     return {

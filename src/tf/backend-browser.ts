@@ -66,3 +66,24 @@ export async function startBrowserBackend(requested: BackendName | 'auto'): Prom
   }
   throw new Error('No tfjs backend could start in this browser.');
 }
+
+/** The largest single buffer the running WebGPU device can bind (128 MiB by default), or null off WebGPU. */
+export function webGpuBufferLimit(): number | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const device = (tf.backend() as unknown as { device?: { limits?: { maxStorageBufferBindingSize?: number } } }).device;
+  return device?.limits?.maxStorageBufferBindingSize ?? 128 * 1024 * 1024;
+}
+
+/**
+ * Before a model with a weight of `largestBytes` is loaded: on WebGPU, a weight beyond the device's buffer
+ * limit cannot be bound (tfjs-pitfalls #5), so the work moves to WebAssembly; returns the sentence that says
+ * so, or null when nothing changed.
+ */
+export async function fitBackendToModel(largestBytes: number, largestName: string): Promise<string | null> {
+  const limit = webGpuBufferLimit();
+  if (limit === null || largestBytes <= limit) return null;
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const mb = (x: number) => `${Math.round(x / (1024 * 1024))} MB`;
+  return `The weight ${largestName} (${mb(largestBytes)}) is larger than this GPU's buffer limit (${mb(limit)}), so the studio switched to WebAssembly for this model.`;
+}

@@ -29,7 +29,7 @@ import {
   type Method,
   type TableWeights,
 } from '../core/compress/factors';
-import { denseReplacementError, embeddingReplacementError, type ReplacementError } from '../core/compress/error';
+import { denseReplacementError, denseWeightError, embeddingReplacementError, type ReplacementError } from '../core/compress/error';
 import { mergeStatistics, modelFingerprint, type LayerStatistics } from '../core/compress/statistics';
 import { denseRankForBudget, plannedRanks, resolveExplicitPlan, resolveUniformPlan, type LayerChoice, type ResolvedLayer, type UniformPlan } from '../core/compress/plan';
 import type { LayersModel } from './tfjs';
@@ -68,6 +68,8 @@ export class Compressor {
   private readonly weights: Map<string, Weight>;
   private readonly decompositions = new Map<string, Decomposition>();
   private stats: CollectedStatistics | null = null;
+  /** Data-free mode: no rows; Dense layers by SVD, tables by AFM with uniform (or given) id weights. */
+  private dataFreeMode = false;
   readonly timings: CompressorTimings = { statisticsMs: 0, decompositionMs: 0 };
 
   private constructor(
@@ -128,6 +130,28 @@ export class Compressor {
     return this.stats;
   }
 
+  /**
+   * Switches to data-free compression: with no rows, Dense layers can only be factored by SVD of their
+   * weights, and embedding tables by AFM with every id weighted alike (or by the id frequencies given).
+   */
+  setDataFree(idCounts?: Map<string, Float64Array>): void {
+    const counts = new Map<string, Float64Array>();
+    for (const l of this.compressible) {
+      if (l.kind !== 'embedding') continue;
+      const given = idCounts?.get(l.name);
+      if (given && given.length !== l.shape.vocab) throw new StudioError('INVALID_ARGUMENT', `The id frequencies of ${l.name} list ${given.length} ids but its table has ${l.shape.vocab}; give one count per id.`);
+      counts.set(l.name, given ?? new Float64Array(l.shape.vocab).fill(1));
+    }
+    this.stats = { rows: 0, denseInputs: new Map(), idCounts: counts, ms: 0 };
+    this.dataFreeMode = true;
+    for (const key of [...this.decompositions.keys()]) if (key.startsWith('afm:')) this.decompositions.delete(key);
+  }
+
+  /** True in data-free mode (see setDataFree). */
+  get dataFree(): boolean {
+    return this.dataFreeMode;
+  }
+
   /** Uses statistics computed elsewhere (merged `.stats` files), after checking they cover this model's layers. */
   useStatistics(stats: LayerStatistics): void {
     for (const l of this.compressible) {
@@ -135,6 +159,7 @@ export class Compressor {
       if (!ok) throw new StudioError('INVALID_ARGUMENT', `The statistics have nothing (or the wrong size) for layer ${l.name}; compute them with ctr-studio stats on this model.`);
     }
     this.stats = { ...stats, ms: 0 };
+    this.dataFreeMode = false;
     for (const key of [...this.decompositions.keys()]) if (key.startsWith('afm:')) this.decompositions.delete(key);
   }
 
@@ -191,7 +216,29 @@ export class Compressor {
 
   /** The same method and rank for every layer of a kind; ranks above a layer's break-even keep it. */
   uniformPlan(p: UniformPlan): ResolvedLayer[] {
-    return resolveUniformPlan(this.inventory, p);
+    const plan = resolveUniformPlan(this.inventory, p);
+    // Without data, AFM of a Dense layer has no outputs to look at: its weights are factored by SVD.
+    return this.dataFreeMode ? plan.map((l) => (l.kind === 'dense' && l.method === 'afm' ? { ...l, method: 'svd', note: 'data-free: SVD of the weights' } : l)) : plan;
+  }
+
+  /**
+   * Per compressed layer, the relative error of its replacement: of its outputs on the calibration rows
+   * (1 − explained variance) with data, of its weights (Dense, data-free) or of its looked-up rows weighted by
+   * the id weights (tables).
+   */
+  reconstructionErrors(plan: ResolvedLayer[]): Map<string, number> {
+    const out = new Map<string, number>();
+    const stats = this.stats;
+    for (const r of this.replacements(plan)) {
+      if (r.kind === 'dense') {
+        const input = stats?.denseInputs.get(r.layer);
+        out.set(r.layer, input ? 1 - denseReplacementError(this.denseWeights(r.layer), input, r).explainedVariance : denseWeightError(this.denseWeights(r.layer), r));
+      } else {
+        const counts = stats?.idCounts.get(r.layer) ?? new Float64Array(this.tableWeights(r.layer).vocab).fill(1);
+        out.set(r.layer, 1 - embeddingReplacementError(this.tableWeights(r.layer), counts, r).explainedVariance);
+      }
+    }
+    return out;
   }
 
   /** Parameters the plan's model will have, counted without building it. */

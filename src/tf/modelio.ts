@@ -4,7 +4,7 @@
  */
 import { tf } from './tfjs';
 import type { LayersModel } from './tfjs';
-import { assembleArtifacts, layerClassNames, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
+import { assembleArtifacts, checkTopologyGraph, layerClassNames, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
 import { readMetadata } from '../core/model/metadata';
 import { inputNameForField, NUMERIC_INPUT } from '../core/model/spec';
 import { vocabSize, type CategoricalField } from '../core/data/encoding';
@@ -23,6 +23,8 @@ export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName
   if (unknown.length > 0) {
     throw new StudioError('MODEL_UNKNOWN_LAYER', `${fileName} uses layer class${unknown.length > 1 ? 'es' : ''} ${unknown.join(', ')} that tfjs and CTR Studio do not know; rebuild the model from standard Keras/tfjs layers or the CTR Studio zoo.`, { unknown });
   }
+  checkTopologyGraph(artifacts.modelTopology, fileName);
+  checkLayerSizes(artifacts, fileName);
   let model: LayersModel;
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
@@ -36,6 +38,35 @@ export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName
     throw e;
   }
   return model;
+}
+
+/** Layer settings that size a weight: each one is at most the number of values the weight holds. */
+const SIZE_KEYS = ['units', 'input_dim', 'output_dim', 'filters'] as const;
+
+/**
+ * tfjs allocates every layer's weights from the topology before it reads the weight files, so a size edited
+ * into model.json (units: 30000000) would exhaust memory instead of failing. A layer setting that sizes a
+ * weight cannot exceed the number of values all weight files hold; throws MODEL_WEIGHTS_MISMATCH if one does.
+ */
+function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
+  const total = artifacts.weightSpecs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+  const visit = (node: unknown, depth: number): void => {
+    if (!node || typeof node !== 'object' || depth > 64) return;
+    if (Array.isArray(node)) return node.forEach((x) => visit(x, depth + 1));
+    const obj = node as Record<string, unknown>;
+    const cfg = obj.config as Record<string, unknown> | undefined;
+    if (typeof obj.class_name === 'string' && cfg && typeof cfg === 'object' && !Array.isArray(cfg)) {
+      for (const key of SIZE_KEYS) {
+        const v = cfg[key];
+        if (typeof v === 'number' && v > Math.max(total, 1)) {
+          const name = typeof cfg.name === 'string' ? cfg.name : obj.class_name;
+          throw new StudioError('MODEL_WEIGHTS_MISMATCH', `The layer ${name} in ${fileName} sets ${key} to ${v}, but the weight files hold only ${total} values in all; the topology was edited or belongs to another model, so export the model again.`);
+        }
+      }
+    }
+    for (const value of Object.values(obj)) visit(value, depth + 1);
+  };
+  visit(artifacts.modelTopology, 0);
 }
 
 /** The first clause of a (tfjs) error message: its first line up to the first full stop, at most 160 characters. */

@@ -17,6 +17,7 @@ import { SweepPanel } from './SweepPanel';
 import { TrainPanel } from './TrainPanel';
 import { FineTunePanel } from './FineTunePanel';
 import { AutoRankPanel } from './AutoRankPanel';
+import { ArchitecturePanel } from './ArchitecturePanel';
 import { useStudio, type StudioActions, type StudioState } from './useStudio';
 
 declare global {
@@ -47,6 +48,7 @@ export function App() {
           {model && plan && (
             <>
               <SummaryBar baseline={state.baseline} plannedParams={plannedParamCount} originalParams={model.params} result={state.result} stale={stale} />
+              <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
               <PlanControls plan={plan} inventory={model.inventory} onChange={actions.setPlan} />
               <LayerTable inventory={model.inventory} plan={plan} spectra={state.prepared?.spectra ?? []} selected={selectedLayer} onSelect={setSelectedLayer} onRank={actions.setLayerRank} />
               <SweepPanel

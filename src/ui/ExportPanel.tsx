@@ -42,7 +42,9 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
       {exported && (
         <div className="export-result" data-testid="export-result">
           <p className="small" data-testid="export-check">
-            Checked: loaded back and rescored, test AUC {formatAuc(exported.reloadedAuc)} (before export: {formatAuc(exported.auc)}), {formatInt(exported.params)} parameters,
+            {Number.isNaN(exported.reloadedAuc)
+              ? <>Checked: loaded back, the same weights (data-free: no rows to score), {formatInt(exported.params)} parameters,</>
+              : <>Checked: loaded back and rescored, test AUC {formatAuc(exported.reloadedAuc)} (before export: {formatAuc(exported.auc)}), {formatInt(exported.params)} parameters,</>}
             weights {formatInt(exported.weightBytes)} bytes{exported.weightBytes !== exported.float32Bytes ? ` instead of ${formatInt(exported.float32Bytes)} in float32 (largest weight change ${exported.maxWeightError.toExponential(2)})` : ''}.
             {exported.recipe.fineTuned ? ' Fine-tuned weights.' : ''}
           </p>

@@ -12,7 +12,11 @@ export interface SortedFiles {
 export async function sortFiles(files: File[], hasTrainData: boolean): Promise<SortedFiles> {
   const withText = await Promise.all(files.map(async (f) => ({ name: f.name, file: f, text: f.name.toLowerCase().endsWith('.json') ? await f.text() : undefined })));
   const drop = sortDrop(withText);
-  const model = drop.modelJson ? [drop.modelJson, ...drop.shards].map((f) => ({ name: f.name, data: f.file as Blob })) : null;
+  const model = drop.modelJson
+    ? [drop.modelJson, ...drop.shards].map((f) => ({ name: f.name, data: f.file as Blob }))
+    : drop.foreign
+      ? [{ name: drop.foreign.name, data: drop.foreign.file as Blob }]
+      : null;
   const data = drop.data.map((f) => ({ name: f.name, data: f.file as Blob }));
   const roles: { role: DataRole; file: FilePayload }[] = [];
   if (data.length === 1) {

@@ -93,11 +93,17 @@ export function useStudio() {
   /** Once a model and rows are both open: score the original, prepare statistics, evaluate the plan. */
   const analyse = useCallback(async () => {
     const s = stateRef.current;
-    if (!s.model?.hasEncoding || s.data.length === 0) return;
-    const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);
-    if (!baseline) return;
-    patch({ baseline });
-    const prepared = await run('Collecting statistics and decompositions', (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
+    if (!s.model) return;
+    // Without rows the model can score, compression is data-free: no baseline AUC to compute.
+    const dataAware = s.model.hasEncoding && s.data.length > 0;
+    if (dataAware) {
+      const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);
+      if (!baseline) return;
+      patch({ baseline });
+    } else {
+      patch({ baseline: null });
+    }
+    const prepared = await run(dataAware ? 'Collecting statistics and decompositions' : 'Decomposing the weights (data-free)', (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
     if (!prepared) return;
     patch({ prepared });
     const plan = stateRef.current.plan;
@@ -128,6 +134,7 @@ export function useStudio() {
     if (model) {
       inputs.current.model = source;
       adoptModel(model, urlPlan, reopen);
+      if (model.notice) patch((s) => ({ notice: model.notice!, backend: s.backend && model.backend ? { ...s.backend, backend: model.backend } : s.backend }));
     }
     return model;
   }, [run, patch, adoptModel]);

@@ -10,8 +10,11 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** A page at 1280×800 that records every request outside the page's own origin and every page error. */
-export async function openStudio(browser: Browser, url: string): Promise<{ page: Page; foreignRequests: string[]; pageErrors: string[] }> {
+/**
+ * A page at 1280×800 that records every request outside the page's own origin, every page error, and every
+ * Content-Security-Policy violation the console reports (page and worker).
+ */
+export async function openStudio(browser: Browser, url: string): Promise<{ page: Page; foreignRequests: string[]; pageErrors: string[]; cspViolations: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const origin = new URL(url).origin;
@@ -22,8 +25,12 @@ export async function openStudio(browser: Browser, url: string): Promise<{ page:
     if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreignRequests.push(u);
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  const cspViolations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to (load|execute|compile|create|connect)/.test(m.text())) cspViolations.push(m.text());
+  });
   await page.goto(url);
-  return { page, foreignRequests, pageErrors };
+  return { page, foreignRequests, pageErrors, cspViolations };
 }
 
 /**

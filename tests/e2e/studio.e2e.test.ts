@@ -17,6 +17,7 @@ let browser: Browser;
 let page: Page;
 let foreign: string[];
 let errors: string[];
+let csp: string[];
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -24,6 +25,7 @@ beforeAll(async () => {
   page = opened.page;
   foreign = opened.foreignRequests;
   errors = opened.pageErrors;
+  csp = opened.cspViolations;
 });
 
 afterAll(async () => {
@@ -149,8 +151,10 @@ describe('the studio', () => {
     await page.screenshot({ path: `${SHOTS}/6-train.png` });
   });
 
-  it('made no request outside its own origin, and threw no page errors', () => {
+  it('made no request outside its own origin, threw no page errors, and broke no Content-Security-Policy rule', async () => {
     expect(foreign).toEqual([]);
     expect(errors).toEqual([]);
+    expect(csp).toEqual([]);
+    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("default-src 'self'");
   });
 });

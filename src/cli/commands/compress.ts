@@ -10,6 +10,7 @@ import { predictLogitsStream } from '../../tf/predict';
 import { compressModel } from '../../tf/pipeline';
 import { autoRanks, type AutoRanks } from '../../tf/autoRank';
 import { budgetFromArg } from '../../core/compress/allocate';
+import { runDataFree } from './dataFree';
 import { DEFAULT_FINE_TUNE } from '../../tf/finetune';
 import { saveModelToArtifacts } from '../../tf/modelio';
 import { writeModelDir } from '../../node/files';
@@ -26,7 +27,9 @@ const def: CommandDef = {
     { name: 'model', value: 'PATH', help: 'model.json (or its folder) saved by ctr-studio', required: true },
     { name: 'train', value: 'FILE[,FILE...]', help: 'training rows (one or more shards, streamed): AFM statistics, fine-tuning' },
     { name: 'stats', value: 'S1,S2,...', help: 'AFM statistics from ctr-studio stats, merged in order, instead of reading --train for them' },
-    { name: 'test', value: 'FILE', help: 'test rows: AUC, log loss and logit differences are measured on them', required: true },
+    { name: 'test', value: 'FILE', help: 'test rows: AUC, log loss and logit differences are measured on them (not with --data-free)' },
+    { name: 'data-free', help: 'no rows: SVD for Dense layers, AFM with uniform id weights for tables; any model (tfjs, .keras, .h5, .onnx)' },
+    { name: 'id-frequencies', value: 'FILE', help: 'with --data-free: CSV of layer,id,count weighting each table\'s ids' },
     { name: 'method', value: 'afm|svd', help: 'AFM (PCA of layer outputs on data) or SVD of the weights', default: 'afm' },
     { name: 'dense-rank', value: 'K', help: 'rank of every Dense layer, or keep' },
     { name: 'embedding-rank', value: 'K', help: 'rank of every embedding table, or keep' },
@@ -71,6 +74,8 @@ async function run(args: ParsedArgs): Promise<void> {
         batchSize: numberArg(args, 'fine-tune-batch', { integer: true, min: 1 })!,
       }
     : null;
+  if (args['data-free']) return runDataFree(args, plan);
+  if (args.test === undefined) throw new StudioError('USAGE', 'compress needs --test FILE to score the compressed model (or --data-free to compress without rows).');
   const statsFiles = fileListArg(args, 'stats');
   if (statsFiles.length === 0 && fileListArg(args, 'train').length === 0) throw new StudioError('USAGE', 'compress needs --train FILE (or --stats S1,S2,... computed by ctr-studio stats).');
   const t0 = performance.now();

@@ -81,3 +81,26 @@ export function embeddingReplacementError(t: TableWeights, counts: Float64Array,
   for (let j = 0; j < dim; j++) variance += sumSq[j] / total - (sum[j] / total) ** 2;
   return summary(err / total, Math.max(0, variance));
 }
+
+/**
+ * Data-free error of a Dense replacement: how far the factored weights are from the originals, relative to
+ * them (‖W − AB‖² + ‖b − (aB + c)‖²) / (‖W‖² + ‖b‖²). It says nothing about the layer's outputs on real rows;
+ * it is what can be said without data.
+ */
+export function denseWeightError(w: DenseWeights, r: Extract<Replacement, { kind: 'dense' }>): number {
+  const { dIn, dOut } = w;
+  const AB = matmul(Float64Array.from(r.first.kernel), Float64Array.from(r.second.kernel), dIn, r.rank, dOut);
+  const aB = matmul(Float64Array.from(r.first.bias), Float64Array.from(r.second.kernel), 1, r.rank, dOut);
+  let err = 0;
+  let norm = 0;
+  for (let i = 0; i < AB.length; i++) {
+    err += (w.kernel[i] - AB[i]) ** 2;
+    norm += w.kernel[i] ** 2;
+  }
+  for (let j = 0; j < dOut; j++) {
+    const b = w.bias ? w.bias[j] : 0;
+    err += (b - aB[j] - r.second.bias[j]) ** 2;
+    norm += b * b;
+  }
+  return norm > 0 ? err / norm : 0;
+}

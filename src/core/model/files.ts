@@ -16,13 +16,29 @@ export interface DroppedFile {
 export interface SortedDrop<F extends DroppedFile> {
   modelJson: F | null;
   shards: F[];
+  /** A model file from another tool, converted on opening (Keras .keras/.h5, ONNX .onnx). */
+  foreign: F | null;
   data: F[];
+}
+
+/** Model files from other tools that CTR Studio converts (by name; their readers check the content). */
+export function foreignModelKind(name: string): 'keras' | 'onnx' | null {
+  if (/\.(keras|h5|hdf5)$/i.test(name)) return 'keras';
+  if (/\.onnx$/i.test(name)) return 'onnx';
+  return null;
 }
 
 const base = (name: string) => name.split(/[\\/]/).pop()!;
 
 /** Splits dropped files into model.json, its weight shards and data files; errors name the fix. */
 export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
+  const foreign = files.filter((f) => foreignModelKind(f.name) !== null);
+  if (foreign.length > 0) {
+    if (foreign.length > 1 || files.some((f) => f.name.toLowerCase().endsWith('.json'))) {
+      throw new StudioError('MODEL_NOT_LAYERS', `Several models were dropped (${[...foreign, ...files.filter((f) => f.name.toLowerCase().endsWith('.json'))].map((f) => f.name).join(', ')}); drop one model at a time.`);
+    }
+    return { modelJson: null, shards: [], foreign: foreign[0], data: files.filter((f) => f !== foreign[0]) };
+  }
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   const models = jsons.filter((f) => f.text !== undefined && /"modelTopology"\s*:/.test(f.text));
   if (models.length > 1) {
@@ -36,7 +52,7 @@ export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
   if (!modelJson) {
     const stray = files.filter((f) => /\.bin$/i.test(f.name));
     if (stray.length > 0) throw new StudioError('MODEL_NOT_LAYERS', `Weight files (${stray.map((f) => f.name).join(', ')}) were dropped without their model.json; drop model.json together with them.`);
-    return { modelJson: null, shards: [], data: files };
+    return { modelJson: null, shards: [], foreign: null, data: files };
   }
   const named = new Set(manifestPaths(parseModelJson(modelJson.text ?? '', modelJson.name)));
   const shards = files.filter((f) => f !== modelJson && named.has(base(f.name)));
@@ -54,5 +70,5 @@ export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
   if (missing.length > 0) {
     throw new StudioError('MODEL_WEIGHTS_MISSING', `The weight file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} named in ${modelJson.name} ${missing.length > 1 ? 'are' : 'is'} missing; drop ${missing.length > 1 ? 'them' : 'it'} together with ${modelJson.name}.`);
   }
-  return { modelJson, shards, data: rest };
+  return { modelJson, shards, foreign: null, data: rest };
 }

@@ -21,7 +21,13 @@ describe('sorting a drop', () => {
     expect(() => sortDrop([f('model.json', 'nope')])).toThrow(/not valid JSON/);
   });
 
+  it('a Keras or ONNX file is a model to convert, one at a time', () => {
+    expect(sortDrop([f('rows.tsv'), f('m.keras')]).foreign?.name).toBe('m.keras');
+    expect(sortDrop([f('net.onnx')]).foreign?.name).toBe('net.onnx');
+    expect(() => sortDrop([f('a.onnx'), f('b.h5')])).toThrow(/one model at a time/);
+  });
+
   it('data alone is just data', () => {
-    expect(sortDrop([f('rows.csv')])).toEqual({ modelJson: null, shards: [], data: [f('rows.csv')] });
+    expect(sortDrop([f('rows.csv')])).toEqual({ modelJson: null, shards: [], foreign: null, data: [f('rows.csv')] });
   });
 });

@@ -1,0 +1,88 @@
+/**
+ * `ctr-studio compress --data-free`: compression with no rows at all, for any model (tfjs, Keras, ONNX):
+ * Dense layers by SVD of their weights, embedding tables by AFM with every id weighted alike (or by the id
+ * frequencies given). Reports reconstruction errors instead of AUC.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import type { ParsedArgs } from '../args';
+import { StudioError } from '../../core/errors';
+import type { UniformPlan } from '../../core/compress/plan';
+import { METADATA_KEY, readMetadata } from '../../core/model/metadata';
+import { STUDIO_VERSION } from '../../core/version';
+import { useBackend } from '../../tf/backend';
+import { Compressor } from '../../tf/compressor';
+import { loadModelFromArtifacts } from '../../tf/modelio';
+import { requireFile, writeModelDir } from '../../node/files';
+import { printJson, readAnyModel, round } from '../io';
+
+/** Reads `layer,id,count` lines (a header line is allowed) into per-table id counts. */
+export async function readIdFrequencies(path: string, c: Compressor): Promise<Map<string, Float64Array>> {
+  const text = await readFile(await requireFile(path, 'id-frequency file'), 'utf8');
+  const out = new Map<string, Float64Array>();
+  text.split(/\r?\n/).forEach((line, i) => {
+    const cells = line.split(',').map((x) => x.trim());
+    if (cells.length < 3 || (i === 0 && isNaN(Number(cells[1])))) return;
+    const [layer, id, count] = [cells[0], Number(cells[1]), Number(cells[2])];
+    const info = c.inventory.find((l) => l.name === layer);
+    if (!info || info.kind !== 'embedding') throw new StudioError('INVALID_ARGUMENT', `Line ${i + 1} of ${path} names ${layer}, which is not an embedding table of the model; use the table names ctr-studio inspect lists.`);
+    if (!Number.isInteger(id) || id < 0 || id >= info.shape.vocab || !(count >= 0)) throw new StudioError('INVALID_ARGUMENT', `Line ${i + 1} of ${path} has id ${cells[1]} or count ${cells[2]} outside the table (0..${info.shape.vocab - 1}, count ≥ 0); fix that line.`);
+    if (!out.has(layer)) out.set(layer, new Float64Array(info.shape.vocab));
+    out.get(layer)![id] += count;
+  });
+  return out;
+}
+
+export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<void> {
+  const t0 = performance.now();
+  await useBackend('wasm');
+  const { artifacts, fileName } = await readAnyModel(String(args.model));
+  const model = await loadModelFromArtifacts(artifacts, fileName);
+  const c = await Compressor.create(model);
+  c.setDataFree(args['id-frequencies'] ? await readIdFrequencies(String(args['id-frequencies']), c) : undefined);
+  const resolved = c.uniformPlan(plan);
+  const built = c.build(resolved, { fuse: !args['no-fuse'] });
+  const errors = c.reconstructionErrors(resolved);
+  const layers = resolved.map((p) => {
+    const info = c.layer(p.layer);
+    return { name: p.layer, kind: p.kind, method: p.method, rank: p.rank, breakEvenRank: info.breakEvenRank, paramsBefore: info.params, paramsAfter: built.layerParams.get(p.layer) ?? info.params, reconstructionError: errors.get(p.layer) ?? 0, ...(p.note ? { note: p.note } : {}) };
+  });
+  const recipe = {
+    method: plan.method,
+    dataFree: true,
+    idFrequencies: args['id-frequencies'] ? String(args['id-frequencies']) : 'uniform',
+    ranks: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.rank])),
+    methods: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.method])),
+    paramsBefore: c.originalParams,
+    paramsAfter: built.params,
+    studioVersion: STUDIO_VERSION,
+    source: fileName,
+  };
+  // A CTR Studio model keeps its feature encoding, so `evaluate` can score the result on rows later.
+  const meta = readMetadata(artifacts.userDefinedMetadata);
+  const userDefinedMetadata = meta ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: meta.encoding, compression: recipe } } : { [`${METADATA_KEY}Compression`]: recipe };
+  const path = await writeModelDir(String(args.out), { ...built.artifacts, userDefinedMetadata });
+  const values = [...errors.values()];
+  const report = {
+    tool: 'ctr-studio compress --data-free',
+    version: STUDIO_VERSION,
+    model: String(args.model),
+    dataFree: true,
+    original: { params: c.originalParams },
+    compressed: { params: built.params },
+    paramRatio: built.params / c.originalParams,
+    reconstructionError: { mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0, worst: values.length ? Math.max(...values) : 0 },
+    layers,
+    fused: built.fused,
+    timingsMs: { decomposition: c.timings.decompositionMs, total: performance.now() - t0 },
+  };
+  if (args.report) await writeFile(String(args.report), JSON.stringify(report, null, 2));
+  model.dispose();
+  printJson({
+    model: path,
+    report: args.report ?? null,
+    dataFree: true,
+    params: { original: c.originalParams, compressed: built.params, ratio: round(report.paramRatio, 4) },
+    reconstructionError: { mean: round(report.reconstructionError.mean, 6), worst: round(report.reconstructionError.worst, 6) },
+    seconds: round(report.timingsMs.total / 1000, 2),
+  });
+}

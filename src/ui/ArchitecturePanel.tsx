@@ -1,0 +1,40 @@
+/** Every layer of the open model: class, output shape, parameters, inputs, and what compression can do with it. */
+import type { ModelDescription } from '../core/model/describe';
+import { formatInt } from './format';
+
+const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');
+
+export function ArchitecturePanel({ description, open }: { description: ModelDescription; open?: boolean }) {
+  return (
+    <details className="card architecture" open={open} data-testid="architecture">
+      <summary>
+        <strong>Architecture</strong> <span className="muted small">{description.className}, {description.layers.length} layers, {formatInt(description.params)} parameters ({formatInt(description.compressibleParams)} in compressible layers)</span>
+      </summary>
+      <div className="layer-table-wrap">
+        <table className="layer-table">
+          <thead>
+            <tr><th>Layer</th><th>Class</th><th>Output shape</th><th className="num">Parameters</th><th>Inputs</th><th>Compression</th></tr>
+          </thead>
+          <tbody>
+            {description.layers.map((l) => {
+              const c = l.compression;
+              const note = !c ? '' : c.compressible
+                ? `break-even rank ${c.breakEvenRank}${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}${c.blockedBy?.length ? `; projection kept for ${c.blockedBy.join('; ')}` : ''}`
+                : `not compressible: ${c.reason}`;
+              return (
+                <tr key={l.name} data-testid={`arch-${l.name}`}>
+                  <td className="mono">{l.name}</td>
+                  <td>{l.className}</td>
+                  <td className="mono">{shape(l.outputShape)}</td>
+                  <td className="num">{formatInt(l.params)}</td>
+                  <td className="note mono">{l.inputs.join(', ')}</td>
+                  <td className="note">{note}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}
