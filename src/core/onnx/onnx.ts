@@ -1,0 +1,343 @@
+/**
+ * The ONNX messages CTR Studio reads and writes (a subset of onnx.proto3: model, graph, node, attribute,
+ * tensor, value info, type with shape, opset import) as plain objects, with their protobuf encoding. Fields
+ * the studio never uses (training info, functions, sparse initializers, ...) are skipped on read; the ones
+ * whose presence changes the meaning of a model are recorded so the importer can refuse it. Pure.
+ */
+import {
+  fieldBytes,
+  fieldDoubles,
+  fieldFloat,
+  fieldFloats,
+  fieldString,
+  fieldVarint,
+  fieldVarints,
+  ProtoWriter,
+  readFields,
+  WIRE,
+} from './protobuf';
+import { DT } from './tensors';
+
+// Tensor values live in tensors.ts; re-exported so callers need one module for ONNX messages.
+export { DT, elementCount, floatTensor, int64Tensor, TensorValueError, tensorValues, attr } from './tensors';
+
+/** AttributeProto.AttributeType values. */
+export const AT = { UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 } as const;
+
+/** A tensor (initializer or attribute value). Values live in rawData or in one of the typed lists. */
+export interface TensorProto {
+  name: string;
+  dims: number[];
+  dataType: number;
+  rawData?: Uint8Array;
+  floatData?: number[];
+  int32Data?: number[];
+  int64Data?: number[];
+  doubleData?: number[];
+  /** 1 = EXTERNAL: the values are in another file (not supported by the importer). */
+  dataLocation?: number;
+}
+
+/** A node attribute; `type` says which value field is set. */
+export interface AttributeProto {
+  name: string;
+  type: number;
+  f?: number;
+  i?: number;
+  s?: Uint8Array;
+  t?: TensorProto;
+  g?: GraphProto;
+  floats?: number[];
+  ints?: number[];
+  strings?: Uint8Array[];
+  tensors?: TensorProto[];
+}
+
+export interface NodeProto {
+  name: string;
+  opType: string;
+  domain: string;
+  input: string[];
+  output: string[];
+  attribute: AttributeProto[];
+}
+
+/** One dimension of a shape: a number, a symbolic name, or unknown (neither). */
+export interface Dim {
+  value?: number;
+  param?: string;
+}
+
+/** TypeProto restricted to tensors; `nonTensor` marks sequence/map/optional types. */
+export interface TypeProto {
+  elemType: number;
+  /** Undefined when the shape is unknown (not even the rank). */
+  shape?: Dim[];
+  nonTensor?: boolean;
+}
+
+export interface ValueInfoProto {
+  name: string;
+  type?: TypeProto;
+}
+
+export interface GraphProto {
+  name: string;
+  node: NodeProto[];
+  initializer: TensorProto[];
+  input: ValueInfoProto[];
+  output: ValueInfoProto[];
+  valueInfo: ValueInfoProto[];
+  /** Number of sparse initializers (not read; the importer refuses them). */
+  sparseInitializers?: number;
+}
+
+export interface OpsetId {
+  domain: string;
+  version: number;
+}
+
+export interface ModelProto {
+  irVersion: number;
+  opsetImport: OpsetId[];
+  producerName: string;
+  producerVersion: string;
+  domain?: string;
+  modelVersion?: number;
+  docString?: string;
+  graph: GraphProto;
+  metadataProps?: { key: string; value: string }[];
+  /** Number of local functions (not read; the importer refuses nodes that call them). */
+  functions?: number;
+}
+
+// ---------------------------------------------------------------- writing
+
+function writeTensor(w: ProtoWriter, t: TensorProto): void {
+  w.packedVarints(1, t.dims);
+  w.varint(2, t.dataType);
+  if (t.floatData?.length) w.packedFloats(4, t.floatData);
+  if (t.int32Data?.length) w.packedVarints(5, t.int32Data);
+  if (t.int64Data?.length) w.packedVarints(7, t.int64Data);
+  if (t.name) w.string(8, t.name);
+  if (t.rawData) w.bytes(9, t.rawData);
+  if (t.doubleData?.length) w.packedDoubles(10, t.doubleData);
+  if (t.dataLocation) w.varint(14, t.dataLocation);
+}
+
+function writeAttribute(w: ProtoWriter, a: AttributeProto): void {
+  w.string(1, a.name);
+  if (a.f !== undefined) w.float(2, a.f);
+  if (a.i !== undefined) w.varint(3, a.i);
+  if (a.s !== undefined) w.bytes(4, a.s);
+  if (a.t) w.message(5, (m) => writeTensor(m, a.t!));
+  if (a.g) w.message(6, (m) => writeGraph(m, a.g!));
+  if (a.floats?.length) w.packedFloats(7, a.floats);
+  if (a.ints?.length) w.packedVarints(8, a.ints);
+  for (const s of a.strings ?? []) w.bytes(9, s);
+  for (const t of a.tensors ?? []) w.message(10, (m) => writeTensor(m, t));
+  w.varint(20, a.type);
+}
+
+function writeNode(w: ProtoWriter, n: NodeProto): void {
+  for (const i of n.input) w.string(1, i);
+  for (const o of n.output) w.string(2, o);
+  if (n.name) w.string(3, n.name);
+  w.string(4, n.opType);
+  for (const a of n.attribute) w.message(5, (m) => writeAttribute(m, a));
+  if (n.domain) w.string(7, n.domain);
+}
+
+function writeType(w: ProtoWriter, t: TypeProto): void {
+  w.message(1, (tt) => {
+    tt.varint(1, t.elemType);
+    if (t.shape) {
+      tt.message(2, (s) => {
+        for (const d of t.shape!) {
+          s.message(1, (dm) => {
+            if (d.value !== undefined) dm.varint(1, d.value);
+            else if (d.param !== undefined) dm.string(2, d.param);
+          });
+        }
+      });
+    }
+  });
+}
+
+function writeValueInfo(w: ProtoWriter, v: ValueInfoProto): void {
+  w.string(1, v.name);
+  if (v.type) w.message(2, (m) => writeType(m, v.type!));
+}
+
+function writeGraph(w: ProtoWriter, g: GraphProto): void {
+  for (const n of g.node) w.message(1, (m) => writeNode(m, n));
+  if (g.name) w.string(2, g.name);
+  for (const t of g.initializer) w.message(5, (m) => writeTensor(m, t));
+  for (const v of g.input) w.message(11, (m) => writeValueInfo(m, v));
+  for (const v of g.output) w.message(12, (m) => writeValueInfo(m, v));
+  for (const v of g.valueInfo) w.message(13, (m) => writeValueInfo(m, v));
+}
+
+/** Encodes a model as ONNX protobuf bytes. */
+export function encodeModel(m: ModelProto): Uint8Array {
+  const w = new ProtoWriter();
+  w.varint(1, m.irVersion);
+  if (m.producerName) w.string(2, m.producerName);
+  if (m.producerVersion) w.string(3, m.producerVersion);
+  if (m.domain) w.string(4, m.domain);
+  if (m.modelVersion) w.varint(5, m.modelVersion);
+  if (m.docString) w.string(6, m.docString);
+  w.message(7, (g) => writeGraph(g, m.graph));
+  for (const o of m.opsetImport) {
+    w.message(8, (op) => {
+      if (o.domain) op.string(1, o.domain);
+      op.varint(2, o.version);
+    });
+  }
+  for (const p of m.metadataProps ?? []) w.message(14, (kv) => kv.string(1, p.key).string(2, p.value));
+  return w.finish();
+}
+
+// ---------------------------------------------------------------- reading
+
+function readTensor(bytes: Uint8Array): TensorProto {
+  const t: TensorProto = { name: '', dims: [], dataType: DT.UNDEFINED };
+  for (const f of readFields(bytes)) {
+    switch (f.field) {
+      case 1: t.dims.push(...fieldVarints(f)); break;
+      case 2: t.dataType = fieldVarint(f); break;
+      case 4: (t.floatData ??= []).push(...fieldFloats(f)); break;
+      case 5: (t.int32Data ??= []).push(...fieldVarints(f)); break;
+      case 7: (t.int64Data ??= []).push(...fieldVarints(f)); break;
+      case 8: t.name = fieldString(f); break;
+      case 9: t.rawData = fieldBytes(f); break;
+      case 10: (t.doubleData ??= []).push(...fieldDoubles(f)); break;
+      case 14: t.dataLocation = fieldVarint(f); break;
+      // Also external_data (13), segment (3), string_data (6), uint64_data (11): a tensor holding them is
+      // refused later by the importer (EXTERNAL location, non-numeric type).
+    }
+  }
+  return t;
+}
+
+function readAttribute(bytes: Uint8Array): AttributeProto {
+  const a: AttributeProto = { name: '', type: AT.UNDEFINED };
+  for (const f of readFields(bytes)) {
+    switch (f.field) {
+      case 1: a.name = fieldString(f); break;
+      case 2: a.f = fieldFloat(f); break;
+      case 3: a.i = fieldVarint(f); break;
+      case 4: a.s = fieldBytes(f); break;
+      case 5: a.t = readTensor(fieldBytes(f)); break;
+      case 6: a.g = readGraph(fieldBytes(f)); break;
+      case 7: (a.floats ??= []).push(...fieldFloats(f)); break;
+      case 8: (a.ints ??= []).push(...fieldVarints(f)); break;
+      case 9: (a.strings ??= []).push(fieldBytes(f)); break;
+      case 10: (a.tensors ??= []).push(readTensor(fieldBytes(f))); break;
+      case 20: a.type = fieldVarint(f); break;
+    }
+  }
+  return a;
+}
+
+function readNode(bytes: Uint8Array): NodeProto {
+  const n: NodeProto = { name: '', opType: '', domain: '', input: [], output: [], attribute: [] };
+  for (const f of readFields(bytes)) {
+    switch (f.field) {
+      case 1: n.input.push(fieldString(f)); break;
+      case 2: n.output.push(fieldString(f)); break;
+      case 3: n.name = fieldString(f); break;
+      case 4: n.opType = fieldString(f); break;
+      case 5: n.attribute.push(readAttribute(fieldBytes(f))); break;
+      case 7: n.domain = fieldString(f); break;
+    }
+  }
+  return n;
+}
+
+function readType(bytes: Uint8Array): TypeProto {
+  const t: TypeProto = { elemType: DT.UNDEFINED };
+  for (const f of readFields(bytes)) {
+    if (f.field !== 1) {
+      if (f.wire === WIRE.LEN && f.field !== 6) t.nonTensor = true; // sequence, map, optional, sparse tensor
+      continue;
+    }
+    for (const g of readFields(fieldBytes(f))) {
+      if (g.field === 1) t.elemType = fieldVarint(g);
+      if (g.field === 2) {
+        t.shape = [];
+        for (const d of readFields(fieldBytes(g))) {
+          if (d.field !== 1) continue;
+          const dim: Dim = {};
+          for (const x of readFields(fieldBytes(d))) {
+            if (x.field === 1) dim.value = fieldVarint(x);
+            if (x.field === 2) dim.param = fieldString(x);
+          }
+          t.shape.push(dim);
+        }
+      }
+    }
+  }
+  return t;
+}
+
+function readValueInfo(bytes: Uint8Array): ValueInfoProto {
+  const v: ValueInfoProto = { name: '' };
+  for (const f of readFields(bytes)) {
+    if (f.field === 1) v.name = fieldString(f);
+    if (f.field === 2) v.type = readType(fieldBytes(f));
+  }
+  return v;
+}
+
+function readGraph(bytes: Uint8Array): GraphProto {
+  const g: GraphProto = { name: '', node: [], initializer: [], input: [], output: [], valueInfo: [] };
+  for (const f of readFields(bytes)) {
+    switch (f.field) {
+      case 1: g.node.push(readNode(fieldBytes(f))); break;
+      case 2: g.name = fieldString(f); break;
+      case 5: g.initializer.push(readTensor(fieldBytes(f))); break;
+      case 11: g.input.push(readValueInfo(fieldBytes(f))); break;
+      case 12: g.output.push(readValueInfo(fieldBytes(f))); break;
+      case 13: g.valueInfo.push(readValueInfo(fieldBytes(f))); break;
+      case 15: g.sparseInitializers = (g.sparseInitializers ?? 0) + 1; break;
+    }
+  }
+  return g;
+}
+
+/** Decodes ONNX protobuf bytes into a model. Throws ProtoError on bytes that are not protobuf. */
+export function decodeModel(bytes: Uint8Array): ModelProto {
+  const m: ModelProto = { irVersion: 0, opsetImport: [], producerName: '', producerVersion: '', graph: { name: '', node: [], initializer: [], input: [], output: [], valueInfo: [] } };
+  for (const f of readFields(bytes)) {
+    switch (f.field) {
+      case 1: m.irVersion = fieldVarint(f); break;
+      case 2: m.producerName = fieldString(f); break;
+      case 3: m.producerVersion = fieldString(f); break;
+      case 4: m.domain = fieldString(f); break;
+      case 5: m.modelVersion = fieldVarint(f); break;
+      case 6: m.docString = fieldString(f); break;
+      case 7: m.graph = readGraph(fieldBytes(f)); break;
+      case 8: {
+        const o: OpsetId = { domain: '', version: 0 };
+        for (const x of readFields(fieldBytes(f))) {
+          if (x.field === 1) o.domain = fieldString(x);
+          if (x.field === 2) o.version = fieldVarint(x);
+        }
+        m.opsetImport.push(o);
+        break;
+      }
+      case 14: {
+        const kv = { key: '', value: '' };
+        for (const x of readFields(fieldBytes(f))) {
+          if (x.field === 1) kv.key = fieldString(x);
+          if (x.field === 2) kv.value = fieldString(x);
+        }
+        (m.metadataProps ??= []).push(kv);
+        break;
+      }
+      case 25: m.functions = (m.functions ?? 0) + 1; break;
+    }
+  }
+  return m;
+}

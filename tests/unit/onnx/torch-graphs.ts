@@ -1,0 +1,123 @@
+/**
+ * ONNX graphs shaped like torch.onnx.export's output for PyTorch CTR models (DeepCTR-Torch / FuxiCTR), built
+ * with the project's own writer, with seeded random weights. Node names follow torch's scheme
+ * ("/module.sub/OpType"), constants are Constant nodes, axes are inputs from opset 13 and attributes before.
+ */
+import { aFloat, aInt, aInts, aTensor, GraphBuilder } from '../../../src/core/onnx/builder';
+import { DT, encodeModel, floatTensor, int64Tensor } from '../../../src/core/onnx/onnx';
+import { createRng } from '../../../src/core/random';
+
+export interface TorchCtrOptions {
+  fields?: number;
+  vocab?: number;
+  dim?: number;
+  numeric?: number;
+  tower?: number[];
+  opset?: number;
+  /** 'gemm': nn.Linear as Gemm(transB=1) (torch's default); 'matmul': MatMul + Add (what torch writes for rank-3 inputs or with some exporters). */
+  linear?: 'gemm' | 'matmul';
+  /** 'deepctr': keepdim sums, Pow, 0.5 * last; 'fuxictr': plain sums, Pow on x, * 0.5 then sum(-1, keepdim). */
+  fm?: 'deepctr' | 'fuxictr' | 'none';
+  /** How the deep input is flattened: 'view' (x.view(x.size(0), -1): Shape/Gather/Unsqueeze/Concat/Reshape) or 'flatten'. */
+  flatten?: 'view' | 'flatten';
+  seed?: number;
+}
+
+/** A builder with torch-like helpers: Constant nodes, axes per opset, seeded weights. */
+export class TorchGraph extends GraphBuilder {
+  private readonly rng: () => number;
+  constructor(readonly opset: number, seed: number) {
+    super();
+    this.rng = createRng(seed);
+  }
+  random(n: number, scale: number): number[] {
+    return Array.from({ length: n }, () => (this.rng() * 2 - 1) * scale);
+  }
+  weight(name: string, dims: number[], scale = 0.3): string {
+    return this.floats(name, dims, this.random(dims.reduce((a, b) => a * b, 1), scale));
+  }
+  constant(scope: string, value: number | number[], int = false): string {
+    const values = Array.isArray(value) ? value : [value];
+    const dims = Array.isArray(value) ? [values.length] : [];
+    const t = int ? int64Tensor('', dims, values) : floatTensor('', dims, values);
+    return this.node('Constant', [], [aTensor('value', t)], { name: scope.endsWith('/') ? `${scope}Constant` : `${scope}/Constant` })[0];
+  }
+  one(op: string, inputs: string[], name: string, attrs = [] as ReturnType<typeof aInt>[]): string {
+    return this.node(op, inputs, attrs, { name })[0];
+  }
+  reduceSum(x: string, axes: number[], keepdims: boolean, name: string): string {
+    const keep = aInt('keepdims', keepdims ? 1 : 0);
+    if (this.opset >= 13) return this.one('ReduceSum', [x, this.constant(name, axes, true)], name, [keep]);
+    return this.one('ReduceSum', [x], name, [aInts('axes', axes), keep]);
+  }
+  unsqueeze(x: string, axes: number[], name: string): string {
+    if (this.opset >= 13) return this.one('Unsqueeze', [x, this.constant(name, axes, true)], name);
+    return this.one('Unsqueeze', [x], name, [aInts('axes', axes)]);
+  }
+  squeeze(x: string, axes: number[], name: string): string {
+    if (this.opset >= 13) return this.one('Squeeze', [x, this.constant(name, axes, true)], name);
+    return this.one('Squeeze', [x], name, [aInts('axes', axes)]);
+  }
+  /** nn.Linear: Gemm(x, W[out, in], b, transB=1), or MatMul(x, W^T) + Add(b). */
+  linear(x: string, dIn: number, dOut: number, scope: string, form: 'gemm' | 'matmul', bias = true): string {
+    if (form === 'gemm') {
+      const w = this.weight(`${scope}.weight`, [dOut, dIn]);
+      const inputs = bias ? [x, w, this.weight(`${scope}.bias`, [dOut], 0.1)] : [x, w];
+      return this.one('Gemm', inputs, `/${scope}/Gemm`, [aFloat('alpha', 1), aFloat('beta', 1), aInt('transB', 1)]);
+    }
+    const y = this.one('MatMul', [x, this.weight(`onnx::MatMul_${scope}`, [dIn, dOut])], `/${scope}/MatMul`);
+    return bias ? this.one('Add', [this.weight(`${scope}.bias`, [dOut], 0.1), y], `/${scope}/Add`) : y;
+  }
+  /** The FM second-order term of x [batch, fields, dim] → [batch, 1], as each library writes it. */
+  fm(x: string, style: 'deepctr' | 'fuxictr'): string {
+    if (style === 'deepctr') {
+      const squareOfSum = this.one('Pow', [this.reduceSum(x, [1], true, '/fm/ReduceSum'), this.constant('/fm', 2)], '/fm/Pow');
+      const sumOfSquare = this.reduceSum(this.one('Mul', [x, x], '/fm/Mul'), [1], true, '/fm/ReduceSum_1');
+      const cross = this.one('Sub', [squareOfSum, sumOfSquare], '/fm/Sub');
+      return this.one('Mul', [this.constant('/fm', 0.5), this.reduceSum(cross, [2], false, '/fm/ReduceSum_2')], '/fm/Mul_1');
+    }
+    const sumOfSquare = this.one('Pow', [this.reduceSum(x, [1], false, '/fm_layer/ReduceSum'), this.constant('/fm_layer', 2)], '/fm_layer/Pow');
+    const squareOfSum = this.reduceSum(this.one('Pow', [x, this.constant('/fm_layer', 2)], '/fm_layer/Pow_1'), [1], false, '/fm_layer/ReduceSum_1');
+    const bi = this.one('Mul', [this.one('Sub', [sumOfSquare, squareOfSum], '/fm_layer/Sub'), this.constant('/fm_layer', 0.5)], '/fm_layer/Mul');
+    return this.reduceSum(bi, [-1], true, '/fm_layer/ReduceSum_2');
+  }
+}
+
+/** A PyTorch-style DeepFM (or, with fm 'none', a Wide&Deep) as ONNX bytes: ids C1..Cn int64 [batch, 1], numeric float [batch, m]. */
+export function torchDeepFm(opts: TorchCtrOptions = {}): Uint8Array {
+  const { fields = 4, vocab = 21, dim = 4, numeric = 6, tower = [16, 8], opset = 17, linear = 'gemm', fm = 'deepctr', flatten = 'view', seed = 1 } = opts;
+  const g = new TorchGraph(opset, seed);
+  const ids = Array.from({ length: fields }, (_, f) => g.input(`C${f + 1}`, DT.INT64, ['batch', 1]));
+  const num = g.input('numeric', DT.FLOAT, ['batch', numeric]);
+  const emb = ids.map((id) => g.one('Gather', [g.weight(`embedding_dict.${id}.weight`, [vocab, dim]), id], `/embedding_dict.${id}/Gather`));
+  const lin = ids.map((id) => g.one('Gather', [g.weight(`linear_model.embedding_dict.${id}.weight`, [vocab, 1], 0.1), id], `/linear_model/embedding_dict.${id}/Gather`));
+  const fieldsTensor = g.one('Concat', emb, '/Concat', [aInt('axis', 1)]);
+  // Linear part: Σ of 1-dim embeddings + numeric · w.
+  const linCat = g.one('Concat', lin, '/linear_model/Concat', [aInt('axis', -1)]);
+  const linSparse = g.reduceSum(linCat, [-1], false, '/linear_model/ReduceSum');
+  const linDense = g.one('MatMul', [num, g.weight('linear_model.weight', [numeric, 1], 0.1)], '/linear_model/MatMul');
+  let logit = g.one('Add', [linSparse, linDense], '/linear_model/Add');
+  if (fm !== 'none') logit = g.one('Add', [logit, g.fm(fieldsTensor, fm)], '/Add');
+  // Deep part over the flattened field vectors and the numeric features.
+  let flat: string;
+  if (flatten === 'view') {
+    const shape = g.one('Shape', [fieldsTensor], '/Shape');
+    const batch = g.one('Gather', [shape, g.constant('/', 0, true)], '/Gather', [aInt('axis', 0)]);
+    const target = g.one('Concat', [g.unsqueeze(batch, [0], '/Unsqueeze'), g.constant('/', [-1], true)], '/Concat_1', [aInt('axis', 0)]);
+    flat = g.one('Reshape', [fieldsTensor, target], '/Reshape');
+  } else {
+    flat = g.one('Flatten', [fieldsTensor], '/Flatten', [aInt('axis', 1)]);
+  }
+  let h = g.one('Concat', [flat, num], '/Concat_2', [aInt('axis', 1)]);
+  let width = fields * dim + numeric;
+  tower.forEach((units, i) => {
+    h = g.one('Relu', [g.linear(h, width, units, `dnn.linears.${i}`, linear)], `/dnn/activation_layers.${i}/Relu`);
+    width = units;
+  });
+  logit = g.one('Add', [logit, g.linear(h, width, 1, 'dnn_linear', linear, false)], '/Add_1');
+  // PredictionLayer: x + bias, then sigmoid.
+  logit = g.one('Add', [logit, g.weight('out.bias', [1], 0.1)], '/out/Add');
+  g.node('Sigmoid', [logit], [], { name: '/out/Sigmoid', outputs: ['prediction'] });
+  g.output('prediction', DT.FLOAT, ['batch', 1]);
+  return encodeModel(g.model({ opset, irVersion: opset >= 13 ? 7 : 6, producerName: 'pytorch', producerVersion: '2.5.0', graphName: 'main_graph' }));
+}
