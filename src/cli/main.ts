@@ -14,13 +14,14 @@ import { reportCommand } from './commands/report';
 import { statsCommand } from './commands/stats';
 import { synthCommand } from './commands/synth';
 import { inspectCommand } from './commands/inspect';
+import { convertCommand } from './commands/convert';
 
 export interface Command {
   def: CommandDef;
   run(args: ParsedArgs): Promise<void>;
 }
 
-const COMMANDS: Command[] = [inspectCommand, trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand, reportCommand, statsCommand, synthCommand];
+const COMMANDS: Command[] = [inspectCommand, trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand, reportCommand, statsCommand, synthCommand, convertCommand];
 
 function mainHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.def.name.padEnd(10)} ${c.def.summary}`);

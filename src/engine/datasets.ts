@@ -6,6 +6,7 @@
 import { encodeBatch, openDataset, readBatches, rangeRaw, sliceRaw, type BadRowReport, type ByteSource, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
 import { RowReservoir } from '../core/data/reservoir';
 import { yieldToEventLoop } from '../core/yield';
+import { throwIfCancelled } from './jobs';
 
 /** Rows kept in memory per file for training, fine-tuning and scoring on every slider move. */
 export const SAMPLE_ROWS = 100_000;
@@ -41,6 +42,7 @@ export async function openData(name: string, open: () => Promise<ByteSource>, op
   let positives = 0;
   let report: BadRowReport;
   for (;;) {
+    throwIfCancelled(opts.signal);
     const step = await batches.next();
     if (step.done) {
       report = step.value;

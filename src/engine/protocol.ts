@@ -170,6 +170,8 @@ export interface ExportResult {
   float32Bytes: number;
   /** Largest |original − stored| weight difference (0 without quantization). */
   maxWeightError: number;
+  /** Why no model.onnx is among the files (a layer ONNX export cannot write), when it is missing. */
+  onnxError?: string;
   recipe: Record<string, unknown>;
 }
 

@@ -3,7 +3,8 @@
  * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
 import { encodeBatch, overridesForEncoding, type ByteSource, type EncodedBatch, type RawBatch } from '../core/data';
-import { StudioError } from '../core/errors';
+import { describeError, StudioError } from '../core/errors';
+import { exportOnnx } from '../core/onnx/export';
 import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
 import { METADATA_KEY, readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { artifactsToFiles, assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
@@ -158,10 +159,17 @@ export class StudioSession implements StudioApi {
     const open = 'url' in file
       ? async () => (await fetchOk(file.url)).body as unknown as ByteSource
       : async () => (file.data instanceof Blob ? (file.data.stream() as unknown as ByteSource) : new Uint8Array(file.data));
-    const data = await openData(file.name, open, {
-      overrides: this.meta ? overridesForEncoding(this.meta.encoding) : undefined,
-      onProgress: (rows) => onProgress?.({ stage: `reading ${file.name}`, done: rows, total: rows, unit: 'rows' }),
-    });
+    const signal = this.jobs.startLong();
+    let data: OpenedData;
+    try {
+      data = await openData(file.name, open, {
+        overrides: this.meta ? overridesForEncoding(this.meta.encoding) : undefined,
+        signal,
+        onProgress: (rows) => onProgress?.({ stage: `reading ${file.name}`, done: rows, total: rows, unit: 'rows' }),
+      });
+    } finally {
+      this.jobs.endLong(signal);
+    }
     if (role === 'train') this.trainData = data;
     else this.testData = data;
     this.refreshEncoded();
@@ -576,11 +584,22 @@ export class StudioSession implements StudioApi {
     if (!dataFree && !quantized && Math.abs(reloadedAuc - aucAfter) > 1e-6) {
       throw new StudioError('INTERNAL', `The exported model scores AUC ${reloadedAuc.toFixed(6)} after reloading instead of ${aucAfter.toFixed(6)}; the export was not offered.`);
     }
+    // The same model for ONNX Runtime / PyTorch users, where every layer maps to ONNX ops.
+    let onnx: ExportResult['files'][number] | null = null;
+    let onnxError: string | undefined;
+    try {
+      const bytes = exportOnnx({ ...artifacts, userDefinedMetadata: exportedMeta });
+      onnx = { name: 'model.onnx', data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, type: 'application/octet-stream' };
+    } catch (e) {
+      onnxError = describeError(e).message;
+    }
     return {
       files: [
         { name: 'model.json', data: new TextEncoder().encode(files.modelJson).buffer as ArrayBuffer, type: 'application/json' },
         { name: files.weightsName, data: files.weights, type: 'application/octet-stream' },
+        ...(onnx ? [onnx] : []),
       ],
+      ...(onnxError ? { onnxError } : {}),
       params,
       auc: aucAfter,
       reloadedAuc,

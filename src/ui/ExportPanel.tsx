@@ -55,7 +55,11 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
               </button>
             ))}
           </div>
-          <p className="muted small">Keep both files in one folder; drop them back here, or load model.json with tf.loadLayersModel.</p>
+          <p className="muted small">
+            Keep model.json and its weights in one folder; drop them back here, or load model.json with tf.loadLayersModel.
+            {exported.files.some((f) => f.name === 'model.onnx') ? ' model.onnx is the same model for ONNX Runtime (ids as int64, as PyTorch feeds them).' : ''}
+            {exported.onnxError ? ` No ONNX file: ${exported.onnxError}` : ''}
+          </p>
         </div>
       )}
     </section>

@@ -141,7 +141,7 @@ export function useStudio() {
 
   const openData = useCallback(async (sources: DataSource[]) => {
     for (const d of sources) {
-      const data = await run(`Reading ${d.file.name}`, (c) => c.call((api) => api.loadData(d.role, d.file, proxy(onProgress))));
+      const data = await run(`Reading ${d.file.name}`, (c) => c.call((api) => api.loadData(d.role, d.file, proxy(onProgress))), true);
       if (!data) return false;
       inputs.current.data = [...inputs.current.data.filter((x) => x.role !== d.role), d];
       patch({ data, baseline: null, prepared: null, result: null, sweepPoints: [], latency: null });

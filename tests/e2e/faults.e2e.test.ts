@@ -6,6 +6,20 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openStudio, SHOTS } from './browser';
 import { dropFiles, fileFromDisk, fileFromText, studioState, waitForScores } from './drop';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { main } from '../../src/cli/main';
+
+async function quiet(argv: string[]): Promise<number> {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  try {
+    return await main(argv);
+  } finally {
+    log.mockRestore();
+  }
+}
 
 let browser: Browser;
 let page: Page;
@@ -34,6 +48,37 @@ describe('faults', () => {
     await page.getByTestId('dense-rank').focus();
     await page.keyboard.press('ArrowLeft');
     await waitForScores(page);
+  });
+
+  it('cancels at every stage: reading a large file, statistics, training, fine-tuning', async () => {
+    const cancelDuring = async (label: RegExp, start: () => Promise<void>) => {
+      await start();
+      await page.getByTestId('job').filter({ hasText: label }).waitFor({ timeout: 60_000 });
+      await page.getByTestId('cancel').click();
+      await page.getByTestId('job-idle').waitFor({ timeout: 30_000 });
+      expect((await studioState(page)).error).toBeNull();
+    };
+    const before = await studioState(page);
+    // Reading: a 300,000-row synthetic file through the file picker.
+    const big = join(await mkdtemp(join(tmpdir(), 'ctr-big-')), 'big-train.tsv');
+    expect(await quiet(['synth', '--rows', '300000', '--out', big])).toBe(0);
+    await cancelDuring(/Reading big-train\.tsv/, () => page.getByTestId('file-input').setInputFiles(big));
+    expect((await studioState(page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
+    // Statistics of another demo model.
+    await cancelDuring(/Collecting statistics/, () => page.getByTestId('demo-dcnv2').click());
+    await page.getByTestId('demo-deepfm').click();
+    await waitForScores(page);
+    // Training a zoo model, then fine-tuning.
+    await cancelDuring(/Training/, async () => {
+      await page.getByTestId('train-kind').selectOption('dnn');
+      await page.getByTestId('train').click();
+    });
+    expect((await studioState(page)).model!.name).toBe(before.model!.name);
+    await cancelDuring(/Fine-tuning/, async () => {
+      await page.getByTestId('ft-epochs').fill('5');
+      await page.getByTestId('fine-tune').click();
+    });
+    expect((await studioState(page)).model!.name).toBe(before.model!.name);
   });
 
   it('restarts a killed worker and reopens the files; results stay on screen', async () => {

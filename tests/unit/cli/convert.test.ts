@@ -1,0 +1,65 @@
+/**
+ * The README's path for PyTorch users, through the command line: a torch-style ONNX CTR model is compressed
+ * (data-free), converted back to ONNX, and ONNX Runtime scores the result exactly as tfjs scores the
+ * compressed model; ONNX → tfjs → ONNX keeps the original's scores.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tf } from '../../../src/tf/tfjs';
+import { main } from '../../../src/cli/main';
+import { readModelFiles } from '../../../src/node/files';
+import { loadModelFromFiles } from '../../../src/tf/modelio';
+import { maxAbsDiff, randomFeeds, runOrt, runTfjs } from '../onnx/reference';
+
+const ONNX = 'tests/fixtures/onnx/deepfm-deepctr-gemm-opset13.onnx';
+let dir: string;
+
+async function quiet(argv: string[]): Promise<number> {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    return await main(argv);
+  } finally {
+    log.mockRestore();
+    err.mockRestore();
+  }
+}
+
+async function loadDir(path: string) {
+  const { modelJson, weights, fileName } = await readModelFiles(path);
+  return loadModelFromFiles(modelJson, weights, fileName);
+}
+
+beforeAll(async () => {
+  await tf.setBackend('wasm');
+  dir = await mkdtemp(join(tmpdir(), 'ctr-convert-'));
+});
+
+describe('PyTorch (ONNX) → compressed → ONNX', () => {
+  it('ONNX → tfjs → ONNX scores like the original in ONNX Runtime', async () => {
+    expect(await quiet(['convert', '--model', ONNX, '--to', 'tfjs', '--out', join(dir, 'tfjs')])).toBe(0);
+    expect(await quiet(['convert', '--model', join(dir, 'tfjs'), '--to', 'onnx', '--out', join(dir, 'back.onnx')])).toBe(0);
+    const model = await loadDir(join(dir, 'tfjs'));
+    const vocab = Math.min(...model.layers.filter((l) => l.getClassName() === 'Embedding').map((l) => (l.getConfig() as { inputDim: number }).inputDim));
+    const numeric = model.inputs.find((t) => t.dtype === 'float32')?.shape[1] as number | undefined;
+    const feeds = randomFeeds(64, model.inputs.length - (numeric ? 1 : 0), vocab, numeric ?? 0);
+    const original = await runOrt(new Uint8Array(await readFile(ONNX)), feeds);
+    expect(maxAbsDiff(original, await runTfjs(model, feeds))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(original, await runOrt(new Uint8Array(await readFile(join(dir, 'back.onnx'))), feeds))).toBeLessThan(1e-4);
+  });
+
+  it('compressed data-free, exported to ONNX, scores like the compressed tfjs model', async () => {
+    expect(await quiet(['compress', '--model', ONNX, '--data-free', '--dense-rank', '4', '--embedding-rank', '2', '--out', join(dir, 'small')])).toBe(0);
+    expect(await quiet(['convert', '--model', join(dir, 'small'), '--to', 'onnx', '--out', join(dir, 'small.onnx')])).toBe(0);
+    const small = await loadDir(join(dir, 'small'));
+    const vocab = Math.min(...small.layers.filter((l) => l.getClassName() === 'Embedding').map((l) => (l.getConfig() as { inputDim: number }).inputDim));
+    const numeric = small.inputs.find((t) => t.dtype === 'float32')?.shape[1] as number | undefined;
+    const feeds = randomFeeds(64, small.inputs.length - (numeric ? 1 : 0), vocab, numeric ?? 0, 9);
+    const tfjsScores = await runTfjs(small, feeds);
+    expect(maxAbsDiff(tfjsScores, await runOrt(new Uint8Array(await readFile(join(dir, 'small.onnx'))), feeds))).toBeLessThan(1e-4);
+    const original = await loadDir(join(dir, 'tfjs'));
+    expect(small.countParams()).toBeLessThan(original.countParams());
+  });
+});
