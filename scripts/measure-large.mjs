@@ -44,10 +44,11 @@ try {
   const stages = [];
   let last = '';
   const watch = setInterval(async () => {
-    const label = await page.getByTestId('job').textContent().catch(() => null);
+    const label = await page.getByTestId('job').textContent({ timeout: 1000 }).catch(() => null);
     const stage = label?.split('…')[0] ?? 'idle';
     if (stage !== last) { stages.push({ stage, at: (Date.now() - t0) / 1000 }); last = stage; }
-  }, 200);
+    if (process.env.VERBOSE) console.error(`${((Date.now() - t0) / 1000).toFixed(0)} s: ${label ?? 'idle'} (chromium ${Math.round(chromiumRssMb())} MB)`);
+  }, process.env.VERBOSE ? 5000 : 200);
   await page.getByTestId('file-input').setInputFiles([files.train, files.test]);
   // Done when the new rows are scored, statistics collected and the plan evaluated on them.
   await page.waitForFunction((n) => {

@@ -5,6 +5,7 @@ import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { LOGIT_LAYER } from '../core/model/spec';
 import { makeInputs, planFeed, type FeedPlan } from './feed';
 import { chunksOf, type RowSource } from './stats';
+import { yieldToEventLoop } from '../core/yield';
 
 const logitModels = new WeakMap<LayersModel, LayersModel>();
 
@@ -40,6 +41,7 @@ async function runBatches(net: LayersModel, plan: FeedPlan, batch: EncodedBatch,
   const size = opts.batchSize ?? 2048;
   const out = new Float32Array(batch.rows);
   for (let start = 0; start < batch.rows; start += size) {
+    if (start > 0) await yieldToEventLoop(); // a worker must keep answering (heartbeat, cancel) on long scorings
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted');
     const end = Math.min(batch.rows, start + size);
     const inputs = makeInputs(plan, batch, { start, end });
@@ -71,6 +73,7 @@ export async function predictLogitsStream(models: LayersModel[], encoding: Featu
   const logits: Float32Array[][] = models.map(() => []);
   let done = 0;
   for await (const chunk of chunksOf(rows).chunks) {
+    await yieldToEventLoop();
     labels.push(chunk.labels);
     for (let m = 0; m < models.length; m++) logits[m].push(await predictLogits(models[m], encoding, chunk, { batchSize: opts.batchSize, signal: opts.signal }));
     done += chunk.rows;

@@ -10,8 +10,11 @@ import { installErrorTransfer } from '../engine/errorTransfer';
 
 installErrorTransfer();
 
-/** How long the worker may leave a heartbeat unanswered before it is considered dead. */
-const HEARTBEAT_TIMEOUT_MS = 8000;
+/**
+ * How long the worker may leave a heartbeat unanswered before it is considered dead. Its long loops yield to
+ * the event loop between batches, so only a crash (or a hang) stays silent this long.
+ */
+const HEARTBEAT_TIMEOUT_MS = 20000;
 const HEARTBEAT_EVERY_MS = 1500;
 
 export class StudioConnection {

@@ -45,3 +45,24 @@ describe('a Keras model, data-free', () => {
     expect(exported!.recipe).toMatchObject({ dataFree: true });
   });
 });
+
+describe('a PyTorch model exported to ONNX, data-free', () => {
+  it('is converted (FM recognised), its layers listed, compressed and exported as tfjs and as ONNX', async () => {
+    await dropFiles(page, [await fileFromDisk('tests/fixtures/onnx/deepfm-deepctr-gemm-opset13.onnx')]);
+    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 60_000 }).toBe('deepfm-deepctr-gemm-opset13.onnx');
+    await page.getByTestId('architecture').waitFor();
+    expect(await page.getByTestId('architecture').textContent()).toContain('FMInteraction');
+    await page.getByTestId('reconstruction-mean').filter({ hasText: /%$/ }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
+    await page.getByTestId('export').click();
+    await page.getByTestId('export-check').waitFor({ timeout: 60_000 });
+    const exported = await page.evaluate(() => {
+      const e = window.ctrStudio!.state().exported!;
+      return { names: e.files.map((f) => f.name), onnxBytes: e.files.find((f) => f.name === 'model.onnx')?.data.byteLength ?? 0, params: e.params };
+    });
+    expect(exported.names).toEqual(['model.json', 'group1-shard1of1.bin', 'model.onnx']);
+    expect(exported.onnxBytes).toBeGreaterThan(1000);
+    expect(await page.getByTestId('download-model.onnx').isVisible()).toBe(true);
+  });
+});
+
