@@ -12,15 +12,10 @@ interface Props {
 }
 
 export function SummaryBar({ baseline, plannedParams, originalParams, result, stale }: Props) {
-  const ratio = plannedParams !== null && originalParams ? plannedParams / originalParams : null;
-  if (result?.reconstruction) return <DataFreeSummary plannedParams={plannedParams} originalParams={originalParams} ratio={ratio} result={result} stale={stale} />;
+  if (result?.reconstruction) return <DataFreeSummary plannedParams={plannedParams} originalParams={originalParams} result={result} stale={stale} />;
   return (
     <section className="summary" data-testid="summary">
-      <div className="metric">
-        <span className="label">Parameters</span>
-        <span className="value" data-testid="planned-params">{plannedParams !== null ? formatInt(plannedParams) : '—'}</span>
-        <span className="sub">of {originalParams !== null ? formatInt(originalParams) : '—'}{ratio !== null ? ` (${(100 * ratio).toFixed(1)}%, ${(1 / ratio).toFixed(2)}× smaller)` : ''}</span>
-      </div>
+      <ParamsMetric plannedParams={plannedParams} originalParams={originalParams} />
       <div className={`metric${stale ? ' stale' : ''}`}>
         <span className="label">Test AUC, compressed</span>
         <span className="value" data-testid="compressed-auc">{result ? formatAuc(result.auc) : '—'}</span>
@@ -44,16 +39,12 @@ export function SummaryBar({ baseline, plannedParams, originalParams, result, st
 }
 
 /** Without rows to score: parameters and how far the replaced layers are from the originals. */
-function DataFreeSummary({ plannedParams, originalParams, ratio, result, stale }: { plannedParams: number | null; originalParams: number | null; ratio: number | null; result: PlanResult; stale: boolean }) {
+function DataFreeSummary({ plannedParams, originalParams, result, stale }: { plannedParams: number | null; originalParams: number | null; result: PlanResult; stale: boolean }) {
   const r = result.reconstruction!;
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   return (
     <section className="summary" data-testid="summary">
-      <div className="metric">
-        <span className="label">Parameters</span>
-        <span className="value" data-testid="planned-params">{plannedParams !== null ? formatInt(plannedParams) : '—'}</span>
-        <span className="sub">of {originalParams !== null ? formatInt(originalParams) : '—'}{ratio !== null ? ` (${(100 * ratio).toFixed(1)}%, ${(1 / ratio).toFixed(2)}× smaller)` : ''}</span>
-      </div>
+      <ParamsMetric plannedParams={plannedParams} originalParams={originalParams} />
       <div className={`metric${stale ? ' stale' : ''}`}>
         <span className="label">Reconstruction error, mean (data-free)</span>
         <span className="value" data-testid="reconstruction-mean">{pct(r.mean)}</span>
@@ -64,5 +55,17 @@ function DataFreeSummary({ plannedParams, originalParams, ratio, result, stale }
         <span className="sub">No rows this model can score: Dense layers by SVD of their weights, tables by AFM with every id weighted alike. Drop data with the model&apos;s columns to switch to data-aware AFM and AUC.</span>
       </div>
     </section>
+  );
+}
+
+/** The plan's parameter count against the original's, updated the moment a slider moves. */
+function ParamsMetric({ plannedParams, originalParams }: { plannedParams: number | null; originalParams: number | null }) {
+  const ratio = plannedParams !== null && originalParams ? plannedParams / originalParams : null;
+  return (
+    <div className="metric">
+      <span className="label">Parameters</span>
+      <span className="value" data-testid="planned-params">{plannedParams !== null ? formatInt(plannedParams) : '—'}</span>
+      <span className="sub">of {originalParams !== null ? formatInt(originalParams) : '—'}{ratio !== null ? ` (${(100 * ratio).toFixed(1)}%, ${(1 / ratio).toFixed(2)}× smaller)` : ''}</span>
+    </div>
   );
 }

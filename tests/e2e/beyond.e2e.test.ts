@@ -3,74 +3,62 @@
  * curve and the best checkpoint, AFM + activation (flagged as needing fine-tuning), and a quantized export
  * that is loaded back, rescored and sized before it is offered.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openStudio, SHOTS } from './browser';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, useStudioPage } from './browser';
 import { studioState, waitForScores } from './drop';
 
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  page = (await openStudio(browser, inject('baseUrl'))).page;
-  await waitForScores(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const studio = useStudioPage();
 
 describe('fine-tuning, automatic ranks, activation, quantized export', () => {
   it('chooses ranks for a third of the parameters and stays within the budget', async () => {
-    await page.getByTestId('auto-ranks').click();
-    await page.getByTestId('auto-result').waitFor({ timeout: 60_000 });
+    await studio.page.getByTestId('auto-ranks').click();
+    await studio.page.getByTestId('auto-result').waitFor({ timeout: 60_000 });
     // Wait for the new plan's own result (the previous plan's result may still be on screen).
-    await expect.poll(() => page.evaluate(() => { const st = window.ctrStudio!.state(); return st.resultPlan === st.plan && st.result !== null; }), { timeout: 30_000 }).toBe(true);
-    const s = await page.evaluate(() => {
+    await expect.poll(() => studio.page.evaluate(() => { const st = window.ctrStudio!.state(); return st.resultPlan === st.plan && st.result !== null; }), { timeout: 30_000 }).toBe(true);
+    const s = await studio.page.evaluate(() => {
       const st = window.ctrStudio!.state();
       return { auto: st.autoRanks, result: st.result, original: st.model!.params };
     });
     expect(s.auto!.candidates.length).toBeGreaterThan(1);
     expect(s.result!.params).toBeLessThanOrEqual(s.auto!.budget);
     expect(s.auto!.budget).toBeLessThanOrEqual(Math.ceil(s.original * 0.33));
-    await expect.poll(async () => Number((await page.getByTestId('planned-params').textContent())!.replace(/,/g, ''))).toBe(s.result!.params);
+    await expect.poll(async () => Number((await studio.page.getByTestId('planned-params').textContent())!.replace(/,/g, ''))).toBe(s.result!.params);
   });
 
   it('fine-tunes the plan in the worker with a live curve and keeps the best checkpoint', async () => {
-    await page.getByTestId('ft-epochs').fill('1');
-    await page.getByTestId('fine-tune').click();
-    await page.getByTestId('chart-training').waitFor({ timeout: 60_000 });
-    await page.getByTestId('finetune-result').waitFor({ timeout: 120_000 });
-    const s = await page.evaluate(() => window.ctrStudio!.state());
+    await studio.page.getByTestId('ft-epochs').fill('1');
+    await studio.page.getByTestId('fine-tune').click();
+    await studio.page.getByTestId('chart-training').waitFor({ timeout: 60_000 });
+    await studio.page.getByTestId('finetune-result').waitFor({ timeout: 120_000 });
+    const s = await studio.page.evaluate(() => window.ctrStudio!.state());
     expect(s.fineTuneEpochs[0].epoch).toBe(0); // the compressed start is checkpoint 0
     const best = Math.max(...s.fineTuneEpochs.map((e) => e.validAuc));
     expect(s.fineTuneEpochs.find((e) => e.epoch === s.fineTuned!.bestEpoch)!.validAuc).toBe(best);
-    expect(await page.getByTestId('finetune-result').textContent()).toMatch(/test AUC \d\.\d{4}/);
+    expect(await studio.page.getByTestId('finetune-result').textContent()).toMatch(/test AUC \d\.\d{4}/);
   });
 
   it('exports the fine-tuned model quantized to 8 bits, checked after reloading', async () => {
-    await page.getByTestId('quantize').selectOption('uint8');
-    await page.getByTestId('export').click();
-    await page.getByTestId('export-check').waitFor({ timeout: 60_000 });
-    const e = (await page.evaluate(() => window.ctrStudio!.state().exported))!;
+    await studio.page.getByTestId('quantize').selectOption('uint8');
+    await studio.page.getByTestId('export').click();
+    await studio.page.getByTestId('export-check').waitFor({ timeout: 60_000 });
+    const e = (await studio.page.evaluate(() => window.ctrStudio!.state().exported))!;
     expect(e.weightBytes * 4).toBe(e.float32Bytes);
     expect(e.recipe).toMatchObject({ quantization: 'uint8', fineTuned: true });
     expect(Math.abs(e.reloadedAuc - e.auc)).toBeLessThan(5e-3); // 8-bit weights move the AUC a little, not a lot
-    await page.getByTestId('finetune-panel').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: `${SHOTS}/7-finetune-auto-quantize.png` });
+    await studio.page.getByTestId('finetune-panel').scrollIntoViewIfNeeded();
+    await studio.page.screenshot({ path: `${SHOTS}/7-finetune-auto-quantize.png` });
   });
 
   it('AFM + activation is flagged as needing fine-tuning, and cannot be exported untuned', async () => {
-    await page.getByTestId('activation').check();
-    await page.getByTestId('activation-note').waitFor();
-    await waitForScores(page);
-    expect(page.url()).toContain('act=1');
-    await page.getByTestId('quantize').selectOption('none');
-    await page.getByTestId('export').click();
-    await page.getByTestId('error').waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('error').textContent()).toMatch(/must be fine-tuned before it is exported/);
-    const s = await studioState(page);
+    await studio.page.getByTestId('activation').check();
+    await studio.page.getByTestId('activation-note').waitFor();
+    await waitForScores(studio.page);
+    expect(studio.page.url()).toContain('act=1');
+    await studio.page.getByTestId('quantize').selectOption('none');
+    await studio.page.getByTestId('export').click();
+    await studio.page.getByTestId('error').waitFor({ timeout: 30_000 });
+    expect(await studio.page.getByTestId('error').textContent()).toMatch(/must be fine-tuned before it is exported/);
+    const s = await studioState(studio.page);
     expect(s.result!.auc).toBeGreaterThan(0.7); // the shifted-ReLU start is (nearly) the AFM model
   });
 });

@@ -1,5 +1,7 @@
 /** Launching Debian's Chromium with playwright-core, with the flags that work on this machine. */
+import { afterAll, beforeAll, inject } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { waitForScores } from './drop';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -38,3 +40,20 @@ export async function openStudio(browser: Browser, url: string): Promise<{ page:
  * SCREENSHOTS=docs, which refreshes the README's images in docs/screenshots.
  */
 export const SHOTS = process.env.SCREENSHOTS === 'docs' ? 'docs/screenshots' : 'test-results/screenshots';
+
+/**
+ * One browser and one studio page for a whole test file (opened before its tests, closed after), waiting
+ * until the demo is scored. Call at the top level of a test file; read `.page` inside the tests.
+ */
+export function useStudioPage(): { page: Page; browser: Browser; foreignRequests: string[]; pageErrors: string[]; cspViolations: string[] } {
+  const ctx = {} as ReturnType<typeof useStudioPage>;
+  beforeAll(async () => {
+    ctx.browser = await launchBrowser();
+    Object.assign(ctx, await openStudio(ctx.browser, inject('baseUrl')));
+    await waitForScores(ctx.page);
+  });
+  afterAll(async () => {
+    await ctx.browser?.close();
+  });
+  return ctx;
+}

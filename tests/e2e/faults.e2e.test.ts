@@ -2,93 +2,72 @@
  * Faults in the studio: a long job cancelled, the worker killed mid-session (the studio restarts it and
  * reopens the user's files; results stay), and broken model files dropped (one clear sentence each).
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openStudio, SHOTS } from './browser';
+import { describe, expect, it } from 'vitest';
+import { SHOTS, useStudioPage } from './browser';
 import { dropFiles, fileFromDisk, fileFromText, studioState, waitForScores } from './drop';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { quietCli } from '../helpers/cli';
 
-async function quiet(argv: string[]): Promise<number> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  try {
-    return await main(argv);
-  } finally {
-    log.mockRestore();
-  }
-}
 
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-  page = (await openStudio(browser, inject('baseUrl'))).page;
-  await waitForScores(page);
-});
-
-afterAll(async () => {
-  await browser?.close();
-});
+const studio = useStudioPage();
 
 describe('faults', () => {
   it('cancels a long sweep', async () => {
     const ranks = Array.from({ length: 60 }, (_, i) => 2 * i + 2); // 120 points: several seconds of work
-    await page.getByTestId('sweep-ranks').fill(ranks.join(','));
-    await page.getByTestId('run-sweep').click();
-    await page.getByTestId('cancel').click();
-    await page.getByTestId('job-idle').waitFor({ timeout: 10_000 });
-    const s = await studioState(page);
+    await studio.page.getByTestId('sweep-ranks').fill(ranks.join(','));
+    await studio.page.getByTestId('run-sweep').click();
+    await studio.page.getByTestId('cancel').click();
+    await studio.page.getByTestId('job-idle').waitFor({ timeout: 10_000 });
+    const s = await studioState(studio.page);
     expect(s.sweepPoints.length).toBeLessThan(120);
     expect(s.error).toBeNull(); // a cancellation is not an error
     // The studio still works afterwards.
-    await page.getByTestId('dense-rank').focus();
-    await page.keyboard.press('ArrowLeft');
-    await waitForScores(page);
+    await studio.page.getByTestId('dense-rank').focus();
+    await studio.page.keyboard.press('ArrowLeft');
+    await waitForScores(studio.page);
   });
 
   it('cancels at every stage: reading a large file, statistics, training, fine-tuning', async () => {
     const cancelDuring = async (label: RegExp, start: () => Promise<void>) => {
       await start();
-      await page.getByTestId('job').filter({ hasText: label }).waitFor({ timeout: 60_000 });
-      await page.getByTestId('cancel').click();
-      await page.getByTestId('job-idle').waitFor({ timeout: 30_000 });
-      expect((await studioState(page)).error).toBeNull();
+      await studio.page.getByTestId('job').filter({ hasText: label }).waitFor({ timeout: 60_000 });
+      await studio.page.getByTestId('cancel').click();
+      await studio.page.getByTestId('job-idle').waitFor({ timeout: 30_000 });
+      expect((await studioState(studio.page)).error).toBeNull();
     };
-    const before = await studioState(page);
+    const before = await studioState(studio.page);
     // Reading: a 300,000-row synthetic file through the file picker.
     const big = join(await mkdtemp(join(tmpdir(), 'ctr-big-')), 'big-train.tsv');
-    expect(await quiet(['synth', '--rows', '300000', '--out', big])).toBe(0);
-    await cancelDuring(/Reading big-train\.tsv/, () => page.getByTestId('file-input').setInputFiles(big));
-    expect((await studioState(page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
+    expect(await quietCli(['synth', '--rows', '300000', '--out', big])).toBe(0);
+    await cancelDuring(/Reading big-train\.tsv/, () => studio.page.getByTestId('file-input').setInputFiles(big));
+    expect((await studioState(studio.page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
     // Statistics of another demo model.
-    await cancelDuring(/Collecting statistics/, () => page.getByTestId('demo-dcnv2').click());
-    await page.getByTestId('demo-deepfm').click();
-    await waitForScores(page);
+    await cancelDuring(/Collecting statistics/, () => studio.page.getByTestId('demo-dcnv2').click());
+    await studio.page.getByTestId('demo-deepfm').click();
+    await waitForScores(studio.page);
     // Training a zoo model, then fine-tuning.
     await cancelDuring(/Training/, async () => {
-      await page.getByTestId('train-kind').selectOption('dnn');
-      await page.getByTestId('train').click();
+      await studio.page.getByTestId('train-kind').selectOption('dnn');
+      await studio.page.getByTestId('train').click();
     });
-    expect((await studioState(page)).model!.name).toBe(before.model!.name);
+    expect((await studioState(studio.page)).model!.name).toBe(before.model!.name);
     await cancelDuring(/Fine-tuning/, async () => {
-      await page.getByTestId('ft-epochs').fill('5');
-      await page.getByTestId('fine-tune').click();
+      await studio.page.getByTestId('ft-epochs').fill('5');
+      await studio.page.getByTestId('fine-tune').click();
     });
-    expect((await studioState(page)).model!.name).toBe(before.model!.name);
+    expect((await studioState(studio.page)).model!.name).toBe(before.model!.name);
   });
 
   it('restarts a killed worker and reopens the files; results stay on screen', async () => {
-    const before = await studioState(page);
+    const before = await studioState(studio.page);
     const pointsBefore = before.sweepPoints.length;
-    await page.evaluate(() => window.ctrStudio!.actions.simulateCrash());
-    await page.getByTestId('notice').waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('notice').textContent()).toMatch(/worker stopped .*fresh one was started/);
-    await waitForScores(page);
-    const after = await studioState(page);
+    await studio.page.evaluate(() => window.ctrStudio!.actions.simulateCrash());
+    await studio.page.getByTestId('notice').waitFor({ timeout: 10_000 });
+    expect(await studio.page.getByTestId('notice').textContent()).toMatch(/worker stopped .*fresh one was started/);
+    await waitForScores(studio.page);
+    const after = await studioState(studio.page);
     expect(after.model!.name).toBe(before.model!.name);
     expect(after.baseline!.auc).toBeCloseTo(before.baseline!.auc, 10);
     expect(after.plan).toEqual(before.plan);
@@ -97,12 +76,12 @@ describe('faults', () => {
   });
 
   it('a model.json that is not JSON: one sentence, and the open model stays', async () => {
-    const before = await studioState(page);
-    await dropFiles(page, [fileFromText('model.json', '{"modelTopology": {"class_name": "Model", "config": ')]);
-    await page.getByTestId('error').waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId('error').textContent()).toMatch(/model\.json is not valid JSON .*; export the model again/);
-    expect((await studioState(page)).model!.name).toBe(before.model!.name);
-    await page.screenshot({ path: `${SHOTS}/5-error.png` });
+    const before = await studioState(studio.page);
+    await dropFiles(studio.page, [fileFromText('model.json', '{"modelTopology": {"class_name": "Model", "config": ')]);
+    await studio.page.getByTestId('error').waitFor({ timeout: 10_000 });
+    expect(await studio.page.getByTestId('error').textContent()).toMatch(/model\.json is not valid JSON .*; export the model again/);
+    expect((await studioState(studio.page)).model!.name).toBe(before.model!.name);
+    await studio.page.screenshot({ path: `${SHOTS}/5-error.png` });
   });
 
   it('missing and extra weight files, a graph model and an unknown layer are named', async () => {
@@ -116,10 +95,10 @@ describe('faults', () => {
       [[{ name: 'group1-shard1of1.bin', bytes: shard.bytes.subarray(0, 1000) }, json], /1000 bytes/],
     ];
     for (const [files, message] of cases) {
-      await page.getByTestId('error').locator('button').click().catch(() => {});
-      await dropFiles(page, files);
-      await page.getByTestId('error').waitFor({ timeout: 10_000 });
-      expect(await page.getByTestId('error').textContent()).toMatch(message);
+      await studio.page.getByTestId('error').locator('button').click().catch(() => {});
+      await dropFiles(studio.page, files);
+      await studio.page.getByTestId('error').waitFor({ timeout: 10_000 });
+      expect(await studio.page.getByTestId('error').textContent()).toMatch(message);
     }
   });
 });

@@ -1,5 +1,6 @@
 /** Values of ONNX tensors: building float/int64 initializers, reading any numeric storage as doubles. Pure. */
 import type { AttributeProto, NodeProto, TensorProto } from './onnx';
+import { float16BitsToNumber as halfToFloat } from '../model/float16';
 
 /** TensorProto.DataType values this project names. */
 export const DT = { UNDEFINED: 0, FLOAT: 1, UINT8: 2, INT8: 3, UINT16: 4, INT16: 5, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, FLOAT16: 10, DOUBLE: 11, UINT32: 12, UINT64: 13 } as const;
@@ -71,15 +72,6 @@ export function tensorValues(t: TensorProto): Float64Array {
   return out;
 }
 
-/** IEEE half (as its 16 bits) → float. */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 /** The attribute named `name` of a node, if present. */
 export function attr(node: NodeProto, name: string): AttributeProto | undefined {

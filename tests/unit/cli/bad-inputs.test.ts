@@ -2,13 +2,13 @@
  * Bad inputs through the command line: each gives one clear sentence on stderr and a non-zero exit code,
  * never a stack trace, a hang or a result.
  */
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../helpers/cli';
 
 const DEMO_MODEL = 'public/demo/models/deepfm';
 const TEST_TSV = 'public/demo/criteo/test.tsv';
@@ -18,20 +18,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ctr-bad-'));
 });
 
-/** Runs the CLI in-process; returns exit code, stdout and stderr. */
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
-  const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
-  try {
-    const code = await main(argv);
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-  }
-}
+const run = (...argv: string[]) => runCli(argv);
 
 /** One line, starting with "error: ", ending in a sentence. */
 function expectOneSentence(err: string, pattern: RegExp) {
@@ -41,7 +28,6 @@ function expectOneSentence(err: string, pattern: RegExp) {
   expect(lines[0]).toMatch(pattern);
 }
 
-afterEach(() => vi.restoreAllMocks());
 
 describe('bad data files', () => {
   it('an empty file', async () => {

@@ -3,31 +3,21 @@
  * + weights through tf.loadLayersModel) and scores what the report says; the report has every field the
  * studio and users rely on; the original files are untouched.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../../src/tf/tfjs';
-import { main } from '../../../src/cli/main';
 import { encodeBatch } from '../../../src/core/data';
 import { auc } from '../../../src/core/metrics';
 import { loadData } from '../../../src/cli/io';
+import { quietCli } from '../../helpers/cli';
 
 const MODEL = 'public/demo/models/deepfm';
 const ARGS = ['--model', MODEL, '--train', 'public/demo/criteo/train.tsv', '--test', 'public/demo/criteo/test.tsv'];
 let dir: string;
 
-async function quiet(argv: string[]): Promise<number> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    return await main(argv);
-  } finally {
-    log.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
@@ -41,7 +31,7 @@ describe('ctr-studio compress', () => {
     const before = [await sha(join(MODEL, 'model.json')), await sha(join(MODEL, 'group1-shard1of1.bin'))];
     const out = join(dir, 'afm');
     const report = join(dir, 'afm.json');
-    expect(await quiet(['compress', ...ARGS, '--method', 'afm', '--dense-rank', '64', '--embedding-rank', '4', '--calibration-rows', '4000', '--out', out, '--report', report])).toBe(0);
+    expect(await quietCli(['compress', ...ARGS, '--method', 'afm', '--dense-rank', '64', '--embedding-rank', '4', '--calibration-rows', '4000', '--out', out, '--report', report])).toBe(0);
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.method).toBe('afm');
     expect(r.calibrationRows).toBe(4000);
@@ -82,7 +72,7 @@ describe('ctr-studio compress', () => {
 
   it('SVD needs no statistics and gives the same parameter count', async () => {
     const report = join(dir, 'svd.json');
-    expect(await quiet(['compress', ...ARGS, '--method', 'svd', '--dense-rank', '64', '--embedding-rank', '4', '--out', join(dir, 'svd'), '--report', report])).toBe(0);
+    expect(await quietCli(['compress', ...ARGS, '--method', 'svd', '--dense-rank', '64', '--embedding-rank', '4', '--out', join(dir, 'svd'), '--report', report])).toBe(0);
     const afm = JSON.parse(await readFile(join(dir, 'afm.json'), 'utf8'));
     const svd = JSON.parse(await readFile(report, 'utf8'));
     expect(svd.compressed.params).toBe(afm.compressed.params);
@@ -93,7 +83,7 @@ describe('ctr-studio compress', () => {
 describe('ctr-studio sweep', () => {
   it('reports every grid point for both methods', async () => {
     const report = join(dir, 'sweep.json');
-    expect(await quiet(['sweep', ...ARGS, '--methods', 'afm,svd', '--dense-ranks', '16,64', '--embedding-ranks', '4,keep', '--report', report])).toBe(0);
+    expect(await quietCli(['sweep', ...ARGS, '--methods', 'afm,svd', '--dense-ranks', '16,64', '--embedding-ranks', '4,keep', '--report', report])).toBe(0);
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.points.length).toBe(8);
     expect(new Set(r.points.map((p: { method: string }) => p.method))).toEqual(new Set(['afm', 'svd']));
@@ -108,7 +98,7 @@ describe('ctr-studio sweep', () => {
 
   it('sweeps by fractions of the parameters', async () => {
     const report = join(dir, 'fractions.json');
-    expect(await quiet(['sweep', ...ARGS, '--methods', 'afm', '--param-fractions', '0.1,0.33', '--embedding-ranks', '4', '--report', report])).toBe(0);
+    expect(await quietCli(['sweep', ...ARGS, '--methods', 'afm', '--param-fractions', '0.1,0.33', '--embedding-ranks', '4', '--report', report])).toBe(0);
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.points.length).toBe(2);
     expect(r.points[0].paramRatio).toBeLessThanOrEqual(0.1);
@@ -117,8 +107,8 @@ describe('ctr-studio sweep', () => {
   });
 
   it('bad method names and ranks are usage errors', async () => {
-    expect(await quiet(['sweep', ...ARGS, '--methods', 'pca', '--report', join(dir, 'x.json')])).toBe(2);
-    expect(await quiet(['sweep', ...ARGS, '--dense-ranks', '8,x', '--report', join(dir, 'x.json')])).toBe(2);
-    expect(await quiet(['compress', ...ARGS, '--out', join(dir, 'y')])).toBe(2);
+    expect(await quietCli(['sweep', ...ARGS, '--methods', 'pca', '--report', join(dir, 'x.json')])).toBe(2);
+    expect(await quietCli(['sweep', ...ARGS, '--dense-ranks', '8,x', '--report', join(dir, 'x.json')])).toBe(2);
+    expect(await quietCli(['compress', ...ARGS, '--out', join(dir, 'y')])).toBe(2);
   });
 });

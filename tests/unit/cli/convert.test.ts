@@ -3,29 +3,19 @@
  * (data-free), converted back to ONNX, and ONNX Runtime scores the result exactly as tfjs scores the
  * compressed model; ONNX → tfjs → ONNX keeps the original's scores.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tf } from '../../../src/tf/tfjs';
-import { main } from '../../../src/cli/main';
 import { readModelFiles } from '../../../src/node/files';
 import { loadModelFromFiles } from '../../../src/tf/modelio';
 import { maxAbsDiff, randomFeeds, runOrt, runTfjs } from '../onnx/reference';
+import { quietCli } from '../../helpers/cli';
 
 const ONNX = 'tests/fixtures/onnx/deepfm-deepctr-gemm-opset13.onnx';
 let dir: string;
 
-async function quiet(argv: string[]): Promise<number> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    return await main(argv);
-  } finally {
-    log.mockRestore();
-    err.mockRestore();
-  }
-}
 
 async function loadDir(path: string) {
   const { modelJson, weights, fileName } = await readModelFiles(path);
@@ -39,8 +29,8 @@ beforeAll(async () => {
 
 describe('PyTorch (ONNX) → compressed → ONNX', () => {
   it('ONNX → tfjs → ONNX scores like the original in ONNX Runtime', async () => {
-    expect(await quiet(['convert', '--model', ONNX, '--to', 'tfjs', '--out', join(dir, 'tfjs')])).toBe(0);
-    expect(await quiet(['convert', '--model', join(dir, 'tfjs'), '--to', 'onnx', '--out', join(dir, 'back.onnx')])).toBe(0);
+    expect(await quietCli(['convert', '--model', ONNX, '--to', 'tfjs', '--out', join(dir, 'tfjs')])).toBe(0);
+    expect(await quietCli(['convert', '--model', join(dir, 'tfjs'), '--to', 'onnx', '--out', join(dir, 'back.onnx')])).toBe(0);
     const model = await loadDir(join(dir, 'tfjs'));
     const vocab = Math.min(...model.layers.filter((l) => l.getClassName() === 'Embedding').map((l) => (l.getConfig() as { inputDim: number }).inputDim));
     const numeric = model.inputs.find((t) => t.dtype === 'float32')?.shape[1] as number | undefined;
@@ -51,8 +41,8 @@ describe('PyTorch (ONNX) → compressed → ONNX', () => {
   });
 
   it('compressed data-free, exported to ONNX, scores like the compressed tfjs model', async () => {
-    expect(await quiet(['compress', '--model', ONNX, '--data-free', '--dense-rank', '4', '--embedding-rank', '2', '--out', join(dir, 'small')])).toBe(0);
-    expect(await quiet(['convert', '--model', join(dir, 'small'), '--to', 'onnx', '--out', join(dir, 'small.onnx')])).toBe(0);
+    expect(await quietCli(['compress', '--model', ONNX, '--data-free', '--dense-rank', '4', '--embedding-rank', '2', '--out', join(dir, 'small')])).toBe(0);
+    expect(await quietCli(['convert', '--model', join(dir, 'small'), '--to', 'onnx', '--out', join(dir, 'small.onnx')])).toBe(0);
     const small = await loadDir(join(dir, 'small'));
     const vocab = Math.min(...small.layers.filter((l) => l.getClassName() === 'Embedding').map((l) => (l.getConfig() as { inputDim: number }).inputDim));
     const numeric = small.inputs.find((t) => t.dtype === 'float32')?.shape[1] as number | undefined;

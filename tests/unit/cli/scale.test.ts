@@ -2,29 +2,19 @@
  * Scale-out statistics and synthetic data: per-shard `.stats` files merged by `compress --stats` give the
  * same bits as one compress over the same shards; the synthetic generator is seeded and Criteo-shaped.
  */
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main';
 import { parseStatistics, mergeStatistics } from '../../../src/core/compress/statistics';
 import { covariance } from '../../../src/core/linalg';
 import { synthCriteo } from '../../../src/core/synth/criteo';
 import { readDataset } from '../../../src/core/data';
+import { quietCli } from '../../helpers/cli';
 
 const MODEL = 'public/demo/models/deepfm';
 let dir: string;
 
-async function quiet(argv: string[]): Promise<number> {
-  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-  const err = vi.spyOn(console, 'error').mockImplementation(() => {});
-  try {
-    return await main(argv);
-  } finally {
-    log.mockRestore();
-    err.mockRestore();
-  }
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ctr-scale-'));
@@ -36,10 +26,10 @@ beforeAll(async () => {
 describe('scale-out statistics', () => {
   it('stats per shard, merged by compress --stats, equal one compress over the shards bit for bit', async () => {
     const shards = [0, 1, 2].map((i) => join(dir, `shard${i}.tsv`));
-    for (const [i, s] of shards.entries()) expect(await quiet(['stats', '--model', MODEL, '--data', s, '--out', join(dir, `s${i}.stats`)])).toBe(0);
+    for (const [i, s] of shards.entries()) expect(await quietCli(['stats', '--model', MODEL, '--data', s, '--out', join(dir, `s${i}.stats`)])).toBe(0);
     const common = ['--model', MODEL, '--test', 'public/demo/criteo/test.tsv', '--method', 'afm', '--dense-rank', '32', '--embedding-rank', '4'];
-    expect(await quiet(['compress', ...common, '--stats', [0, 1, 2].map((i) => join(dir, `s${i}.stats`)).join(','), '--out', join(dir, 'a'), '--report', join(dir, 'a.json')])).toBe(0);
-    expect(await quiet(['compress', ...common, '--train', shards.join(','), '--out', join(dir, 'b'), '--report', join(dir, 'b.json')])).toBe(0);
+    expect(await quietCli(['compress', ...common, '--stats', [0, 1, 2].map((i) => join(dir, `s${i}.stats`)).join(','), '--out', join(dir, 'a'), '--report', join(dir, 'a.json')])).toBe(0);
+    expect(await quietCli(['compress', ...common, '--train', shards.join(','), '--out', join(dir, 'b'), '--report', join(dir, 'b.json')])).toBe(0);
     const [wa, wb] = await Promise.all([readFile(join(dir, 'a', 'group1-shard1of1.bin')), readFile(join(dir, 'b', 'group1-shard1of1.bin'))]);
     expect(wa.equals(wb)).toBe(true);
     const [ra, rb] = [JSON.parse(await readFile(join(dir, 'a.json'), 'utf8')), JSON.parse(await readFile(join(dir, 'b.json'), 'utf8'))];
@@ -48,7 +38,7 @@ describe('scale-out statistics', () => {
   });
 
   it('merged shard statistics equal the statistics of the whole file (to rounding)', async () => {
-    expect(await quiet(['stats', '--model', MODEL, '--data', 'public/demo/criteo/train.tsv', '--out', join(dir, 'all.stats')])).toBe(0);
+    expect(await quietCli(['stats', '--model', MODEL, '--data', 'public/demo/criteo/train.tsv', '--out', join(dir, 'all.stats')])).toBe(0);
     const read = async (f: string) => parseStatistics((await readFile(join(dir, f))).buffer as ArrayBuffer).stats;
     const merged = mergeStatistics(mergeStatistics(await read('s0.stats'), await read('s1.stats')), await read('s2.stats'));
     const all = await read('all.stats');
@@ -67,11 +57,11 @@ describe('scale-out statistics', () => {
 
   it('refuses statistics of another model, and files that are not statistics', async () => {
     const other = join(dir, 'dcn.stats');
-    expect(await quiet(['stats', '--model', 'public/demo/models/dcnv2', '--data', join(dir, 'shard0.tsv'), '--out', other])).toBe(0);
+    expect(await quietCli(['stats', '--model', 'public/demo/models/dcnv2', '--data', join(dir, 'shard0.tsv'), '--out', other])).toBe(0);
     const args = ['compress', '--model', MODEL, '--test', 'public/demo/criteo/test.tsv', '--dense-rank', '32', '--out', join(dir, 'x')];
-    expect(await quiet([...args, '--stats', other])).toBe(1);
+    expect(await quietCli([...args, '--stats', other])).toBe(1);
     await writeFile(join(dir, 'junk.stats'), 'not statistics');
-    expect(await quiet([...args, '--stats', join(dir, 'junk.stats')])).toBe(1);
+    expect(await quietCli([...args, '--stats', join(dir, 'junk.stats')])).toBe(1);
   });
 });
 

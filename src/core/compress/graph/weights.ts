@@ -5,6 +5,7 @@
  */
 import { StudioError } from '../../errors';
 import type { ModelArtifacts, WeightSpec } from '../../model/artifacts';
+import { float16BitsToNumber as halfToFloat } from '../../model/float16';
 
 /** One decoded weight: shape, dtype and row-major values (a Dense kernel is [d_in, d_out]). */
 export interface Weight {
@@ -20,15 +21,6 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-/** IEEE half → float (tfjs' float16 decoder does the same, via lookup tables). */
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 function unsupported(spec: WeightSpec, what: string): StudioError {
   return new StudioError('INVALID_ARGUMENT', `The weight ${spec.name} is stored as ${what}, which the compressor cannot read; export the model with float32 weights.`);
