@@ -43,7 +43,7 @@ export async function loadStudioModel(path: string): Promise<LoadedModel> {
   await useBackend('wasm');
   const { modelJson, weights, fileName } = await readModelFiles(path);
   const model = await loadModelFromFiles(modelJson, weights, fileName);
-  const meta = requireMetadata(JSON.parse(modelJson).userDefinedMetadata, fileName);
+  const meta = requireMetadata(parseModelJson(modelJson, fileName).userDefinedMetadata, fileName);
   return { model, meta, params: model.countParams() };
 }
 

@@ -10,12 +10,17 @@ export type ErrorCode =
   | 'DATA_HEADER' // header unusable (duplicate names, ...)
   | 'DATA_ONE_CLASS' // all labels equal: AUC undefined
   | 'DATA_SCHEMA' // data does not fit what the model or encoding expects
+  | 'DATA_NOT_TEXT' // binary, compressed or UTF-16 bytes where a text data file was expected
   // models
   | 'MODEL_JSON_INVALID' // model.json is not JSON
   | 'MODEL_NOT_LAYERS' // JSON, but not a tfjs layers-model
   | 'MODEL_WEIGHTS_MISSING' // a weight shard named in the manifest is absent
   | 'MODEL_WEIGHTS_SIZE' // a shard is shorter or longer than the manifest says
   | 'MODEL_WEIGHTS_EXTRA' // a dropped weight file the manifest does not name
+  | 'MODEL_MANIFEST_INVALID' // weightsManifest malformed: no paths, unknown dtype, bad shape, a name or path twice
+  | 'MODEL_WEIGHTS_MISMATCH' // manifest weights differ from the topology's (missing, extra, shape or dtype)
+  | 'MODEL_WEIGHTS_NOT_FINITE' // a weight holds NaN or an infinity
+  | 'MODEL_ENCODING_MISMATCH' // the stored feature encoding cannot feed the model's inputs
   | 'MODEL_UNKNOWN_LAYER' // a layer class tfjs and this project do not know
   | 'MODEL_NO_ENCODING' // no fitted feature encoding in userDefinedMetadata
   | 'MODEL_LOAD' // tfjs refused the model for another reason

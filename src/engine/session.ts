@@ -322,7 +322,9 @@ export class StudioSession implements StudioApi {
   }
 
   private requirePrepared(plan: UniformPlan): void {
-    if (plan.method === 'afm' && !this.prepared) throw new StudioError('INVALID_ARGUMENT', 'The statistics are not ready yet; wait for "Preparing" to finish.');
+    // New rows or a new model reset the statistics while a plan was on its way: that plan's result would be
+    // stale anyway, and the studio scores the plan again once the statistics are ready.
+    if (plan.method === 'afm' && !this.prepared) throw new StudioError('CANCELLED', 'The statistics are being recomputed; the plan is scored again when they are ready.');
   }
 
   /** Builds the plan's model (sequential statistics and the activation variant included). Caller disposes. */
@@ -374,7 +376,7 @@ export class StudioSession implements StudioApi {
   /** Without rows: the plan's parameters and each replaced layer's reconstruction error; no AUC. */
   private async evaluateDataFree(plan: UniformPlan): Promise<PlanResult> {
     const c = this.compressor;
-    if (!c || !this.prepared) throw new StudioError('INVALID_ARGUMENT', 'The decompositions are not ready yet; wait for "Preparing" to finish.');
+    if (!c || !this.prepared) throw new StudioError('CANCELLED', 'The decompositions are being recomputed; the plan is scored again when they are ready.');
     const t0 = performance.now();
     const resolved = c.uniformPlan(plan);
     const built = c.build(resolved);

@@ -4,7 +4,7 @@
  */
 import { tf } from './tfjs';
 import type { LayersModel } from './tfjs';
-import { assembleArtifacts, checkTopologyGraph, layerClassNames, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
+import { assembleArtifacts, checkTopologyGraph, layerClassNames, parseModelJson, shown, type ModelArtifacts } from '../core/model/artifacts';
 import { readMetadata } from '../core/model/metadata';
 import { inputNameForField, NUMERIC_INPUT } from '../core/model/spec';
 import { vocabSize, type CategoricalField } from '../core/data/encoding';
@@ -16,14 +16,18 @@ export function knownLayerClasses(): Set<string> {
   return new Set(Object.keys(map));
 }
 
-/** Loads a model from artifacts, after checking every layer class is known. */
+/**
+ * Loads a model from artifacts after the checks tfjs lacks: a layer graph tfjs can order (it would spin
+ * forever otherwise), known layer classes, layer sizes the weights can fill (it would allocate them first);
+ * a weight tfjs refuses is named (MODEL_WEIGHTS_MISMATCH), and the stored encoding must fit the inputs.
+ */
 export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName = 'model.json'): Promise<LayersModel> {
+  checkTopologyGraph(artifacts.modelTopology, fileName);
   const known = knownLayerClasses();
   const unknown = layerClassNames(artifacts.modelTopology).filter((c) => !known.has(c));
   if (unknown.length > 0) {
-    throw new StudioError('MODEL_UNKNOWN_LAYER', `${fileName} uses layer class${unknown.length > 1 ? 'es' : ''} ${unknown.join(', ')} that tfjs and CTR Studio do not know; rebuild the model from standard Keras/tfjs layers or the CTR Studio zoo.`, { unknown });
+    throw new StudioError('MODEL_UNKNOWN_LAYER', `${fileName} uses layer class${unknown.length > 1 ? 'es' : ''} ${unknown.map((c) => shown(c)).join(', ')} that tfjs and CTR Studio do not know; rebuild the model from standard Keras/tfjs layers or the CTR Studio zoo.`, { unknown });
   }
-  checkTopologyGraph(artifacts.modelTopology, fileName);
   checkLayerSizes(artifacts, fileName);
   let model: LayersModel;
   try {
@@ -60,7 +64,7 @@ function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
         const v = cfg[key];
         if (typeof v === 'number' && v > Math.max(total, 1)) {
           const name = typeof cfg.name === 'string' ? cfg.name : obj.class_name;
-          throw new StudioError('MODEL_WEIGHTS_MISMATCH', `The layer ${name} in ${fileName} sets ${key} to ${v}, but the weight files hold only ${total} values in all; the topology was edited or belongs to another model, so export the model again.`);
+          throw new StudioError('MODEL_WEIGHTS_MISMATCH', `The layer ${shown(name)} in ${fileName} sets ${key} to ${v}, but the weight files hold only ${total} values in all; the topology was edited or belongs to another model, so export the model again.`);
         }
       }
     }
@@ -71,8 +75,7 @@ function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
 
 /** The first clause of a (tfjs) error message: its first line up to the first full stop, at most 160 characters. */
 function firstClause(e: unknown): string {
-  const text = String((e as Error)?.message ?? e).split('\n')[0].split(/\.\s/)[0].trim().replace(/[\s.:;,]+$/, '');
-  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+  return shown(String((e as Error)?.message ?? e).split('\n')[0].split(/\.\s/)[0].trim().replace(/[\s.:;,]+$/, ''), 160);
 }
 
 const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`;
@@ -98,19 +101,19 @@ async function weightsMismatch(artifacts: ModelArtifacts, fileName: string): Pro
       const spec = specs.get(v.name);
       if (!spec) {
         const missing = variables.filter((x) => !specs.has(x.name)).map((x) => x.name);
-        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} has no entry for the weight${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''} that the model's layers need; export the model again with all its weights.`, { missing });
+        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} has no entry for the weight${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((m) => shown(m)).join(', ')}${missing.length > 5 ? ', …' : ''} that the model's layers need; export the model again with all its weights.`, { missing });
       }
       if (spec.shape.length !== v.shape.length || spec.shape.some((d, i) => d !== v.shape[i])) {
-        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${v.name} has shape ${shapeText(spec.shape)} in the weightsManifest of ${fileName} but ${shapeText(v.shape)} in the model's layers; ${fix}.`, { weight: v.name });
+        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${shown(v.name)} has shape ${shapeText(spec.shape)} in the weightsManifest of ${fileName} but ${shapeText(v.shape)} in the model's layers; ${fix}.`, { weight: v.name });
       }
       const stored = spec.quantization?.original_dtype ?? spec.dtype;
       if (stored !== v.dtype) {
-        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${v.name} is ${stored} in the weightsManifest of ${fileName} but ${v.dtype} in the model's layers; ${fix}.`, { weight: v.name });
+        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${shown(v.name)} is ${shown(stored)} in the weightsManifest of ${fileName} but ${v.dtype} in the model's layers; ${fix}.`, { weight: v.name });
       }
     }
     const extra = artifacts.weightSpecs.map((w) => w.name).filter((n) => !needed.has(n));
     if (extra.length > 0) {
-      return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} lists the weight${extra.length > 1 ? 's' : ''} ${extra.slice(0, 5).join(', ')}${extra.length > 5 ? ', …' : ''}, which no layer of the model has; ${fix}.`, { extra });
+      return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} lists the weight${extra.length > 1 ? 's' : ''} ${extra.slice(0, 5).map((m) => shown(m)).join(', ')}${extra.length > 5 ? ', …' : ''}, which no layer of the model has; ${fix}.`, { extra });
     }
     return null;
   } finally {
@@ -160,12 +163,12 @@ export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Recor
       if (!layer.inboundNodes.some((n) => n.inboundLayers.some((l) => l.name === name))) continue;
       const rows = (layer.getConfig() as { inputDim?: number }).inputDim;
       if (typeof rows === 'number' && ids > rows) {
-        throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} gives field ${field.name} ${ids} ids but its embedding layer ${layer.name} has only ${rows} rows; ${again}.`);
+        throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} gives field ${shown(field.name)} ${ids} ids but its embedding layer ${shown(layer.name)} has only ${rows} rows; ${again}.`);
       }
     }
   });
   if (missing.length > 0) {
-    throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} has no field for the model input${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}, so no data file can feed ${missing.length > 1 ? 'them' : 'it'}; ${again}.`);
+    throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} has no field for the model input${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((m) => shown(m)).join(', ')}${missing.length > 5 ? ', …' : ''}, so no data file can feed ${missing.length > 1 ? 'them' : 'it'}; ${again}.`);
   }
 }
 

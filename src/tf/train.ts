@@ -81,6 +81,10 @@ export async function trainModel(
 ): Promise<TrainResult> {
   const opts = { ...DEFAULT_TRAIN, ...options };
   const t0 = performance.now();
+  const clicks = valid.labels.reduce((s, l) => s + l, 0);
+  if (clicks === 0 || clicks === valid.rows) {
+    throw new StudioError('DATA_ONE_CLASS', `The ${valid.rows} validation rows (the last part of the training rows) are all ${clicks === 0 ? 'non-clicks' : 'clicks'}, so AUC cannot pick the best epoch; give more training rows, or rows with both clicks and non-clicks near the end.`);
+  }
   const plan = planFeed(model, encoding);
   const net = logitModel(model);
   const optimizer = tf.train.adam(opts.learningRate);

@@ -28,12 +28,30 @@ async function dismissError(): Promise<void> {
   await banner.waitFor({ state: 'detached', timeout: 10_000 });
 }
 
+/**
+ * Waits until the scores on screen stop changing: opening a model or rows scores the plan twice (once at the
+ * end of the analysis, once from the plan effect 60 ms after "prepared"), and a drop that lands between the
+ * two makes the second fail with "The statistics are not ready yet" (a studio race, reported separately).
+ */
+async function settle(): Promise<void> {
+  await waitForScores(page);
+  let last = '';
+  let same = 0;
+  const end = Date.now() + 15_000;
+  while (same < 4 && Date.now() < end) {
+    await page.waitForTimeout(100);
+    const now = await page.evaluate(() => JSON.stringify([window.ctrStudio!.state().result, window.ctrStudio!.state().job]));
+    same = now === last ? same + 1 : 0;
+    last = now;
+  }
+}
+
 /** Reopens the demo when a case changed what is open, so every case starts from the same studio. */
 async function backToDemo(): Promise<void> {
   const now = await openState();
   if (now.model === demo.model && now.data.join() === demo.data.join()) return;
   await page.evaluate((id) => window.ctrStudio!.actions.openDemo(id), DEMO_ID);
-  await waitForScores(page);
+  await settle();
   expect(await openState()).toEqual(demo);
 }
 
@@ -77,7 +95,7 @@ beforeAll(async () => {
   const opened = await openStudio(browser, inject('baseUrl'));
   page = opened.page;
   pageErrors = opened.pageErrors;
-  await waitForScores(page);
+  await settle();
   demo = await openState();
   expect(demo.model).toContain(DEMO_ID);
 });

@@ -294,12 +294,13 @@ export function encodingJsonSize(enc: FeatureEncoding): number {
 }
 
 /**
- * Schema settings that read a new file the way the encoding was fitted: the same label column and the same
- * kind (numeric or categorical) for every encoded column, whatever detection would guess from the new rows.
+ * Schema settings that read a new file the way the encoding was fitted: the same label column (or, in a file
+ * with a header but no column of that name, one with a usual label name such as "Clicked") and the same kind
+ * (numeric or categorical) for every encoded column, whatever detection would guess from the new rows.
  */
 export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
   const kinds: Record<string, ColumnKind> = {};
   for (const f of enc.categorical) kinds[f.name] = 'categorical';
   for (const f of enc.numeric) kinds[f.name] = 'numeric';
-  return { labelColumn: enc.label, kinds, lenientKinds: true };
+  return { labelColumn: enc.label, kinds, lenientKinds: true, lenientLabel: true };
 }

@@ -78,10 +78,55 @@ function tooLong(line: number, max: number): StudioError {
   );
 }
 
-/** Splits a chunked byte/text source into lines (LF or CRLF), decoding UTF-8 and dropping a leading BOM. */
+/** How many leading bytes (or characters) are searched for a zero byte, the mark of a binary file. */
+export const SNIFF_BYTES = 64 * 1024;
+
+function notText(message: string): StudioError {
+  return new StudioError('DATA_NOT_TEXT', message);
+}
+
+/**
+ * Throws DATA_NOT_TEXT for the first bytes of a file that is not UTF-8 text: gzip, ZIP (an .xlsx is one),
+ * UTF-16 (a byte-order mark), or any zero byte in its first {@link SNIFF_BYTES} bytes. `start` is the
+ * position of `bytes` in the file; only the part before SNIFF_BYTES is looked at.
+ */
+export function sniffBinary(bytes: Uint8Array, start: number): void {
+  if (start >= SNIFF_BYTES) return;
+  if (start === 0 && bytes.length >= 2) {
+    const [a, b] = bytes;
+    if (a === 0x1f && b === 0x8b) {
+      throw notText('The data file is gzip-compressed, not text; decompress it first (for example with gunzip) and open the CSV or TSV file inside.');
+    }
+    if (a === 0x50 && b === 0x4b && bytes.length >= 4 && bytes[2] + 1 === bytes[3] && [3, 5, 7].includes(bytes[2])) {
+      throw notText('The data file is a ZIP archive (an .xlsx workbook is one), not text; export the sheet as CSV, or unzip the archive and open the CSV or TSV file inside.');
+    }
+    if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
+      throw notText('The data file is UTF-16 text; save it as UTF-8 (in Excel: "CSV UTF-8") and open it again.');
+    }
+  }
+  const zero = bytes.subarray(0, SNIFF_BYTES - start).indexOf(0);
+  if (zero >= 0) {
+    throw notText(`The data file holds binary bytes (a zero byte at byte ${start + zero + 1}), so it is not a CSV, TSV or Criteo text file; open the text file that holds the rows instead.`);
+  }
+}
+
+/** {@link sniffBinary} for text that is already decoded: a NUL character in its first SNIFF_BYTES characters. */
+function sniffText(text: string, start: number): void {
+  if (start >= SNIFF_BYTES) return;
+  const zero = text.slice(0, SNIFF_BYTES - start).indexOf('\u0000');
+  if (zero >= 0) {
+    throw notText(`The data file holds binary bytes (a zero byte at character ${start + zero + 1}), so it is not a CSV, TSV or Criteo text file; open the text file that holds the rows instead.`);
+  }
+}
+
+/**
+ * Splits a chunked byte/text source into lines (LF or CRLF), decoding UTF-8 and dropping a leading BOM.
+ * Binary, compressed and UTF-16 files fail with DATA_NOT_TEXT before their first line (see {@link sniffBinary}).
+ */
 export async function* readLines(source: ByteSource, opts: ReadLinesOptions = {}): AsyncGenerator<Line> {
   if (typeof source === 'string') {
     // A string is an Iterable<string> of characters; treat it as the whole text instead.
+    sniffText(source, 0);
     for (const l of linesOfString(source)) {
       throwIfAborted(opts.signal);
       yield l;
@@ -94,6 +139,8 @@ export async function* readLines(source: ByteSource, opts: ReadLinesOptions = {}
   let lineNo = 0;
   let atStart = true; // BOM not yet checked
   let pendingBytes = false; // decoder may hold a partial character
+  let seen = 0; // bytes (or characters) of the source so far, for sniffing
+  let head: Uint8Array | null = new Uint8Array(0); // the first bytes, until there are 4 to recognise a format by
   const take = (text: string): string => {
     if (atStart && text.length > 0) {
       atStart = false;
@@ -110,9 +157,22 @@ export async function* readLines(source: ByteSource, opts: ReadLinesOptions = {}
     throwIfAborted(opts.signal);
     let text: string;
     if (typeof chunk === 'string') {
+      head = null;
+      sniffText(chunk, seen);
+      seen += chunk.length;
       text = pendingBytes ? decoder.decode() + chunk : chunk;
       pendingBytes = false;
     } else {
+      if (head) {
+        // Tiny first chunks: collect the first 4 bytes before looking for a format's signature.
+        const joined: Uint8Array = new Uint8Array(Math.min(4, head.length + chunk.length));
+        joined.set(head);
+        joined.set(chunk.subarray(0, joined.length - head.length), head.length);
+        head = joined.length >= 4 ? null : joined;
+        if (!head) sniffBinary(joined, 0);
+      }
+      sniffBinary(chunk, seen);
+      seen += chunk.length;
       text = decoder.decode(chunk, { stream: true });
       pendingBytes = true;
     }
@@ -131,6 +191,7 @@ export async function* readLines(source: ByteSource, opts: ReadLinesOptions = {}
     if (carry.length > max + 1) throw tooLong(lineNo + 1, max);
   }
   throwIfAborted(opts.signal);
+  if (head && head.length > 0) sniffBinary(head, 0);
   if (pendingBytes) carry += take(decoder.decode());
   if (carry.length > 0) yield finish(carry);
 }

@@ -25,6 +25,11 @@ export interface SchemaOverrides {
   kinds?: Record<string, ColumnKind>;
   /** Skip `kinds` entries naming columns the file does not have (instead of failing). */
   lenientKinds?: boolean;
+  /**
+   * When a file with a header has no column `labelColumn`, take a column with a usual label name (see
+   * {@link LABEL_NAMES}, e.g. "Clicked") instead of failing; never a column guessed from its values.
+   */
+  lenientLabel?: boolean;
   delimiter?: string;
   format?: 'criteo' | 'delimited';
 }
@@ -100,7 +105,9 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
   }
   const delimiter = overrides.delimiter ?? (overrides.format === 'criteo' ? '\t' : detectDelimiter(lines));
   const firstSplit = splitDelimited(lines[0], delimiter);
-  if (!firstSplit.ok) throw new StudioError('DATA_HEADER', `The first line of the file cannot be read: ${firstSplit.reason}.`);
+  if (!firstSplit.ok) {
+    throw new StudioError('DATA_HEADER', `The first line of the file cannot be read (${firstSplit.reason}); check that the file is a CSV, TSV or Criteo text file.`);
+  }
   const first = firstSplit.fields;
   const hasHeader = !first.some((c) => !isMissingCell(c) && parseNumericCell(c) !== undefined);
   const rows: string[][] = [];
@@ -109,7 +116,8 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     if (r.ok && r.fields.length === first.length) rows.push(r.fields);
   }
 
-  const criteoShape = !hasHeader && first.length === CRITEO_COLUMN_COUNT && typeof parseLabelCell(first[0]) === 'number';
+  // A bad label in the first row (2, -1, empty) still reads as Criteo, so that row is reported as a bad row.
+  const criteoShape = !hasHeader && first.length === CRITEO_COLUMN_COUNT && parseNumericCell(first[0]) !== undefined;
   let format: DataSchema['format'] = 'delimited';
   let names: string[];
   let base: ColumnKind[] | undefined; // fixed kinds of the Criteo layout
@@ -167,10 +175,20 @@ function findLabel(
 ): number {
   if (overrides.labelColumn !== undefined) {
     const i = findColumn(names, overrides.labelColumn);
-    if (i < 0) {
-      throw new StudioError('DATA_NO_LABEL', `The label column "${overrides.labelColumn}" is not in the file; its columns are ${listNames(names)}.`);
+    if (i >= 0) return i;
+    if (!hasHeader && !base) {
+      throw new StudioError(
+        'DATA_NO_LABEL',
+        `The file has no header line and is not in the Criteo layout (${CRITEO_COLUMN_COUNT} tab-separated columns, label first; this one has ${names.length}), so the label column "${overrides.labelColumn}" cannot be found; add a header line that names the columns.`,
+      );
     }
-    return i;
+    if (overrides.lenientLabel && hasHeader) {
+      for (const wanted of LABEL_NAMES) {
+        const j = names.findIndex((n, k) => !forced.has(k) && n.trim().toLowerCase() === wanted);
+        if (j >= 0) return j;
+      }
+    }
+    throw new StudioError('DATA_NO_LABEL', `The label column "${overrides.labelColumn}" is not in the file; its columns are ${listNames(names)}.`);
   }
   const forcedLabels = [...forced].filter(([, k]) => k === 'label').map(([i]) => i);
   if (forcedLabels.length > 1) {

@@ -44,6 +44,23 @@ export function weightBytes(spec: WeightSpec): number {
   return count * BYTES[spec.quantization?.dtype ?? spec.dtype];
 }
 
+/**
+ * A name from a model file as it appears in a message: as is when it is short and plain, else JSON-quoted
+ * (control characters escaped) and shortened, so one sentence stays one line whatever the file holds.
+ */
+export function shown(x: unknown, max = 60): string {
+  const plain = typeof x === 'string' && !/[\u0000-\u001f\u007f\u2028\u2029]/.test(x);
+  const s = (plain ? (x as string) : (JSON.stringify(x) ?? String(x))).replace(/[\u2028\u2029]/g, ' ');
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/** The reason JSON.parse gives, on one line and without the (possibly multi-line) snippet of the text it quotes. */
+function jsonReason(e: unknown): string {
+  const m = String((e as Error)?.message ?? e);
+  const token = /^(Unexpected token .+?), "[\s\S]*" is not valid JSON$/.exec(m);
+  return shown((token ? token[1] : m).replace(/\s+/g, ' ').trim(), 120);
+}
+
 function basename(path: string): string {
   const parts = path.split(/[\\/]/);
   return parts[parts.length - 1];
@@ -55,7 +72,7 @@ export function parseModelJson(text: string, fileName = 'model.json'): ModelJson
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as ModelJson;
   } catch (e) {
-    throw new StudioError('MODEL_JSON_INVALID', `${fileName} is not valid JSON (${(e as Error).message}); export the model again with tfjs model.save or tensorflowjs_converter.`);
+    throw new StudioError('MODEL_JSON_INVALID', `${fileName} is not valid JSON (${jsonReason(e)}); export the model again with tfjs model.save or tensorflowjs_converter.`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new StudioError('MODEL_NOT_LAYERS', `${fileName} is JSON but not a tfjs model (no modelTopology); drop the model.json written by tfjs model.save or tensorflowjs_converter.`);
@@ -68,10 +85,64 @@ export function parseModelJson(text: string, fileName = 'model.json'): ModelJson
   if (!topo || typeof cls !== 'string' || !['Model', 'Functional', 'Sequential'].includes(cls)) {
     throw new StudioError('MODEL_NOT_LAYERS', `${fileName} is JSON but not a tfjs layers-model (its modelTopology has no Model, Functional or Sequential class); drop the model.json written by tfjs model.save or tensorflowjs_converter.`);
   }
+  const cfg = (topo.model_config as Record<string, unknown> | undefined)?.config ?? topo.config;
+  if (!Array.isArray(cfg) && !Array.isArray((cfg as { layers?: unknown } | undefined)?.layers)) {
+    throw new StudioError('MODEL_NOT_LAYERS', `The modelTopology of ${fileName} has no list of layers (config.layers), so tfjs cannot build it; export the model again with tfjs model.save or tensorflowjs_converter.`);
+  }
   if (!Array.isArray(json.weightsManifest)) {
     throw new StudioError('MODEL_NOT_LAYERS', `${fileName} has no weightsManifest, so its weights cannot be found; save the model with its weights (tfjs model.save).`);
   }
+  checkManifest(json.weightsManifest as unknown[], fileName);
   return json as ModelJson & { modelTopology: Record<string, unknown> };
+}
+
+const WEIGHT_DTYPES = new Set(['float32', 'int32', 'bool']);
+const QUANTIZED_DTYPES = new Set(['uint8', 'uint16', 'float16']);
+
+/**
+ * Checks the weightsManifest's structure (tfjs trusts it, and a bad one gives garbage weights or a crash):
+ * every group has paths and weights, every weight a name, a shape of non-negative integers and a numeric dtype,
+ * and no weight name or shard is listed twice. Throws MODEL_MANIFEST_INVALID naming the first problem.
+ */
+function checkManifest(manifest: unknown[], fileName: string): void {
+  const fail = (what: string) => {
+    throw new StudioError('MODEL_MANIFEST_INVALID', `The weightsManifest of ${fileName} ${what}; export the model again with tfjs model.save or tensorflowjs_converter.`);
+  };
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  manifest.forEach((g, gi) => {
+    const group = g as { paths?: unknown; weights?: unknown } | null;
+    if (typeof group !== 'object' || group === null || Array.isArray(group)) return fail(`has a group ${gi + 1} that is not an object with paths and weights`);
+    if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string' && basename(p).length > 0)) {
+      return fail(`has no list of weight file paths in group ${gi + 1}`);
+    }
+    if (!Array.isArray(group.weights)) return fail(`has no list of weights in group ${gi + 1}`);
+    for (const p of group.paths as string[]) {
+      const b = basename(p);
+      if (paths.has(b)) return fail(`names the weight file ${shown(b)} twice`);
+      paths.add(b);
+    }
+    for (const w of group.weights as unknown[]) {
+      const spec = w as Partial<WeightSpec> | null;
+      if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string' || spec.name.length === 0) return fail('has a weight without a name');
+      const name = spec.name;
+      if (names.has(name)) return fail(`lists the weight ${shown(name)} twice`);
+      names.add(name);
+      if (!Array.isArray(spec.shape) || !spec.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+        return fail(`gives the weight ${shown(name)} the shape ${shown(spec.shape ?? null)}, not a list of sizes`);
+      }
+      if (typeof spec.dtype !== 'string' || !WEIGHT_DTYPES.has(spec.dtype)) {
+        return fail(`gives the weight ${shown(name)} the dtype ${shown(JSON.stringify(spec.dtype ?? null))}, which tfjs layers-models do not store (float32, int32 or bool)`);
+      }
+      const q = spec.quantization as WeightSpec['quantization'] | undefined;
+      if (q !== undefined && q !== null) {
+        if (typeof q !== 'object' || !QUANTIZED_DTYPES.has(q.dtype)) return fail(`gives the weight ${shown(name)} an unknown quantization ${shown(q)}`);
+        if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) {
+          return fail(`gives the weight ${shown(name)} a ${q.dtype} quantization without a finite scale and min`);
+        }
+      }
+    }
+  });
 }
 
 /** Every weight shard model.json names, by base name, in manifest order. */
@@ -87,7 +158,7 @@ export function assembleArtifacts(json: ReturnType<typeof parseModelJson>, files
   const manifest = json.weightsManifest ?? [];
   const missing = manifestPaths(json).filter((p) => !files.has(p));
   if (missing.length > 0) {
-    throw new StudioError('MODEL_WEIGHTS_MISSING', `The weight file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} named in ${fileName} ${missing.length > 1 ? 'are' : 'is'} missing; provide ${missing.length > 1 ? 'them' : 'it'} together with ${fileName}.`, { missing });
+    throw new StudioError('MODEL_WEIGHTS_MISSING', `The weight file${missing.length > 1 ? 's' : ''} ${missing.map((m) => shown(m)).join(', ')} named in ${fileName} ${missing.length > 1 ? 'are' : 'is'} missing; provide ${missing.length > 1 ? 'them' : 'it'} together with ${fileName}.`, { missing });
   }
   const weightSpecs: WeightSpec[] = [];
   const parts: Uint8Array[] = [];
@@ -96,20 +167,66 @@ export function assembleArtifacts(json: ReturnType<typeof parseModelJson>, files
     const shards = group.paths.map((p) => new Uint8Array(files.get(basename(p))!));
     const actual = shards.reduce((s, b) => s + b.byteLength, 0);
     if (actual !== expected) {
-      throw new StudioError('MODEL_WEIGHTS_SIZE', `The weight file${group.paths.length > 1 ? 's' : ''} ${group.paths.map(basename).join(', ')} hold${group.paths.length > 1 ? '' : 's'} ${actual} bytes but ${fileName} describes ${expected}; the files are truncated or belong to another model, so export them again together.`, { expected, actual });
+      throw new StudioError('MODEL_WEIGHTS_SIZE', `The weight file${group.paths.length > 1 ? 's' : ''} ${group.paths.map((p) => shown(basename(p))).join(', ')} hold${group.paths.length > 1 ? '' : 's'} ${actual} bytes but ${fileName} describes ${expected}; the files are truncated or belong to another model, so export them again together.`, { expected, actual });
     }
     weightSpecs.push(...group.weights);
     parts.push(...shards);
   }
+  const weightData = concatBuffers(parts);
+  checkFinite(weightSpecs, weightData, fileName);
   return {
     modelTopology: json.modelTopology,
     weightSpecs,
-    weightData: concatBuffers(parts),
+    weightData,
     format: json.format,
     generatedBy: json.generatedBy,
     convertedBy: json.convertedBy ?? null,
     userDefinedMetadata: json.userDefinedMetadata,
   };
+}
+
+/** Index of the first non-finite float16 (exponent bits all ones) among `count` values at `offset`, or -1. */
+function firstNonFiniteHalf(view: DataView, offset: number, count: number): number {
+  for (let i = 0; i < count; i++) if ((view.getUint16(offset + 2 * i, true) & 0x7c00) === 0x7c00) return i;
+  return -1;
+}
+
+/** Index of the first non-finite float32 among `count` values at `offset`, or -1. */
+function firstNonFiniteFloat(data: ArrayBuffer, view: DataView, offset: number, count: number): number {
+  if (offset % 4 === 0) {
+    const f = new Float32Array(data, offset, count);
+    for (let i = 0; i < count; i++) if (!Number.isFinite(f[i])) return i;
+    return -1;
+  }
+  for (let i = 0; i < count; i++) if (!Number.isFinite(view.getFloat32(offset + 4 * i, true))) return i;
+  return -1;
+}
+
+/**
+ * Throws MODEL_WEIGHTS_NOT_FINITE at the first float weight holding NaN or an infinity: tfjs loads such
+ * weights and then scores garbage (a NaN inside a ReLU tower can even vanish into plausible numbers).
+ */
+export function checkFinite(specs: readonly WeightSpec[], data: ArrayBuffer, fileName = 'model.json'): void {
+  const view = new DataView(data);
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const bytes = weightBytes(spec);
+    const q = spec.quantization?.dtype;
+    let at = -1;
+    if (q === 'float16') at = firstNonFiniteHalf(view, offset, count);
+    else if (!q && spec.dtype === 'float32') at = firstNonFiniteFloat(data, view, offset, count);
+    if (at >= 0) {
+      const value = q === 'float16' ? ((view.getUint16(offset + 2 * at, true) & 0x3ff) !== 0 ? NaN : Infinity) : view.getFloat32(offset + 4 * at, true);
+      const what = Number.isNaN(value) ? 'NaN' : 'an infinity';
+      throw new StudioError(
+        'MODEL_WEIGHTS_NOT_FINITE',
+        `The weight ${shown(spec.name)} in ${fileName} holds ${what} (value ${at + 1} of ${count}), so the model would score garbage; export it again from a checkpoint taken before training diverged.`,
+        { weight: spec.name, index: at },
+      );
+    }
+    offset += bytes;
+  }
 }
 
 /** Concatenates byte arrays into one ArrayBuffer. */
@@ -137,6 +254,75 @@ export function artifactsToFiles(a: ModelArtifacts): { modelJson: string; weight
   return { modelJson: JSON.stringify(json), weights: a.weightData, weightsName: WEIGHTS_FILE };
 }
 
+/**
+ * Checks the layer graph of a functional topology (and of functional models nested in it) the way tfjs
+ * rebuilds it: every inbound node names an earlier-built layer and one of its nodes. tfjs re-queues a call
+ * whose input does not exist yet and loops forever when it never will (a renamed layer, a cycle, a node
+ * index past the end), so a topology it cannot order is a MODEL_NOT_LAYERS error here instead of a hang.
+ */
+export function checkTopologyGraph(topology: Record<string, unknown>, fileName = 'model.json'): void {
+  const fail = (what: string): never => {
+    throw new StudioError('MODEL_NOT_LAYERS', `The modelTopology of ${fileName} ${what}, so tfjs cannot build it; export the model again with tfjs model.save or tensorflowjs_converter.`);
+  };
+  const label = (x: unknown) => shown(x);
+  const checkModel = (config: Record<string, unknown>, depth: number): void => {
+    if (depth > 16) fail('nests models more than 16 deep');
+    const layers = config.layers;
+    if (!Array.isArray(layers)) return;
+    const graph = layers.some((l) => l && typeof l === 'object' && 'inbound_nodes' in (l as object));
+    type Call = { layer: string; inputs: [string, number][] };
+    const nodes = new Map<string, number>(); // nodes each built layer has so far
+    const pending: Call[] = [];
+    for (const raw of layers) {
+      const layer = raw as Record<string, unknown> | null;
+      if (!layer || typeof layer !== 'object' || Array.isArray(layer)) fail('has a layer entry that is not an object');
+      const cfg = layer!.config as Record<string, unknown> | undefined;
+      const nested = !!cfg && typeof cfg === 'object' && (Array.isArray(cfg) || Array.isArray(cfg.layers));
+      if (nested && !Array.isArray(cfg)) checkModel(cfg!, depth + 1);
+      if (!graph) continue;
+      const name = layer!.name;
+      if (typeof name !== 'string') fail(`has a layer without a name (${label(layer!.class_name)})`);
+      if (nodes.has(name as string)) fail(`names two layers ${label(name)}`);
+      // An input layer, and a model used as a layer, have a node of their own before anything calls them.
+      nodes.set(name as string, layer!.class_name === 'InputLayer' || nested ? 1 : 0);
+      const inbound = layer!.inbound_nodes ?? [];
+      if (!Array.isArray(inbound)) fail(`gives layer ${label(name)} inbound_nodes that are not a list`);
+      for (const node of inbound as unknown[]) {
+        if (!Array.isArray(node)) fail(`gives layer ${label(name)} an inbound node that is not a list`);
+        const inputs = (node as unknown[]).map((x) => {
+          const d = x as unknown[];
+          const ok = Array.isArray(d) && typeof d[0] === 'string' && Number.isSafeInteger(d[1]) && (d[1] as number) >= 0 && Number.isSafeInteger(d[2]) && (d[2] as number) >= 0;
+          if (!ok) fail(`gives layer ${label(name)} the input ${label(d)}, not [layer name, node index, tensor index]`);
+          return [d[0], d[1]] as [string, number];
+        });
+        if (inputs.length > 0) pending.push({ layer: name as string, inputs });
+      }
+    }
+    // Build the calls in as many passes as tfjs would; a pass that builds nothing means tfjs would spin forever.
+    let left = pending;
+    while (left.length > 0) {
+      const next = left.filter((c) => {
+        if (!c.inputs.every(([from, index]) => (nodes.get(from) ?? -1) > index)) return true;
+        nodes.set(c.layer, nodes.get(c.layer)! + 1);
+        return false;
+      });
+      if (next.length === left.length) {
+        const c = next[0];
+        const [from, index] = c.inputs.find(([f, i]) => !((nodes.get(f) ?? -1) > i))!;
+        fail(
+          nodes.has(from)
+            ? `feeds layer ${label(c.layer)} from node ${index} of layer ${label(from)}, which never exists (a cycle or an index past the end)`
+            : `feeds layer ${label(c.layer)} from ${label(from)}, which is not a layer of the model`,
+        );
+      }
+      left = next;
+    }
+  };
+  const root = ((topology.model_config as Record<string, unknown> | undefined) ?? topology) as Record<string, unknown>;
+  const config = root.config as Record<string, unknown> | undefined;
+  if (config && typeof config === 'object' && !Array.isArray(config)) checkModel(config, 0);
+}
+
 /** Layer class names used anywhere in a topology (nested models included). */
 export function layerClassNames(topology: Record<string, unknown>): string[] {
   const names = new Set<string>();
@@ -147,7 +333,8 @@ export function layerClassNames(topology: Record<string, unknown>): string[] {
     const cfg = obj.config as Record<string, unknown> | undefined;
     if (typeof obj.class_name === 'string' && cfg && typeof cfg === 'object' && Array.isArray(cfg.layers)) {
       (cfg.layers as unknown[]).forEach((l) => {
-        const layer = l as Record<string, unknown>;
+        const layer = l as Record<string, unknown> | null;
+        if (!layer || typeof layer !== 'object') return;
         if (typeof layer.class_name === 'string') names.add(layer.class_name);
         visit(layer);
       });

@@ -5,7 +5,7 @@
  * not only by extension, as netron does.
  */
 import { StudioError } from '../errors';
-import { manifestPaths, parseModelJson } from './artifacts';
+import { manifestPaths, parseModelJson, shown } from './artifacts';
 
 export interface DroppedFile {
   name: string;
@@ -68,7 +68,7 @@ export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
   }
   const missing = [...named].filter((p) => !seen.has(p));
   if (missing.length > 0) {
-    throw new StudioError('MODEL_WEIGHTS_MISSING', `The weight file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} named in ${modelJson.name} ${missing.length > 1 ? 'are' : 'is'} missing; drop ${missing.length > 1 ? 'them' : 'it'} together with ${modelJson.name}.`);
+    throw new StudioError('MODEL_WEIGHTS_MISSING', `The weight file${missing.length > 1 ? 's' : ''} ${missing.map((m) => shown(m)).join(', ')} named in ${modelJson.name} ${missing.length > 1 ? 'are' : 'is'} missing; drop ${missing.length > 1 ? 'them' : 'it'} together with ${modelJson.name}.`);
   }
   return { modelJson, shards, foreign: null, data: rest };
 }
