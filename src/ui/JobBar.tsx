@@ -11,7 +11,8 @@ export function JobBar({ job, onCancel }: { job: Job | null; onCancel: () => voi
       <span className="job-label">{job.label}…</span>
       {p && <span className="job-detail">{p.stage}: {formatInt(p.done)} / {formatInt(p.total)} {p.unit}</span>}
       <progress max={1} value={fraction ?? undefined} data-testid="job-progress" />
-      {job.cancellable && (
+      {/* Only once the worker reports progress: then it is running the job, and a cancel reaches it. */}
+      {job.cancellable && p && (
         <button type="button" onClick={onCancel} data-testid="cancel">Cancel</button>
       )}
     </div>

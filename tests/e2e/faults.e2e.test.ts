@@ -33,7 +33,7 @@ describe('faults', () => {
     const cancelDuring = async (label: RegExp, start: () => Promise<void>) => {
       await start();
       await studio.page.getByTestId('job').filter({ hasText: label }).waitFor({ timeout: 60_000 });
-      await studio.page.getByTestId('cancel').click();
+      await studio.page.getByTestId('cancel').click({ timeout: 60_000 }); // shown once the worker reports progress
       await studio.page.getByTestId('job-idle').waitFor({ timeout: 30_000 });
       expect((await studioState(studio.page)).error).toBeNull();
     };
