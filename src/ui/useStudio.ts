@@ -65,6 +65,8 @@ export function useStudio() {
   // The ref is the source of truth, updated synchronously, so async actions read what they just wrote.
   const stateRef = useRef(state);
   const conn = useRef<StudioConnection | null>(null);
+  /** Bumped by every Cancel, so chained work (read, score, prepare) stops at the next step. */
+  const cancelGen = useRef(0);
   const inputs = useRef<{ model: ModelSource | null; data: DataSource[] }>({ model: null, data: [] });
   const patch = useCallback((p: Partial<StudioState> | ((s: StudioState) => Partial<StudioState>)) => {
     stateRef.current = { ...stateRef.current, ...(typeof p === 'function' ? p(stateRef.current) : p) };
@@ -94,15 +96,20 @@ export function useStudio() {
   const analyse = useCallback(async () => {
     const s = stateRef.current;
     if (!s.model) return;
+    // A Cancel stops the whole chain: a stage that finished just before it is kept, the next is not begun.
+    const gen = cancelGen.current;
+    const go = () => cancelGen.current === gen;
     // Without rows the model can score, compression is data-free: no baseline AUC to compute.
     const dataAware = s.model.hasEncoding && s.data.length > 0;
     if (dataAware) {
       const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);
       if (!baseline) return;
       patch({ baseline });
+      if (!go()) return;
     } else {
       patch({ baseline: null });
     }
+    if (!go()) return;
     const prepared = await run(dataAware ? 'Collecting statistics and decompositions' : 'Decomposing the weights (data-free)', (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
     if (!prepared) return;
     patch({ prepared });
@@ -232,6 +239,7 @@ export function useStudio() {
   const actions = useMemo(() => ({
     openDemo: (id: string) => openDemo(id, stateRef.current.plan ?? undefined),
     async openFiles(files: File[]) {
+      const gen = cancelGen.current;
       let sorted;
       try {
         sorted = await sortFiles(files, stateRef.current.data.length > 0);
@@ -243,10 +251,10 @@ export function useStudio() {
           // New rows for the demo model: they replace the demo rows.
           inputs.current.data = [];
         }
-        if (!(await openData(sorted.data))) return;
+        if (!(await openData(sorted.data)) || cancelGen.current !== gen) return;
       }
       if (sorted.model) {
-        if (!(await openModelSource({ kind: 'files', files: sorted.model }))) return;
+        if (!(await openModelSource({ kind: 'files', files: sorted.model })) || cancelGen.current !== gen) return;
       }
       await analyse();
     },
@@ -315,6 +323,7 @@ export function useStudio() {
       if (auto) patch((s) => ({ autoRanks: auto, plan: s.plan ? { ...auto.plan, statistics: s.plan.statistics, activation: s.plan.activation } : auto.plan }));
     },
     async cancel() {
+      cancelGen.current++;
       await conn.current?.call((api) => api.cancel()).catch(() => {});
     },
     async setBackend(choice: BackendChoice) {

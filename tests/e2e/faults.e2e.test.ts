@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHOTS, useStudioPage } from './browser';
 import { dropFiles, fileFromDisk, fileFromText, studioState, waitForScores } from './drop';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quietCli } from '../helpers/cli';
@@ -38,11 +38,13 @@ describe('faults', () => {
       expect((await studioState(studio.page)).error).toBeNull();
     };
     const before = await studioState(studio.page);
-    // Reading: a 300,000-row synthetic file through the file picker.
-    const big = join(await mkdtemp(join(tmpdir(), 'ctr-big-')), 'big-train.tsv');
-    expect(await quietCli(['synth', '--rows', '300000', '--out', big])).toBe(0);
+    // Reading: a 1,000,000-row synthetic file (238 MB) through the file picker, long enough to cancel mid-way.
+    const bigDir = await mkdtemp(join(tmpdir(), 'ctr-big-'));
+    const big = join(bigDir, 'big-train.tsv');
+    expect(await quietCli(['synth', '--rows', '1000000', '--out', big])).toBe(0);
     await cancelDuring(/Reading big-train\.tsv/, () => studio.page.getByTestId('file-input').setInputFiles(big));
     expect((await studioState(studio.page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
+    await rm(bigDir, { recursive: true });
     // Statistics of another demo model.
     await cancelDuring(/Collecting statistics/, () => studio.page.getByTestId('demo-dcnv2').click());
     await studio.page.getByTestId('demo-deepfm').click();
