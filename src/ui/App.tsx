@@ -36,6 +36,8 @@ export function App() {
   const busy = state.job !== null;
   const { model, plan } = state;
   const stale = state.result !== null && state.resultPlan !== plan;
+  // Sweeps, latency, fine-tuning and automatic ranks score rows: not available data-free.
+  const needsRows = !state.prepared || state.prepared.dataFree;
   return (
     <div className="app">
       <Header backend={state.backend} choice={state.backendChoice} onChoose={actions.setBackend} />
@@ -61,13 +63,13 @@ export function App() {
                 spectra={state.prepared?.spectra ?? []}
                 selectedLayer={selectedLayer}
                 latency={state.latency}
-                busy={busy || !state.prepared}
+                busy={busy || needsRows}
                 onSweep={actions.sweep}
                 onLatency={actions.latency}
               />
               <div className="two-columns">
-                <FineTunePanel plan={plan} epochs={state.fineTuneEpochs} result={state.fineTuned} busy={busy || !state.prepared} onFineTune={actions.fineTune} />
-                <AutoRankPanel originalParams={model.params} auto={state.autoRanks} busy={busy || !state.prepared} onAuto={actions.autoRanks} />
+                <FineTunePanel plan={plan} epochs={state.fineTuneEpochs} result={state.fineTuned} busy={busy || needsRows} onFineTune={actions.fineTune} />
+                <AutoRankPanel originalParams={model.params} auto={state.autoRanks} busy={busy || needsRows} onAuto={actions.autoRanks} />
               </div>
               <ExportPanel model={model} baseline={state.baseline} exported={state.exported} points={state.sweepPoints} busy={busy || !state.prepared} onExport={actions.exportModel} />
               {state.data.length > 0 && <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />}

@@ -36,7 +36,7 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
     <div className="layer-table-wrap">
       {hidden > 0 && (
         <label className="show-all small muted">
-          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} data-testid="show-all-layers" /> also show the {hidden} layers that cannot be compressed
+          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} data-testid="show-all-layers" /> also show the {hidden} {hidden === 1 ? 'layer that cannot' : 'layers that cannot'} be compressed
         </label>
       )}
       <table className="layer-table" data-testid="layer-table">
