@@ -100,7 +100,10 @@ export function useStudio() {
     const gen = cancelGen.current;
     const go = () => cancelGen.current === gen;
     // Without rows the model can score, compression is data-free: no baseline AUC to compute.
-    const dataAware = s.model.hasEncoding && s.data.length > 0;
+    const status = await run(null, (c) => c.call((api) => api.scoringStatus()));
+    if (!status) return;
+    const dataAware = status.dataAware;
+    if (!dataAware && status.reason && s.data.length > 0) patch({ notice: status.reason });
     if (dataAware) {
       const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);
       if (!baseline) return;
