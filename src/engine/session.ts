@@ -276,10 +276,10 @@ export class StudioSession implements StudioApi {
     }
   }
 
-  async scoringStatus(): Promise<{ dataAware: boolean; reason?: string }> {
+  async scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean }> {
     if (!this.dataFree) return { dataAware: true };
     if (!this.meta) return { dataAware: false, reason: `${this.modelName} carries no CTR Studio feature encoding, so rows cannot be fed to it; it is compressed data-free.` };
-    if (this.encodeError) return { dataAware: false, reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
+    if (this.encodeError) return { dataAware: false, mismatch: true, reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
     return { dataAware: false, reason: 'No rows are open; the model is compressed data-free until you drop data.' };
   }
 

@@ -103,7 +103,11 @@ export function useStudio() {
     const status = await run(null, (c) => c.call((api) => api.scoringStatus()));
     if (!status) return;
     const dataAware = status.dataAware;
-    if (!dataAware && status.reason && s.data.length > 0) patch({ notice: status.reason });
+    // Rows that do not fit the model are the user's to fix (an error); a model without encoding is a fact (a
+    // notice). Said once the data-free steps have run (each step clears the previous error).
+    const say = () => {
+      if (!dataAware && status.reason && s.data.length > 0) patch(status.mismatch ? { error: status.reason } : { notice: status.reason });
+    };
     if (dataAware) {
       const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);
       if (!baseline) return;
@@ -114,8 +118,9 @@ export function useStudio() {
     }
     if (!go()) return;
     const prepared = await run(dataAware ? 'Collecting statistics and decompositions' : 'Decomposing the weights (data-free)', (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
-    if (!prepared) return;
+    if (!prepared) return say();
     patch({ prepared });
+    say();
     const plan = stateRef.current.plan;
     if (plan) {
       const result = await run(null, (c) => c.call((api) => api.evaluate(plan)));
