@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 180_000,
     hookTimeout: 180_000,
     fileParallelism: false,
+    // The studio works in a worker on a shared 2-core machine: give polled expectations time.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     pool: 'forks',
   },
 });

@@ -56,3 +56,27 @@ export function studioState(page: Page) {
     };
   });
 }
+
+/** What a settled studio must show (all given conditions). */
+export interface SettledWhen {
+  modelName?: string;
+  /** The open model's parameter count differs from this (a new model replaced one with the same name). */
+  paramsNot?: number;
+  /** The training rows come from this file. */
+  trainName?: string;
+}
+
+/**
+ * Waits until the studio has settled: no job running, the plan's own result on screen (not an older plan's),
+ * and the given conditions true. Use after a drop, when an older model's scores may still be on screen.
+ */
+export async function waitForSettled(page: Page, when: SettledWhen, timeout = 90_000): Promise<void> {
+  await page.waitForFunction((w: SettledWhen) => {
+    const s = window.ctrStudio!.state();
+    if (s.job !== null || s.result === null || s.resultPlan !== s.plan || !s.model) return false;
+    if (w.modelName !== undefined && s.model.name !== w.modelName) return false;
+    if (w.paramsNot !== undefined && s.model.params === w.paramsNot) return false;
+    if (w.trainName !== undefined && s.data.find((d) => d.role === 'train')?.name !== w.trainName) return false;
+    return true;
+  }, when, { timeout, polling: 250 });
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { main } from '../../src/cli/main';
 import { launchBrowser, openStudio, SHOTS } from './browser';
-import { dropFiles, fileFromDisk, studioState, waitForScores } from './drop';
+import { dropFiles, fileFromDisk, studioState, waitForScores, waitForSettled } from './drop';
 
 let browser: Browser;
 let page: Page;
@@ -112,8 +112,7 @@ describe('the studio', () => {
     await page.screenshot({ path: `${SHOTS}/3-export.png` });
     // Drop the export back (weights first): it opens, and scores the AUC it was exported with.
     await dropFiles(page, [await fileFromDisk(saved[1]), await fileFromDisk(saved[0])]);
-    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 30_000 }).toBe('model.json');
-    await waitForScores(page);
+    await waitForSettled(page, { modelName: 'model.json' });
     const s = await studioState(page);
     expect(s.model!.params).toBe(exported.params);
     expect(Math.abs(s.baseline!.auc - exported.auc)).toBeLessThan(1e-6);
@@ -127,9 +126,10 @@ describe('the studio', () => {
       await fileFromDisk(join(dir, 'model.json')),
       await fileFromDisk('public/demo/criteo/test.tsv', 'criteo-test.tsv'),
     ];
+    const previous = (await studioState(page)).model!.params;
     await dropFiles(page, files);
-    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 30_000 }).toBe('model.json');
-    await waitForScores(page);
+    // The model before was also called model.json (the export dropped back): wait for the new one's scores.
+    await waitForSettled(page, { modelName: 'model.json', paramsNot: previous });
     const s = await studioState(page);
     expect(s.model!.params).toBeGreaterThan(0);
     expect(s.data.find((d) => d.role === 'test')!.name).toBe('criteo-test.tsv');
@@ -139,7 +139,7 @@ describe('the studio', () => {
 
   it('trains a zoo model on dropped rows in the worker, with a live curve, and compresses it', async () => {
     await dropFiles(page, [await fileFromDisk('tests/fixtures/criteo_sample_deepctr200.csv')]);
-    await expect.poll(async () => (await studioState(page)).data.find((d) => d.role === 'train')?.name).toBe('criteo_sample_deepctr200.csv');
+    await waitForSettled(page, { trainName: 'criteo_sample_deepctr200.csv' });
     await page.getByTestId('train-kind').selectOption('dnn');
     await page.getByTestId('train').click();
     await page.getByTestId('chart-training').waitFor({ timeout: 60_000 });
