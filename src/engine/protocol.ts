@@ -230,8 +230,9 @@ export interface StudioApi {
   loadModelUrl(modelJsonUrl: string): Promise<ModelInfo>;
   /** Reads training or test rows (a test file replaces the split-off tail). */
   loadData(role: DataRole, file: FilePayload | { url: string; name: string }, onProgress?: (p: Progress) => void): Promise<DataInfo[]>;
-  /** Whether the open model can score the open rows (data-aware work), and if not, why (data-free then). */
-  scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean }>;
+  /** Whether the open model can score the open rows (data-aware work) and if not, why (data-free then); for a
+   * model made elsewhere, which columns feed which inputs. */
+  scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string }>;
   /** Scores the original model on the test rows (and streams every row of a large test file). */
   baseline(onProgress?: (p: Progress) => void): Promise<BaselineInfo>;
   /** Statistics (AFM) and decompositions (AFM and SVD) of every compressible layer. */

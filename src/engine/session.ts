@@ -2,7 +2,7 @@
  * The worker side of the studio: holds the open model and rows and answers StudioApi calls with the engine
  * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
-import { encodeBatch, overridesForEncoding, type ByteSource, type EncodedBatch, type RawBatch } from '../core/data';
+import { bindEncoding, describeBinding, encodeBatch, overridesForEncoding, type ByteSource, type EncodedBatch, type RawBatch } from '../core/data';
 import { describeError, StudioError } from '../core/errors';
 import { exportOnnx } from '../core/onnx/export';
 import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
@@ -16,6 +16,7 @@ import { prepareSplits } from '../core/pipeline/splits';
 import { STUDIO_VERSION } from '../core/version';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../tf/modelio';
 import { predictLogitsStream, predictProbs } from '../tf/predict';
+import { describeInputs } from '../tf/feed';
 import { fitBackendToModel, startBrowserBackend } from '../tf/backend-browser';
 import { Compressor } from '../tf/compressor';
 import { runSweep, type Baseline } from '../tf/sweep';
@@ -62,6 +63,9 @@ async function fetchOk(url: string): Promise<Response> {
 
 export class StudioSession implements StudioApi {
   private model: LayersModel | null = null;
+  /** The metadata the model came with (its fitted encoding), or null for a model made elsewhere. */
+  private ownMeta: StudioMetadata | null = null;
+  /** What scores rows: ownMeta, or for a model made elsewhere, the open columns bound to its inputs by name. */
   private meta: StudioMetadata | null = null;
   private modelName = '';
   private compressor: Compressor | null = null;
@@ -125,7 +129,7 @@ export class StudioSession implements StudioApi {
     const model = await loadModelFromArtifacts(artifacts, name);
     this.model?.dispose();
     this.model = model;
-    this.meta = readMetadata(artifacts.userDefinedMetadata);
+    this.ownMeta = readMetadata(artifacts.userDefinedMetadata);
     this.modelName = name;
     this.refreshEncoded();
     this.compressor = await Compressor.create(model);
@@ -140,15 +144,15 @@ export class StudioSession implements StudioApi {
       name: this.modelName,
       params: c.originalParams,
       layerCount: this.model!.layers.length,
-      kind: this.meta?.spec?.kind,
-      recordedAuc: this.meta?.evaluation?.auc,
-      hasEncoding: this.meta !== null,
+      kind: this.ownMeta?.spec?.kind,
+      recordedAuc: this.ownMeta?.evaluation?.auc,
+      hasEncoding: this.ownMeta !== null,
       inventory: c.inventory,
       description: describeModel(c.artifacts, c.shapes, c.inventory),
       topology: c.artifacts.modelTopology,
       weightSpecs: c.artifacts.weightSpecs,
       shapes: c.shapes,
-      compression: this.meta?.compression,
+      compression: this.ownMeta?.compression,
     };
   }
 
@@ -163,7 +167,7 @@ export class StudioSession implements StudioApi {
     let data: OpenedData;
     try {
       data = await openData(file.name, open, {
-        overrides: this.meta ? overridesForEncoding(this.meta.encoding) : undefined,
+        overrides: this.ownMeta ? overridesForEncoding(this.ownMeta.encoding) : undefined,
         signal,
         onProgress: (rows) => onProgress?.({ stage: `reading ${file.name}`, done: rows, total: rows, unit: 'rows' }),
       });
@@ -198,15 +202,18 @@ export class StudioSession implements StudioApi {
   }
 
   /**
-   * Encodes the open rows for the open model. A model and rows that do not fit are both kept (a drop of a
-   * new model and its data may arrive in either order); the mismatch is reported when scoring is asked for.
+   * Encodes the open rows for the open model (a model made elsewhere gets the columns named after its inputs).
+   * A model and rows that do not fit are both kept (a drop of a new model and its data may arrive in either
+   * order); the mismatch is reported when scoring is asked for.
    */
   private refreshEncoded(): void {
     this.encoded = null;
     this.encodeError = null;
+    this.meta = this.ownMeta;
     const s = this.splits();
-    if (!this.meta || !s) return;
+    if (!this.model || !s) return;
     try {
+      this.meta ??= { format: 1, studioVersion: STUDIO_VERSION, encoding: bindEncoding(describeInputs(this.model), s.train.data.schema) };
       const enc = this.meta.encoding;
       this.encoded = { train: encodeBatch(enc, s.train.sample, s.train.data.schema), test: encodeBatch(enc, s.test.sample, s.test.data.schema) };
     } catch (e) {
@@ -276,11 +283,13 @@ export class StudioSession implements StudioApi {
     }
   }
 
-  async scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean }> {
-    if (!this.dataFree) return { dataAware: true };
-    if (!this.meta) return { dataAware: false, reason: `${this.modelName} carries no CTR Studio feature encoding, so rows cannot be fed to it; it is compressed data-free.` };
-    if (this.encodeError) return { dataAware: false, mismatch: true, reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
-    return { dataAware: false, reason: 'No rows are open; the model is compressed data-free until you drop data.' };
+  async scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string }> {
+    if (!this.dataFree) return { dataAware: true, ...(this.ownMeta ? {} : { binding: describeBinding(this.meta!.encoding) }) };
+    // Rows that do not fit a model's own encoding are the user's to fix (an error); rows whose columns do not
+    // fit a model made elsewhere (the demo rows, say) are a fact about the pair (a notice).
+    if (this.encodeError) return { dataAware: false, mismatch: this.ownMeta !== null, reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
+    const columns = this.ownMeta ? '' : ' with columns named after its inputs';
+    return { dataAware: false, reason: `No rows are open; the model is compressed data-free until you drop data${columns}.` };
   }
 
   /** True when the open model cannot score the open rows (no data, no encoding): compression is data-free. */
@@ -572,8 +581,10 @@ export class StudioSession implements StudioApi {
       source: this.modelName,
       createdAt: new Date().toISOString(),
     };
-    const exportedMeta = this.meta
-      ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: this.meta.encoding, compression: recipe } satisfies StudioMetadata }
+    // A binding of columns to a model made elsewhere travels with the export only once rows have fed it.
+    const keptMeta = this.ownMeta ?? (dataFree ? null : this.meta);
+    const exportedMeta = keptMeta
+      ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: keptMeta.encoding, compression: recipe } satisfies StudioMetadata }
       : { [METADATA_KEY + 'Compression']: recipe };
     const files = artifactsToFiles({ ...(quantized?.artifacts ?? artifacts), userDefinedMetadata: exportedMeta });
     // Load the files back exactly as a drop would, and check them: the same AUC, or (data-free) the same weights.

@@ -4,32 +4,39 @@
  */
 import { tf } from './tfjs';
 import type { LayersModel, Tensor } from './tfjs';
-import type { EncodedBatch, FeatureEncoding } from '../core/data';
-import { numericWidth } from '../core/data';
-import { inputNameForField, NUMERIC_INPUT } from '../core/model/spec';
+import type { CategoricalField, EncodedBatch, FeatureEncoding, ModelInputInfo } from '../core/data';
+import { numericBlocks, numericWidth } from '../core/data';
+import { inputNameForField } from '../core/model/spec';
 import { StudioError } from '../core/errors';
 
-type Source = { kind: 'categorical'; field: number } | { kind: 'numeric'; width: number };
+type Source = { kind: 'categorical'; field: number } | { kind: 'numeric'; offset: number; width: number; rowWidth: number };
 
 /** For each model input in order, where its values come from. */
 export interface FeedPlan {
   sources: Source[];
 }
 
+/** The model input a categorical field feeds. */
+export function inputOfField(f: CategoricalField): string {
+  return (f.kind === 'id' ? f.input : undefined) ?? inputNameForField(f.name);
+}
+
 /** Matches model inputs to encoded fields by name; a model input the data cannot feed is a DATA_SCHEMA error. */
 export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPlan {
   const byInput = new Map<string, number>();
-  encoding.categorical.forEach((f, i) => byInput.set(inputNameForField(f.name), i));
+  encoding.categorical.forEach((f, i) => byInput.set(inputOfField(f), i));
+  const blocks = numericBlocks(encoding);
+  const rowWidth = numericWidth(encoding);
   const missing: string[] = [];
   const sources = model.inputs.map((input, k): Source => {
     const name = model.inputNames[k] ?? input.name;
-    if (name === NUMERIC_INPUT) {
-      const width = numericWidth(encoding);
+    const block = blocks.get(name);
+    if (block && !byInput.has(name)) {
       const want = input.shape[input.shape.length - 1];
-      if (want !== width) {
-        throw new StudioError('DATA_SCHEMA', `The model's numeric input expects ${want} values per row but the data encoding gives ${width}; use data with the same numeric columns the model was trained on.`);
+      if (want !== block.width) {
+        throw new StudioError('DATA_SCHEMA', `The model's input "${name}" expects ${want} values per row but the data encoding gives ${block.width}; use data with the same numeric columns the model was trained on.`);
       }
-      return { kind: 'numeric', width };
+      return { kind: 'numeric', ...block, rowWidth };
     }
     const field = byInput.get(name);
     if (field === undefined) {
@@ -44,6 +51,25 @@ export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPla
   return { sources };
 }
 
+/**
+ * The model's inputs as plain objects (for binding data columns to a model made elsewhere): dtype, values per
+ * row, and for an id input the smallest embedding table it feeds.
+ */
+export function describeInputs(model: LayersModel): ModelInputInfo[] {
+  return model.inputs.map((input, k) => {
+    const name = model.inputNames[k] ?? input.name;
+    let table: ModelInputInfo['table'];
+    for (const layer of model.layers) {
+      if (layer.getClassName() !== 'Embedding') continue;
+      if (!layer.inboundNodes.some((n) => n.inboundLayers.some((l) => l.name === name))) continue;
+      const rows = (layer.getConfig() as { inputDim?: number }).inputDim;
+      if (typeof rows === 'number' && (!table || rows < table.rows)) table = { layer: layer.name, rows };
+    }
+    const shape = input.shape.slice(1);
+    return { name, dtype: input.dtype, width: shape.reduce<number>((a, d) => a * (d ?? NaN), 1), ...(table ? { table } : {}) };
+  });
+}
+
 /** Input tensors for rows [start, end) of a batch, or for the rows listed in idx. Caller disposes. */
 export function makeInputs(plan: FeedPlan, batch: EncodedBatch, rows: { start: number; end: number } | Int32Array): Tensor[] {
   const idx = rows instanceof Int32Array ? rows : null;
@@ -55,11 +81,14 @@ export function makeInputs(plan: FeedPlan, batch: EncodedBatch, rows: { start: n
       const values = idx ? Int32Array.from(idx, (r) => col[r]) : col.subarray(start, start + n);
       return tf.tensor2d(values, [n, 1], 'int32');
     }
-    const w = src.width;
+    const { offset, width: w, rowWidth } = src;
     let values: Float32Array;
-    if (idx) {
+    if (idx || w !== rowWidth) {
       values = new Float32Array(n * w);
-      for (let i = 0; i < n; i++) values.set(batch.numeric.subarray(idx[i] * w, idx[i] * w + w), i * w);
+      for (let i = 0; i < n; i++) {
+        const r = (idx ? idx[i] : start + i) * rowWidth + offset;
+        values.set(batch.numeric.subarray(r, r + w), i * w);
+      }
     } else {
       values = batch.numeric.subarray(start * w, (start + n) * w);
     }

@@ -6,8 +6,8 @@ import { tf } from './tfjs';
 import type { LayersModel } from './tfjs';
 import { assembleArtifacts, checkTopologyGraph, layerClassNames, parseModelJson, shown, type ModelArtifacts } from '../core/model/artifacts';
 import { readMetadata } from '../core/model/metadata';
-import { inputNameForField, NUMERIC_INPUT } from '../core/model/spec';
-import { vocabSize, type CategoricalField } from '../core/data/encoding';
+import { numericBlocks, vocabSize, type CategoricalField } from '../core/data/encoding';
+import { describeInputs, inputOfField } from './feed';
 import { StudioError } from '../core/errors';
 
 /** Layer class names tfjs (with this project's custom layers) can deserialize. */
@@ -135,36 +135,36 @@ export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Recor
     const c = f as Partial<CategoricalField> | null;
     if (!c || typeof c.name !== 'string') return false;
     if (c.kind === 'vocab') return Array.isArray(c.vocab);
+    if (c.kind === 'id') return Number.isSafeInteger(c.size) && (c.size as number) > 0;
     return c.kind === 'hash' && Number.isSafeInteger(c.buckets) && (c.buckets as number) > 0;
   };
   if (!Array.isArray(enc.categorical) || !Array.isArray(enc.numeric) || !enc.categorical.every(fieldOk)) {
     throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} is malformed (its categorical or numeric fields cannot be read); ${again}.`);
   }
-  const fields = new Map(enc.categorical.map((f) => [inputNameForField(f.name), f]));
+  const fields = new Map(enc.categorical.map((f) => [inputOfField(f), f]));
+  const blocks = numericBlocks(enc);
+  const tables = new Map(describeInputs(model).map((i) => [i.name, i.table]));
   const missing: string[] = [];
   model.inputs.forEach((input, k) => {
     const name = model.inputNames[k] ?? input.name;
-    if (name === NUMERIC_INPUT) {
+    const field = fields.get(name);
+    const block = blocks.get(name);
+    if (!field && block) {
       const want = input.shape[input.shape.length - 1];
-      const width = 2 * enc.numeric.length;
-      if (want !== width) {
-        throw new StudioError('MODEL_ENCODING_MISMATCH', `The model's numeric input takes ${want} values per row but the feature encoding stored in ${fileName} gives ${width} (2 per numeric field); ${again}.`);
+      if (want !== block.width) {
+        const per = enc.numeric.some((f) => f.input !== undefined) ? '' : ' (2 per numeric field)';
+        throw new StudioError('MODEL_ENCODING_MISMATCH', `The model's ${per ? 'numeric input' : `input ${shown(name)}`} takes ${want} values per row but the feature encoding stored in ${fileName} gives ${block.width}${per}; ${again}.`);
       }
       return;
     }
-    const field = fields.get(name);
     if (!field) {
       missing.push(name);
       return;
     }
     const ids = vocabSize(field);
-    for (const layer of model.layers) {
-      if (layer.getClassName() !== 'Embedding') continue;
-      if (!layer.inboundNodes.some((n) => n.inboundLayers.some((l) => l.name === name))) continue;
-      const rows = (layer.getConfig() as { inputDim?: number }).inputDim;
-      if (typeof rows === 'number' && ids > rows) {
-        throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} gives field ${shown(field.name)} ${ids} ids but its embedding layer ${shown(layer.name)} has only ${rows} rows; ${again}.`);
-      }
+    const table = tables.get(name);
+    if (table && ids > table.rows) {
+      throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} gives field ${shown(field.name)} ${ids} ids but its embedding layer ${shown(table.layer)} has only ${table.rows} rows; ${again}.`);
     }
   });
   if (missing.length > 0) {

@@ -107,6 +107,7 @@ export function useStudio() {
     // notice). Said once the data-free steps have run (each step clears the previous error).
     const say = () => {
       if (!dataAware && status.reason && s.data.length > 0) patch(status.mismatch ? { error: status.reason } : { notice: status.reason });
+      if (dataAware && status.binding) patch({ notice: status.binding });
     };
     if (dataAware) {
       const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);

@@ -11,7 +11,15 @@ import { importOnnx } from '../../core/onnx/import';
 import { useBackend } from '../../tf/backend';
 import { loadModelFromArtifacts } from '../../tf/modelio';
 import { writeModelDir } from '../../node/files';
-import { printJson, readAnyModel } from '../io';
+import { loadData, printJson, readAnyModel, round } from '../io';
+import { bindEncoding, describeBinding, encodeBatch } from '../../core/data';
+import { auc, logLoss } from '../../core/metrics';
+import { METADATA_KEY, readMetadata, type StudioMetadata } from '../../core/model/metadata';
+import type { ModelArtifacts } from '../../core/model/artifacts';
+import { STUDIO_VERSION } from '../../core/version';
+import { describeInputs } from '../../tf/feed';
+import { predictProbs } from '../../tf/predict';
+import type { LayersModel } from '../../tf/tfjs';
 import type { Command } from '../main';
 
 const def: CommandDef = {
@@ -23,6 +31,7 @@ const def: CommandDef = {
     { name: 'to', value: 'tfjs|onnx', help: 'output format', required: true },
     { name: 'out', value: 'PATH', help: 'a folder (tfjs) or a .onnx file', required: true },
     { name: 'id-type', value: 'int64|int32', help: 'ONNX: the dtype of id inputs (PyTorch feeds int64)', default: 'int64' },
+    { name: 'data', value: 'FILE', help: 'for a model without CTR Studio encoding: bind its inputs to this file\'s columns by name (ids and values as they are) and store that as its encoding, so evaluate, compress and sweep can score rows' },
   ],
   notes: 'ONNX import covers the CTR building blocks (Gather, Gemm/MatMul+Add, Relu/Sigmoid/Tanh, Concat,\nFlatten/Reshape, the FM interaction, ...); other ops are named in the error. The CTR Studio metadata\n(feature encoding, compression recipe) travels in the ONNX metadata and comes back on import.',
 };
@@ -36,15 +45,33 @@ async function run(args: ParsedArgs): Promise<void> {
   const { artifacts, fileName } = await readAnyModel(String(args.model));
   const model = await loadModelFromArtifacts(artifacts, fileName); // proves tfjs can run it
   const params = model.countParams();
+  const bound = args.data ? await bindToData(model, artifacts, fileName, String(args.data)) : null;
   model.dispose();
+  if (bound) artifacts.userDefinedMetadata = { ...(artifacts.userDefinedMetadata ?? {}), [METADATA_KEY]: bound.meta };
   if (to === 'tfjs') {
     const path = await writeModelDir(String(args.out), artifacts);
-    return printJson({ model: path, format: 'tfjs layers-model', params });
+    return printJson({ model: path, format: 'tfjs layers-model', params, ...(bound ? { binding: bound.report } : {}) });
   }
   const bytes = exportOnnx(artifacts, { idType });
   importOnnx(bytes, String(args.out)); // read it back: what we write, we can read
   await writeFile(String(args.out), bytes);
-  printJson({ model: String(args.out), format: 'onnx', params, bytes: bytes.byteLength });
+  printJson({ model: String(args.out), format: 'onnx', params, bytes: bytes.byteLength, ...(bound ? { binding: bound.report } : {}) });
+}
+
+/**
+ * The model's inputs bound to a data file's columns (see bindEncoding), proven by scoring every row of the
+ * file: a column the model cannot take fails here, with its line, not later.
+ */
+async function bindToData(model: LayersModel, artifacts: ModelArtifacts, fileName: string, file: string) {
+  if (readMetadata(artifacts.userDefinedMetadata)) {
+    throw new StudioError('USAGE', `${fileName} already carries a CTR Studio feature encoding; --data is for models made elsewhere.`);
+  }
+  const data = await loadData(file);
+  const encoding = { ...bindEncoding(describeInputs(model), data.schema), fitRows: data.raw.rows };
+  const rows = encodeBatch(encoding, data.raw, data.schema);
+  const probs = await predictProbs(model, encoding, rows);
+  const meta: StudioMetadata = { format: 1, studioVersion: STUDIO_VERSION, encoding, evaluation: { file, rows: rows.rows, auc: auc(rows.labels, probs), logloss: logLoss(rows.labels, probs) } };
+  return { meta, report: { data: file, rows: rows.rows, auc: round(meta.evaluation!.auc), logloss: round(meta.evaluation!.logloss), columns: describeBinding(encoding) } };
 }
 
 export const convertCommand: Command = { def, run };

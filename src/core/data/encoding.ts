@@ -6,6 +6,7 @@
 import { StudioError } from '../errors';
 import { schemaFieldNames, type RawBatch } from './reader';
 import { findColumn, type ColumnKind, type DataSchema, type SchemaOverrides } from './schema';
+import { NUMERIC_INPUT } from '../model/spec';
 
 /** A categorical field with a vocabulary: id = index + 1, id 0 = out of vocabulary (unseen or rarer than minCount). */
 export interface VocabField {
@@ -22,15 +23,32 @@ export interface HashField {
   buckets: number;
 }
 
-/** How one categorical field becomes ids. */
-export type CategoricalField = VocabField | HashField;
+/**
+ * A column that already holds ids (label-encoded by the user's own pipeline, for a model made elsewhere):
+ * id = the value, an integer in [0, size). Anything else is an error, never a guess.
+ */
+export interface IdField {
+  name: string;
+  kind: 'id';
+  size: number;
+  /** The model input it feeds, when not the input named after the field. */
+  input?: string;
+}
 
-/** How one numeric field is scaled: t = sign(x)·log1p(|x|) for 'log', x for 'none'; then (t - mean) / std. */
+/** How one categorical field becomes ids. */
+export type CategoricalField = VocabField | HashField | IdField;
+
+/**
+ * How one numeric field is scaled: t = sign(x)·log1p(|x|) for 'log', x for 'none'; then (t - mean) / std.
+ * A field fitted by CTR Studio feeds the 'numeric' input as a [value, missingIndicator] pair. A field with an
+ * `input` (bound to a model made elsewhere) feeds that input as its one raw value; a missing value is an error.
+ */
 export interface NumericField {
   name: string;
   transform: 'log' | 'none';
   mean: number;
   std: number;
+  input?: string;
 }
 
 /** The fitted encoding, plain JSON. */
@@ -112,13 +130,39 @@ export function hashId(value: string, buckets: number): number {
   return 1 + (fnv1a32(value) % buckets);
 }
 
-/** Width of the numeric input: 2 × numeric fields (value and missing indicator). */
+/** Values one numeric field takes in an encoded row: 2 (value, missing indicator), or 1 for a bound field. */
+function fieldWidth(f: NumericField): number {
+  return f.input === undefined ? 2 : 1;
+}
+
+/** Width of an encoded row's numeric part: 2 per fitted numeric field (value and missing indicator), 1 per bound one. */
 export function numericWidth(enc: FeatureEncoding): number {
-  return 2 * enc.numeric.length;
+  return enc.numeric.reduce((w, f) => w + fieldWidth(f), 0);
+}
+
+/**
+ * Where each float model input's values sit in an encoded row's numeric part: fitted fields feed
+ * NUMERIC_INPUT, bound fields the input they name. A group must be contiguous (bindEncoding makes it so).
+ */
+export function numericBlocks(enc: FeatureEncoding): Map<string, { offset: number; width: number }> {
+  const blocks = new Map<string, { offset: number; width: number }>();
+  let at = 0;
+  let last = '';
+  for (const f of enc.numeric) {
+    const input = f.input ?? NUMERIC_INPUT;
+    const block = blocks.get(input);
+    if (block && input !== last) throw new StudioError('MODEL_ENCODING_MISMATCH', `The numeric fields feeding the model input "${input}" are not listed together in the feature encoding; bind the data to the model again.`);
+    if (block) block.width += fieldWidth(f);
+    else blocks.set(input, { offset: at, width: fieldWidth(f) });
+    at += fieldWidth(f);
+    last = input;
+  }
+  return blocks;
 }
 
 /** Rows of a field's embedding table, including id 0. */
 export function vocabSize(field: CategoricalField): number {
+  if (field.kind === 'id') return field.size;
   return field.kind === 'vocab' ? field.vocab.length + 1 : field.buckets + 1;
 }
 
@@ -217,7 +261,10 @@ function lookupOf(field: VocabField): Map<string, number> {
   return m;
 }
 
-/** Where each encoding field comes from in a batch of `schema`; DATA_SCHEMA names missing or mis-kinded columns. */
+/**
+ * Where each encoding field comes from in a batch of `schema`; DATA_SCHEMA names missing or mis-kinded columns.
+ * An id column may have been read as text or as numbers: a numeric one is given as -1 - its numeric index.
+ */
 function locate(enc: FeatureEncoding, schema: DataSchema): { cat: number[]; num: number[] } {
   const names = schemaFieldNames(schema);
   const missing: string[] = [];
@@ -227,7 +274,14 @@ function locate(enc: FeatureEncoding, schema: DataSchema): { cat: number[]; num:
     if (i < 0) (findColumn(other, name) >= 0 ? wrongKind : missing).push(name);
     return i;
   };
-  const cat = enc.categorical.map((f) => find(names.categorical, names.numeric, f.name));
+  const findId = (name: string) => {
+    const i = findColumn(names.categorical, name);
+    if (i >= 0) return i;
+    const j = findColumn(names.numeric, name);
+    if (j < 0) missing.push(name);
+    return -1 - j;
+  };
+  const cat = enc.categorical.map((f) => (f.kind === 'id' ? findId(f.name) : find(names.categorical, names.numeric, f.name)));
   const num = enc.numeric.map((f) => find(names.numeric, names.categorical, f.name));
   if (missing.length > 0) {
     const list = missing.slice(0, 8).map((n) => `"${n}"`).join(', ') + (missing.length > 8 ? `, … (${missing.length} in all)` : '');
@@ -244,7 +298,9 @@ function locate(enc: FeatureEncoding, schema: DataSchema): { cat: number[]; num:
 export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataSchema): EncodedBatch {
   const { cat, num } = locate(enc, schema);
   const rows = batch.rows;
+  const inWidth = rows > 0 ? batch.numeric.length / rows : 0;
   const categorical = enc.categorical.map((field, k) => {
+    if (field.kind === 'id') return idsOf(field, batch, cat[k], inWidth);
     const src = batch.categorical[cat[k]];
     const ids = new Int32Array(rows);
     if (field.kind === 'vocab') {
@@ -255,20 +311,41 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
     }
     return ids;
   });
-  const inWidth = rows > 0 ? batch.numeric.length / rows : 0;
   const outWidth = numericWidth(enc);
   const numeric = new Float32Array(rows * outWidth);
+  let at = 0;
   enc.numeric.forEach((field, k) => {
     const c = num[k];
     const log = field.transform === 'log';
+    const bound = field.input !== undefined;
     for (let r = 0; r < rows; r++) {
       const x = batch.numeric[r * inWidth + c];
-      const o = r * outWidth + 2 * k;
-      if (Number.isNaN(x)) numeric[o + 1] = 1;
-      else numeric[o] = ((log ? signLog1p(x) : x) - field.mean) / field.std;
+      const o = r * outWidth + at;
+      if (Number.isNaN(x)) {
+        if (bound) throw new StudioError('DATA_SCHEMA', `Column "${field.name}" has no value on line ${batch.lines[r]}, and the model's input "${field.input}" takes its values as they are (the model carries no CTR Studio encoding to fill gaps); fill in the missing values.`);
+        numeric[o + 1] = 1;
+      } else numeric[o] = ((log ? signLog1p(x) : x) - field.mean) / field.std;
     }
+    at += fieldWidth(field);
   });
   return { rows, labels: batch.labels.slice(0, rows), categorical, numeric };
+}
+
+/** The ids of a bound id column (read as text or as numbers), each checked to be an integer in [0, size). */
+function idsOf(field: IdField, batch: RawBatch, col: number, numericWidth: number): Int32Array {
+  const ids = new Int32Array(batch.rows);
+  const text = col >= 0 ? batch.categorical[col] : null;
+  const num = -1 - col;
+  for (let r = 0; r < batch.rows; r++) {
+    const raw = text ? text[r] : batch.numeric[r * numericWidth + num];
+    const id = text ? (/^\s*\d+\s*$/.test(raw as string) ? Number(raw) : NaN) : (raw as number);
+    if (!(Number.isInteger(id) && id >= 0 && id < field.size)) {
+      const shown = text ? `"${raw}"` : Number.isNaN(raw as number) ? 'no value' : String(raw);
+      throw new StudioError('DATA_SCHEMA', `Column "${field.name}" holds ${shown} on line ${batch.lines[r]}, but the model's input "${field.input ?? field.name}" takes integer ids from 0 to ${field.size - 1} as they are (the model carries no CTR Studio encoding); give that column the ids the model was trained with.`);
+    }
+    ids[r] = id;
+  }
+  return ids;
 }
 
 /** The rows `idx` of an encoded batch, in that order. */
@@ -300,7 +377,7 @@ export function encodingJsonSize(enc: FeatureEncoding): number {
  */
 export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
   const kinds: Record<string, ColumnKind> = {};
-  for (const f of enc.categorical) kinds[f.name] = 'categorical';
+  for (const f of enc.categorical) if (f.kind !== 'id') kinds[f.name] = 'categorical'; // ids read either way
   for (const f of enc.numeric) kinds[f.name] = 'numeric';
   return { labelColumn: enc.label, kinds, lenientKinds: true, lenientLabel: true };
 }

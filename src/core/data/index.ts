@@ -5,3 +5,4 @@ export * from './values';
 export * from './schema';
 export * from './reader';
 export * from './encoding';
+export * from './binding';

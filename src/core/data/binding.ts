@@ -1,0 +1,94 @@
+/**
+ * Binding data columns to a model made elsewhere (ONNX, Keras, a tfjs model without CTR Studio's encoding):
+ * such a model expects the values its own pipeline made (label-encoded ids, scaled numbers), so nothing is
+ * fitted; each input is fed, as is, from the column named after it. The result is a FeatureEncoding with id
+ * fields and bound numeric fields, so every scoring path (statistics, AUC, export with metadata) works on it.
+ * Pure module.
+ */
+import { StudioError } from '../errors';
+import { schemaFieldNames } from './reader';
+import { findColumn, type DataSchema } from './schema';
+import type { FeatureEncoding, IdField, NumericField } from './encoding';
+
+/** A model input as binding sees it (src/tf/feed.ts describeInputs makes these from a tfjs model). */
+export interface ModelInputInfo {
+  name: string;
+  /** 'int32' for id inputs, 'float32' for values. */
+  dtype: string;
+  /** Values per row (NaN when a dimension is unknown). */
+  width: number;
+  /** The smallest embedding table the input feeds: its layer and rows (ids must be below rows). */
+  table?: { layer: string; rows: number };
+}
+
+/** Ids of an input that feeds no embedding table we can see still must fit an int32. */
+const NO_TABLE_SIZE = 2 ** 31 - 1;
+
+const list = (names: string[]) => names.slice(0, 6).map((n) => `"${n}"`).join(', ') + (names.length > 6 ? `, … (${names.length} in all)` : '');
+
+/**
+ * An encoding that feeds each input from its columns, matched by name (case-insensitively): an id input
+ * (int32, one per row) from one column of integer ids; a float input of width 1 from the column of its name;
+ * one float input of width w not named by a column from the w numeric columns left over, in file order
+ * (DeepCTR-style "dense features" input). Anything else is a DATA_SCHEMA error naming the inputs.
+ */
+export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSchema): FeatureEncoding {
+  const names = schemaFieldNames(schema);
+  const all = [...names.categorical, ...names.numeric];
+  const used = new Set<string>();
+  const categorical: IdField[] = [];
+  const numeric: NumericField[] = [];
+  const missing: string[] = [];
+  const leftover: ModelInputInfo[] = [];
+  const raw = (name: string, input: string): NumericField => ({ name, transform: 'none', mean: 0, std: 1, input });
+  for (const input of inputs) {
+    const at = findColumn(all, input.name);
+    if (input.dtype === 'int32') {
+      if (input.width !== 1) {
+        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} ids per row; CTR Studio feeds one id column per id input, so export the model with one input per field.`);
+      }
+      if (at < 0) missing.push(input.name);
+      else {
+        used.add(all[at]);
+        categorical.push({ name: all[at], kind: 'id', size: input.table?.rows ?? NO_TABLE_SIZE, input: input.name });
+      }
+    } else if (at >= 0 && input.width === 1) {
+      if (findColumn(names.numeric, input.name) < 0) {
+        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes a number, but column "${all[at]}" holds text; give that column numbers.`);
+      }
+      used.add(all[at]);
+      numeric.push(raw(all[at], input.name));
+    } else leftover.push(input);
+  }
+  if (missing.length > 0) {
+    throw new StudioError('DATA_SCHEMA', `The data has no column for the model's id input${missing.length > 1 ? 's' : ''} ${list(missing)}; the model carries no CTR Studio encoding, so name the data's columns after its inputs (ctr-studio inspect lists them).`);
+  }
+  if (leftover.length > 1) {
+    throw new StudioError('DATA_SCHEMA', `The model's inputs ${list(leftover.map((i) => i.name))} are not column names of the data; name the data's columns after the model's inputs (ctr-studio inspect lists them).`);
+  }
+  if (leftover.length === 1) {
+    const input = leftover[0];
+    const rest = names.numeric.filter((n) => !used.has(n));
+    if (rest.length !== input.width) {
+      throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per row, but the data has ${rest.length} numeric column${rest.length === 1 ? '' : 's'} not named after another input; give the data exactly those columns, in the model's order.`);
+    }
+    for (const n of rest) numeric.push(raw(n, input.name));
+  }
+  if (categorical.length === 0 && numeric.length === 0) {
+    throw new StudioError('DATA_SCHEMA', 'The model has no inputs the data can feed.');
+  }
+  return { version: 1, label: names.label, categorical, numeric, fitRows: 0 };
+}
+
+/** One sentence saying which columns feed which inputs of a bound encoding. */
+export function describeBinding(enc: FeatureEncoding): string {
+  const ids = enc.categorical.map((f) => f.name);
+  const groups = new Map<string, string[]>();
+  for (const f of enc.numeric) groups.set(f.input ?? '', [...(groups.get(f.input ?? '') ?? []), f.name]);
+  const span = (cols: string[]) => (cols.length > 4 ? `${cols[0]} … ${cols[cols.length - 1]} (${cols.length} columns)` : cols.join(', '));
+  const parts = [
+    ...(ids.length > 0 ? [`${span(ids)} as ids`] : []),
+    ...[...groups].map(([input, cols]) => (cols.length === 1 && cols[0].toLowerCase() === input.toLowerCase() ? `${cols[0]} as a value` : `${span(cols)} into "${input}"`)),
+  ];
+  return `The model carries no CTR Studio encoding, so the data's columns feed its inputs by name, as they are: ${parts.join('; ')}.`;
+}
