@@ -228,7 +228,10 @@ export interface StudioApi {
   loadModel(files: FilePayload[]): Promise<ModelInfo>;
   /** Loads a model from a URL (the demo), same validation. */
   loadModelUrl(modelJsonUrl: string): Promise<ModelInfo>;
-  /** Reads training or test rows (a test file replaces the split-off tail). */
+  /**
+   * Reads training or test rows (a test file replaces the split-off tail). A training file whose feature
+   * columns differ from the open test file's closes it, so that the new file's tail is the test split.
+   */
   loadData(role: DataRole, file: FilePayload | { url: string; name: string }, onProgress?: (p: Progress) => void): Promise<DataInfo[]>;
   /** Whether the open model can score the open rows (data-aware work) and if not, why (data-free then); for a
    * model made elsewhere, which columns feed which inputs. */

@@ -2,7 +2,7 @@
  * The worker side of the studio: holds the open model and rows and answers StudioApi calls with the engine
  * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
-import { bindEncoding, describeBinding, encodeBatch, overridesForEncoding, type ByteSource, type EncodedBatch, type RawBatch } from '../core/data';
+import { bindEncoding, describeBinding, encodeBatch, overridesForEncoding, sameFeatureColumns, type ByteSource, type EncodedBatch, type RawBatch } from '../core/data';
 import { describeError, StudioError } from '../core/errors';
 import { exportOnnx } from '../core/onnx/export';
 import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
@@ -174,8 +174,13 @@ export class StudioSession implements StudioApi {
     } finally {
       this.jobs.endLong(signal);
     }
-    if (role === 'train') this.trainData = data;
-    else this.testData = data;
+    if (role === 'test') this.testData = data;
+    else {
+      this.trainData = data;
+      // A test file with other columns cannot hold the new rows' test rows (the demo's, under a user's own
+      // rows for a model made elsewhere, say): the new file's tail becomes the test split.
+      if (this.testData && !sameFeatureColumns(this.testData.schema, data.schema)) this.testData = null;
+    }
     this.refreshEncoded();
     this.prepared = false;
     this.baselineResult = null;

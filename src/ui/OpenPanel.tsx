@@ -49,7 +49,7 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
             {!model.hasEncoding && (
               <>
                 <dt>Note</dt>
-                <dd className="warn">No CTR Studio feature encoding: data columns must be named after the model's inputs and hold its ids and values as they are.</dd>
+                <dd className="warn">No CTR Studio encoding: rows feed it by column name, as they are.</dd>
               </>
             )}
           </dl>

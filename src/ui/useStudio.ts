@@ -159,8 +159,10 @@ export function useStudio() {
     for (const d of sources) {
       const data = await run(`Reading ${d.file.name}`, (c) => c.call((api) => api.loadData(d.role, d.file, proxy(onProgress))), true);
       if (!data) return false;
-      inputs.current.data = [...inputs.current.data.filter((x) => x.role !== d.role), d];
-      patch({ data, baseline: null, prepared: null, result: null, sweepPoints: [], latency: null });
+      // The worker closes a test file whose columns differ from new training rows: the record follows.
+      const splitOff = data.some((x) => x.role === 'test' && x.splitFromTrain);
+      inputs.current.data = [...inputs.current.data.filter((x) => x.role !== d.role && !(x.role === 'test' && splitOff)), d];
+      patch({ data, baseline: null, prepared: null, result: null, sweepPoints: [], latency: null, exported: null, fineTuned: null, fineTuneEpochs: [], autoRanks: null });
     }
     return true;
   }, [run, patch]);
@@ -256,10 +258,6 @@ export function useStudio() {
         return patch({ error: describeError(e).message });
       }
       if (sorted.data.length > 0) {
-        if (!sorted.model && inputs.current.model?.kind === 'demo') {
-          // New rows for the demo model: they replace the demo rows.
-          inputs.current.data = [];
-        }
         if (!(await openData(sorted.data)) || cancelGen.current !== gen) return;
       }
       if (sorted.model) {

@@ -81,8 +81,10 @@ async function checkCase(c: CorpusCase, want: Expect): Promise<void> {
     const s = await studioState(page);
     if (want.params !== undefined) expect(s.model!.params).toBe(want.params);
   } else {
+    // A dropped file is the training file; its last 20% is the test split (listed as "name (last 20%)").
     const name = files[0].name;
-    await expect.poll(async () => (await studioState(page)).data.find((d) => d.name === name)?.rows, { timeout: 60_000 }).toBe(want.rows);
+    const rowsOf = async () => (await studioState(page)).data.filter((d) => d.name === name || d.name.startsWith(`${name} (`)).reduce((n, d) => n + d.rows, 0);
+    await expect.poll(rowsOf, { timeout: 60_000 }).toBe(want.rows);
     const d = (await studioState(page)).data.find((x) => x.name === name)!;
     if (want.badRows !== undefined) expect(d.badRows).toBe(want.badRows);
   }

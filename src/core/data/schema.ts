@@ -274,3 +274,9 @@ export function validateSchema(schema: DataSchema): void {
     seen.add(c.name);
   }
 }
+
+/** True when two files have the same feature columns (names, case aside; order, kinds and label aside). */
+export function sameFeatureColumns(a: DataSchema, b: DataSchema): boolean {
+  const names = (s: DataSchema) => s.columns.filter((c) => c.kind === 'numeric' || c.kind === 'categorical').map((c) => c.name.trim().toLowerCase()).sort().join('\n');
+  return names(a) === names(b);
+}

@@ -11,7 +11,10 @@ import { tf } from '../../../src/tf/tfjs';
 import { readModelFiles } from '../../../src/node/files';
 import { loadModelFromFiles } from '../../../src/tf/modelio';
 import { maxAbsDiff, randomFeeds, runOrt, runTfjs } from '../onnx/reference';
-import { quietCli } from '../../helpers/cli';
+import { quietCli, runCli } from '../../helpers/cli';
+import { foreignRows } from '../../helpers/foreignRows';
+import { writeFile } from 'node:fs/promises';
+import { auc } from '../../../src/core/metrics';
 
 const ONNX = 'tests/fixtures/onnx/deepfm-deepctr-gemm-opset13.onnx';
 let dir: string;
@@ -51,5 +54,34 @@ describe('PyTorch (ONNX) → compressed → ONNX', () => {
     expect(maxAbsDiff(tfjsScores, await runOrt(new Uint8Array(await readFile(join(dir, 'small.onnx'))), feeds))).toBeLessThan(1e-4);
     const original = await loadDir(join(dir, 'tfjs'));
     expect(small.countParams()).toBeLessThan(original.countParams());
+  });
+});
+
+describe('PyTorch (ONNX) with its own rows → data-aware AFM → ONNX', () => {
+  it('convert --data binds the columns; compress then runs data-aware AFM on those rows; the result exports to ONNX', async () => {
+    const rows = foreignRows(4000, 21);
+    const data = join(dir, 'rows.csv');
+    await writeFile(data, rows.csv);
+    const bound = await runCli(['convert', '--model', ONNX, '--to', 'tfjs', '--out', join(dir, 'bound'), '--data', data]);
+    expect(bound.code, bound.err).toBe(0);
+    const report = JSON.parse(bound.out).binding;
+    expect(report.columns).toContain('C1, C2, C3, C4 as ids; n1 … n6 (6 columns) into "numeric"');
+    // The AUC it reports is the ONNX model's own AUC on those values (onnxruntime-web as the reference).
+    const ort = await runOrt(new Uint8Array(await readFile(ONNX)), rows.feeds);
+    expect(Math.abs(report.auc - auc(rows.labels, ort))).toBeLessThan(1e-6);
+    const again = await runCli(['convert', '--model', join(dir, 'bound'), '--to', 'tfjs', '--out', join(dir, 'bound2'), '--data', data]);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/already carries a CTR Studio feature encoding; --data is for models made elsewhere/);
+    // compress reads the binding like any encoding: AFM statistics from those rows, AUC on them.
+    const out = join(dir, 'bound-afm');
+    const r = await runCli(['compress', '--model', join(dir, 'bound'), '--train', data, '--test', data, '--method', 'afm', '--dense-rank', '4', '--embedding-rank', '2', '--out', out, '--report', `${out}.json`]);
+    expect(r.code, r.err).toBe(0);
+    const rep = JSON.parse(await readFile(`${out}.json`, 'utf8'));
+    expect(rep.calibrationRows).toBe(4000);
+    expect(Math.abs(rep.original.auc - report.auc)).toBeLessThan(1e-6);
+    expect(rep.compressed.params).toBeLessThan(rep.original.params);
+    expect(await quietCli(['convert', '--model', join(dir, 'bound-afm'), '--to', 'onnx', '--out', join(dir, 'bound-afm.onnx')])).toBe(0);
+    const small = await loadDir(join(dir, 'bound-afm'));
+    expect(maxAbsDiff(await runTfjs(small, rows.feeds), await runOrt(new Uint8Array(await readFile(join(dir, 'bound-afm.onnx'))), rows.feeds))).toBeLessThan(1e-4);
   });
 });

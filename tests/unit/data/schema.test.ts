@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { criteoColumns, describeSchema, detectSchema, looksLikeIdName, schemaFieldNames, type DataSchema } from '../../../src/core/data';
+import { criteoColumns, describeSchema, detectSchema, looksLikeIdName, sameFeatureColumns, schemaFieldNames, type DataSchema } from '../../../src/core/data';
 import { CRITEO_CSV200, CRITEO_TSV, studioError } from './helpers';
 
 const head = (path: string, n = 200) => readFileSync(path, 'utf8').split('\n').slice(0, n);
@@ -138,5 +138,17 @@ describe('detectSchema: overrides and header errors', () => {
     await studioError(() => detectSchema(['', '  ']), 'DATA_EMPTY');
     await studioError(() => detectSchema(['a,b,c']), 'DATA_EMPTY');
     expect(detectSchema(['label,b,c']).hasHeader).toBe(true); // the reader reports DATA_EMPTY later
+  });
+});
+
+describe('sameFeatureColumns', () => {
+  it('compares feature column names, case, order, kinds and the label aside', () => {
+    const criteo = detectSchema(head(CRITEO_TSV));
+    const csv = detectSchema(head(CRITEO_CSV200)); // DeepCTR's sample: the Criteo columns, with a header
+    expect(sameFeatureColumns(criteo, csv)).toBe(true);
+    const a = detectSchema(['label,user,price', '1,u1,2.5', '0,u2,3.5']);
+    expect(sameFeatureColumns(a, detectSchema(['Clicked,PRICE,User', '1,2.5,u1', '0,3.5,u2']))).toBe(true);
+    expect(sameFeatureColumns(a, detectSchema(['label,user,price,age', '1,u1,2.5,3', '0,u2,3.5,4']))).toBe(false);
+    expect(sameFeatureColumns(a, criteo)).toBe(false);
   });
 });
