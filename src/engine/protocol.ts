@@ -10,6 +10,7 @@ import type { Method } from '../core/compress/factors';
 import type { UniformPlan } from '../core/compress/plan';
 import type { ModelKind } from '../core/model/spec';
 import type { ModelDescription } from '../core/model/describe';
+import type { ModelInputInfo } from '../core/data/binding';
 import type { DeLongSummary, SweepMethod, SweepPoint } from '../core/compress/report';
 
 export type { Method, UniformPlan, LayerInfo, ModelKind, SweepMethod };
@@ -40,6 +41,8 @@ export interface ModelInfo {
   recordedAuc?: number;
   /** The model carries a CTR Studio feature encoding (it can score raw rows). */
   hasEncoding: boolean;
+  /** The model's inputs: what a data file's columns must be named and hold when it carries no encoding. */
+  inputs: ModelInputInfo[];
   /** Every Dense and Embedding layer, compressible or not, with break-even ranks and fusion verdicts. */
   inventory: LayerInfo[];
   /** Every layer of the model (class, output shape, parameters, inputs, what compression can do). */

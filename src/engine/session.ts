@@ -147,6 +147,7 @@ export class StudioSession implements StudioApi {
       kind: this.ownMeta?.spec?.kind,
       recordedAuc: this.ownMeta?.evaluation?.auc,
       hasEncoding: this.ownMeta !== null,
+      inputs: describeInputs(this.model!),
       inventory: c.inventory,
       description: describeModel(c.artifacts, c.shapes, c.inventory),
       topology: c.artifacts.modelTopology,

@@ -54,6 +54,7 @@ export function App() {
               <PlanControls plan={plan} inventory={model.inventory} onChange={actions.setPlan} />
               <LayerTable inventory={model.inventory} plan={plan} spectra={state.prepared?.spectra ?? []} selected={selectedLayer} onSelect={setSelectedLayer} onRank={actions.setLayerRank} />
               <SweepPanel
+                key={`${model.name}:${model.params}`} // a new model gets its own default ranks
                 inventory={model.inventory}
                 plan={plan}
                 baseline={state.baseline}

@@ -50,6 +50,8 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
               <>
                 <dt>Note</dt>
                 <dd className="warn">No CTR Studio encoding: rows feed it by column name, as they are.</dd>
+                <dt>Columns</dt>
+                <dd className="small" data-testid="model-inputs">{model.inputs.map(inputText).join(', ')}</dd>
               </>
             )}
           </dl>
@@ -71,4 +73,10 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
       </section>
     </aside>
   );
+}
+
+/** What a column for a model input must hold: "C1 (ids 0-20)", "numeric (6 values)". */
+function inputText(i: ModelInfo['inputs'][number]): string {
+  if (i.dtype === 'int32') return `${i.name} (ids${i.table ? ` 0–${formatInt(i.table.rows - 1)}` : ''})`;
+  return i.width === 1 ? `${i.name} (a value)` : `${i.name} (${Number.isNaN(i.width) ? 'several' : i.width} values)`;
 }

@@ -21,9 +21,13 @@ export function defaultPlan(inventory: LayerInfo[]): UniformPlan {
   };
 }
 
-/** The sweep the studio runs by default: four dense ranks at the current embedding rank, both methods. */
+/**
+ * The sweep the studio runs by default: four dense ranks at the current embedding rank, both methods; a
+ * small model (break-even below 32) gets the four largest powers of two below its break-even rank.
+ */
 export function defaultSweep(inventory: LayerInfo[], plan: UniformPlan): SweepRequest {
   const top = maxRank(inventory, 'dense');
-  const ranks = [16, 32, 64, 128].filter((r) => r <= top);
+  let ranks = [16, 32, 64, 128].filter((r) => r <= top);
+  if (ranks.length < 2) ranks = [1, 2, 4, 8, 16].filter((r) => r <= top).slice(-4);
   return { methods: ['afm', 'svd'], denseRanks: ranks.length ? ranks : [null], embeddingRanks: [plan.embeddingRank] };
 }

@@ -44,6 +44,8 @@ describe('a PyTorch model exported to ONNX, data-free', () => {
     await expect.poll(() => studio.page.getByTestId('model-name').textContent(), { timeout: 60_000 }).toBe('deepfm-deepctr-gemm-opset13.onnx');
     await studio.page.getByTestId('architecture').waitFor();
     expect(await studio.page.getByTestId('architecture').textContent()).toContain('FMInteraction');
+    // What the columns of rows for it must be called and hold.
+    expect(await studio.page.getByTestId('model-inputs').textContent()).toBe('C1 (ids 0–20), C2 (ids 0–20), C3 (ids 0–20), C4 (ids 0–20), numeric (6 values)');
     await studio.page.getByTestId('reconstruction-mean').filter({ hasText: /%$/ }).waitFor({ timeout: 60_000 });
     await studio.page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
     await studio.page.getByTestId('export').click();
@@ -79,6 +81,12 @@ describe('a PyTorch model exported to ONNX, with rows named after its inputs', (
     expect(await page.getByTestId('compressed-auc').textContent()).toMatch(/0\.\d{4}/);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${SHOTS}/9-onnx-bound-rows.png` });
+    // A sweep at the model's own scale (its Dense layers break even at ranks 9 and 5): AFM and SVD charted.
+    expect(await page.getByTestId('sweep-ranks').inputValue()).toBe('1,2,4,8');
+    await page.getByTestId('run-sweep').click();
+    await expect.poll(async () => (await page.evaluate(() => window.ctrStudio!.state().sweepPoints.length)), { timeout: 60_000 }).toBe(8);
+    await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('chart-rank-auc').textContent()).toMatch(/AFM[\s\S]*SVD/);
     await page.getByTestId('export').click();
     await page.getByTestId('export-check').waitFor({ timeout: 60_000 });
     const exported = await page.evaluate(() => {
