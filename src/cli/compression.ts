@@ -53,9 +53,9 @@ export function fileListArg(args: ParsedArgs, name: string): string[] {
  * streamed unless a step needs them in memory (fine-tuning, sweeps).
  */
 export async function openCompression(args: ParsedArgs): Promise<CompressionSession> {
-  const loaded = await loadStudioModel(String(args.model));
-  const enc = loaded.meta.encoding;
   const trainFiles = fileListArg(args, 'train');
+  const loaded = await loadStudioModel(String(args.model), trainFiles[0] ?? (args.test ? String(args.test) : undefined));
+  const enc = loaded.meta.encoding;
   const seed = numberArg(args, 'seed', { integer: true, min: 0 }) ?? 42;
   const n = numberArg(args, 'calibration-rows', { integer: true, min: 1 });
   const needTrain = () => {

@@ -1,12 +1,15 @@
 /** What several commands share: reading a data file with its bad-row warnings, loading a model with its metadata. */
 import { encodeBatch, openDataset, overridesForEncoding, readDataset, type BadRowReport, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
-import { requireMetadata, type StudioMetadata } from '../core/model/metadata';
+import { readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
+import { bindEncoding, describeBinding } from '../core/data';
+import { STUDIO_VERSION } from '../core/version';
+import { describeInputs } from '../tf/feed';
 import { openDataFile, readModelFiles, requireFile } from '../node/files';
 import { readFile } from 'node:fs/promises';
 import { assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
 import { foreignModelKind } from '../core/model/files';
 import { convertForeignModel } from '../engine/foreign';
-import { loadModelFromFiles } from '../tf/modelio';
+import { loadModelFromArtifacts } from '../tf/modelio';
 import type { LayersModel } from '../tf/tfjs';
 import { useBackend } from '../tf/backend';
 
@@ -38,13 +41,23 @@ export interface LoadedModel {
   params: number;
 }
 
-/** Starts the wasm backend and loads a CTR Studio model (model.json path or its folder). */
-export async function loadStudioModel(path: string): Promise<LoadedModel> {
+/**
+ * Starts the wasm backend and loads a model (model.json or its folder, .keras/.h5, .onnx) with the encoding
+ * that turns rows into its inputs: its own, or for a model made elsewhere, the columns of `rowsFile` bound
+ * to its inputs by name (said on stderr), as the studio does.
+ */
+export async function loadStudioModel(path: string, rowsFile?: string): Promise<LoadedModel> {
   await useBackend('wasm');
-  const { modelJson, weights, fileName } = await readModelFiles(path);
-  const model = await loadModelFromFiles(modelJson, weights, fileName);
-  const meta = requireMetadata(parseModelJson(modelJson, fileName).userDefinedMetadata, fileName);
-  return { model, meta, params: model.countParams() };
+  const { artifacts, fileName } = await readAnyModel(path);
+  const model = await loadModelFromArtifacts(artifacts, fileName);
+  let meta = readMetadata(artifacts.userDefinedMetadata);
+  if (!meta && rowsFile) {
+    const { schema, batches } = await openDataset(await openDataFile(rowsFile));
+    await batches.return(undefined as never); // only the header and kinds were needed
+    meta = { format: 1, studioVersion: STUDIO_VERSION, encoding: bindEncoding(describeInputs(model), schema) };
+    console.error(`note: ${describeBinding(meta.encoding)}`);
+  }
+  return { model, meta: meta ?? requireMetadata(artifacts.userDefinedMetadata, fileName), params: model.countParams() };
 }
 
 /** Prints a result object as indented JSON on stdout. */

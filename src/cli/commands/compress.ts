@@ -24,7 +24,7 @@ const def: CommandDef = {
   summary: 'compress a model with AFM or SVD at the given ranks (optionally fine-tuned); save it and a JSON report',
   usage: 'ctr-studio compress --model M --train FILE --test FILE --method afm|svd --dense-rank K --embedding-rank K [--calibration-rows N] [--fine-tune] --out DIR --report R.json',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder) saved by ctr-studio', required: true },
+    { name: 'model', value: 'PATH', help: 'model.json (or its folder), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
     { name: 'train', value: 'FILE[,FILE...]', help: 'training rows (one or more shards, streamed): AFM statistics, fine-tuning' },
     { name: 'stats', value: 'S1,S2,...', help: 'AFM statistics from ctr-studio stats, merged in order, instead of reading --train for them' },
     { name: 'test', value: 'FILE', help: 'test rows: AUC, log loss and logit differences are measured on them (not with --data-free)' },

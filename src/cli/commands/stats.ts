@@ -16,7 +16,7 @@ const def: CommandDef = {
   summary: 'compute AFM statistics of a data shard as a mergeable .stats file',
   usage: 'ctr-studio stats --model M --data SHARD --out S.stats',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder) saved by ctr-studio', required: true },
+    { name: 'model', value: 'PATH', help: 'model.json (or its folder), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
     { name: 'data', value: 'FILE[,FILE...]', help: 'rows of this shard (several files are folded in order)', required: true },
     { name: 'out', value: 'S.stats', help: 'where to write the statistics', required: true },
   ],
@@ -25,7 +25,7 @@ const def: CommandDef = {
 
 async function run(args: ParsedArgs): Promise<void> {
   const t0 = performance.now();
-  const loaded = await loadStudioModel(String(args.model));
+  const loaded = await loadStudioModel(String(args.model), fileListArg(args, 'data')[0]);
   const c = await Compressor.create(loaded.model);
   const enc = loaded.meta.encoding;
   const stats = await c.collect(enc, fileListArg(args, 'data').map((f) => () => streamEncoded(f, enc)));

@@ -45,7 +45,7 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
     const at = findColumn(all, input.name);
     if (input.dtype === 'int32') {
       if (input.width !== 1) {
-        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} ids per row; CTR Studio feeds one id column per id input, so export the model with one input per field.`);
+        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} ids per row, and a model without CTR Studio's encoding is fed one id column per id input; export the model with one input per field.`);
       }
       if (at < 0) missing.push(input.name);
       else {
@@ -54,28 +54,28 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
       }
     } else if (at >= 0 && input.width === 1) {
       if (findColumn(names.numeric, input.name) < 0) {
-        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes a number, but column "${all[at]}" holds text; give that column numbers.`);
+        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes a number, but column "${all[at]}" holds text, and a model without CTR Studio's encoding is fed its columns as they are; give that column numbers.`);
       }
       used.add(all[at]);
       numeric.push(raw(all[at], input.name));
     } else leftover.push(input);
   }
   if (missing.length > 0) {
-    throw new StudioError('DATA_SCHEMA', `The data has no column for the model's id input${missing.length > 1 ? 's' : ''} ${list(missing)}; the model carries no CTR Studio encoding, so name the data's columns after its inputs (ctr-studio inspect lists them).`);
+    throw new StudioError('DATA_SCHEMA', `The data has no column for the model's id input${missing.length > 1 ? 's' : ''} ${list(missing)}, and a model without CTR Studio's encoding is fed the columns named after its inputs; name the data's columns so (ctr-studio inspect lists the inputs).`);
   }
   if (leftover.length > 1) {
-    throw new StudioError('DATA_SCHEMA', `The model's inputs ${list(leftover.map((i) => i.name))} are not column names of the data; name the data's columns after the model's inputs (ctr-studio inspect lists them).`);
+    throw new StudioError('DATA_SCHEMA', `The model's inputs ${list(leftover.map((i) => i.name))} are not column names of the data, and a model without CTR Studio's encoding is fed the columns named after its inputs; name the data's columns so (ctr-studio inspect lists the inputs).`);
   }
   if (leftover.length === 1) {
     const input = leftover[0];
     const rest = names.numeric.filter((n) => !used.has(n));
     if (rest.length !== input.width) {
-      throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per row, but the data has ${rest.length} numeric column${rest.length === 1 ? '' : 's'} not named after another input; give the data exactly those columns, in the model's order.`);
+      throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per row, but the data has ${rest.length} numeric column${rest.length === 1 ? '' : 's'} not named after another input, and a model without CTR Studio's encoding is fed them as they are; give the data exactly those columns, in the model's order.`);
     }
     for (const n of rest) numeric.push(raw(n, input.name));
   }
   if (categorical.length === 0 && numeric.length === 0) {
-    throw new StudioError('DATA_SCHEMA', 'The model has no inputs the data can feed.');
+    throw new StudioError('DATA_SCHEMA', 'The model has no inputs, so no data can feed it.');
   }
   return { version: 1, label: names.label, categorical, numeric, fitRows: 0 };
 }

@@ -42,7 +42,7 @@ export function readMetadata(userDefinedMetadata: Record<string, unknown> | unde
 export function requireMetadata(userDefinedMetadata: Record<string, unknown> | undefined, fileName = 'model.json'): StudioMetadata {
   const meta = readMetadata(userDefinedMetadata);
   if (!meta) {
-    throw new StudioError('MODEL_NO_ENCODING', `${fileName} carries no CTR Studio feature encoding, so raw rows cannot be turned into its inputs; train the model with ctr-studio train, or use a model exported by CTR Studio.`);
+    throw new StudioError('MODEL_NO_ENCODING', `${fileName} carries no CTR Studio feature encoding and no rows were given to bind its inputs to; give rows whose columns are named after its inputs (ctr-studio inspect lists them), or compress it with --data-free.`);
   }
   return meta;
 }

@@ -85,3 +85,16 @@ describe('PyTorch (ONNX) with its own rows → data-aware AFM → ONNX', () => {
     expect(maxAbsDiff(await runTfjs(small, rows.feeds), await runOrt(new Uint8Array(await readFile(join(dir, 'bound-afm.onnx'))), rows.feeds))).toBeLessThan(1e-4);
   });
 });
+
+describe('a model made elsewhere straight into the row commands', () => {
+  it('evaluate binds an ONNX model to the rows it is given, says so on stderr, and scores as onnxruntime-web', async () => {
+    const rows = foreignRows(500, 31);
+    const data = join(dir, 'eval-rows.csv');
+    await writeFile(data, rows.csv);
+    const r = await runCli(['evaluate', '--model', ONNX, '--data', data]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain('note: The model carries no CTR Studio encoding, so the data\'s columns feed its inputs by name, as they are');
+    const ort = await runOrt(new Uint8Array(await readFile(ONNX)), rows.feeds);
+    expect(Math.abs(JSON.parse(r.out).auc - auc(rows.labels, ort))).toBeLessThan(1e-6);
+  });
+});

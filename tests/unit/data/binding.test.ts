@@ -46,7 +46,7 @@ describe('bindEncoding', () => {
   it('names what it cannot bind', async () => {
     const { schema } = await read(foreignRows(20).csv);
     const noC5 = [...FIXTURE_INPUTS, { name: 'C5', dtype: 'int32', width: 1 }];
-    expect((await studioError(() => bindEncoding(noC5, schema), 'DATA_SCHEMA')).message).toMatch(/no column for the model's id input "C5"; .*name the data's columns after its inputs/);
+    expect((await studioError(() => bindEncoding(noC5, schema), 'DATA_SCHEMA')).message).toMatch(/no column for the model's id input "C5", and a model without CTR Studio's encoding is fed the columns named after its inputs; name the data's columns so/);
     const wide = FIXTURE_INPUTS.map((i) => (i.name === 'numeric' ? { ...i, width: 13 } : i));
     expect((await studioError(() => bindEncoding(wide, schema), 'DATA_SCHEMA')).message).toMatch(/"numeric" takes 13 values per row, but the data has 6 numeric columns not named after another input/);
     const two = [...FIXTURE_INPUTS, { name: 'dense', dtype: 'float32', width: 2 }];
