@@ -1,7 +1,6 @@
 /** What several commands share: reading a data file with its bad-row warnings, loading a model with its metadata. */
-import { encodeBatch, openDataset, overridesForEncoding, readDataset, type BadRowReport, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
+import { bindEncoding, describeBinding, encodeBatch, openDataset, overridesForEncoding, readDataset, type BadRowReport, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
 import { readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
-import { bindEncoding, describeBinding } from '../core/data';
 import { STUDIO_VERSION } from '../core/version';
 import { describeInputs } from '../tf/feed';
 import { openDataFile, readModelFiles, requireFile } from '../node/files';

@@ -77,6 +77,6 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
 
 /** What a column for a model input must hold: "C1 (ids 0-20)", "numeric (6 values)". */
 function inputText(i: ModelInfo['inputs'][number]): string {
-  if (i.dtype === 'int32') return `${i.name} (ids${i.table ? ` 0–${formatInt(i.table.rows - 1)}` : ''})`;
+  if (i.dtype === 'int32' || i.table) return `${i.name} (ids${i.table ? ` 0–${formatInt(i.table.rows - 1)}` : ''})`;
   return i.width === 1 ? `${i.name} (a value)` : `${i.name} (${Number.isNaN(i.width) ? 'several' : i.width} values)`;
 }

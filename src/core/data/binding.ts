@@ -13,12 +13,17 @@ import type { FeatureEncoding, IdField, NumericField } from './encoding';
 /** A model input as binding sees it (src/tf/feed.ts describeInputs makes these from a tfjs model). */
 export interface ModelInputInfo {
   name: string;
-  /** 'int32' for id inputs, 'float32' for values. */
+  /** 'int32' for id inputs, 'float32' for values (or for ids, when the input feeds an embedding table). */
   dtype: string;
   /** Values per row (NaN when a dimension is unknown). */
   width: number;
   /** The smallest embedding table the input feeds: its layer and rows (ids must be below rows). */
   table?: { layer: string; rows: number };
+}
+
+/** An input of ids: int32, or a float input that feeds an embedding table (Keras' default Input dtype). */
+export function isIdInput(input: ModelInputInfo): boolean {
+  return input.dtype === 'int32' || input.table !== undefined;
 }
 
 /** Ids of an input that feeds no embedding table we can see still must fit an int32. */
@@ -28,7 +33,7 @@ const list = (names: string[]) => names.slice(0, 6).map((n) => `"${n}"`).join(',
 
 /**
  * An encoding that feeds each input from its columns, matched by name (case-insensitively): an id input
- * (int32, one per row) from one column of integer ids; a float input of width 1 from the column of its name;
+ * (see isIdInput, one per row) from one column of integer ids; a float input of width 1 from the column of its name;
  * one float input of width w not named by a column from the w numeric columns left over, in file order
  * (DeepCTR-style "dense features" input). Anything else is a DATA_SCHEMA error naming the inputs.
  */
@@ -43,7 +48,7 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
   const raw = (name: string, input: string): NumericField => ({ name, transform: 'none', mean: 0, std: 1, input });
   for (const input of inputs) {
     const at = findColumn(all, input.name);
-    if (input.dtype === 'int32') {
+    if (isIdInput(input)) {
       if (input.width !== 1) {
         throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} ids per row, and a model without CTR Studio's encoding is fed one id column per id input; export the model with one input per field.`);
       }

@@ -43,6 +43,13 @@ describe('bindEncoding', () => {
     expect([...numericBlocks(enc)]).toEqual([['price', { offset: 0, width: 1 }], ['rest', { offset: 1, width: 1 }]]);
   });
 
+  it('takes a float input that feeds an embedding table (Keras\' default Input dtype) as an id input', async () => {
+    const { schema } = await read('label,item\n1,3\n0,4\n');
+    const enc = bindEncoding([{ name: 'item', dtype: 'float32', width: 1, table: { layer: 'emb', rows: 10 } }], schema);
+    expect(enc.categorical).toEqual([{ name: 'item', kind: 'id', size: 10, input: 'item' }]);
+    expect(enc.numeric).toEqual([]);
+  });
+
   it('names what it cannot bind', async () => {
     const { schema } = await read(foreignRows(20).csv);
     const noC5 = [...FIXTURE_INPUTS, { name: 'C5', dtype: 'int32', width: 1 }];
