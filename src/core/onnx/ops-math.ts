@@ -11,23 +11,13 @@ import { binary, transpose2d, type Const } from './fold';
 import type { FmMatch } from './fm-pattern';
 import type { NodeProto } from './onnx';
 import type { Converter } from './ops-tensor';
+import { DENSE_DEFAULTS } from '../model/layerDefaults';
 
 /** ONNX activation op → tfjs activation name. */
 export const ACTIVATIONS: Record<string, string> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus' };
 
 function denseConfig(units: number, activation: string, useBias: boolean): Record<string, unknown> {
-  return {
-    units,
-    activation,
-    use_bias: useBias,
-    kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } },
-    bias_initializer: { class_name: 'Zeros', config: {} },
-    kernel_regularizer: null,
-    bias_regularizer: null,
-    activity_regularizer: null,
-    kernel_constraint: null,
-    bias_constraint: null,
-  };
+  return { units, activation, use_bias: useBias, ...DENSE_DEFAULTS };
 }
 
 /** The bias vector a constant adds to every row of a [.., units] output, or undefined if it is not one. */

@@ -1,28 +1,19 @@
 /** Test AUC against the dense rank, one line per method, with the DeLong 95% band and the original's AUC. */
 import { Area, CartesianGrid, ComposedChart, Label, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
-import type { BaselineInfo, SweepMethod as Method, SweepPointInfo } from '../../engine/protocol';
+import type { BaselineInfo, SweepPointInfo } from '../../engine/protocol';
 import { formatAuc } from '../format';
 import { ChartFrame } from './ChartFrame';
 import type { LegendItem } from './ChartLegend';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, ORIGINAL_COLOR, ORIGINAL_DASH, TICK, formatDelta, niceAxis, rankLabel, sortRanks } from './theme';
+import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, ORIGINAL_COLOR, ORIGINAL_DASH, TICK, formatDelta, niceAxis } from './theme';
+import { rankHeading, sweepEmptyMessage, sweepRows, type RankRow } from './sweepRows';
 
 export interface RankAucChartProps {
   points: SweepPointInfo[];
   baseline: BaselineInfo | null;
   /** Only the points with this embedding rank are drawn (null = embeddings kept). */
   embeddingRank: number | null;
-}
-
-interface Row {
-  rank: string;
-  afm?: number;
-  svd?: number;
-  afmBand?: [number, number];
-  svdBand?: [number, number];
-  afmPoint?: SweepPointInfo;
-  svdPoint?: SweepPointInfo;
 }
 
 /** The 95% interval of a point's AUC: the original's AUC plus the DeLong interval of the difference. */
@@ -32,11 +23,11 @@ export function aucInterval(p: SweepPointInfo, baseline: BaselineInfo | null): [
 }
 
 function RankAucTooltip({ active, payload, baseline }: TooltipContentProps & { baseline: BaselineInfo | null }) {
-  const row = payload?.[0]?.payload as Row | undefined;
+  const row = payload?.[0]?.payload as RankRow | undefined;
   if (!active || !row) return null;
   const rows: TooltipRow[] = [];
   for (const m of METHODS) {
-    const p = m === 'afm' ? row.afmPoint : row.svdPoint;
+    const p = row.points[m];
     if (!p) continue;
     const [lo, hi] = aucInterval(p, baseline);
     rows.push({ label: `${METHOD_LABEL[m]} AUC`, value: formatAuc(p.auc), color: METHOD_COLOR[m] });
@@ -44,28 +35,21 @@ function RankAucTooltip({ active, payload, baseline }: TooltipContentProps & { b
     rows.push({ label: 'Δ AUC', value: formatDelta(p.delong.diff) });
   }
   if (baseline) rows.push({ label: 'Original AUC', value: formatAuc(baseline.auc), color: ORIGINAL_COLOR });
-  return <ChartTooltip heading={row.rank === 'keep' ? 'Dense layers kept' : `Dense rank ${row.rank}`} rows={rows} />;
+  return <ChartTooltip heading={rankHeading(row)} rows={rows} />;
 }
 
 export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartProps) {
-  const shown = points.filter((p) => p.embeddingRank === embeddingRank);
-  const ranks = sortRanks(shown.map((p) => p.denseRank));
-  const rows: Row[] = ranks.map((r) => ({ rank: rankLabel(r) }));
-  const present = new Set<Method>();
-  for (const p of shown) {
-    const row = rows[ranks.indexOf(p.denseRank)];
-    const band = aucInterval(p, baseline);
-    present.add(p.method);
-    if (p.method === 'afm') Object.assign(row, { afm: p.auc, afmBand: band, afmPoint: p });
-    else Object.assign(row, { svd: p.auc, svdBand: band, svdPoint: p });
-  }
+  const sweep = sweepRows(points, embeddingRank, (row, p) => {
+    row[p.method] = p.auc;
+    row[`${p.method}Band`] = aucInterval(p, baseline);
+  });
+  const { shown, rows, present, embLabel } = sweep;
   const y = niceAxis([...shown.flatMap((p) => [p.auc, ...aucInterval(p, baseline)]), ...(baseline ? [baseline.auc] : [])], 6);
-  const embLabel = embeddingRank === null ? 'embeddings kept' : `embedding rank ${embeddingRank}`;
-  const empty = shown.length === 0 ? (points.length === 0 ? 'No sweep yet: run a rank sweep to see AUC against rank.' : `No sweep points with ${embLabel}.`) : null;
+  const empty = sweepEmptyMessage(sweep, points, 'AUC');
 
   const legend: LegendItem[] = [
-    ...METHODS.filter((m) => present.has(m)).map((m): LegendItem => ({ label: METHOD_LABEL[m], color: METHOD_COLOR[m], mark: 'line' })),
-    ...(present.size > 0 ? [{ label: '95% interval (DeLong)', color: '#486581', mark: 'band' } as LegendItem] : []),
+    ...present.map((m): LegendItem => ({ label: METHOD_LABEL[m], color: METHOD_COLOR[m], mark: 'line' })),
+    ...(present.length > 0 ? [{ label: '95% interval (DeLong)', color: '#486581', mark: 'band' } as LegendItem] : []),
     ...(baseline ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'dashed' } as LegendItem] : []),
   ];
 
@@ -81,10 +65,10 @@ export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartPr
             <Label value="Test AUC" angle={-90} position="insideLeft" offset={-8} style={{ ...AXIS_LABEL, textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip content={(props) => <RankAucTooltip {...props} baseline={baseline} />} isAnimationActive={false} />
-          {METHODS.filter((m) => present.has(m)).map((m) => (
+          {present.map((m) => (
             <Area key={`${m}-band`} dataKey={`${m}Band`} name={`${METHOD_LABEL[m]} 95% interval`} stroke="none" fill={METHOD_COLOR[m]} fillOpacity={0.12} legendType="none" connectNulls isAnimationActive={false} activeDot={false} />
           ))}
-          {METHODS.filter((m) => present.has(m)).map((m) => (
+          {present.map((m) => (
             <Line key={m} dataKey={m} name={METHOD_LABEL[m]} stroke={METHOD_COLOR[m]} strokeWidth={2} dot={{ r: 3, fill: METHOD_COLOR[m] }} connectNulls isAnimationActive={false} />
           ))}
           {baseline && (

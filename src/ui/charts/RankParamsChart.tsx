@@ -1,12 +1,13 @@
 /** Parameter count against the dense rank, one line per method, with the original's count. */
 import { CartesianGrid, Label, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
-import type { SweepMethod as Method, SweepPointInfo } from '../../engine/protocol';
+import type { SweepPointInfo } from '../../engine/protocol';
 import { formatInt } from '../format';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, ORIGINAL_COLOR, ORIGINAL_DASH, TICK, formatPercent, niceAxis, stepFormatter, rankLabel, sortRanks } from './theme';
+import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, ORIGINAL_COLOR, ORIGINAL_DASH, TICK, formatPercent, niceAxis, stepFormatter } from './theme';
+import { rankHeading, sweepEmptyMessage, sweepRows, type RankRow } from './sweepRows';
 
 export interface RankParamsChartProps {
   points: SweepPointInfo[];
@@ -16,45 +17,30 @@ export interface RankParamsChartProps {
   embeddingRank: number | null;
 }
 
-interface Row {
-  rank: string;
-  afm?: number;
-  svd?: number;
-  afmPoint?: SweepPointInfo;
-  svdPoint?: SweepPointInfo;
-}
-
 function RankParamsTooltip({ active, payload, baselineParams }: TooltipContentProps & { baselineParams: number | null }) {
-  const row = payload?.[0]?.payload as Row | undefined;
+  const row = payload?.[0]?.payload as RankRow | undefined;
   if (!active || !row) return null;
   const rows: TooltipRow[] = [];
   for (const m of METHODS) {
-    const p = m === 'afm' ? row.afmPoint : row.svdPoint;
+    const p = row.points[m];
     if (p) rows.push({ label: METHOD_LABEL[m], value: `${formatInt(p.params)} (${formatPercent(p.paramRatio)})`, color: METHOD_COLOR[m] });
   }
   if (baselineParams !== null) rows.push({ label: 'Original', value: formatInt(baselineParams), color: ORIGINAL_COLOR });
-  return <ChartTooltip heading={row.rank === 'keep' ? 'Dense layers kept' : `Dense rank ${row.rank}`} rows={rows} />;
+  return <ChartTooltip heading={rankHeading(row)} rows={rows} />;
 }
 
 export function RankParamsChart({ points, baselineParams, embeddingRank }: RankParamsChartProps) {
-  const shown = points.filter((p) => p.embeddingRank === embeddingRank);
-  const ranks = sortRanks(shown.map((p) => p.denseRank));
-  const rows: Row[] = ranks.map((r) => ({ rank: rankLabel(r) }));
-  const present = new Set<Method>();
-  for (const p of shown) {
-    const row = rows[ranks.indexOf(p.denseRank)];
-    present.add(p.method);
-    if (p.method === 'afm') Object.assign(row, { afm: p.params / 1000, afmPoint: p });
-    else Object.assign(row, { svd: p.params / 1000, svdPoint: p });
-  }
+  const sweep = sweepRows(points, embeddingRank, (row, p) => {
+    row[p.method] = p.params / 1000;
+  });
+  const { shown, rows, present, embLabel } = sweep;
   const y = niceAxis([...shown.map((p) => p.params / 1000), ...(baselineParams !== null ? [baselineParams / 1000] : [])], 6, { includeZero: true });
-  const embLabel = embeddingRank === null ? 'embeddings kept' : `embedding rank ${embeddingRank}`;
-  const empty = shown.length === 0 ? (points.length === 0 ? 'No sweep yet: run a rank sweep to see parameters against rank.' : `No sweep points with ${embLabel}.`) : null;
-  const both = rows.filter((r) => r.afm !== undefined && r.svd !== undefined);
-  const coincide = both.length > 0 && both.every((r) => r.afmPoint?.params === r.svdPoint?.params);
+  const empty = sweepEmptyMessage(sweep, points, 'parameters');
+  // AFM and SVD at the same ranks have the same count: SVD is drawn dashed over AFM, and the legend says so.
+  const both = rows.filter((r) => r.points.afm && r.points.svd);
+  const coincide = both.length > 0 && both.every((r) => r.points.afm!.params === r.points.svd!.params);
   const legend: LegendItem[] = [
-    ...(present.has('afm') ? [{ label: 'AFM', color: METHOD_COLOR.afm, mark: 'line' } as LegendItem] : []),
-    ...(present.has('svd') ? [{ label: coincide ? 'SVD (same as AFM)' : 'SVD', color: METHOD_COLOR.svd, mark: 'dashed' } as LegendItem] : []),
+    ...present.map((m): LegendItem => ({ label: m === 'svd' && coincide ? 'SVD (same as AFM)' : METHOD_LABEL[m], color: METHOD_COLOR[m], mark: m === 'svd' ? 'dashed' : 'line' })),
     ...(baselineParams !== null ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'dashed' } as LegendItem] : []),
   ];
 
@@ -70,9 +56,12 @@ export function RankParamsChart({ points, baselineParams, embeddingRank }: RankP
             <Label value="Parameters (thousands)" angle={-90} position="insideLeft" offset={-8} style={{ ...AXIS_LABEL, textAnchor: 'middle' }} />
           </YAxis>
           <Tooltip content={(props) => <RankParamsTooltip {...props} baselineParams={baselineParams} />} isAnimationActive={false} />
-          {present.has('afm') && <Line dataKey="afm" name="AFM" stroke={METHOD_COLOR.afm} strokeWidth={2.5} dot={{ r: 3.5, fill: METHOD_COLOR.afm }} connectNulls isAnimationActive={false} />}
-          {present.has('svd') && (
-            <Line dataKey="svd" name="SVD" stroke={METHOD_COLOR.svd} strokeWidth={2} strokeDasharray="6 4" dot={{ r: 2.5, fill: METHOD_COLOR.svd }} connectNulls isAnimationActive={false} />
+          {present.map((m) =>
+            m === 'svd' ? (
+              <Line key={m} dataKey={m} name={METHOD_LABEL[m]} stroke={METHOD_COLOR[m]} strokeWidth={2} strokeDasharray="6 4" dot={{ r: 2.5, fill: METHOD_COLOR[m] }} connectNulls isAnimationActive={false} />
+            ) : (
+              <Line key={m} dataKey={m} name={METHOD_LABEL[m]} stroke={METHOD_COLOR[m]} strokeWidth={2.5} dot={{ r: 3.5, fill: METHOD_COLOR[m] }} connectNulls isAnimationActive={false} />
+            ),
           )}
           {baselineParams !== null && (
             <ReferenceLine y={baselineParams / 1000} stroke={ORIGINAL_COLOR} strokeDasharray={ORIGINAL_DASH} ifOverflow="extendDomain">

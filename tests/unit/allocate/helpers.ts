@@ -9,6 +9,7 @@ import {
   type PlannedRank,
 } from '../../../src/core/compress/graph';
 import { cumulativeExplained } from '../../../src/core/compress/factors';
+import { createRng } from '../../../src/core/random';
 
 export function dense(name: string, dIn: number, dOut: number, useBias = true): DenseInfo {
   const breakEvenRank = denseBreakEven(dIn, dOut, useBias);
@@ -66,17 +67,8 @@ export function objectiveOf(inventory: LayerInfo[], spectra: Map<string, Float64
   return s;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (the project's mulberry32). */
+export const rng = createRng;
 
 /** A random descending, strictly positive spectrum: each value a random 30-100% of the previous one. */
 export function randomSpectrum(width: number, rand: () => number): Float64Array {

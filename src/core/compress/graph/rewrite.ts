@@ -10,6 +10,7 @@ import { edgeKey, keepsUp, planFusion, type FusionPlan } from './fusion';
 import { listLayers, weightName, type LayerInfo } from './inventory';
 import { indexGraph, parseTopology, serializeTopology, uniqueName, type LayerGraph, type LayerNode, type TensorRef } from './topology';
 import { decodeWeights, encodeWeights, type Weight } from './weights';
+import { DENSE_DEFAULTS } from '../../model/layerDefaults';
 
 /** The factors replacing one layer (computed elsewhere, e.g. by AFM or SVD). */
 export type Replacement =
@@ -54,17 +55,6 @@ export interface RewriteResult {
 
 type DenseRep = Extract<Replacement, { kind: 'dense' }>;
 type EmbRep = Extract<Replacement, { kind: 'embedding' }>;
-
-const DENSE_DEFAULTS = {
-  kernel_initializer: { class_name: 'VarianceScaling', config: { scale: 1, mode: 'fan_avg', distribution: 'uniform', seed: null } },
-  bias_initializer: { class_name: 'Zeros', config: {} },
-  kernel_regularizer: null,
-  bias_regularizer: null,
-  activity_regularizer: null,
-  kernel_constraint: null,
-  bias_constraint: null,
-  trainable: true,
-};
 
 /** A config without input-shape keys: only a first layer carries them, and a narrowed input makes them wrong. */
 function withoutInputShape(config: Record<string, unknown>): Record<string, unknown> {
