@@ -5,7 +5,8 @@ import { loadData, loadStudioModel, type LoadedModel } from '../../src/cli/io';
 import { buildModel } from '../../src/tf/zoo/models';
 import { trainModel } from '../../src/tf/train';
 import type { ModelKind } from '../../src/core/model/spec';
-import type { LayersModel } from '../../src/tf/tfjs';
+import { tf, type LayersModel } from '../../src/tf/tfjs';
+import { Compressor } from '../../src/tf/compressor';
 
 export const DEMO = {
   train: 'public/demo/criteo/train.tsv',
@@ -27,6 +28,15 @@ export async function openDemoModel(kind: 'deepfm' | 'dcnv2'): Promise<DemoModel
   const enc = loaded.meta.encoding;
   const [train, test] = await Promise.all([loadData(DEMO.train), loadData(DEMO.test)]);
   return { model: loaded.model, encoding: enc, train: encodeBatch(enc, train.raw, train.schema), test: encodeBatch(enc, test.raw, test.schema), loaded };
+}
+
+/** A shipped demo model on the wasm backend with its statistics collected on the demo training rows. */
+export async function calibratedDemo(kind: 'deepfm' | 'dcnv2'): Promise<{ demo: DemoModel; c: Compressor }> {
+  await tf.setBackend('wasm');
+  const demo = await openDemoModel(kind);
+  const c = await Compressor.create(demo.model);
+  await c.collect(demo.encoding, demo.train);
+  return { demo, c };
 }
 
 /** A zoo model of any kind trained briefly on the demo rows (real weights, not a random start). */

@@ -4,7 +4,6 @@
  * DeepFM with 1024-wide towers and 26 tables for speed. Figures are printed; no timing is asserted.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '../../../src/tf/tfjs';
 import { Compressor } from '../../../src/tf/compressor';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { predictProbs } from '../../../src/tf/predict';
@@ -13,17 +12,14 @@ import { allocateRanks } from '../../../src/core/compress/allocate';
 import { cumulativeExplained } from '../../../src/core/compress/factors';
 import { plannedParams, type PlannedRank } from '../../../src/core/compress/graph';
 import { plannedRanks, type ResolvedLayer } from '../../../src/core/compress/plan';
-import { openDemoModel, type DemoModel } from '../../helpers/demo';
+import { calibratedDemo, type DemoModel } from '../../helpers/demo';
 import { planOf, rng } from './helpers';
 
 let demo: DemoModel;
 let c: Compressor;
 
 beforeAll(async () => {
-  await tf.setBackend('wasm');
-  demo = await openDemoModel('deepfm');
-  c = await Compressor.create(demo.model);
-  await c.collect(demo.encoding, demo.train);
+  ({ demo, c } = await calibratedDemo('deepfm'));
 }, 180_000);
 
 /** Σ cumulative(rank) over the compressible layers of a resolved plan, kept = 1. */

@@ -11,16 +11,13 @@ import { makeInputs, planFeed } from '../../../src/tf/feed';
 import { matmul } from '../../../src/core/linalg';
 import { denseReplacementError, embeddingReplacementError } from '../../../src/core/compress/error';
 import type { Replacement } from '../../../src/core/compress/graph';
-import { openDemoModel, type DemoModel } from '../../helpers/demo';
+import { calibratedDemo, type DemoModel } from '../../helpers/demo';
 
 let demo: DemoModel;
 let c: Compressor;
 
 beforeAll(async () => {
-  await tf.setBackend('wasm');
-  demo = await openDemoModel('deepfm');
-  c = await Compressor.create(demo.model);
-  await c.collect(demo.encoding, demo.train);
+  ({ demo, c } = await calibratedDemo('deepfm'));
 }, 120_000);
 
 /** The rows of a layer's input on the calibration rows, as Float64 (n × width). */

@@ -1,20 +1,10 @@
 /** Shared test helpers for the linear-algebra tests: reference implementations and test matrices. */
 import { expect } from 'vitest';
-import { isStudioError } from '../../../src/core/errors';
 import { gram, matmul, symEig, transpose, randomMatrix, randomSymmetric } from '../../../src/core/linalg';
 
 export { randomMatrix, randomSymmetric };
+export { codeOf } from '../../helpers/errors';
 
-/** The StudioError code thrown by f (fails when f throws something else or nothing). */
-export function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isStudioError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a StudioError');
-}
 
 /** Plain triple-loop product, the reference for the blocked kernels. */
 export function naiveMatmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auc, aucBruteForce } from '../../../src/core/metrics';
-import { isStudioError } from '../../../src/core/errors';
+import { codeOf } from '../../helpers/errors';
 import { createRng } from '../../../src/core/random';
 
 /** Rows as (label, score) pairs with at least one click and one non-click (rows 0 and 1 are forced). */
@@ -14,15 +14,6 @@ function rows<T>(score: fc.Arbitrary<T>, maxLength = 60) {
   });
 }
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isStudioError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a StudioError');
-}
 
 describe('auc', () => {
   it('equals the brute-force pair count on integer scores (many ties)', () => {

@@ -1,22 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { auc, aucWithCI, delong, normalCdf, placements } from '../../../src/core/metrics';
-import { isStudioError } from '../../../src/core/errors';
+import { codeOf } from '../../helpers/errors';
 
 /** Closeness in relative terms (absolute near 0). */
 function expectNear(actual: number, expected: number, tol = 1e-12): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected)));
 }
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isStudioError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a StudioError');
-}
 
 /** The 97.5% normal quantile, from mpmath at 40 digits: sqrt(2) * erfinv(0.95) = 1.9599639845400542355. */
 const Z975 = 1.9599639845400542;

@@ -1,17 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { logLoss, logLossFromLogits, sigmoid } from '../../../src/core/metrics';
-import { isStudioError } from '../../../src/core/errors';
+import { codeOf } from '../../helpers/errors';
 
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (isStudioError(e)) return e.code;
-    throw e;
-  }
-  throw new Error('expected a StudioError');
-}
 
 /** The textbook formula, term by term, with the same clipping. */
 function direct(labels: number[], probs: number[], eps: number): number {

@@ -6,7 +6,7 @@ import { aFloat, aInt, aInts } from '../../../src/core/onnx/builder';
 import { DT, encodeModel } from '../../../src/core/onnx/onnx';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import { predictLogits, predictProbs } from '../../../src/tf/predict';
-import { isStudioError } from '../../../src/core/errors';
+import { errorOf } from '../../helpers/errors';
 import { syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 import { feedsFromBatch, maxAbsDiff, randomFeeds, runOrt, runTfjs, type Feed } from './reference';
 import { TorchGraph, torchDeepFm, type TorchCtrOptions } from './torch-graphs';
@@ -23,16 +23,6 @@ async function importAndCompare(bytes: Uint8Array, feeds: Record<string, Feed>):
   const want = await runOrt(bytes, feeds);
   const got = await runTfjs(model, feeds);
   return { model, diff: maxAbsDiff(got, want) };
-}
-
-function errorOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (isStudioError(e)) return { code: e.code, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a StudioError');
 }
 
 describe('importOnnx: PyTorch-style DeepFM', () => {
