@@ -6,7 +6,9 @@ import { describeInputs } from '../tf/feed';
 import { openDataFile, readModelFiles, requireFile } from '../node/files';
 import { readFile } from 'node:fs/promises';
 import { assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
-import { foreignModelKind } from '../core/model/files';
+import { foreignModelKind, sortDrop } from '../core/model/files';
+import { StudioError } from '../core/errors';
+import { filesToOpen, isZipName, unzipFiles } from '../io/zip';
 import { convertForeignModel } from '../engine/foreign';
 import { loadModelFromArtifacts } from '../tf/modelio';
 import type { LayersModel } from '../tf/tfjs';
@@ -116,10 +118,22 @@ export function concatEncoded(parts: EncodedBatch[]): EncodedBatch {
 
 /** Artifacts of a model file of any supported format: tfjs model.json (or its folder), Keras, ONNX. */
 export async function readAnyModel(path: string): Promise<{ artifacts: ModelArtifacts; fileName: string }> {
+  if (isZipName(path)) return readZippedModel(path);
   if (foreignModelKind(path)) {
     const full = await requireFile(path, 'model file');
     return { artifacts: await convertForeignModel(path, new Uint8Array(await readFile(full))), fileName: path };
   }
   const { modelJson, weights, fileName } = await readModelFiles(path);
   return { artifacts: assembleArtifacts(parseModelJson(modelJson, fileName), weights, fileName), fileName };
+}
+
+/** A model zipped with its weights (the studio's "Download all"), or a zipped Keras/ONNX file. */
+async function readZippedModel(path: string): Promise<{ artifacts: ModelArtifacts; fileName: string }> {
+  const full = await requireFile(path, 'model file');
+  const files = filesToOpen(unzipFiles(new Uint8Array(await readFile(full)), path));
+  const drop = sortDrop(files.map((f) => ({ ...f, text: /\.json$/i.test(f.name) ? new TextDecoder().decode(f.data) : undefined })));
+  if (drop.foreign) return { artifacts: await convertForeignModel(drop.foreign.name, drop.foreign.data), fileName: drop.foreign.name };
+  if (!drop.modelJson) throw new StudioError('ARCHIVE_INVALID', `${path} holds no model (model.json with its weights, .keras, .h5 or .onnx); zip the model's folder.`);
+  const weights = new Map(drop.shards.map((f) => [f.name, f.data.slice().buffer as ArrayBuffer]));
+  return { artifacts: assembleArtifacts(parseModelJson(drop.modelJson.text!, drop.modelJson.name), weights, drop.modelJson.name), fileName: drop.modelJson.name };
 }

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StudioError } from '../core/errors';
+import { isZipName, zipFiles } from '../io/zip';
 import { artifactsToFiles, manifestPaths, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
 
 /** Fails with one clear sentence when a file named on the command line does not exist or is a folder. */
@@ -52,10 +53,18 @@ export async function readModelFiles(path: string): Promise<{ modelJson: string;
   return { modelJson, weights, fileName };
 }
 
-/** Writes model.json and its weight file into dir (created if needed). Returns the model.json path. */
+/**
+ * Writes model.json and its weight file into dir (created if needed), or into one zip when dir ends in .zip.
+ * Returns the model.json (or zip) path.
+ */
 export async function writeModelDir(dir: string, artifacts: ModelArtifacts): Promise<string> {
-  await mkdir(dir, { recursive: true });
   const files = artifactsToFiles(artifacts);
+  if (isZipName(dir)) {
+    await mkdir(dirname(resolve(dir)), { recursive: true });
+    await writeFile(dir, zipFiles([{ name: 'model.json', data: new TextEncoder().encode(files.modelJson) }, { name: files.weightsName, data: new Uint8Array(files.weights) }]));
+    return dir;
+  }
+  await mkdir(dir, { recursive: true });
   const jsonPath = join(dir, 'model.json');
   await writeFile(join(dir, files.weightsName), new Uint8Array(files.weights));
   await writeFile(jsonPath, files.modelJson);

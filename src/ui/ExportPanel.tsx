@@ -8,6 +8,7 @@ import type { ExportOptions, ExportResult, SweepPointInfo, BaselineInfo, ModelIn
 import { sweepCsv } from '../core/compress/report';
 import { STUDIO_VERSION } from '../core/version';
 import { download } from './files';
+import { zipFiles } from '../io/zip';
 import { formatAuc, formatInt } from './format';
 
 interface Props {
@@ -45,10 +46,13 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
             {Number.isNaN(exported.reloadedAuc)
               ? <>Checked: loaded back, the same weights (data-free: no rows to score), {formatInt(exported.params)} parameters,</>
               : <>Checked: loaded back and rescored, test AUC {formatAuc(exported.reloadedAuc)} (before export: {formatAuc(exported.auc)}), {formatInt(exported.params)} parameters,</>}
-            weights {formatInt(exported.weightBytes)} bytes{exported.weightBytes !== exported.float32Bytes ? ` instead of ${formatInt(exported.float32Bytes)} in float32 (largest weight change ${exported.maxWeightError.toExponential(2)})` : ''}.
+            {' '}weights {formatInt(exported.weightBytes)} bytes{exported.weightBytes !== exported.float32Bytes ? ` instead of ${formatInt(exported.float32Bytes)} in float32 (largest weight change ${exported.maxWeightError.toExponential(2)})` : ''}.
             {exported.recipe.fineTuned ? ' Fine-tuned weights.' : ''}
           </p>
           <div className="button-row">
+            <button type="button" onClick={() => download(`${stem}-compressed.zip`, zipFiles(exported.files.map((f) => ({ name: f.name, data: new Uint8Array(f.data) }))) as Uint8Array<ArrayBuffer>, 'application/zip')} data-testid="download-zip">
+              Download all (.zip)
+            </button>
             {exported.files.map((f) => (
               <button key={f.name} type="button" onClick={() => download(f.name, f.data, f.type)} data-testid={`download-${f.name}`}>
                 Download {f.name} ({formatInt(f.data.byteLength / 1024)} KB)
@@ -56,7 +60,7 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
             ))}
           </div>
           <p className="muted small">
-            Keep model.json and its weights in one folder; drop them back here, or load model.json with tf.loadLayersModel.
+            Keep model.json and its weights in one folder (the .zip holds them all); drop them, or the .zip, back here, or load model.json with tf.loadLayersModel.
             {exported.files.some((f) => f.name === 'model.onnx') ? ' model.onnx is the same model for ONNX Runtime (ids as int64, as PyTorch feeds them).' : ''}
             {exported.onnxError ? ` No ONNX file: ${exported.onnxError}` : ''}
           </p>

@@ -2,6 +2,7 @@
 import type { FilePayload, DataRole } from '../engine/protocol';
 import { sortDrop } from '../core/model/files';
 import { StudioError } from '../core/errors';
+import { filesToOpen, isZipName, unzipFiles } from '../io/zip';
 
 export interface SortedFiles {
   model: FilePayload[] | null;
@@ -9,7 +10,8 @@ export interface SortedFiles {
 }
 
 /** Splits a drop into the model's files and data files (with their roles: a name with "test" is test rows). */
-export async function sortFiles(files: File[], hasTrainData: boolean): Promise<SortedFiles> {
+export async function sortFiles(dropped: File[], hasTrainData: boolean): Promise<SortedFiles> {
+  const files = (await Promise.all(dropped.map(expandZip))).flat();
   const withText = await Promise.all(files.map(async (f) => ({ name: f.name, file: f, text: f.name.toLowerCase().endsWith('.json') ? await f.text() : undefined })));
   const drop = sortDrop(withText);
   const model = drop.modelJson
@@ -31,8 +33,14 @@ export async function sortFiles(files: File[], hasTrainData: boolean): Promise<S
   return { model, data: roles };
 }
 
+/** A dropped .zip stands for the files it holds (a model's folder, zipped; the studio's own export). */
+async function expandZip(file: File): Promise<File[]> {
+  if (!isZipName(file.name)) return [file];
+  return filesToOpen(unzipFiles(new Uint8Array(await file.arrayBuffer()), file.name)).map((f) => new File([f.data as Uint8Array<ArrayBuffer>], f.name));
+}
+
 /** Saves bytes as a file download (main thread only: workers cannot download, tfjs-pitfalls #9). */
-export function download(name: string, data: ArrayBuffer | string, type: string): void {
+export function download(name: string, data: ArrayBuffer | Uint8Array<ArrayBuffer> | string, type: string): void {
   const url = URL.createObjectURL(new Blob([data], { type }));
   const a = document.createElement('a');
   a.href = url;

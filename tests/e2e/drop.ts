@@ -48,7 +48,7 @@ export function studioState(page: Page) {
       result: s.result && { auc: s.result.auc, params: s.result.params },
       plan: s.plan,
       sweepPoints: s.sweepPoints,
-      exported: s.exported && { auc: s.exported.auc, reloadedAuc: s.exported.reloadedAuc, params: s.exported.params },
+      exported: s.exported && { auc: s.exported.auc, reloadedAuc: s.exported.reloadedAuc, params: s.exported.params, files: s.exported.files.map((f) => f.name) },
       backend: s.backend,
       error: s.error,
       notice: s.notice,

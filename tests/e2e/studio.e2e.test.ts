@@ -1,7 +1,8 @@
 /**
  * The studio in real headless Chromium: first visit shows the demo; a model and data dropped through a real
  * drop event (shards before model.json); a rank slider moves the numbers and the charts; a sweep charts both
- * methods; an export is downloaded and dropped back; and the page never talks to another origin.
+ * methods; an export is downloaded (its files, and the .zip of them that is dropped back); and the page never
+ * talks to another origin.
  * Screenshots of the main screens (1280×800) go to SHOTS (docs/screenshots with SCREENSHOTS=docs).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { main } from '../../src/cli/main';
+import { unzipFiles } from '../../src/io/zip';
 import { launchBrowser, openStudio, SHOTS } from './browser';
 import { dropFiles, fileFromDisk, studioState, waitForScores, waitForSettled } from './drop';
 
@@ -119,9 +121,19 @@ describe('the studio', () => {
     const recipe = json.userDefinedMetadata.ctrStudio.compression;
     expect(recipe).toMatchObject({ method: 'afm', studioVersion: expect.any(String) });
     for (const k of ['ranks', 'calibrationRows', 'seed', 'aucBefore', 'aucAfter']) expect(recipe).toHaveProperty(k);
+    // "Download all" holds the same files, byte for byte.
+    const [zipDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-zip').click()]);
+    const zipPath = join(dir, zipDownload.suggestedFilename());
+    await zipDownload.saveAs(zipPath);
+    expect(zipPath).toMatch(/deepfm-compressed\.zip$/);
+    const zipped = unzipFiles(new Uint8Array(await readFile(zipPath)), zipPath);
+    expect(zipped.map((f) => f.name)).toEqual(exported.files); // model.onnx too, where every layer maps
+    for (const [i, name] of ['model.json', 'group1-shard1of1.bin'].entries()) {
+      expect(Buffer.from(zipped.find((f) => f.name === name)!.data).equals(await readFile(saved[i]))).toBe(true);
+    }
     await page.screenshot({ path: `${SHOTS}/3-export.png` });
-    // Drop the export back (weights first): it opens, and scores the AUC it was exported with.
-    await dropFiles(page, [await fileFromDisk(saved[1]), await fileFromDisk(saved[0])]);
+    // Drop the zip back: it opens, and scores the AUC it was exported with.
+    await dropFiles(page, [await fileFromDisk(zipPath)]);
     await waitForSettled(page, { modelName: 'model.json' });
     const s = await studioState(page);
     expect(s.model!.params).toBe(exported.params);

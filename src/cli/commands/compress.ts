@@ -24,7 +24,7 @@ const def: CommandDef = {
   summary: 'compress a model with AFM or SVD at the given ranks (optionally fine-tuned); save it and a JSON report',
   usage: 'ctr-studio compress --model M --train FILE --test FILE --method afm|svd --dense-rank K --embedding-rank K [--calibration-rows N] [--fine-tune] --out DIR --report R.json',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
+    { name: 'model', value: 'PATH', help: 'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
     { name: 'train', value: 'FILE[,FILE...]', help: 'training rows (one or more shards, streamed): AFM statistics, fine-tuning' },
     { name: 'stats', value: 'S1,S2,...', help: 'AFM statistics from ctr-studio stats, merged in order, instead of reading --train for them' },
     { name: 'test', value: 'FILE', help: 'test rows: AUC, log loss and logit differences are measured on them (not with --data-free)' },
@@ -42,7 +42,7 @@ const def: CommandDef = {
     { name: 'fine-tune-lr', value: 'LR', help: 'fine-tuning Adam learning rate', default: String(DEFAULT_FINE_TUNE.learningRate) },
     { name: 'fine-tune-batch', value: 'B', help: 'fine-tuning batch size', default: String(DEFAULT_FINE_TUNE.batchSize) },
     { name: 'no-fuse', help: 'keep every embedding up-projection instead of folding it into the next Dense' },
-    { name: 'out', value: 'DIR', help: 'folder for the compressed model.json and weights', required: true },
+    { name: 'out', value: 'DIR', help: 'folder for the compressed model.json and weights (or a .zip to write them into)', required: true },
     { name: 'report', value: 'R.json', help: 'where to write the JSON report' },
   ],
   notes: 'A layer whose rank is at or above its break-even rank (where factoring stops saving parameters) is kept;\nthe report lists it with the reason. Fine-tuning validates on the last 10% of the training rows and never\nreturns a model worse there than the compressed one it started from. The original model is never modified.',

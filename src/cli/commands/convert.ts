@@ -29,7 +29,7 @@ const def: CommandDef = {
   options: [
     { name: 'model', value: 'PATH', help: 'model.json (or its folder), a Keras .keras/.h5 file or an ONNX .onnx file', required: true },
     { name: 'to', value: 'tfjs|onnx', help: 'output format', required: true },
-    { name: 'out', value: 'PATH', help: 'a folder (tfjs) or a .onnx file', required: true },
+    { name: 'out', value: 'PATH', help: 'a folder (tfjs), a .zip of one, or a .onnx file', required: true },
     { name: 'id-type', value: 'int64|int32', help: 'ONNX: the dtype of id inputs (PyTorch feeds int64)', default: 'int64' },
     { name: 'data', value: 'FILE', help: 'for a model without CTR Studio encoding: bind its inputs to this file\'s columns by name (ids and values as they are) and store that as its encoding, so evaluate, compress and sweep can score rows' },
   ],

@@ -16,7 +16,7 @@ const def: CommandDef = {
   summary: 'compute AFM statistics of a data shard as a mergeable .stats file',
   usage: 'ctr-studio stats --model M --data SHARD --out S.stats',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
+    { name: 'model', value: 'PATH', help: 'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
     { name: 'data', value: 'FILE[,FILE...]', help: 'rows of this shard (several files are folded in order)', required: true },
     { name: 'out', value: 'S.stats', help: 'where to write the statistics', required: true },
   ],

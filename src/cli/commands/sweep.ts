@@ -15,7 +15,7 @@ const def: CommandDef = {
   summary: 'evaluate AFM and SVD over a grid of dense and embedding ranks (JSON report)',
   usage: 'ctr-studio sweep --model M --train FILE --test FILE --methods afm,svd --dense-ranks 8,16,32,64,128 --embedding-ranks 2,4,8 --report R.json',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
+    { name: 'model', value: 'PATH', help: 'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
     { name: 'train', value: 'FILE', help: 'training rows: the calibration rows for AFM statistics', required: true },
     { name: 'test', value: 'FILE', help: 'test rows every point is scored on', required: true },
     { name: 'methods', value: 'afm,svd', help: 'methods to compare: afm, svd, afm-seq (AFM with sequential statistics)', default: 'afm,svd' },

@@ -22,7 +22,7 @@ const def: CommandDef = {
     { name: 'train', value: 'FILE', help: 'training rows: Criteo TSV, or CSV/TSV with a header', required: true },
     { name: 'test', value: 'FILE', help: 'test rows, scored after training' },
     { name: 'test-fraction', value: 'F', help: 'without --test: hold out this last fraction of the training file' },
-    { name: 'out', value: 'DIR', help: 'folder for model.json and its weight file', required: true },
+    { name: 'out', value: 'DIR', help: 'folder for model.json and its weight file (or a .zip to write them into)', required: true },
     { name: 'label', value: 'COLUMN', help: 'label column of a CSV/TSV with a header (detected if absent)' },
     { name: 'categorical', value: 'COLS', help: 'columns to treat as categorical, comma-separated (else detected)' },
     { name: 'numeric', value: 'COLS', help: 'columns to treat as numeric, comma-separated (else detected)' },
