@@ -8,6 +8,7 @@ import type { CategoricalField, EncodedBatch, FeatureEncoding, ModelInputInfo } 
 import { numericBlocks, numericWidth } from '../core/data';
 import { inputNameForField } from '../core/model/spec';
 import { StudioError } from '../core/errors';
+import { ONNX_LAYER_CLASS_NAMES } from './layers/onnx';
 
 type Source = { kind: 'categorical'; field: number } | { kind: 'numeric'; offset: number; width: number; rowWidth: number };
 
@@ -56,17 +57,36 @@ export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPla
  * row, and for an id input the smallest embedding table it feeds.
  */
 export function describeInputs(model: LayersModel): ModelInputInfo[] {
+  const consumers = (name: string) => model.layers.filter((l) => l.inboundNodes.some((n) => n.inboundLayers.some((x) => x.name === name)));
+  const rowsOf = (layer: { getConfig(): unknown }) => (layer.getConfig() as { inputDim?: number }).inputDim;
   return model.inputs.map((input, k) => {
     const name = model.inputNames[k] ?? input.name;
-    let table: ModelInputInfo['table'];
-    for (const layer of model.layers) {
-      if (layer.getClassName() !== 'Embedding') continue;
-      if (!layer.inboundNodes.some((n) => n.inboundLayers.some((l) => l.name === name))) continue;
-      const rows = (layer.getConfig() as { inputDim?: number }).inputDim;
-      if (typeof rows === 'number' && (!table || rows < table.rows)) table = { layer: layer.name, rows };
-    }
     const shape = input.shape.slice(1);
-    return { name, dtype: input.dtype, width: shape.reduce<number>((a, d) => a * (d ?? NaN), 1), ...(table ? { table } : {}) };
+    let table: ModelInputInfo['table'];
+    const idRanges: NonNullable<ModelInputInfo['idRanges']> = [];
+    for (const layer of consumers(name)) {
+      const cls = layer.getClassName();
+      if (cls === 'Embedding') {
+        const rows = rowsOf(layer);
+        if (typeof rows === 'number' && (!table || rows < table.rows)) table = { layer: layer.name, rows };
+      } else if (cls === ONNX_LAYER_CLASS_NAMES.slice && shape.length === 1) {
+        // X[:, a:b] of a [batch, w] input, straight into a table (the Cast to int64 imports as nothing).
+        const { axes, starts, ends } = layer.getConfig() as { axes: number[]; starts: number[]; ends: number[] };
+        if (axes.length !== 1 || (axes[0] !== 1 && axes[0] !== -1)) continue;
+        for (const emb of consumers(layer.name)) {
+          const rows = rowsOf(emb);
+          if (emb.getClassName() === 'Embedding' && typeof rows === 'number') idRanges.push({ start: starts[0], end: ends[0], layer: emb.name, rows });
+        }
+      }
+    }
+    idRanges.sort((a, b) => a.start - b.start);
+    return {
+      name,
+      dtype: input.dtype,
+      width: shape.reduce<number>((a, d) => a * (d ?? NaN), 1),
+      ...(table ? { table } : {}),
+      ...(idRanges.length > 0 ? { idRanges } : {}),
+    };
   });
 }
 

@@ -7,6 +7,7 @@ import type { LayersModel } from './tfjs';
 import { assembleArtifacts, checkTopologyGraph, layerClassNames, parseModelJson, shown, type ModelArtifacts } from '../core/model/artifacts';
 import { readMetadata } from '../core/model/metadata';
 import { numericBlocks, vocabSize, type CategoricalField } from '../core/data/encoding';
+import { idPositions } from '../core/data/binding';
 import { describeInputs, inputOfField } from './feed';
 import { StudioError } from '../core/errors';
 
@@ -143,7 +144,9 @@ export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Recor
   }
   const fields = new Map(enc.categorical.map((f) => [inputOfField(f), f]));
   const blocks = numericBlocks(enc);
-  const tables = new Map(describeInputs(model).map((i) => [i.name, i.table]));
+  const described = describeInputs(model);
+  const tables = new Map(described.map((i) => [i.name, i.table]));
+  const inputs = new Map(described.map((i) => [i.name, i]));
   const missing: string[] = [];
   model.inputs.forEach((input, k) => {
     const name = model.inputNames[k] ?? input.name;
@@ -154,6 +157,13 @@ export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Recor
       if (want !== block.width) {
         const per = enc.numeric.some((f) => f.input !== undefined) ? '' : ' (2 per numeric field)';
         throw new StudioError('MODEL_ENCODING_MISMATCH', `The model's ${per ? 'numeric input' : `input ${shown(name)}`} takes ${want} values per row but the feature encoding stored in ${fileName} gives ${block.width}${per}; ${again}.`);
+      }
+      // A value of a wide input that indexes a table must come from a column checked as ids below its rows.
+      const bound = enc.numeric.filter((f) => f.input === name);
+      for (const [p, t] of idPositions(inputs.get(name)!)) {
+        const f = bound[p];
+        if (!f || (f.ids !== undefined && f.ids <= t.rows)) continue;
+        throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} feeds column ${shown(f.name)} to value ${p + 1} of the input ${shown(name)}, which indexes the embedding layer ${shown(t.layer)} of ${t.rows} rows, ${f.ids === undefined ? 'without checking it holds ids' : `with ids up to ${f.ids - 1}`}; ${again}.`);
       }
       return;
     }

@@ -3,6 +3,7 @@ import type { DataInfo, ModelInfo } from '../engine/protocol';
 import type { DemoManifest } from './demo';
 import { DropZone } from './DropZone';
 import { formatAuc, formatInt } from './format';
+import { idPositions } from '../core/data/binding';
 
 interface Props {
   manifest: DemoManifest | null;
@@ -78,5 +79,7 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
 /** What a column for a model input must hold: "C1 (ids 0-20)", "numeric (6 values)". */
 function inputText(i: ModelInfo['inputs'][number]): string {
   if (i.dtype === 'int32' || i.table) return `${i.name} (ids${i.table ? ` 0–${formatInt(i.table.rows - 1)}` : ''})`;
-  return i.width === 1 ? `${i.name} (a value)` : `${i.name} (${Number.isNaN(i.width) ? 'several' : i.width} values)`;
+  const ids = idPositions(i).size;
+  if (i.width === 1) return `${i.name} (a value)`;
+  return `${i.name} (${Number.isNaN(i.width) ? 'several' : i.width} values${ids > 0 ? `, ${ids} of them ids` : ''})`;
 }

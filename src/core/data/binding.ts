@@ -19,11 +19,25 @@ export interface ModelInputInfo {
   width: number;
   /** The smallest embedding table the input feeds: its layer and rows (ids must be below rows). */
   table?: { layer: string; rows: number };
+  /**
+   * Positions [start, end) of a wide float input that a slice feeds to an embedding table (DeepCTR-Torch's one
+   * X tensor: `X[:, a:b].long()` into nn.Embedding); ids there must be below rows.
+   */
+  idRanges?: { start: number; end: number; layer: string; rows: number }[];
 }
 
 /** An input of ids: int32, or a float input that feeds an embedding table (Keras' default Input dtype). */
 export function isIdInput(input: ModelInputInfo): boolean {
   return input.dtype === 'int32' || input.table !== undefined;
+}
+
+/** The positions of a wide input that index tables, each with the smallest table's rows it indexes. */
+export function idPositions(input: ModelInputInfo): Map<number, { layer: string; rows: number }> {
+  const at = new Map<number, { layer: string; rows: number }>();
+  for (const r of input.idRanges ?? []) {
+    for (let p = r.start; p < r.end; p++) if (!at.has(p) || at.get(p)!.rows > r.rows) at.set(p, { layer: r.layer, rows: r.rows });
+  }
+  return at;
 }
 
 /** Ids of an input that feeds no embedding table we can see still must fit an int32. */
@@ -35,7 +49,9 @@ const list = (names: string[]) => names.slice(0, 6).map((n) => `"${n}"`).join(',
  * An encoding that feeds each input from its columns, matched by name (case-insensitively): an id input
  * (see isIdInput, one per row) from one column of integer ids; a float input of width 1 from the column of its name;
  * one float input of width w not named by a column from the w numeric columns left over, in file order
- * (DeepCTR-style "dense features" input). Anything else is a DATA_SCHEMA error naming the inputs.
+ * (DeepCTR-style "dense features" input), or, when slices of it feed embedding tables (DeepCTR-Torch's one X
+ * tensor), from the w feature columns left over, ids and numbers, in file order. Anything else is a
+ * DATA_SCHEMA error naming the inputs.
  */
 export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSchema): FeatureEncoding {
   const names = schemaFieldNames(schema);
@@ -71,7 +87,9 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
   if (leftover.length > 1) {
     throw new StudioError('DATA_SCHEMA', `The model's inputs ${list(leftover.map((i) => i.name))} are not column names of the data, and a model without CTR Studio's encoding is fed the columns named after its inputs; name the data's columns so (ctr-studio inspect lists the inputs).`);
   }
-  if (leftover.length === 1) {
+  if (leftover.length === 1 && leftover[0].idRanges?.length) {
+    numeric.push(...bindMixed(leftover[0], schema, used));
+  } else if (leftover.length === 1) {
     const input = leftover[0];
     const rest = names.numeric.filter((n) => !used.has(n));
     if (rest.length !== input.width) {
@@ -85,6 +103,26 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
   return { version: 1, label: names.label, categorical, numeric, fitRows: 0 };
 }
 
+/**
+ * The fields of one wide float input whose slices feed embedding tables: every feature column not named after
+ * another input, in file order, position by position; at an id position the column's values are checked ids.
+ */
+function bindMixed(input: ModelInputInfo, schema: DataSchema, used: Set<string>): NumericField[] {
+  const tables = idPositions(input);
+  const cols = schema.columns.filter((c) => (c.kind === 'categorical' || c.kind === 'numeric') && !used.has(c.name));
+  const idCount = tables.size;
+  if (cols.length !== input.width) {
+    throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per row (${idCount} of them ids for embedding tables), but the data has ${cols.length} feature column${cols.length === 1 ? '' : 's'} not named after another input, and a model without CTR Studio's encoding is fed them as they are; give the data exactly those columns, in the model's order.`);
+  }
+  return cols.map((c, p) => {
+    const table = tables.get(p);
+    if (!table && c.kind === 'categorical') {
+      throw new StudioError('DATA_SCHEMA', `Column "${c.name}" holds text, but it is value ${p + 1} of the model input "${input.name}", which takes a number there, and a model without CTR Studio's encoding is fed its columns as they are, in file order; give that column numbers, or put the columns in the model's order.`);
+    }
+    return { name: c.name, transform: 'none', mean: 0, std: 1, input: input.name, ...(table ? { ids: table.rows } : {}) };
+  });
+}
+
 /** One sentence saying which columns feed which inputs of a bound encoding. */
 export function describeBinding(enc: FeatureEncoding): string {
   const ids = enc.categorical.map((f) => f.name);
@@ -93,7 +131,11 @@ export function describeBinding(enc: FeatureEncoding): string {
   const span = (cols: string[]) => (cols.length > 4 ? `${cols[0]} … ${cols[cols.length - 1]} (${cols.length} columns)` : cols.join(', '));
   const parts = [
     ...(ids.length > 0 ? [`${span(ids)} as ids`] : []),
-    ...[...groups].map(([input, cols]) => (cols.length === 1 && cols[0].toLowerCase() === input.toLowerCase() ? `${cols[0]} as a value` : `${span(cols)} into "${input}"`)),
+    ...[...groups].map(([input, cols]) => {
+      if (cols.length === 1 && cols[0].toLowerCase() === input.toLowerCase()) return `${cols[0]} as a value`;
+      const ids = enc.numeric.filter((f) => (f.input ?? '') === input && f.ids !== undefined).length;
+      return `${span(cols)} into "${input}"${ids > 0 ? ` (${ids} of them ids for embedding tables)` : ''}`;
+    }),
   ];
   return `The model carries no CTR Studio encoding, so the data's columns feed its inputs by name, as they are: ${parts.join('; ')}.`;
 }

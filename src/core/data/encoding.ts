@@ -49,6 +49,11 @@ export interface NumericField {
   mean: number;
   std: number;
   input?: string;
+  /**
+   * Bound fields only: the column holds integer ids below this number, fed as numbers to an input that casts
+   * them for an embedding table (DeepCTR-Torch's one X tensor); read as text or numbers and checked like ids.
+   */
+  ids?: number;
 }
 
 /** The fitted encoding, plain JSON. */
@@ -282,7 +287,7 @@ function locate(enc: FeatureEncoding, schema: DataSchema): { cat: number[]; num:
     return -1 - j;
   };
   const cat = enc.categorical.map((f) => (f.kind === 'id' ? findId(f.name) : find(names.categorical, names.numeric, f.name)));
-  const num = enc.numeric.map((f) => find(names.numeric, names.categorical, f.name));
+  const num = enc.numeric.map((f) => (f.ids !== undefined ? findId(f.name) : find(names.numeric, names.categorical, f.name)));
   if (missing.length > 0) {
     const list = missing.slice(0, 8).map((n) => `"${n}"`).join(', ') + (missing.length > 8 ? `, … (${missing.length} in all)` : '');
     throw new StudioError('DATA_SCHEMA', `The data lacks column${missing.length > 1 ? 's' : ''} ${list} that the feature encoding needs; use a file with the columns the model was trained on.`);
@@ -300,7 +305,7 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
   const rows = batch.rows;
   const inWidth = rows > 0 ? batch.numeric.length / rows : 0;
   const categorical = enc.categorical.map((field, k) => {
-    if (field.kind === 'id') return idsOf(field, batch, cat[k], inWidth);
+    if (field.kind === 'id') return idsOf(field.name, field.size, field.input, batch, cat[k], inWidth);
     const src = batch.categorical[cat[k]];
     const ids = new Int32Array(rows);
     if (field.kind === 'vocab') {
@@ -318,6 +323,11 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
     const c = num[k];
     const log = field.transform === 'log';
     const bound = field.input !== undefined;
+    if (field.ids !== undefined) {
+      idsOf(field.name, field.ids, field.input, batch, c, inWidth).forEach((id, r) => (numeric[r * outWidth + at] = id));
+      at += fieldWidth(field);
+      return;
+    }
     for (let r = 0; r < rows; r++) {
       const x = batch.numeric[r * inWidth + c];
       const o = r * outWidth + at;
@@ -331,17 +341,20 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
   return { rows, labels: batch.labels.slice(0, rows), categorical, numeric };
 }
 
-/** The ids of a bound id column (read as text or as numbers), each checked to be an integer in [0, size). */
-function idsOf(field: IdField, batch: RawBatch, col: number, numericWidth: number): Int32Array {
+/**
+ * The ids of a bound id column (read as text, col ≥ 0, or as numbers, col = -1 - numeric index), each checked
+ * to be an integer in [0, size).
+ */
+function idsOf(name: string, size: number, input: string | undefined, batch: RawBatch, col: number, numericWidth: number): Int32Array {
   const ids = new Int32Array(batch.rows);
   const text = col >= 0 ? batch.categorical[col] : null;
   const num = -1 - col;
   for (let r = 0; r < batch.rows; r++) {
     const raw = text ? text[r] : batch.numeric[r * numericWidth + num];
     const id = text ? (/^\s*\d+\s*$/.test(raw as string) ? Number(raw) : NaN) : (raw as number);
-    if (!(Number.isInteger(id) && id >= 0 && id < field.size)) {
+    if (!(Number.isInteger(id) && id >= 0 && id < size)) {
       const shown = text ? `"${raw}"` : Number.isNaN(raw as number) ? 'no value' : String(raw);
-      throw new StudioError('DATA_SCHEMA', `Column "${field.name}" holds ${shown} on line ${batch.lines[r]}, but the model's input "${field.input ?? field.name}" takes integer ids from 0 to ${field.size - 1} as they are (the model carries no CTR Studio encoding); give that column the ids the model was trained with.`);
+      throw new StudioError('DATA_SCHEMA', `Column "${name}" holds ${shown} on line ${batch.lines[r]}, but the model's input "${input ?? name}" takes integer ids from 0 to ${size - 1}${input !== undefined && input.toLowerCase() !== name.toLowerCase() ? ' in its place,' : ''} as they are (the model carries no CTR Studio encoding); give that column the ids the model was trained with.`);
     }
     ids[r] = id;
   }
@@ -378,6 +391,6 @@ export function encodingJsonSize(enc: FeatureEncoding): number {
 export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
   const kinds: Record<string, ColumnKind> = {};
   for (const f of enc.categorical) if (f.kind !== 'id') kinds[f.name] = 'categorical'; // ids read either way
-  for (const f of enc.numeric) kinds[f.name] = 'numeric';
+  for (const f of enc.numeric) if (f.ids === undefined) kinds[f.name] = 'numeric';
   return { labelColumn: enc.label, kinds, lenientKinds: true, lenientLabel: true };
 }

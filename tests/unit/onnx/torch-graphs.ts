@@ -20,6 +20,12 @@ export interface TorchCtrOptions {
   fm?: 'deepctr' | 'fuxictr' | 'none';
   /** How the deep input is flattened: 'view' (x.view(x.size(0), -1): Shape/Gather/Unsqueeze/Concat/Reshape) or 'flatten'. */
   flatten?: 'view' | 'flatten';
+  /**
+   * DeepCTR-Torch's forward(X): one float input X of the ids (first `fields` columns) and then the numeric
+   * values, sliced per feature (`X[:, a:b].long()` → Slice + Cast); otherwise one int64 input per field and
+   * one float input `numeric`.
+   */
+  singleInput?: boolean;
   seed?: number;
 }
 
@@ -85,12 +91,22 @@ export class TorchGraph extends GraphBuilder {
 
 /** A PyTorch-style DeepFM (or, with fm 'none', a Wide&Deep) as ONNX bytes: ids C1..Cn int64 [batch, 1], numeric float [batch, m]. */
 export function torchDeepFm(opts: TorchCtrOptions = {}): Uint8Array {
-  const { fields = 4, vocab = 21, dim = 4, numeric = 6, tower = [16, 8], opset = 17, linear = 'gemm', fm = 'deepctr', flatten = 'view', seed = 1 } = opts;
+  const { fields = 4, vocab = 21, dim = 4, numeric = 6, tower = [16, 8], opset = 17, linear = 'gemm', fm = 'deepctr', flatten = 'view', singleInput = false, seed = 1 } = opts;
   const g = new TorchGraph(opset, seed);
-  const ids = Array.from({ length: fields }, (_, f) => g.input(`C${f + 1}`, DT.INT64, ['batch', 1]));
-  const num = g.input('numeric', DT.FLOAT, ['batch', numeric]);
-  const emb = ids.map((id) => g.one('Gather', [g.weight(`embedding_dict.${id}.weight`, [vocab, dim]), id], `/embedding_dict.${id}/Gather`));
-  const lin = ids.map((id) => g.one('Gather', [g.weight(`linear_model.embedding_dict.${id}.weight`, [vocab, 1], 0.1), id], `/linear_model/embedding_dict.${id}/Gather`));
+  let ids: string[];
+  let num: string;
+  if (singleInput) {
+    const x = g.input('X', DT.FLOAT, ['batch', fields + numeric]);
+    const slice = (a: number, b: number, name: string) => g.one('Slice', [x, g.constant(name, [a], true), g.constant(name, [b], true), g.constant(name, [1], true)], name);
+    ids = Array.from({ length: fields }, (_, f) => g.one('Cast', [slice(f, f + 1, `/Slice_${f}`)], `/Cast_${f}`, [aInt('to', DT.INT64)]));
+    num = slice(fields, fields + numeric, `/Slice_${fields}`);
+  } else {
+    ids = Array.from({ length: fields }, (_, f) => g.input(`C${f + 1}`, DT.INT64, ['batch', 1]));
+    num = g.input('numeric', DT.FLOAT, ['batch', numeric]);
+  }
+  const table = (f: number) => `C${f + 1}`;
+  const emb = ids.map((id, f) => g.one('Gather', [g.weight(`embedding_dict.${table(f)}.weight`, [vocab, dim]), id], `/embedding_dict.${table(f)}/Gather`));
+  const lin = ids.map((id, f) => g.one('Gather', [g.weight(`linear_model.embedding_dict.${table(f)}.weight`, [vocab, 1], 0.1), id], `/linear_model/embedding_dict.${table(f)}/Gather`));
   const fieldsTensor = g.one('Concat', emb, '/Concat', [aInt('axis', 1)]);
   // Linear part: Σ of 1-dim embeddings + numeric · w.
   const linCat = g.one('Concat', lin, '/linear_model/Concat', [aInt('axis', -1)]);
