@@ -8,12 +8,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bindEncoding, encodeBatch, readDataset, type EncodedBatch, type FeatureEncoding } from '../../../src/core/data';
 import { METADATA_KEY, readMetadata } from '../../../src/core/model/metadata';
 import { importOnnx } from '../../../src/core/onnx/import';
-import { Compressor, type LayerChoice } from '../../../src/tf/compressor';
+import { Compressor } from '../../../src/tf/compressor';
 import { describeInputs } from '../../../src/tf/feed';
 import { checkEncodingFits, loadModelFromArtifacts } from '../../../src/tf/modelio';
-import { predictLogits, predictProbs } from '../../../src/tf/predict';
+import { predictProbs } from '../../../src/tf/predict';
 import { tf, type LayersModel } from '../../../src/tf/tfjs';
 import { foreignRows } from '../../helpers/foreignRows';
+import { fullRankAfmDiff } from '../../helpers/fullRank';
 import { maxAbsDiff, runOrt } from '../onnx/reference';
 
 const NAME = 'deepfm-deepctr-gemm-opset13.onnx';
@@ -45,15 +46,9 @@ describe('an ONNX model with rows bound by column name', () => {
   });
 
   it('full-rank AFM on the bound rows reproduces the logits to 1e-4', async () => {
-    const c = await Compressor.create(model);
-    await c.collect(encoding, batch);
-    const choices: Record<string, LayerChoice> = {};
-    for (const l of c.compressible) choices[l.name] = { method: 'afm', rank: l.kind === 'dense' ? l.shape.dOut : l.shape.dim };
-    expect(Object.keys(choices).length).toBeGreaterThanOrEqual(6); // 4 tables and the 2 hidden Dense layers
-    const built = c.build(c.explicitPlan(choices, { allowAboveBreakEven: true }));
-    const compressed = await c.load(built);
-    expect(maxAbsDiff(await predictLogits(compressed, encoding, batch), await predictLogits(model, encoding, batch))).toBeLessThanOrEqual(1e-4);
-    compressed.dispose();
+    const { diff, layers } = await fullRankAfmDiff(model, encoding, batch);
+    expect(layers).toBeGreaterThanOrEqual(6); // 4 tables and the 2 hidden Dense layers
+    expect(diff).toBeLessThanOrEqual(1e-4);
   });
 
   it('exports with the binding, which reloads, fits the model and scores the same', async () => {

@@ -14,13 +14,13 @@ import { bindEncoding, describeBinding, encodeBatch, readDataset, type EncodedBa
 import { auc } from '../../../src/core/metrics';
 import { METADATA_KEY } from '../../../src/core/model/metadata';
 import { importOnnx } from '../../../src/core/onnx/import';
-import { Compressor, type LayerChoice } from '../../../src/tf/compressor';
 import { describeInputs } from '../../../src/tf/feed';
 import { checkEncodingFits, loadModelFromArtifacts } from '../../../src/tf/modelio';
-import { predictLogits, predictProbs } from '../../../src/tf/predict';
+import { predictProbs } from '../../../src/tf/predict';
 import { tf, type LayersModel } from '../../../src/tf/tfjs';
 import { runCli } from '../../helpers/cli';
 import { foreignRows } from '../../helpers/foreignRows';
+import { fullRankAfmDiff } from '../../helpers/fullRank';
 import { maxAbsDiff, runOrt, type Feed } from '../onnx/reference';
 import { torchDeepFm } from '../onnx/torch-graphs';
 
@@ -86,14 +86,9 @@ describe('a model fed one tensor X of ids and values (DeepCTR-Torch)', () => {
   });
 
   it('full-rank AFM on the bound rows reproduces the logits to 1e-4', async () => {
-    const c = await Compressor.create(model);
-    await c.collect(encoding, batch);
-    const choices: Record<string, LayerChoice> = {};
-    for (const l of c.compressible) choices[l.name] = { method: 'afm', rank: l.kind === 'dense' ? l.shape.dOut : l.shape.dim };
-    expect(Object.keys(choices).length).toBeGreaterThanOrEqual(6); // 4 tables and the 2 hidden Dense layers
-    const compressed = await c.load(c.build(c.explicitPlan(choices, { allowAboveBreakEven: true })));
-    expect(maxAbsDiff(await predictLogits(compressed, encoding, batch), await predictLogits(model, encoding, batch))).toBeLessThanOrEqual(1e-4);
-    compressed.dispose();
+    const { diff, layers } = await fullRankAfmDiff(model, encoding, batch);
+    expect(layers).toBeGreaterThanOrEqual(6); // 4 tables and the 2 hidden Dense layers
+    expect(diff).toBeLessThanOrEqual(1e-4);
   });
 
   it('refuses an id past a table, text where a number goes, and a wrong column count, each in one sentence', async () => {
