@@ -93,7 +93,29 @@ const gemm: Converter = (ctx, node) => {
   emitDense(ctx, node, x, kernel, dIn, dOut, bias);
 };
 
+/**
+ * MatMul(W, x) with a constant W [k, d] and x [batch, d, 1]: W applied to each row's column vector, as
+ * DeepCTR-Torch's matrix CrossNet (DCN-M, the paper's DCNv2) writes `torch.matmul(kernel, x_l)`. Becomes
+ * Reshape [d] → Dense(k, kernel Wᵀ, no bias) → Reshape [k, 1], so the cross matrix is a Dense AFM compresses.
+ */
+function weightTimesColumn(ctx: ImportContext, node: NodeProto): void {
+  const x = floatInput(ctx, node, 1, 'of two constants');
+  if (!x) return;
+  const w = ctx.constant(node.input[0])!;
+  if (w.dims.length !== 2) return ctx.fail(node, `with a rank-${w.dims.length} weight on the left`);
+  const [k, d] = w.dims;
+  if (x.shape.length !== 3 || x.shape[1] !== d || x.shape[2] !== 1) {
+    return ctx.fail(node, `with a [${k}, ${d}] weight on the left of an input of shape [${x.shape.map((v) => v ?? '?').join(', ')}] (only [batch, ${d}, 1] columns convert)`);
+  }
+  const name = ctx.nodeName(node);
+  const rows = ctx.addLayer(ctx.name(`${name}_rows`), 'Reshape', { target_shape: [d] }, [x.ref]);
+  const dense = ctx.addLayer(name, 'Dense', denseConfig(k, 'linear', false), [rows]);
+  ctx.addWeight(`${name}/kernel`, [d, k], transpose2d(w.values, k, d));
+  ctx.setTensor(node.output[0], ctx.addLayer(ctx.name(`${name}_columns`), 'Reshape', { target_shape: [k, 1] }, [dense]), [null, k, 1]);
+}
+
 const matmul: Converter = (ctx, node) => {
+  if (ctx.value(node.input[0])?.kind === 'const') return weightTimesColumn(ctx, node);
   const x = floatInput(ctx, node, 0, 'with a constant first input');
   if (!x) return;
   const w = ctx.value(node.input[1]);

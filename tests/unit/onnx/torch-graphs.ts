@@ -137,3 +137,40 @@ export function torchDeepFm(opts: TorchCtrOptions = {}): Uint8Array {
   g.output('prediction', DT.FLOAT, ['batch', 1]);
   return encodeModel(g.model({ opset, irVersion: opset >= 13 ? 7 : 6, producerName: 'pytorch', producerVersion: '2.5.0', graphName: 'main_graph' }));
 }
+
+/**
+ * DeepCTR-Torch's DCN with the matrix CrossNet (DCN-M, the paper's DCNv2) as ONNX bytes, inputs as torchDeepFm's:
+ * the flattened embeddings and numeric values x0 go through `layers` cross layers
+ * (x_{l+1} = x0 ⊙ (W_l x_l + b_l) + x_l on [batch, d, 1] columns: Unsqueeze, MatMul(W, x), Add, Mul, Add,
+ * Squeeze) and a deep tower side by side; both are concatenated into the output Linear.
+ */
+export function torchDcnMatrix(opts: { fields?: number; vocab?: number; dim?: number; numeric?: number; tower?: number[]; layers?: number; opset?: number; seed?: number } = {}): Uint8Array {
+  const { fields = 4, vocab = 21, dim = 4, numeric = 6, tower = [16, 8], layers = 2, opset = 17, seed = 1 } = opts;
+  const g = new TorchGraph(opset, seed);
+  const ids = Array.from({ length: fields }, (_, f) => g.input(`C${f + 1}`, DT.INT64, ['batch', 1]));
+  const num = g.input('numeric', DT.FLOAT, ['batch', numeric]);
+  const emb = ids.map((id) => g.one('Gather', [g.weight(`embedding_dict.${id}.weight`, [vocab, dim]), id], `/embedding_dict.${id}/Gather`));
+  const flat = g.one('Flatten', [g.one('Concat', emb, '/Concat', [aInt('axis', -1)])], '/Flatten', [aInt('axis', 1)]);
+  const x0 = g.one('Concat', [flat, num], '/Concat_1', [aInt('axis', -1)]);
+  const d = fields * dim + numeric;
+  // CrossNet (parameterization='matrix').
+  const col0 = g.unsqueeze(x0, [2], '/crossnet/Unsqueeze');
+  let xl = col0;
+  for (let i = 0; i < layers; i++) {
+    const xlw = g.one('MatMul', [g.weight(`crossnet.kernels.${i}`, [d, d], 0.2), xl], `/crossnet/MatMul_${i}`);
+    const dot = g.one('Add', [xlw, g.weight(`crossnet.bias.${i}`, [d, 1], 0.1)], `/crossnet/Add_${i}`);
+    xl = g.one('Add', [g.one('Mul', [col0, dot], `/crossnet/Mul_${i}`), xl], `/crossnet/Add_${i}_1`);
+  }
+  const cross = g.squeeze(xl, [2], '/crossnet/Squeeze');
+  let h = x0;
+  let width = d;
+  tower.forEach((units, i) => {
+    h = g.one('Relu', [g.linear(h, width, units, `dnn.linears.${i}`, 'gemm')], `/dnn/activation_layers.${i}/Relu`);
+    width = units;
+  });
+  const stack = g.one('Concat', [cross, h], '/Concat_2', [aInt('axis', -1)]);
+  const logit = g.one('Add', [g.linear(stack, d + width, 1, 'dnn_linear', 'gemm', false), g.weight('out.bias', [1], 0.1)], '/out/Add');
+  g.node('Sigmoid', [logit], [], { name: '/out/Sigmoid', outputs: ['prediction'] });
+  g.output('prediction', DT.FLOAT, ['batch', 1]);
+  return encodeModel(g.model({ opset, irVersion: 8, producerName: 'pytorch', producerVersion: '2.5.0', graphName: 'main_graph' }));
+}
