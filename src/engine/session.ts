@@ -76,6 +76,8 @@ export class StudioSession implements StudioApi {
   private encoded: { train: EncodedBatch; test: EncodedBatch } | null = null;
   /** Why the open rows cannot feed the open model (said when scoring is asked for), or null. */
   private encodeError: unknown = null;
+  /** The open rows' columns fit the model, but a value did not (an id past its table, a missing value). */
+  private valueRefused = false;
   private readonly jobs = new JobControl();
   /** The last fine-tuned model and the plan it was tuned for (used by export when the plan still matches). */
   private tuned: { key: string; model: LayersModel; result: PlanResult } | null = null;
@@ -215,15 +217,22 @@ export class StudioSession implements StudioApi {
   private refreshEncoded(): void {
     this.encoded = null;
     this.encodeError = null;
+    this.valueRefused = false;
     this.meta = this.ownMeta;
     const s = this.splits();
     if (!this.model || !s) return;
     try {
       this.meta ??= { format: 1, studioVersion: STUDIO_VERSION, encoding: bindEncoding(describeInputs(this.model), s.train.data.schema) };
+    } catch (e) {
+      this.encodeError = e;
+      return;
+    }
+    try {
       const enc = this.meta.encoding;
       this.encoded = { train: encodeBatch(enc, s.train.sample, s.train.data.schema), test: encodeBatch(enc, s.test.sample, s.test.data.schema) };
     } catch (e) {
       this.encodeError = e;
+      this.valueRefused = true;
     }
   }
 
@@ -291,9 +300,10 @@ export class StudioSession implements StudioApi {
 
   async scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string }> {
     if (!this.dataFree) return { dataAware: true, ...(this.ownMeta ? {} : { binding: describeBinding(this.meta!.encoding) }) };
-    // Rows that do not fit a model's own encoding are the user's to fix (an error); rows whose columns do not
-    // fit a model made elsewhere (the demo rows, say) are a fact about the pair (a notice).
-    if (this.encodeError) return { dataAware: false, mismatch: this.ownMeta !== null, reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
+    // Rows that do not fit a model's own encoding, or whose values do not fit the inputs their columns are bound
+    // to, are the user's to fix (an error); rows whose columns do not fit a model made elsewhere (the demo
+    // rows, say) are a fact about the pair (a notice).
+    if (this.encodeError) return { dataAware: false, mismatch: this.ownMeta !== null || this.valueRefused, reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
     const columns = this.ownMeta ? '' : ' with columns named after its inputs';
     return { dataAware: false, reason: `No rows are open; the model is compressed data-free until you drop data${columns}.` };
   }

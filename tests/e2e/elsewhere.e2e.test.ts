@@ -1,15 +1,18 @@
 /**
  * Models from elsewhere in the studio: a Keras .keras file dropped on the page is converted, its layers are
  * listed, it is compressed data-free (it carries no feature encoding, so the rows cannot feed it: SVD for
- * Dense layers, AFM with uniform id weights for tables, reconstruction error instead of AUC) and exported.
+ * Dense layers, AFM with uniform id weights for tables, reconstruction error instead of AUC) and exported;
+ * PyTorch models from ONNX, data-free and then with rows bound to their inputs (one input per field, and
+ * DeepCTR-Torch's single X tensor).
  */
 import { describe, expect, it } from 'vitest';
 import { SHOTS, useStudioPage } from './browser';
 import { readFile } from 'node:fs/promises';
 import { dropFiles, fileFromDisk, fileFromText, waitForSettled } from './drop';
-import { foreignRows } from '../helpers/foreignRows';
+import { foreignRows, singleInputRows } from '../helpers/foreignRows';
 import { auc } from '../../src/core/metrics';
 import { runOrt } from '../unit/onnx/reference';
+import { torchDeepFm } from '../unit/onnx/torch-graphs';
 
 const studio = useStudioPage();
 
@@ -102,5 +105,28 @@ describe('a PyTorch model exported to ONNX, with rows named after its inputs', (
     const again = await page.evaluate(() => window.ctrStudio!.state());
     expect(again.model!.hasEncoding).toBe(true);
     expect(Math.abs(again.baseline!.auc - exported.auc!)).toBeLessThan(1e-6);
+  });
+});
+
+describe("DeepCTR-Torch's forward(X): one tensor of ids and values", () => {
+  it('is bound column by column in file order and scores as onnxruntime-web; an id past its table is refused', async () => {
+    const page = studio.page;
+    const bytes = torchDeepFm({ singleInput: true, seed: 9 });
+    const ort = await runOrt(bytes, { X: singleInputRows(2000, 6).x });
+    const rows = singleInputRows(2000, 6, ort); // labels drawn from the model's own scores
+    await dropFiles(page, [{ name: 'deepctr-x.onnx', bytes }, fileFromText('x-rows.csv', rows.csv)]);
+    await waitForSettled(page, { modelName: 'deepctr-x.onnx', trainName: 'x-rows.csv' });
+    expect(await page.getByTestId('model-inputs').textContent()).toBe('X (10 values, 4 of them ids)');
+    const s = await page.evaluate(() => window.ctrStudio!.state());
+    expect(s.prepared!.dataFree).toBe(false);
+    expect(s.notice).toContain('C1 … n6 (10 columns) into "X" (4 of them ids for embedding tables)');
+    expect(s.baseline!.rows).toBe(400);
+    expect(Math.abs(s.baseline!.auc - auc(rows.labels.subarray(1600), ort.subarray(1600)))).toBeLessThan(1e-5);
+    // An id past its table (C2 = 21 on line 4; the tables have 21 rows) is refused with its column and line.
+    const lines = rows.csv.split('\n');
+    lines[3] = lines[3].split(',').map((v, i) => (i === 2 ? '21' : v)).join(',');
+    await dropFiles(page, [fileFromText('x-bad.csv', lines.join('\n'))]);
+    await page.getByTestId('error').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('error').textContent()).toContain('Column "C2" holds 21 on line 4, but the model\'s input "X" takes integer ids from 0 to 20 in its place');
   });
 });

@@ -33,3 +33,19 @@ export function foreignRows(rows: number, seed = 11, probs?: ArrayLike<number>):
   ids.forEach((data, f) => (feeds[`C${f + 1}`] = { ids: true, dims: [rows, 1], data }));
   return { csv: lines.join('\n') + '\n', feeds, labels };
 }
+
+/**
+ * The same kind of rows for a model fed one tensor X (DeepCTR-Torch's forward(X)): a CSV in the model's column
+ * order (label, C1..C4 ids, n1..n6), and the same values as the X feed [rows, 10], made without any binding.
+ */
+export function singleInputRows(rows: number, seed: number, probs?: ArrayLike<number>): { csv: string; x: Feed; labels: Float32Array } {
+  const r = foreignRows(rows, seed, probs);
+  const data = new Float32Array(rows * 10);
+  const lines = [['label', 'C1', 'C2', 'C3', 'C4', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6'].join(',')];
+  for (let i = 0; i < rows; i++) {
+    for (let f = 0; f < 4; f++) data[i * 10 + f] = r.feeds[`C${f + 1}`].data[i];
+    for (let j = 0; j < 6; j++) data[i * 10 + 4 + j] = r.feeds.numeric.data[i * 6 + j];
+    lines.push([r.labels[i], ...data.subarray(i * 10, i * 10 + 10)].join(','));
+  }
+  return { csv: lines.join('\n') + '\n', x: { ids: false, dims: [rows, 10], data }, labels: r.labels };
+}

@@ -19,27 +19,12 @@ import { checkEncodingFits, loadModelFromArtifacts } from '../../../src/tf/model
 import { predictProbs } from '../../../src/tf/predict';
 import { tf, type LayersModel } from '../../../src/tf/tfjs';
 import { runCli } from '../../helpers/cli';
-import { foreignRows } from '../../helpers/foreignRows';
+import { singleInputRows } from '../../helpers/foreignRows';
 import { fullRankAfmDiff } from '../../helpers/fullRank';
-import { maxAbsDiff, runOrt, type Feed } from '../onnx/reference';
+import { maxAbsDiff, runOrt } from '../onnx/reference';
 import { torchDeepFm } from '../onnx/torch-graphs';
 
 const bytes = torchDeepFm({ singleInput: true, seed: 9 }); // X = [C1..C4 ids, 6 numeric values]
-const HEADER = ['label', 'C1', 'C2', 'C3', 'C4', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6'];
-
-/** The rows as a CSV in the model's column order, and the same values as the X feed (made without binding). */
-function singleInputRows(rows: number, seed: number): { csv: string; x: Feed; labels: Float32Array } {
-  const r = foreignRows(rows, seed);
-  const data = new Float32Array(rows * 10);
-  const lines = [HEADER.join(',')];
-  for (let i = 0; i < rows; i++) {
-    for (let f = 0; f < 4; f++) data[i * 10 + f] = (r.feeds[`C${f + 1}`].data as Int32Array)[i];
-    for (let j = 0; j < 6; j++) data[i * 10 + 4 + j] = r.feeds.numeric.data[i * 6 + j];
-    lines.push([r.labels[i], ...data.subarray(i * 10, i * 10 + 10)].join(','));
-  }
-  return { csv: lines.join('\n') + '\n', x: { ids: false, dims: [rows, 10], data }, labels: r.labels };
-}
-
 const rows = singleInputRows(800, 23);
 let model: LayersModel;
 let encoding: FeatureEncoding;
