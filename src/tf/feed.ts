@@ -10,7 +10,9 @@ import { inputNameForField } from '../core/model/spec';
 import { StudioError } from '../core/errors';
 import { ONNX_LAYER_CLASS_NAMES } from './layers/onnx';
 
-type Source = { kind: 'categorical'; field: number } | { kind: 'numeric'; offset: number; width: number; rowWidth: number };
+type Layer = LayersModel['layers'][number];
+/** A numeric block feeds an int32 input when its values are ids (bound columns of a wide id input). */
+type Source = { kind: 'categorical'; field: number } | { kind: 'numeric'; offset: number; width: number; rowWidth: number; dtype: 'float32' | 'int32' };
 
 /** For each model input in order, where its values come from. */
 export interface FeedPlan {
@@ -37,7 +39,7 @@ export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPla
       if (want !== block.width) {
         throw new StudioError('DATA_SCHEMA', `The model's input "${name}" expects ${want} values per row but the data encoding gives ${block.width}; use data with the same numeric columns the model was trained on.`);
       }
-      return { kind: 'numeric', ...block, rowWidth };
+      return { kind: 'numeric', ...block, rowWidth, dtype: input.dtype === 'int32' ? 'int32' : 'float32' };
     }
     const field = byInput.get(name);
     if (field === undefined) {
@@ -69,6 +71,8 @@ export function describeInputs(model: LayersModel): ModelInputInfo[] {
       if (cls === 'Embedding') {
         const rows = rowsOf(layer);
         if (typeof rows === 'number' && (!table || rows < table.rows)) table = { layer: layer.name, rows };
+      } else if (cls === ONNX_LAYER_CLASS_NAMES.constantOp && input.dtype === 'int32' && shape.length === 1) {
+        idRanges.push(...offsetRanges(layer, shape[0] ?? NaN, consumers(layer.name)));
       } else if (cls === ONNX_LAYER_CLASS_NAMES.slice && shape.length === 1) {
         // X[:, a:b] of a [batch, w] input, straight into a table (the Cast to int64 imports as nothing).
         const { axes, starts, ends } = layer.getConfig() as { axes: number[]; starts: number[]; ends: number[] };
@@ -88,6 +92,29 @@ export function describeInputs(model: LayersModel): ModelInputInfo[] {
       ...(idRanges.length > 0 ? { idRanges } : {}),
     };
   });
+}
+
+/**
+ * The id range of each position of an int input [batch, w] that a constant is added to before it indexes one
+ * shared table (pytorch-fm's FeaturesEmbedding: x + offsets, offsets the cumulative field sizes): position p
+ * takes ids from 0 to the next larger offset (or the table's rows) minus its own offset.
+ */
+function offsetRanges(add: Layer, width: number, readers: Layer[]): NonNullable<ModelInputInfo['idRanges']> {
+  const config = add.getConfig() as { op?: string; valueShape?: number[] };
+  if (config.op !== 'add' || !Number.isFinite(width)) return [];
+  const value = Array.from(add.getWeights()[0].dataSync());
+  const offsets = value.length === 1 ? new Array<number>(width).fill(value[0]) : value;
+  if (offsets.length !== width) return [];
+  const out: NonNullable<ModelInputInfo['idRanges']> = [];
+  for (const emb of readers) {
+    const rows = (emb.getConfig() as { inputDim?: number }).inputDim;
+    if (emb.getClassName() !== 'Embedding' || typeof rows !== 'number') continue;
+    offsets.forEach((o, p) => {
+      const next = Math.min(rows, ...offsets.filter((v) => v > o));
+      out.push({ start: p, end: p + 1, layer: emb.name, rows: Math.max(0, next - o) });
+    });
+  }
+  return out;
 }
 
 /** Input tensors for rows [start, end) of a batch, or for the rows listed in idx. Caller disposes. */
@@ -112,7 +139,7 @@ export function makeInputs(plan: FeedPlan, batch: EncodedBatch, rows: { start: n
     } else {
       values = batch.numeric.subarray(start * w, (start + n) * w);
     }
-    return tf.tensor2d(values, [n, w], 'float32');
+    return src.dtype === 'int32' ? tf.tensor2d(Int32Array.from(values), [n, w], 'int32') : tf.tensor2d(values, [n, w], 'float32');
   });
 }
 

@@ -78,6 +78,7 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
 
 /** What a column for a model input must hold: "C1 (ids 0-20)", "numeric (6 values)". */
 function inputText(i: ModelInfo['inputs'][number]): string {
+  if ((i.dtype === 'int32' || i.table) && i.width > 1) return `${i.name} (${i.width} ids)`;
   if (i.dtype === 'int32' || i.table) return `${i.name} (ids${i.table ? ` 0–${formatInt(i.table.rows - 1)}` : ''})`;
   const ids = idPositions(i).size;
   if (i.width === 1) return `${i.name} (a value)`;

@@ -65,6 +65,10 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
   for (const input of inputs) {
     const at = findColumn(all, input.name);
     if (isIdInput(input)) {
+      if (input.width !== 1 && input.idRanges?.length) {
+        leftover.push(input); // ids of every field in one tensor (pytorch-fm): its columns in file order
+        continue;
+      }
       if (input.width !== 1) {
         throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} ids per row, and a model without CTR Studio's encoding is fed one id column per id input; export the model with one input per field.`);
       }
@@ -104,8 +108,9 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
 }
 
 /**
- * The fields of one wide float input whose slices feed embedding tables: every feature column not named after
- * another input, in file order, position by position; at an id position the column's values are checked ids.
+ * The fields of one wide input whose positions index embedding tables (a float X sliced per field, or int ids
+ * plus offsets into one table): every feature column not named after another input, in file order, position
+ * by position; at an id position (every position of an int input) the column's values are checked ids.
  */
 function bindMixed(input: ModelInputInfo, schema: DataSchema, used: Set<string>): NumericField[] {
   const tables = idPositions(input);
@@ -114,8 +119,9 @@ function bindMixed(input: ModelInputInfo, schema: DataSchema, used: Set<string>)
   if (cols.length !== input.width) {
     throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per row (${idCount} of them ids for embedding tables), but the data has ${cols.length} feature column${cols.length === 1 ? '' : 's'} not named after another input, and a model without CTR Studio's encoding is fed them as they are; give the data exactly those columns, in the model's order.`);
   }
+  const allIds = input.dtype === 'int32';
   return cols.map((c, p) => {
-    const table = tables.get(p);
+    const table = tables.get(p) ?? (allIds ? { layer: '', rows: NO_TABLE_SIZE } : undefined);
     if (!table && c.kind === 'categorical') {
       throw new StudioError('DATA_SCHEMA', `Column "${c.name}" holds text, but it is value ${p + 1} of the model input "${input.name}", which takes a number there, and a model without CTR Studio's encoding is fed its columns as they are, in file order; give that column numbers, or put the columns in the model's order.`);
     }

@@ -169,8 +169,10 @@ const elementwise: Converter = (ctx, node) => {
   const x = (constFirst ? b : a) as TensorValue;
   const op = CONST_OP[node.opType][constFirst ? 1 : 0];
   if (!op) return ctx.fail(node, 'with a constant base');
-  if (x.int) return ctx.fail(node, 'on integer ids');
   const c = ctx.constant(node.input[constFirst ? 0 : 1])!;
+  // Ids plus integer offsets into one shared table (pytorch-fm's FeaturesEmbedding: x + offsets): still ids.
+  const offsets = x.int && node.opType === 'Add' && c.int;
+  if (x.int && !offsets) return ctx.fail(node, 'on integer ids');
   if (c.dims.length > x.shape.length) return ctx.fail(node, 'with a constant of higher rank than its input');
   const padded = [...new Array<number>(x.shape.length - c.dims.length).fill(1), ...c.dims];
   if (padded[0] !== 1) return ctx.fail(node, 'with a constant that varies along the batch axis');
@@ -181,7 +183,7 @@ const elementwise: Converter = (ctx, node) => {
   const name = ctx.nodeName(node);
   const ref = ctx.addLayer(name, 'OnnxConstantOp', { op, value_shape: valueShape }, [x.ref]);
   ctx.addWeight(`${name}/value`, valueShape, Float32Array.from(c.values));
-  ctx.setTensor(node.output[0], ref, shape);
+  ctx.setTensor(node.output[0], ref, shape, offsets);
 };
 
 const VARIADIC: Record<string, string> = { Sum: 'Add', Mean: 'Average', Max: 'Maximum', Min: 'Minimum' };

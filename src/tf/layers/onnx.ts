@@ -94,7 +94,9 @@ export function defineOnnxLayers(tf: typeof tfType) {
     }
     call(inputs: tfType.Tensor | tfType.Tensor[]): tfType.Tensor {
       return tf.tidy(() => {
-        const x = Array.isArray(inputs) ? inputs[0] : inputs;
+        const input = Array.isArray(inputs) ? inputs[0] : inputs;
+        // Ids plus offsets (int32) are computed as floats, exact below 2^24; an Embedding reads them as ids.
+        const x = input.dtype === 'int32' ? tf.cast(input, 'float32') : input;
         const c = this.value!.read();
         switch (this.op) {
           case 'add': return tf.add(x, c);

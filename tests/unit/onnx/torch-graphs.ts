@@ -174,3 +174,40 @@ export function torchDcnMatrix(opts: { fields?: number; vocab?: number; dim?: nu
   g.output('prediction', DT.FLOAT, ['batch', 1]);
   return encodeModel(g.model({ opset, irVersion: 8, producerName: 'pytorch', producerVersion: '2.5.0', graphName: 'main_graph' }));
 }
+
+/**
+ * pytorch-fm's DeepFM (rixwew/pytorch-fm) as ONNX bytes: one int64 input x [batch, fields] of per-field ids,
+ * offset into one shared table (FeaturesEmbedding: x + offsets, Gather) and one shared linear table
+ * (FeaturesLinear), the FM term (reduce_sum form), and an MLP over `embed_x.view(-1, fields * dim)` with
+ * BatchNorm1d, ReLU and Dropout; output sigmoid(x.squeeze(1)) of shape [batch].
+ */
+export function pytorchFmDeepFm(opts: { fieldDims?: number[]; dim?: number; mlp?: number[]; opset?: number; seed?: number } = {}): Uint8Array {
+  const { fieldDims = [5, 7, 3, 6], dim = 4, mlp = [16, 8], opset = 17, seed = 1 } = opts;
+  const g = new TorchGraph(opset, seed);
+  const fields = fieldDims.length;
+  const total = fieldDims.reduce((a, b) => a + b, 0);
+  const offsets = fieldDims.map((_, i) => fieldDims.slice(0, i).reduce((a, b) => a + b, 0));
+  const x = g.input('x', DT.INT64, ['batch', fields]);
+  const lookup = (scope: string, width: number) => {
+    const ids = g.one('Add', [x, g.constant(`/${scope}`, offsets, true)], `/${scope}/Add`);
+    return g.one('Gather', [g.weight(`${scope}.${scope === 'linear' ? 'fc' : 'embedding'}.weight`, [total, width]), ids], `/${scope}/Gather`);
+  };
+  const linear = g.one('Add', [g.reduceSum(lookup('linear', 1), [1], false, '/linear/ReduceSum'), g.weight('linear.bias', [1], 0.1)], '/linear/Add_1');
+  const e = lookup('embedding', dim); // [batch, fields, dim]
+  const squareOfSum = g.one('Pow', [g.reduceSum(e, [1], false, '/fm/ReduceSum'), g.constant('/fm', 2)], '/fm/Pow');
+  const sumOfSquare = g.reduceSum(g.one('Pow', [e, g.constant('/fm', 2)], '/fm/Pow_1'), [1], false, '/fm/ReduceSum_1');
+  const fm = g.one('Mul', [g.constant('/fm', 0.5), g.reduceSum(g.one('Sub', [squareOfSum, sumOfSquare], '/fm/Sub'), [1], true, '/fm/ReduceSum_2')], '/fm/Mul');
+  let h = g.one('Reshape', [e, g.constant('/', [-1, fields * dim], true)], '/Reshape');
+  let width = fields * dim;
+  mlp.forEach((units, i) => {
+    const lin = g.linear(h, width, units, `mlp.mlp.${i * 4}`, 'gemm');
+    const bn = g.one('BatchNormalization', [lin, g.weight(`mlp.mlp.${i * 4 + 1}.weight`, [units], 1), g.weight(`mlp.mlp.${i * 4 + 1}.bias`, [units], 0.1), g.weight(`mlp.mlp.${i * 4 + 1}.running_mean`, [units], 0.1), g.floats(`mlp.mlp.${i * 4 + 1}.running_var`, [units], g.random(units, 0.5).map((v) => 1 + v))], `/mlp/mlp.${i * 4 + 1}/BatchNormalization`, [aFloat('epsilon', 1e-5)]);
+    h = g.one('Relu', [bn], `/mlp/mlp.${i * 4 + 2}/Relu`);
+    width = units;
+  });
+  const deep = g.linear(h, width, 1, `mlp.mlp.${mlp.length * 4}`, 'gemm');
+  const logit = g.one('Add', [g.one('Add', [linear, fm], '/Add'), deep], '/Add_1');
+  g.node('Sigmoid', [g.squeeze(logit, [1], '/Squeeze')], [], { name: '/Sigmoid', outputs: ['y'] });
+  g.output('y', DT.FLOAT, ['batch']);
+  return encodeModel(g.model({ opset, irVersion: 8, producerName: 'pytorch', producerVersion: '2.5.0', graphName: 'main_graph' }));
+}
