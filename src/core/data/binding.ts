@@ -20,8 +20,9 @@ export interface ModelInputInfo {
   /** The smallest embedding table the input feeds: its layer and rows (ids must be below rows). */
   table?: { layer: string; rows: number };
   /**
-   * Positions [start, end) of a wide float input that a slice feeds to an embedding table (DeepCTR-Torch's one
-   * X tensor: `X[:, a:b].long()` into nn.Embedding); ids there must be below rows.
+   * Positions [start, end) of a wide input that index an embedding table, ids there below rows: a float X
+   * sliced into tables (DeepCTR-Torch: `X[:, a:b].long()` into nn.Embedding), or int ids plus offsets into one
+   * shared table (pytorch-fm), where rows is the position's own field size.
    */
   idRanges?: { start: number; end: number; layer: string; rows: number }[];
 }
@@ -49,9 +50,9 @@ const list = (names: string[]) => names.slice(0, 6).map((n) => `"${n}"`).join(',
  * An encoding that feeds each input from its columns, matched by name (case-insensitively): an id input
  * (see isIdInput, one per row) from one column of integer ids; a float input of width 1 from the column of its name;
  * one float input of width w not named by a column from the w numeric columns left over, in file order
- * (DeepCTR-style "dense features" input), or, when slices of it feed embedding tables (DeepCTR-Torch's one X
- * tensor), from the w feature columns left over, ids and numbers, in file order. Anything else is a
- * DATA_SCHEMA error naming the inputs.
+ * (DeepCTR-style "dense features" input), or, when its positions index embedding tables (DeepCTR-Torch's one X
+ * tensor, pytorch-fm's ids plus offsets), from the w feature columns left over, ids and numbers, in file
+ * order. Anything else is a DATA_SCHEMA error naming the inputs.
  */
 export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSchema): FeatureEncoding {
   const names = schemaFieldNames(schema);

@@ -50,8 +50,9 @@ export interface NumericField {
   std: number;
   input?: string;
   /**
-   * Bound fields only: the column holds integer ids below this number, fed as numbers to an input that casts
-   * them for an embedding table (DeepCTR-Torch's one X tensor); read as text or numbers and checked like ids.
+   * Bound fields only: the column holds integer ids below this number, for a wide input whose positions index
+   * embedding tables (DeepCTR-Torch's one X tensor, pytorch-fm's ids plus offsets); read as text or numbers and
+   * checked like ids.
    */
   ids?: number;
 }
