@@ -78,6 +78,8 @@ export class StudioSession implements StudioApi {
   private encodeError: unknown = null;
   /** The open rows' columns fit the model, but a value did not (an id past its table, a missing value). */
   private valueRefused = false;
+  /** The open rows came after the open model (given for it), rather than being open already (the demo's). */
+  private rowsForModel = false;
   private readonly jobs = new JobControl();
   /** The last fine-tuned model and the plan it was tuned for (used by export when the plan still matches). */
   private tuned: { key: string; model: LayersModel; result: PlanResult } | null = null;
@@ -133,6 +135,7 @@ export class StudioSession implements StudioApi {
     this.model = model;
     this.ownMeta = readMetadata(artifacts.userDefinedMetadata);
     this.modelName = name;
+    this.rowsForModel = false;
     this.refreshEncoded();
     this.compressor = await Compressor.create(model);
     this.prepared = false;
@@ -177,6 +180,7 @@ export class StudioSession implements StudioApi {
     } finally {
       this.jobs.endLong(signal);
     }
+    this.rowsForModel = this.model !== null;
     if (role === 'test') this.testData = data;
     else {
       this.trainData = data;
@@ -300,10 +304,10 @@ export class StudioSession implements StudioApi {
 
   async scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string }> {
     if (!this.dataFree) return { dataAware: true, ...(this.ownMeta ? {} : { binding: describeBinding(this.meta!.encoding) }) };
-    // Rows that do not fit a model's own encoding, or whose values do not fit the inputs their columns are bound
-    // to, are the user's to fix (an error); rows whose columns do not fit a model made elsewhere (the demo
-    // rows, say) are a fact about the pair (a notice).
-    if (this.encodeError) return { dataAware: false, mismatch: this.ownMeta !== null || this.valueRefused, reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
+    // Rows that do not fit a model's own encoding, or rows given for a model made elsewhere whose values do not
+    // fit the inputs their columns are bound to, are the user's to fix (an error); rows that were open before
+    // such a model came (the demo's, say) and do not fit it are a fact about the pair (a notice).
+    if (this.encodeError) return { dataAware: false, mismatch: this.ownMeta !== null || (this.valueRefused && this.rowsForModel), reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
     const columns = this.ownMeta ? '' : ' with columns named after its inputs';
     return { dataAware: false, reason: `No rows are open; the model is compressed data-free until you drop data${columns}.` };
   }
