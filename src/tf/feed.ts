@@ -60,7 +60,6 @@ export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPla
  */
 export function describeInputs(model: LayersModel): ModelInputInfo[] {
   const consumers = (name: string) => model.layers.filter((l) => l.inboundNodes.some((n) => n.inboundLayers.some((x) => x.name === name)));
-  const rowsOf = (layer: { getConfig(): unknown }) => (layer.getConfig() as { inputDim?: number }).inputDim;
   return model.inputs.map((input, k) => {
     const name = model.inputNames[k] ?? input.name;
     const shape = input.shape.slice(1);
@@ -94,20 +93,22 @@ export function describeInputs(model: LayersModel): ModelInputInfo[] {
   });
 }
 
+/** An Embedding layer's table rows (undefined for other layers). */
+const rowsOf = (layer: Layer) => (layer.getConfig() as { inputDim?: number }).inputDim;
+
 /**
  * The id range of each position of an int input [batch, w] that a constant is added to before it indexes one
  * shared table (pytorch-fm's FeaturesEmbedding: x + offsets, offsets the cumulative field sizes): position p
  * takes ids from 0 to the next larger offset (or the table's rows) minus its own offset.
  */
 function offsetRanges(add: Layer, width: number, readers: Layer[]): NonNullable<ModelInputInfo['idRanges']> {
-  const config = add.getConfig() as { op?: string; valueShape?: number[] };
-  if (config.op !== 'add' || !Number.isFinite(width)) return [];
+  if ((add.getConfig() as { op?: string }).op !== 'add' || !Number.isFinite(width)) return [];
   const value = Array.from(add.getWeights()[0].dataSync());
   const offsets = value.length === 1 ? new Array<number>(width).fill(value[0]) : value;
   if (offsets.length !== width) return [];
   const out: NonNullable<ModelInputInfo['idRanges']> = [];
   for (const emb of readers) {
-    const rows = (emb.getConfig() as { inputDim?: number }).inputDim;
+    const rows = rowsOf(emb);
     if (emb.getClassName() !== 'Embedding' || typeof rows !== 'number') continue;
     offsets.forEach((o, p) => {
       const next = Math.min(rows, ...offsets.filter((v) => v > o));
