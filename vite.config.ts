@@ -23,7 +23,13 @@ function contentSecurityPolicy(): Plugin {
   return {
     name: 'ctr-studio-csp',
     apply: 'build',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+        injectTo: 'head-prepend',
+      },
+    ],
   };
 }
 
@@ -34,6 +40,11 @@ export default defineConfig({
   worker: { format: 'es' },
   server: { port: 5173, strictPort: false, host: 'localhost' },
   // The preview server also sends the policy as a header, which (unlike the meta tag) covers the worker.
-  preview: { port: 4173, strictPort: false, host: 'localhost', headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
+  preview: {
+    port: 4173,
+    strictPort: false,
+    host: 'localhost',
+    headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 5120 },
 });

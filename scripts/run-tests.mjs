@@ -20,10 +20,16 @@ function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!root || spawnSync('which', ['apt-get']).status !== 0) {
-    console.error(`Chromium is not at ${CHROMIUM}; install Debian's chromium package (apt-get install chromium) or set CHROMIUM_PATH, then run npm test again.`);
+    console.error(
+      `Chromium is not at ${CHROMIUM}; install Debian's chromium package (apt-get ` +
+        `install chromium) or set CHROMIUM_PATH, then run npm test again.`,
+    );
     process.exit(1);
   }
-  step('Installing Debian chromium for the browser tests', 'sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium']);
+  step('Installing Debian chromium for the browser tests', 'sh', [
+    '-c',
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium',
+  ]);
 }
 
 const only = process.argv[2];

@@ -33,26 +33,36 @@ export function parseArgs(def: CommandDef, argv: string[]): ParsedArgs {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return { help: true };
     if (!arg.startsWith('--')) {
-      throw new StudioError('USAGE', `Unexpected argument "${arg}" for ${def.name}; options start with --, see ctr-studio ${def.name} --help.`);
+      throw new StudioError(
+        'USAGE',
+        `Unexpected argument "${arg}" for ${def.name}; options start with --, see ctr-studio ${def.name} --help.`,
+      );
     }
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     const opt = byName.get(name);
-    if (!opt) throw new StudioError('USAGE', `Unknown option --${name} for ${def.name}; see ctr-studio ${def.name} --help.`);
+    if (!opt)
+      throw new StudioError('USAGE', `Unknown option --${name} for ${def.name}; see ctr-studio ${def.name} --help.`);
     if (!opt.value) {
       out[name] = true;
       continue;
     }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--'))) {
-      throw new StudioError('USAGE', `Option --${name} needs a value (${opt.value}); see ctr-studio ${def.name} --help.`);
+      throw new StudioError(
+        'USAGE',
+        `Option --${name} needs a value (${opt.value}); see ctr-studio ${def.name} --help.`,
+      );
     }
     out[name] = value;
   }
   for (const opt of def.options) {
     if (out[opt.name] === undefined && opt.default !== undefined) out[opt.name] = opt.default;
     if (opt.required && out[opt.name] === undefined) {
-      throw new StudioError('USAGE', `${def.name} needs --${opt.name} ${opt.value ?? ''}`.trimEnd() + `; see ctr-studio ${def.name} --help.`);
+      throw new StudioError(
+        'USAGE',
+        `${def.name} needs --${opt.name} ${opt.value ?? ''}`.trimEnd() + `; see ctr-studio ${def.name} --help.`,
+      );
     }
   }
   return out;
@@ -65,20 +75,42 @@ export function commandHelp(def: CommandDef): string {
     const extra = o.required ? ' (required)' : o.default !== undefined ? ` (default ${o.default})` : '';
     return `${left.padEnd(30)} ${o.help}${extra}`;
   });
-  return [`ctr-studio ${def.name}: ${def.summary}`, '', `Usage: ${def.usage}`, '', 'Options:', ...rows, '  --help                       show this help', def.notes ? `\n${def.notes}` : '']
+  return [
+    `ctr-studio ${def.name}: ${def.summary}`,
+    '',
+    `Usage: ${def.usage}`,
+    '',
+    'Options:',
+    ...rows,
+    '  --help                       show this help',
+    def.notes ? `\n${def.notes}` : '',
+  ]
     .join('\n')
     .trimEnd();
 }
 
 /** Reads a number option, with bounds; a bad value is a USAGE error naming the option. */
-export function numberArg(args: ParsedArgs, name: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+export function numberArg(
+  args: ParsedArgs,
+  name: string,
+  opts: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
   const raw = args[name];
   if (raw === undefined || raw === true) return undefined;
   const v = Number(raw);
-  const ok = Number.isFinite(v) && (!opts.integer || Number.isInteger(v)) && (opts.min === undefined || v >= opts.min) && (opts.max === undefined || v <= opts.max);
+  const ok =
+    Number.isFinite(v) &&
+    (!opts.integer || Number.isInteger(v)) &&
+    (opts.min === undefined || v >= opts.min) &&
+    (opts.max === undefined || v <= opts.max);
   if (!ok) {
-    const range = [opts.min !== undefined ? `≥ ${opts.min}` : '', opts.max !== undefined ? `≤ ${opts.max}` : ''].filter(Boolean).join(' and ');
-    throw new StudioError('USAGE', `--${name} must be ${opts.integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, not "${raw}".`);
+    const range = [opts.min !== undefined ? `≥ ${opts.min}` : '', opts.max !== undefined ? `≤ ${opts.max}` : '']
+      .filter(Boolean)
+      .join(' and ');
+    throw new StudioError(
+      'USAGE',
+      `--${name} must be ${opts.integer ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, not "${raw}".`,
+    );
   }
   return v;
 }
@@ -87,10 +119,16 @@ export function numberArg(args: ParsedArgs, name: string, opts: { min?: number; 
 export function intListArg(args: ParsedArgs, name: string): number[] | undefined {
   const raw = args[name];
   if (raw === undefined || raw === true) return undefined;
-  const parts = String(raw).split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const parts = String(raw)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const values = parts.map(Number);
   if (values.some((v) => !Number.isInteger(v) || v <= 0)) {
-    throw new StudioError('USAGE', `--${name} must be a comma-separated list of positive integers, such as 400,400,400, not "${raw}".`);
+    throw new StudioError(
+      'USAGE',
+      `--${name} must be a comma-separated list of positive integers, such as 400,400,400, not "${raw}".`,
+    );
   }
   return values;
 }

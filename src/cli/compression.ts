@@ -12,7 +12,11 @@ import { mergeStatistics, parseStatistics, type LayerStatistics } from '../core/
 import { numberArg, type OptionDef, type ParsedArgs } from './args';
 
 export const CALIBRATION_OPTIONS: OptionDef[] = [
-  { name: 'calibration-rows', value: 'N', help: 'training rows used for AFM statistics, a seeded sample (default: all)' },
+  {
+    name: 'calibration-rows',
+    value: 'N',
+    help: 'training rows used for AFM statistics, a seeded sample (default: all)',
+  },
   { name: 'seed', value: 'S', help: 'seed of the calibration sample', default: '42' },
 ];
 
@@ -45,7 +49,10 @@ export function sampleRows(rows: EncodedBatch, n: number | undefined, seed: numb
 
 /** Comma-separated file names (shards). */
 export function fileListArg(args: ParsedArgs, name: string): string[] {
-  return String(args[name] ?? '').split(',').map((f) => f.trim()).filter(Boolean);
+  return String(args[name] ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -54,7 +61,10 @@ export function fileListArg(args: ParsedArgs, name: string): string[] {
  */
 export async function openCompression(args: ParsedArgs): Promise<CompressionSession> {
   const trainFiles = fileListArg(args, 'train');
-  const loaded = await loadStudioModel(String(args.model), trainFiles[0] ?? (args.test ? String(args.test) : undefined));
+  const loaded = await loadStudioModel(
+    String(args.model),
+    trainFiles[0] ?? (args.test ? String(args.test) : undefined),
+  );
   const enc = loaded.meta.encoding;
   const seed = numberArg(args, 'seed', { integer: true, min: 0 }) ?? 42;
   const n = numberArg(args, 'calibration-rows', { integer: true, min: 1 });
@@ -64,7 +74,9 @@ export async function openCompression(args: ParsedArgs): Promise<CompressionSess
   let trainInMemory: Promise<EncodedBatch> | null = null;
   const allTrain = () => {
     needTrain();
-    trainInMemory ??= Promise.all(trainFiles.map((f) => loadEncoded(f, enc))).then((parts) => (parts.length === 1 ? parts[0] : concatEncoded(parts)));
+    trainInMemory ??= Promise.all(trainFiles.map((f) => loadEncoded(f, enc))).then((parts) =>
+      parts.length === 1 ? parts[0] : concatEncoded(parts),
+    );
     return trainInMemory;
   };
   let testInMemory: Promise<EncodedBatch> | null = null;
@@ -101,12 +113,20 @@ export function rankArg(args: ParsedArgs, name: string): number | null {
 export function rankListArg(args: ParsedArgs, name: string): (number | null)[] {
   const raw = args[name];
   if (raw === undefined || raw === true) return [null];
-  return String(raw).split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    if (s === 'keep') return null;
-    const v = Number(s);
-    if (!Number.isInteger(v) || v < 1) throw new StudioError('USAGE', `--${name} must list positive integers (or keep), such as 8,16,32, not "${raw}".`);
-    return v;
-  });
+  return String(raw)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      if (s === 'keep') return null;
+      const v = Number(s);
+      if (!Number.isInteger(v) || v < 1)
+        throw new StudioError(
+          'USAGE',
+          `--${name} must list positive integers (or keep), such as 8,16,32, not "${raw}".`,
+        );
+      return v;
+    });
 }
 
 /** Reads `.stats` files and merges them in order, after checking each belongs to the model (by fingerprint). */
@@ -114,8 +134,16 @@ export async function readStatisticsFiles(files: string[], fingerprint: string):
   let merged: LayerStatistics | null = null;
   for (const f of files) {
     const bytes = await readFile(await requireFile(f, 'statistics file'));
-    const { model, stats } = parseStatistics(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, f);
-    if (model !== fingerprint) throw new StudioError('INVALID_ARGUMENT', `${f} holds statistics of another model (or another version of it); compute them again with ctr-studio stats --model on this model.`);
+    const { model, stats } = parseStatistics(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+      f,
+    );
+    if (model !== fingerprint)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `${f} holds statistics of another model (or another version of it); compute them ` +
+          `again with ctr-studio stats --model on this model.`,
+      );
     merged = merged ? mergeStatistics(merged, stats) : stats;
   }
   return merged!;

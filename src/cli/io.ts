@@ -1,5 +1,18 @@
 /** What several commands share: reading a data file with its bad-row warnings, loading a model with its metadata. */
-import { bindEncoding, describeBinding, encodeBatch, openDataset, overridesForEncoding, readDataset, type BadRowReport, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
+import {
+  bindEncoding,
+  describeBinding,
+  encodeBatch,
+  openDataset,
+  overridesForEncoding,
+  readDataset,
+  type BadRowReport,
+  type DataSchema,
+  type EncodedBatch,
+  type FeatureEncoding,
+  type RawBatch,
+  type SchemaOverrides,
+} from '../core/data';
 import { readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { STUDIO_VERSION } from '../core/version';
 import { describeInputs } from '../tf/feed';
@@ -17,9 +30,15 @@ import { useBackend } from '../tf/backend';
 /** Prints a one-line warning per file with skipped rows (rows are never dropped silently). */
 export function warnBadRows(file: string, report: BadRowReport): void {
   if (report.badRows === 0) return;
-  const reasons = Object.entries(report.byReason).map(([r, n]) => `${r}: ${n}`).join(', ');
+  const reasons = Object.entries(report.byReason)
+    .map(([r, n]) => `${r}: ${n}`)
+    .join(', ');
   const first = report.examples[0];
-  console.error(`warning: ${file}: skipped ${report.badRows} of ${report.goodRows + report.badRows} rows (${reasons}); first at line ${first.line}: ${first.reason}.`);
+  console.error(
+    `warning: ${file}: skipped ${report.badRows} of ` +
+      `${report.goodRows + report.badRows} rows (${reasons}); first at line ` +
+      `${first.line}: ${first.reason}.`,
+  );
 }
 
 export interface LoadedData {
@@ -83,8 +102,15 @@ const warned = new Set<string>();
  * A file's rows encoded chunk by chunk while it is read (one chunk in memory at a time). Skipped rows are
  * reported once per file, after its first full pass.
  */
-export async function* streamEncoded(file: string, encoding: FeatureEncoding, batchSize = 16384): AsyncGenerator<EncodedBatch> {
-  const { schema, batches } = await openDataset(await openDataFile(file), { overrides: overridesForEncoding(encoding), batchSize });
+export async function* streamEncoded(
+  file: string,
+  encoding: FeatureEncoding,
+  batchSize = 16384,
+): AsyncGenerator<EncodedBatch> {
+  const { schema, batches } = await openDataset(await openDataFile(file), {
+    overrides: overridesForEncoding(encoding),
+    batchSize,
+  });
   for (;;) {
     const step = await batches.next();
     if (step.done) {
@@ -131,9 +157,23 @@ export async function readAnyModel(path: string): Promise<{ artifacts: ModelArti
 async function readZippedModel(path: string): Promise<{ artifacts: ModelArtifacts; fileName: string }> {
   const full = await requireFile(path, 'model file');
   const files = filesToOpen(unzipFiles(new Uint8Array(await readFile(full)), path));
-  const drop = sortDrop(files.map((f) => ({ ...f, text: /\.json$/i.test(f.name) ? new TextDecoder().decode(f.data) : undefined })));
-  if (drop.foreign) return { artifacts: await convertForeignModel(drop.foreign.name, drop.foreign.data), fileName: drop.foreign.name };
-  if (!drop.modelJson) throw new StudioError('ARCHIVE_INVALID', `${path} holds no model (model.json with its weights, .keras, .h5 or .onnx); zip the model's folder.`);
+  const drop = sortDrop(
+    files.map((f) => ({ ...f, text: /\.json$/i.test(f.name) ? new TextDecoder().decode(f.data) : undefined })),
+  );
+  if (drop.foreign)
+    return { artifacts: await convertForeignModel(drop.foreign.name, drop.foreign.data), fileName: drop.foreign.name };
+  if (!drop.modelJson)
+    throw new StudioError(
+      'ARCHIVE_INVALID',
+      `${path} holds no model (model.json with its weights, .keras, .h5 or .onnx); zip the model's folder.`,
+    );
   const weights = new Map(drop.shards.map((f) => [f.name, f.data.slice().buffer as ArrayBuffer]));
-  return { artifacts: assembleArtifacts(parseModelJson(drop.modelJson.text!, drop.modelJson.name), weights, drop.modelJson.name), fileName: drop.modelJson.name };
+  return {
+    artifacts: assembleArtifacts(
+      parseModelJson(drop.modelJson.text!, drop.modelJson.name),
+      weights,
+      drop.modelJson.name,
+    ),
+    fileName: drop.modelJson.name,
+  };
 }

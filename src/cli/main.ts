@@ -21,11 +21,32 @@ export interface Command {
   run(args: ParsedArgs): Promise<void>;
 }
 
-const COMMANDS: Command[] = [inspectCommand, trainCommand, evaluateCommand, compareCommand, compressCommand, sweepCommand, benchCommand, reportCommand, statsCommand, synthCommand, convertCommand];
+const COMMANDS: Command[] = [
+  inspectCommand,
+  trainCommand,
+  evaluateCommand,
+  compareCommand,
+  compressCommand,
+  sweepCommand,
+  benchCommand,
+  reportCommand,
+  statsCommand,
+  synthCommand,
+  convertCommand,
+];
 
 function mainHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.def.name.padEnd(10)} ${c.def.summary}`);
-  return ['CTR Studio: low-rank compression of click-through-rate models.', '', 'Usage: ctr-studio <command> [options]', '', 'Commands:', ...rows, '', 'Run ctr-studio <command> --help for the options of a command.'].join('\n');
+  return [
+    'CTR Studio: low-rank compression of click-through-rate models.',
+    '',
+    'Usage: ctr-studio <command> [options]',
+    '',
+    'Commands:',
+    ...rows,
+    '',
+    'Run ctr-studio <command> --help for the options of a command.',
+  ].join('\n');
 }
 
 /** Runs the command line; returns the process exit code (0 ok, 1 failed, 2 bad usage). */
@@ -37,7 +58,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.def.name === name);
   if (!command) {
-    console.error(`error: unknown command "${name}"; the commands are ${COMMANDS.map((c) => c.def.name).join(', ')} (ctr-studio --help).`);
+    console.error(
+      `error: unknown command "${name}"; the commands are ` +
+        `${COMMANDS.map((c) => c.def.name).join(', ')} (ctr-studio --help).`,
+    );
     return 2;
   }
   try {

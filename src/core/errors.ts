@@ -48,12 +48,17 @@ export class StudioError extends Error {
 }
 
 export function isStudioError(e: unknown): e is StudioError {
-  return e instanceof StudioError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'StudioError');
+  return (
+    e instanceof StudioError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'StudioError')
+  );
 }
 
 /** A plain, serialisable view of any thrown value: StudioErrors keep their code; anything else is INTERNAL. */
 export function describeError(e: unknown): { code: ErrorCode; message: string } {
   if (isStudioError(e)) return { code: e.code, message: e.message };
   const text = e instanceof Error ? e.message : String(e);
-  return { code: 'INTERNAL', message: `Unexpected internal error: ${text}. Please report it with the files that caused it.` };
+  return {
+    code: 'INTERNAL',
+    message: `Unexpected internal error: ${text}. Please report it with the files that caused it.`,
+  };
 }

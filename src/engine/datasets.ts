@@ -3,7 +3,20 @@
  * sample (at most SAMPLE_ROWS, in file order) for the interactive work; full passes (statistics, full-file
  * evaluation) stream the file again, chunk by chunk. Memory is bounded by the sample, not the file.
  */
-import { encodeBatch, openDataset, readBatches, rangeRaw, sliceRaw, type BadRowReport, type ByteSource, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch, type SchemaOverrides } from '../core/data';
+import {
+  encodeBatch,
+  openDataset,
+  readBatches,
+  rangeRaw,
+  sliceRaw,
+  type BadRowReport,
+  type ByteSource,
+  type DataSchema,
+  type EncodedBatch,
+  type FeatureEncoding,
+  type RawBatch,
+  type SchemaOverrides,
+} from '../core/data';
 import { RowReservoir } from '../core/data/reservoir';
 import { yieldToEventLoop } from '../core/yield';
 import { throwIfCancelled } from './jobs';
@@ -36,7 +49,11 @@ export interface OpenOptions {
 }
 
 /** Reads a file once: schema, counts, bad rows and the in-memory sample. */
-export async function openData(name: string, open: () => Promise<ByteSource>, opts: OpenOptions = {}): Promise<OpenedData> {
+export async function openData(
+  name: string,
+  open: () => Promise<ByteSource>,
+  opts: OpenOptions = {},
+): Promise<OpenedData> {
   const { schema, batches } = await openDataset(await open(), { overrides: opts.overrides, signal: opts.signal });
   const reservoir = new RowReservoir(opts.capacity ?? SAMPLE_ROWS, 7);
   let positives = 0;
@@ -54,7 +71,17 @@ export async function openData(name: string, open: () => Promise<ByteSource>, op
     await yieldToEventLoop();
   }
   const result = reservoir.result()!;
-  return { name, open, schema, rows: reservoir.rowsSeen, positives, report, sample: result.batch, ordinals: result.ordinals, sampled: result.batch.rows < reservoir.rowsSeen };
+  return {
+    name,
+    open,
+    schema,
+    rows: reservoir.rowsSeen,
+    positives,
+    report,
+    sample: result.batch,
+    ordinals: result.ordinals,
+    sampled: result.batch.rows < reservoir.rowsSeen,
+  };
 }
 
 /** The sample rows whose file position is in [from, to). */
@@ -65,23 +92,29 @@ export function sampleRange(d: OpenedData, from: number, to: number): RawBatch {
 }
 
 /** A re-openable stream of the file's rows [from, to) (by position among good rows), encoded chunk by chunk. */
-export function streamRows(d: OpenedData, encoding: FeatureEncoding, from = 0, to = Infinity): () => AsyncIterable<EncodedBatch> {
-  return () => (async function* () {
-    const batches = readBatches(await d.open(), d.schema, { batchSize: 8192 });
-    let at = 0;
-    try {
-      for (;;) {
-        const step = await batches.next();
-        if (step.done) return;
-        const b = step.value;
-        const lo = Math.max(0, from - at);
-        const hi = Math.min(b.rows, to - at);
-        at += b.rows;
-        if (hi > lo) yield encodeBatch(encoding, lo === 0 && hi === b.rows ? b : rangeRaw(b, lo, hi), d.schema);
-        if (at >= to) return;
+export function streamRows(
+  d: OpenedData,
+  encoding: FeatureEncoding,
+  from = 0,
+  to = Infinity,
+): () => AsyncIterable<EncodedBatch> {
+  return () =>
+    (async function* () {
+      const batches = readBatches(await d.open(), d.schema, { batchSize: 8192 });
+      let at = 0;
+      try {
+        for (;;) {
+          const step = await batches.next();
+          if (step.done) return;
+          const b = step.value;
+          const lo = Math.max(0, from - at);
+          const hi = Math.min(b.rows, to - at);
+          at += b.rows;
+          if (hi > lo) yield encodeBatch(encoding, lo === 0 && hi === b.rows ? b : rangeRaw(b, lo, hi), d.schema);
+          if (at >= to) return;
+        }
+      } finally {
+        await batches.return(undefined as never); // close the file's stream when stopping early
       }
-    } finally {
-      await batches.return(undefined as never); // close the file's stream when stopping early
-    }
-  })();
+    })();
 }

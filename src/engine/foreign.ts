@@ -16,5 +16,9 @@ export async function convertForeignModel(name: string, bytes: Uint8Array): Prom
     const { importOnnx } = await import('../core/onnx/import');
     return importOnnx(bytes, name);
   }
-  throw new StudioError('MODEL_NOT_LAYERS', `${name} is not a model file CTR Studio can convert; drop a tfjs model.json with its weights, a Keras .keras/.h5 file or an ONNX file.`);
+  throw new StudioError(
+    'MODEL_NOT_LAYERS',
+    `${name} is not a model file CTR Studio can convert; drop a tfjs model.json with ` +
+      `its weights, a Keras .keras/.h5 file or an ONNX file.`,
+  );
 }

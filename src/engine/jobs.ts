@@ -38,5 +38,6 @@ export class JobControl {
 
 /** Throws CANCELLED when the signal was aborted. */
 export function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new StudioError('CANCELLED', 'Cancelled.');
+  if (signal?.aborted)
+    throw signal.reason instanceof Error ? signal.reason : new StudioError('CANCELLED', 'Cancelled.');
 }

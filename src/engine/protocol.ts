@@ -201,7 +201,14 @@ export interface AutoRankInfo {
 /** A stable key for a plan (to recognise the plan a fine-tuned model belongs to). */
 export function planKey(plan: UniformPlan): string {
   const overrides = Object.entries(plan.overrides ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([plan.method, plan.denseRank, plan.embeddingRank, plan.statistics ?? 'one-pass', Boolean(plan.activation), overrides]);
+  return JSON.stringify([
+    plan.method,
+    plan.denseRank,
+    plan.embeddingRank,
+    plan.statistics ?? 'one-pass',
+    Boolean(plan.activation),
+    overrides,
+  ]);
 }
 
 /** Progress of a long job. */
@@ -235,7 +242,11 @@ export interface StudioApi {
    * Reads training or test rows (a test file replaces the split-off tail). A training file whose feature
    * columns differ from the open test file's closes it, so that the new file's tail is the test split.
    */
-  loadData(role: DataRole, file: FilePayload | { url: string; name: string }, onProgress?: (p: Progress) => void): Promise<DataInfo[]>;
+  loadData(
+    role: DataRole,
+    file: FilePayload | { url: string; name: string },
+    onProgress?: (p: Progress) => void,
+  ): Promise<DataInfo[]>;
   /** Whether the open model can score the open rows (data-aware work) and if not, why (data-free then); for a
    * model made elsewhere, which columns feed which inputs. */
   scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string }>;
@@ -246,15 +257,28 @@ export interface StudioApi {
   /** Builds the plan's model and scores it; superseded by a newer evaluate. */
   evaluate(plan: UniformPlan): Promise<PlanResult>;
   /** Rank sweep; each finished point is reported through onPoint. */
-  sweep(request: SweepRequest, onPoint?: (p: SweepPointInfo) => void, onProgress?: (p: Progress) => void): Promise<SweepPointInfo[]>;
+  sweep(
+    request: SweepRequest,
+    onPoint?: (p: SweepPointInfo) => void,
+    onProgress?: (p: Progress) => void,
+  ): Promise<SweepPointInfo[]>;
   /** Inference latency of original and compressed models at batch 1 and 2048 (medians after warm-up). */
   latency(plan: UniformPlan): Promise<LatencyInfo[]>;
   /** Compresses by the plan and fine-tunes on the training rows (best validation checkpoint kept). */
-  fineTune(plan: UniformPlan, settings: FineTuneSettings, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<PlanResult & { bestEpoch: number }>;
+  fineTune(
+    plan: UniformPlan,
+    settings: FineTuneSettings,
+    onEpoch?: (e: TrainEpochInfo) => void,
+    onProgress?: (p: Progress) => void,
+  ): Promise<PlanResult & { bestEpoch: number }>;
   /** Per-layer AFM ranks for a parameter budget, checked on validation rows. */
   autoRanks(budget: number): Promise<AutoRankInfo>;
   /** Trains a zoo model on the training rows; it becomes the open model. */
-  train(request: TrainRequest, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<ModelInfo>;
+  train(
+    request: TrainRequest,
+    onEpoch?: (e: TrainEpochInfo) => void,
+    onProgress?: (p: Progress) => void,
+  ): Promise<ModelInfo>;
   /** The compressed model's files with its recipe, reloaded and rescored before they are returned. */
   exportModel(plan: UniformPlan, options?: ExportOptions): Promise<ExportResult>;
   /** Click probabilities of the test rows from the original model (checks and parity tests). */

@@ -2,7 +2,16 @@
  * The worker side of the studio: holds the open model and rows and answers StudioApi calls with the engine
  * (src/tf, src/core). The user's files are only read: every compressed model is built from new artifacts.
  */
-import { bindEncoding, describeBinding, encodeBatch, overridesForEncoding, sameFeatureColumns, type ByteSource, type EncodedBatch, type RawBatch } from '../core/data';
+import {
+  bindEncoding,
+  describeBinding,
+  encodeBatch,
+  overridesForEncoding,
+  sameFeatureColumns,
+  type ByteSource,
+  type EncodedBatch,
+  type RawBatch,
+} from '../core/data';
 import { describeError, StudioError } from '../core/errors';
 import { exportOnnx } from '../core/onnx/export';
 import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
@@ -32,9 +41,27 @@ import { tailSplit } from '../core/pipeline/splits';
 import { quantizeArtifacts } from '../core/model/quantize';
 import { yieldToEventLoop } from '../core/yield';
 import type {
-  BackendChoice, BackendInfo, BaselineInfo, DataInfo, DataRole, ExportResult, FilePayload, LatencyInfo, ModelInfo,
-  PlanResult, PreparedInfo, Progress, StudioApi, SweepPointInfo, SweepRequest, TrainEpochInfo, TrainRequest, UniformPlan,
-  AutoRankInfo, ExportOptions, FineTuneSettings,
+  BackendChoice,
+  BackendInfo,
+  BaselineInfo,
+  DataInfo,
+  DataRole,
+  ExportResult,
+  FilePayload,
+  LatencyInfo,
+  ModelInfo,
+  PlanResult,
+  PreparedInfo,
+  Progress,
+  StudioApi,
+  SweepPointInfo,
+  SweepRequest,
+  TrainEpochInfo,
+  TrainRequest,
+  UniformPlan,
+  AutoRankInfo,
+  ExportOptions,
+  FineTuneSettings,
 } from './protocol';
 import { planKey } from './protocol';
 
@@ -50,14 +77,17 @@ interface Part {
   sample: RawBatch;
 }
 
-
 async function bytesOf(data: ArrayBuffer | Blob): Promise<ArrayBuffer> {
   return data instanceof Blob ? data.arrayBuffer() : data;
 }
 
 async function fetchOk(url: string): Promise<Response> {
   const res = await fetch(url);
-  if (!res.ok) throw new StudioError('FILE_NOT_FOUND', `Could not fetch ${url} (HTTP ${res.status}); check that the studio is served with its demo files.`);
+  if (!res.ok)
+    throw new StudioError(
+      'FILE_NOT_FOUND',
+      `Could not fetch ${url} (HTTP ${res.status}); check that the studio is served with its demo files.`,
+    );
   return res;
 }
 
@@ -96,20 +126,40 @@ export class StudioSession implements StudioApi {
   // ---- opening models -------------------------------------------------------------------------------
 
   async loadModel(files: FilePayload[]): Promise<ModelInfo> {
-    const withText = await Promise.all(files.map(async (f) => ({
-      ...f,
-      text: f.name.toLowerCase().endsWith('.json') ? new TextDecoder().decode(await bytesOf(f.data)) : undefined,
-    })));
+    const withText = await Promise.all(
+      files.map(async (f) => ({
+        ...f,
+        text: f.name.toLowerCase().endsWith('.json') ? new TextDecoder().decode(await bytesOf(f.data)) : undefined,
+      })),
+    );
     const drop = sortDrop(withText);
     if (drop.foreign) {
-      if (drop.data.length > 0) throw new StudioError('INVALID_ARGUMENT', `Drop data files (${drop.data.map((f) => f.name).join(', ')}) as data, not with the model.`);
-      return this.adoptArtifacts(await convertForeignModel(drop.foreign.name, new Uint8Array(await bytesOf(drop.foreign.data))), drop.foreign.name);
+      if (drop.data.length > 0)
+        throw new StudioError(
+          'INVALID_ARGUMENT',
+          `Drop data files (${drop.data.map((f) => f.name).join(', ')}) as data, not with the model.`,
+        );
+      return this.adoptArtifacts(
+        await convertForeignModel(drop.foreign.name, new Uint8Array(await bytesOf(drop.foreign.data))),
+        drop.foreign.name,
+      );
     }
-    if (!drop.modelJson) throw new StudioError('MODEL_NOT_LAYERS', 'No model.json among the dropped files; drop the model.json together with its weight files.');
-    if (drop.data.length > 0) throw new StudioError('INVALID_ARGUMENT', `Drop data files (${drop.data.map((f) => f.name).join(', ')}) as data, not with the model.`);
+    if (!drop.modelJson)
+      throw new StudioError(
+        'MODEL_NOT_LAYERS',
+        'No model.json among the dropped files; drop the model.json together with its weight files.',
+      );
+    if (drop.data.length > 0)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `Drop data files (${drop.data.map((f) => f.name).join(', ')}) as data, not with the model.`,
+      );
     const weights = new Map<string, ArrayBuffer>();
     for (const s of drop.shards) weights.set(s.name.split(/[\\/]/).pop()!, await bytesOf(s.data));
-    return this.adoptArtifacts(assembleArtifacts(parseModelJson(drop.modelJson.text!, drop.modelJson.name), weights, drop.modelJson.name), drop.modelJson.name);
+    return this.adoptArtifacts(
+      assembleArtifacts(parseModelJson(drop.modelJson.text!, drop.modelJson.name), weights, drop.modelJson.name),
+      drop.modelJson.name,
+    );
   }
 
   async loadModelUrl(modelJsonUrl: string): Promise<ModelInfo> {
@@ -119,16 +169,25 @@ export class StudioSession implements StudioApi {
     for (const group of json.weightsManifest ?? []) {
       for (const path of group.paths) {
         const name = path.split('/').pop()!;
-        weights.set(name, await (await fetchOk(new URL(path, new URL(modelJsonUrl, self.location.href)).href)).arrayBuffer());
+        weights.set(
+          name,
+          await (await fetchOk(new URL(path, new URL(modelJsonUrl, self.location.href)).href)).arrayBuffer(),
+        );
       }
     }
-    return this.adoptArtifacts(assembleArtifacts(json, weights, modelJsonUrl), modelJsonUrl.split('/').slice(-2).join('/'));
+    return this.adoptArtifacts(
+      assembleArtifacts(json, weights, modelJsonUrl),
+      modelJsonUrl.split('/').slice(-2).join('/'),
+    );
   }
 
   private async adoptArtifacts(artifacts: ModelArtifacts, name: string): Promise<ModelInfo> {
     // On the GPU every weight is float32, whatever it is stored as.
     const gpuBytes = (w: ModelArtifacts['weightSpecs'][number]) => 4 * w.shape.reduce((x, y) => x * y, 1);
-    const largest = artifacts.weightSpecs.reduce((a, w) => (gpuBytes(w) > a.bytes ? { name: w.name, bytes: gpuBytes(w) } : a), { name: '', bytes: 0 });
+    const largest = artifacts.weightSpecs.reduce(
+      (a, w) => (gpuBytes(w) > a.bytes ? { name: w.name, bytes: gpuBytes(w) } : a),
+      { name: '', bytes: 0 },
+    );
     const notice = await fitBackendToModel(largest.bytes, largest.name);
     const model = await loadModelFromArtifacts(artifacts, name);
     this.model?.dispose();
@@ -164,11 +223,17 @@ export class StudioSession implements StudioApi {
 
   // ---- data -------------------------------------------------------------------------------------------
 
-  async loadData(role: DataRole, file: FilePayload | { url: string; name: string }, onProgress?: (p: Progress) => void): Promise<DataInfo[]> {
+  async loadData(
+    role: DataRole,
+    file: FilePayload | { url: string; name: string },
+    onProgress?: (p: Progress) => void,
+  ): Promise<DataInfo[]> {
     // A function that opens the file afresh, so full passes can stream it again later.
-    const open = 'url' in file
-      ? async () => (await fetchOk(file.url)).body as unknown as ByteSource
-      : async () => (file.data instanceof Blob ? (file.data.stream() as unknown as ByteSource) : new Uint8Array(file.data));
+    const open =
+      'url' in file
+        ? async () => (await fetchOk(file.url)).body as unknown as ByteSource
+        : async () =>
+            file.data instanceof Blob ? (file.data.stream() as unknown as ByteSource) : new Uint8Array(file.data);
     const signal = this.jobs.startLong();
     let data: OpenedData;
     try {
@@ -203,12 +268,22 @@ export class StudioSession implements StudioApi {
     if (!t) return null;
     if (this.testData) {
       const d = this.testData;
-      return { train: { data: t, name: t.name, from: 0, to: Infinity, sample: t.sample }, test: { data: d, name: d.name, from: 0, to: Infinity, sample: d.sample }, splitFromTrain: false };
+      return {
+        train: { data: t, name: t.name, from: 0, to: Infinity, sample: t.sample },
+        test: { data: d, name: d.name, from: 0, to: Infinity, sample: d.sample },
+        splitFromTrain: false,
+      };
     }
     const cut = t.rows - Math.round(t.rows * SPLIT_TEST_FRACTION);
     return {
       train: { data: t, name: t.name, from: 0, to: cut, sample: sampleRange(t, 0, cut) },
-      test: { data: t, name: `${t.name} (last ${SPLIT_TEST_FRACTION * 100}%)`, from: cut, to: Infinity, sample: sampleRange(t, cut, Infinity) },
+      test: {
+        data: t,
+        name: `${t.name} (last ${SPLIT_TEST_FRACTION * 100}%)`,
+        from: cut,
+        to: Infinity,
+        sample: sampleRange(t, cut, Infinity),
+      },
       splitFromTrain: true,
     };
   }
@@ -226,14 +301,21 @@ export class StudioSession implements StudioApi {
     const s = this.splits();
     if (!this.model || !s) return;
     try {
-      this.meta ??= { format: 1, studioVersion: STUDIO_VERSION, encoding: bindEncoding(describeInputs(this.model), s.train.data.schema) };
+      this.meta ??= {
+        format: 1,
+        studioVersion: STUDIO_VERSION,
+        encoding: bindEncoding(describeInputs(this.model), s.train.data.schema),
+      };
     } catch (e) {
       this.encodeError = e;
       return;
     }
     try {
       const enc = this.meta.encoding;
-      this.encoded = { train: encodeBatch(enc, s.train.sample, s.train.data.schema), test: encodeBatch(enc, s.test.sample, s.test.data.schema) };
+      this.encoded = {
+        train: encodeBatch(enc, s.train.sample, s.train.data.schema),
+        test: encodeBatch(enc, s.test.sample, s.test.data.schema),
+      };
     } catch (e) {
       this.encodeError = e;
       this.valueRefused = true;
@@ -265,11 +347,18 @@ export class StudioSession implements StudioApi {
 
   // ---- compression ------------------------------------------------------------------------------------
 
-  private ready(): { model: LayersModel; meta: StudioMetadata; rows: { train: EncodedBatch; test: EncodedBatch }; c: Compressor } {
-    if (!this.model || !this.compressor) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
+  private ready(): {
+    model: LayersModel;
+    meta: StudioMetadata;
+    rows: { train: EncodedBatch; test: EncodedBatch };
+    c: Compressor;
+  } {
+    if (!this.model || !this.compressor)
+      throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
     const meta = requireMetadata(this.meta ? { [METADATA_KEY]: this.meta } : undefined, this.modelName);
     if (this.encodeError) throw this.encodeError;
-    if (!this.encoded) throw new StudioError('INVALID_ARGUMENT', 'No rows are loaded yet; drop a data file or open the demo.');
+    if (!this.encoded)
+      throw new StudioError('INVALID_ARGUMENT', 'No rows are loaded yet; drop a data file or open the demo.');
     return { model: this.model, meta, rows: this.encoded, c: this.compressor };
   }
 
@@ -277,14 +366,25 @@ export class StudioSession implements StudioApi {
     if (this.baselineResult) return this.baselineResult;
     const { model, meta, rows, c } = this.ready();
     const probs = await predictProbs(model, meta.encoding, rows.test);
-    this.baselineResult = { params: c.originalParams, probs, auc: auc(rows.test.labels, probs), logloss: logLoss(rows.test.labels, probs) };
+    this.baselineResult = {
+      params: c.originalParams,
+      probs,
+      auc: auc(rows.test.labels, probs),
+      logloss: logLoss(rows.test.labels, probs),
+    };
     return this.baselineResult;
   }
 
   async baseline(onProgress?: (p: Progress) => void): Promise<BaselineInfo> {
     const t0 = performance.now();
     const b = await this.baselineScores();
-    const info: BaselineInfo = { rows: b.probs.length, params: b.params, auc: b.auc, logloss: b.logloss, scoreMs: performance.now() - t0 };
+    const info: BaselineInfo = {
+      rows: b.probs.length,
+      params: b.params,
+      auc: b.auc,
+      logloss: b.logloss,
+      scoreMs: performance.now() - t0,
+    };
     const part = this.splits()!.test;
     if (!part.data.sampled) return info;
     // Only a sample of the test rows is in memory: score every row of the file once, streamed.
@@ -292,24 +392,45 @@ export class StudioSession implements StudioApi {
     const signal = this.jobs.startLong();
     try {
       const total = Math.min(part.to, part.data.rows) - part.from;
-      const full = await predictLogitsStream([model], meta.encoding, streamRows(part.data, meta.encoding, part.from, part.to), {
-        signal,
-        onProgress: (done) => onProgress?.({ stage: 'scoring every test row', done, total, unit: 'rows' }),
-      });
-      return { ...info, full: { rows: full.labels.length, auc: auc(full.labels, full.logits[0]), logloss: logLossFromLogits(full.labels, full.logits[0]) } };
+      const full = await predictLogitsStream(
+        [model],
+        meta.encoding,
+        streamRows(part.data, meta.encoding, part.from, part.to),
+        {
+          signal,
+          onProgress: (done) => onProgress?.({ stage: 'scoring every test row', done, total, unit: 'rows' }),
+        },
+      );
+      return {
+        ...info,
+        full: {
+          rows: full.labels.length,
+          auc: auc(full.labels, full.logits[0]),
+          logloss: logLossFromLogits(full.labels, full.logits[0]),
+        },
+      };
     } finally {
       this.jobs.endLong(signal);
     }
   }
 
   async scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string }> {
-    if (!this.dataFree) return { dataAware: true, ...(this.ownMeta ? {} : { binding: describeBinding(this.meta!.encoding) }) };
+    if (!this.dataFree)
+      return { dataAware: true, ...(this.ownMeta ? {} : { binding: describeBinding(this.meta!.encoding) }) };
     // Rows that do not fit a model's own encoding, or rows given for a model made elsewhere whose values do not
     // fit the inputs their columns are bound to, are the user's to fix (an error); rows that were open before
     // such a model came (the demo's, say) and do not fit it are a fact about the pair (a notice).
-    if (this.encodeError) return { dataAware: false, mismatch: this.ownMeta !== null || (this.valueRefused && this.rowsForModel), reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.` };
+    if (this.encodeError)
+      return {
+        dataAware: false,
+        mismatch: this.ownMeta !== null || (this.valueRefused && this.rowsForModel),
+        reason: `${describeError(this.encodeError).message.replace(/\.$/, '')}; until then it is compressed data-free.`,
+      };
     const columns = this.ownMeta ? '' : ' with columns named after its inputs';
-    return { dataAware: false, reason: `No rows are open; the model is compressed data-free until you drop data${columns}.` };
+    return {
+      dataAware: false,
+      reason: `No rows are open; the model is compressed data-free until you drop data${columns}.`,
+    };
   }
 
   /** True when the open model cannot score the open rows (no data, no encoding): compression is data-free. */
@@ -318,7 +439,8 @@ export class StudioSession implements StudioApi {
   }
 
   async prepare(onProgress?: (p: Progress) => void): Promise<PreparedInfo> {
-    if (!this.model || !this.compressor) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
+    if (!this.model || !this.compressor)
+      throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
     const c = this.compressor;
     const signal = this.jobs.startLong();
     try {
@@ -347,11 +469,25 @@ export class StudioSession implements StudioApi {
         if (i % 8 === 7) await yieldToEventLoop(); // let cancel and newer requests in
       }
       this.prepared = true;
-      const spectra = layers.flatMap((l) => (['afm', 'svd'] as const).filter((m) => !(c.dataFree && m === 'afm' && l.kind === 'dense')).map((method) => {
-        const d = c.decomposition(l.name, method);
-        return { layer: l.name, method, explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)) };
-      }));
-      return { calibrationRows: c.statistics!.rows, statisticsMs, decompositionMs: performance.now() - t1, spectra, dataFree: c.dataFree };
+      const spectra = layers.flatMap((l) =>
+        (['afm', 'svd'] as const)
+          .filter((m) => !(c.dataFree && m === 'afm' && l.kind === 'dense'))
+          .map((method) => {
+            const d = c.decomposition(l.name, method);
+            return {
+              layer: l.name,
+              method,
+              explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)),
+            };
+          }),
+      );
+      return {
+        calibrationRows: c.statistics!.rows,
+        statisticsMs,
+        decompositionMs: performance.now() - t1,
+        spectra,
+        dataFree: c.dataFree,
+      };
     } finally {
       this.jobs.endLong(signal);
     }
@@ -360,18 +496,32 @@ export class StudioSession implements StudioApi {
   private requirePrepared(plan: UniformPlan): void {
     // New rows or a new model reset the statistics while a plan was on its way: that plan's result would be
     // stale anyway, and the studio scores the plan again once the statistics are ready.
-    if (plan.method === 'afm' && !this.prepared) throw new StudioError('CANCELLED', 'The statistics are being recomputed; the plan is scored again when they are ready.');
+    if (plan.method === 'afm' && !this.prepared)
+      throw new StudioError(
+        'CANCELLED',
+        'The statistics are being recomputed; the plan is scored again when they are ready.',
+      );
   }
 
   /** Builds the plan's model (sequential statistics and the activation variant included). Caller disposes. */
   private async buildPlan(plan: UniformPlan, signal?: AbortSignal) {
     const { meta, rows, c } = this.ready();
     this.requirePrepared(plan);
-    return compressModel(c, meta.encoding, { calibration: rows.train }, { plan, signal, fineTune: null, allowUntunedActivation: true });
+    return compressModel(
+      c,
+      meta.encoding,
+      { calibration: rows.train },
+      { plan, signal, fineTune: null, allowUntunedActivation: true },
+    );
   }
 
   /** Scores a model on the test rows against the original. */
-  private async score(model: LayersModel, plan: UniformPlan, params: number, extra: { kept?: string[]; fused?: number; buildMs?: number } = {}): Promise<PlanResult> {
+  private async score(
+    model: LayersModel,
+    plan: UniformPlan,
+    params: number,
+    extra: { kept?: string[]; fused?: number; buildMs?: number } = {},
+  ): Promise<PlanResult> {
     const { meta, rows } = this.ready();
     const base = await this.baselineScores();
     const t1 = performance.now();
@@ -412,7 +562,11 @@ export class StudioSession implements StudioApi {
   /** Without rows: the plan's parameters and each replaced layer's reconstruction error; no AUC. */
   private async evaluateDataFree(plan: UniformPlan): Promise<PlanResult> {
     const c = this.compressor;
-    if (!c || !this.prepared) throw new StudioError('CANCELLED', 'The decompositions are being recomputed; the plan is scored again when they are ready.');
+    if (!c || !this.prepared)
+      throw new StudioError(
+        'CANCELLED',
+        'The decompositions are being recomputed; the plan is scored again when they are ready.',
+      );
     const t0 = performance.now();
     const resolved = c.uniformPlan(plan);
     const built = c.build(resolved);
@@ -429,11 +583,20 @@ export class StudioSession implements StudioApi {
       fused: built.fused.length,
       buildMs: performance.now() - t0,
       scoreMs: 0,
-      reconstruction: { perLayer, mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0, worst: values.length ? Math.max(...values) : 0 },
+      reconstruction: {
+        perLayer,
+        mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
+        worst: values.length ? Math.max(...values) : 0,
+      },
     };
   }
 
-  async fineTune(plan: UniformPlan, settings: FineTuneSettings, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<PlanResult & { bestEpoch: number }> {
+  async fineTune(
+    plan: UniformPlan,
+    settings: FineTuneSettings,
+    onEpoch?: (e: TrainEpochInfo) => void,
+    onProgress?: (p: Progress) => void,
+  ): Promise<PlanResult & { bestEpoch: number }> {
     const { meta, rows, c } = this.ready();
     this.requirePrepared(plan);
     const signal = this.jobs.startLong();
@@ -441,13 +604,19 @@ export class StudioSession implements StudioApi {
       const [train, valid] = tailSplit(rows.train, 0.1);
       const steps = settings.epochs * Math.ceil(train.rows / settings.batchSize);
       let done = 0;
-      const out = await compressModel(c, meta.encoding, { calibration: rows.train, train, valid }, {
-        plan,
-        signal,
-        fineTune: { epochs: settings.epochs, learningRate: settings.learningRate, batchSize: settings.batchSize },
-        onStep: () => onProgress?.({ stage: 'fine-tuning', done: ++done, total: steps, unit: 'steps' }),
-        onEpoch: (e) => onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
-      });
+      const out = await compressModel(
+        c,
+        meta.encoding,
+        { calibration: rows.train, train, valid },
+        {
+          plan,
+          signal,
+          fineTune: { epochs: settings.epochs, learningRate: settings.learningRate, batchSize: settings.batchSize },
+          onStep: () => onProgress?.({ stage: 'fine-tuning', done: ++done, total: steps, unit: 'steps' }),
+          onEpoch: (e) =>
+            onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
+        },
+      );
       const result = await this.score(out.model, plan, out.built.params, { fused: out.built.fused.length });
       this.tuned?.model.dispose();
       this.tuned = { key: planKey(plan), model: out.model, result };
@@ -462,10 +631,19 @@ export class StudioSession implements StudioApi {
     this.requirePrepared({ method: 'afm', denseRank: null, embeddingRank: null });
     const [, valid] = tailSplit(rows.train, 0.1);
     const r = await autoRanks(c, meta.encoding, valid, budget);
-    return { plan: r.chosen.plan, chosen: r.chosen.label, budget: r.budget, candidates: r.candidates.map(({ label, params, validAuc }) => ({ label, params, validAuc })) };
+    return {
+      plan: r.chosen.plan,
+      chosen: r.chosen.label,
+      budget: r.budget,
+      candidates: r.candidates.map(({ label, params, validAuc }) => ({ label, params, validAuc })),
+    };
   }
 
-  async sweep(request: SweepRequest, onPoint?: (p: SweepPointInfo) => void, onProgress?: (p: Progress) => void): Promise<SweepPointInfo[]> {
+  async sweep(
+    request: SweepRequest,
+    onPoint?: (p: SweepPointInfo) => void,
+    onProgress?: (p: Progress) => void,
+  ): Promise<SweepPointInfo[]> {
     const { meta, rows, c } = this.ready();
     if (request.methods.includes('afm')) this.requirePrepared({ method: 'afm', denseRank: null, embeddingRank: null });
     const signal = this.jobs.startLong();
@@ -497,7 +675,13 @@ export class StudioSession implements StudioApi {
         const a = await measureThroughput(model, meta.encoding, rows.test, batchSize, opts);
         throwIfCancelled(signal);
         const b = await measureThroughput(small, meta.encoding, rows.test, batchSize, opts);
-        out.push({ batchSize, originalMsPerBatch: a.msPerBatch, compressedMsPerBatch: b.msPerBatch, originalRowsPerSec: a.rowsPerSec, compressedRowsPerSec: b.rowsPerSec });
+        out.push({
+          batchSize,
+          originalMsPerBatch: a.msPerBatch,
+          compressedMsPerBatch: b.msPerBatch,
+          originalRowsPerSec: a.rowsPerSec,
+          compressedRowsPerSec: b.rowsPerSec,
+        });
       }
       return out;
     } finally {
@@ -508,12 +692,21 @@ export class StudioSession implements StudioApi {
 
   // ---- training a zoo model ---------------------------------------------------------------------------
 
-  async train(request: TrainRequest, onEpoch?: (e: TrainEpochInfo) => void, onProgress?: (p: Progress) => void): Promise<ModelInfo> {
+  async train(
+    request: TrainRequest,
+    onEpoch?: (e: TrainEpochInfo) => void,
+    onProgress?: (p: Progress) => void,
+  ): Promise<ModelInfo> {
     const s = this.splits();
     if (!s) throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
     const signal = this.jobs.startLong();
     try {
-      const splits = prepareSplits(s.train.sample, s.train.data.schema, { raw: s.test.sample, schema: s.test.data.schema }, { validFraction: 0.1, minCount: 10 });
+      const splits = prepareSplits(
+        s.train.sample,
+        s.train.data.schema,
+        { raw: s.test.sample, schema: s.test.data.schema },
+        { validFraction: 0.1, minCount: 10 },
+      );
       const totalSteps = request.epochs * Math.ceil(splits.train.rows / request.batchSize);
       let stepsDone = 0;
       const { model, meta } = await trainZooModel({
@@ -527,7 +720,8 @@ export class StudioSession implements StudioApi {
           seed: request.seed,
           signal,
           onStep: () => onProgress?.({ stage: 'training', done: ++stepsDone, total: totalSteps, unit: 'steps' }),
-          onEpoch: (e) => onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
+          onEpoch: (e) =>
+            onEpoch?.({ epoch: e.epoch, trainLoss: e.trainLoss, validAuc: e.validAuc, validLogloss: e.validLogloss }),
         },
         trainFile: s.train.name,
         testFile: s.test.name,
@@ -548,7 +742,8 @@ export class StudioSession implements StudioApi {
    * checked export is offered.
    */
   async exportModel(plan: UniformPlan, options: ExportOptions = {}): Promise<ExportResult> {
-    if (!this.model || !this.compressor) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
+    if (!this.model || !this.compressor)
+      throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
     const c = this.compressor;
     const dataFree = this.dataFree;
     // Scores the test rows (NaN data-free: then the check below compares weights instead).
@@ -560,9 +755,16 @@ export class StudioSession implements StudioApi {
     const base = dataFree ? null : await this.baselineScores();
     const tuned = this.tuned?.key === planKey(plan) ? this.tuned : null;
     if (plan.activation && !tuned) {
-      throw new StudioError('INVALID_ARGUMENT', 'AFM + activation must be fine-tuned before it is exported; run "Fine-tune" for this plan first.');
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        'AFM + activation must be fine-tuned before it is exported; run "Fine-tune" for this plan first.',
+      );
     }
-    if (!this.prepared) throw new StudioError('INVALID_ARGUMENT', 'The decompositions are not ready yet; wait for "Preparing" to finish.');
+    if (!this.prepared)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        'The decompositions are not ready yet; wait for "Preparing" to finish.',
+      );
     const built = tuned ? null : c.build(c.uniformPlan(plan));
     const model = tuned?.model ?? (await c.load(built!));
     let artifacts: ModelArtifacts;
@@ -590,7 +792,7 @@ export class StudioSession implements StudioApi {
       activation: Boolean(plan.activation),
       fineTuned: tuned !== null,
       quantization: options.quantize ?? 'none',
-      calibrationRows: plan.method === 'afm' ? c.statistics?.rows ?? 0 : 0,
+      calibrationRows: plan.method === 'afm' ? (c.statistics?.rows ?? 0) : 0,
       seed: 0,
       aucBefore: base?.auc ?? null,
       aucAfter: dataFree ? null : aucAfter,
@@ -604,38 +806,66 @@ export class StudioSession implements StudioApi {
     // A binding of columns to a model made elsewhere travels with the export only once rows have fed it.
     const keptMeta = this.ownMeta ?? (dataFree ? null : this.meta);
     const exportedMeta = keptMeta
-      ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: keptMeta.encoding, compression: recipe } satisfies StudioMetadata }
+      ? {
+          [METADATA_KEY]: {
+            format: 1,
+            studioVersion: STUDIO_VERSION,
+            encoding: keptMeta.encoding,
+            compression: recipe,
+          } satisfies StudioMetadata,
+        }
       : { [METADATA_KEY + 'Compression']: recipe };
     const files = artifactsToFiles({ ...(quantized?.artifacts ?? artifacts), userDefinedMetadata: exportedMeta });
     // Load the files back exactly as a drop would, and check them: the same AUC, or (data-free) the same weights.
-    const reloaded = await loadModelFromArtifacts(assembleArtifacts(parseModelJson(files.modelJson), new Map([[files.weightsName, files.weights]])), 'exported model');
+    const reloaded = await loadModelFromArtifacts(
+      assembleArtifacts(parseModelJson(files.modelJson), new Map([[files.weightsName, files.weights]])),
+      'exported model',
+    );
     let reloadedAuc: number;
     try {
       reloadedAuc = await score(reloaded);
       if (dataFree && !quantized) {
         const back = await Promise.all(reloaded.getWeights().map(async (w) => (await w.data()) as Float32Array));
-        if (back.length !== weights.length || back.some((w, i) => w.length !== weights[i].length || w.some((x, j) => x !== weights[i][j]))) {
-          throw new StudioError('INTERNAL', 'The exported model\'s weights differ after reloading; the export was not offered.');
+        if (
+          back.length !== weights.length ||
+          back.some((w, i) => w.length !== weights[i].length || w.some((x, j) => x !== weights[i][j]))
+        ) {
+          throw new StudioError(
+            'INTERNAL',
+            "The exported model's weights differ after reloading; the export was not offered.",
+          );
         }
       }
     } finally {
       reloaded.dispose();
     }
     if (!dataFree && !quantized && Math.abs(reloadedAuc - aucAfter) > 1e-6) {
-      throw new StudioError('INTERNAL', `The exported model scores AUC ${reloadedAuc.toFixed(6)} after reloading instead of ${aucAfter.toFixed(6)}; the export was not offered.`);
+      throw new StudioError(
+        'INTERNAL',
+        `The exported model scores AUC ${reloadedAuc.toFixed(6)} after reloading instead ` +
+          `of ${aucAfter.toFixed(6)}; the export was not offered.`,
+      );
     }
     // The same model for ONNX Runtime / PyTorch users, where every layer maps to ONNX ops.
     let onnx: ExportResult['files'][number] | null = null;
     let onnxError: string | undefined;
     try {
       const bytes = exportOnnx({ ...artifacts, userDefinedMetadata: exportedMeta });
-      onnx = { name: 'model.onnx', data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, type: 'application/octet-stream' };
+      onnx = {
+        name: 'model.onnx',
+        data: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+        type: 'application/octet-stream',
+      };
     } catch (e) {
       onnxError = describeError(e).message;
     }
     return {
       files: [
-        { name: 'model.json', data: new TextEncoder().encode(files.modelJson).buffer as ArrayBuffer, type: 'application/json' },
+        {
+          name: 'model.json',
+          data: new TextEncoder().encode(files.modelJson).buffer as ArrayBuffer,
+          type: 'application/json',
+        },
         { name: files.weightsName, data: files.weights, type: 'application/octet-stream' },
         ...(onnx ? [onnx] : []),
       ],

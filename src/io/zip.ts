@@ -29,15 +29,25 @@ export function unzipFiles(bytes: Uint8Array, zipName: string): NamedBytes[] {
     entries = unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') && !JUNK.test(f.name) });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new StudioError('ARCHIVE_INVALID', `${zipName} could not be unzipped (${why}); zip the model's folder again, or drop its files themselves.`);
+    throw new StudioError(
+      'ARCHIVE_INVALID',
+      `${zipName} could not be unzipped (${why}); zip the model's folder again, or drop its files themselves.`,
+    );
   }
   const files = Object.entries(entries).map(([path, data]) => ({ name: path.split('/').pop()!, data }));
   if (files.length === 0) {
-    throw new StudioError('ARCHIVE_INVALID', `${zipName} holds no files; zip the folder with model.json and its weight files, or drop those files themselves.`);
+    throw new StudioError(
+      'ARCHIVE_INVALID',
+      `${zipName} holds no files; zip the folder with model.json and its weight files, or drop those files themselves.`,
+    );
   }
   const seen = new Set<string>();
   for (const f of files) {
-    if (seen.has(f.name)) throw new StudioError('ARCHIVE_INVALID', `${zipName} holds two files named ${f.name} (in different folders); zip one model's folder at a time.`);
+    if (seen.has(f.name))
+      throw new StudioError(
+        'ARCHIVE_INVALID',
+        `${zipName} holds two files named ${f.name} (in different folders); zip one model's folder at a time.`,
+      );
     seen.add(f.name);
   }
   return files;

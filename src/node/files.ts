@@ -31,7 +31,9 @@ export async function openDataFile(path: string): Promise<AsyncIterable<Uint8Arr
  * Reads model.json and every weight shard it names from the same folder. Accepts the model.json path or
  * the folder holding it.
  */
-export async function readModelFiles(path: string): Promise<{ modelJson: string; weights: Map<string, ArrayBuffer>; fileName: string }> {
+export async function readModelFiles(
+  path: string,
+): Promise<{ modelJson: string; weights: Map<string, ArrayBuffer>; fileName: string }> {
   let jsonPath = resolve(path);
   try {
     if ((await stat(jsonPath)).isDirectory()) jsonPath = join(jsonPath, 'model.json');
@@ -61,7 +63,13 @@ export async function writeModelDir(dir: string, artifacts: ModelArtifacts): Pro
   const files = artifactsToFiles(artifacts);
   if (isZipName(dir)) {
     await mkdir(dirname(resolve(dir)), { recursive: true });
-    await writeFile(dir, zipFiles([{ name: 'model.json', data: new TextEncoder().encode(files.modelJson) }, { name: files.weightsName, data: new Uint8Array(files.weights) }]));
+    await writeFile(
+      dir,
+      zipFiles([
+        { name: 'model.json', data: new TextEncoder().encode(files.modelJson) },
+        { name: files.weightsName, data: new Uint8Array(files.weights) },
+      ]),
+    );
     return dir;
   }
   await mkdir(dir, { recursive: true });

@@ -26,7 +26,11 @@ export interface AutoRanks {
 }
 
 /** The greedy per-layer allocation as a plan (every compressible layer gets its own rank or keep). */
-export function greedyPlan(c: Compressor, budget: number, opts: { fuse?: boolean } = {}): { plan: UniformPlan; params: number; withinBudget: boolean } {
+export function greedyPlan(
+  c: Compressor,
+  budget: number,
+  opts: { fuse?: boolean } = {},
+): { plan: UniformPlan; params: number; withinBudget: boolean } {
   const spectra = new Map(c.compressible.map((l) => [l.name, c.decomposition(l.name, 'afm').spectrum]));
   const a = allocateRanks({
     inventory: c.inventory,
@@ -34,22 +38,41 @@ export function greedyPlan(c: Compressor, budget: number, opts: { fuse?: boolean
     count: (ranks) => plannedParams(c.artifacts, c.shapes, ranks, opts),
     budget,
   });
-  return { plan: { method: 'afm', denseRank: null, embeddingRank: null, overrides: a.ranks }, params: a.params, withinBudget: a.withinBudget };
+  return {
+    plan: { method: 'afm', denseRank: null, embeddingRank: null, overrides: a.ranks },
+    params: a.params,
+    withinBudget: a.withinBudget,
+  };
 }
 
 /** Greedy allocation vs uniform ranks at the same budget, picked by AUC on the validation rows. */
-export async function autoRanks(c: Compressor, encoding: FeatureEncoding, valid: EncodedBatch, budget: number, opts: { fuse?: boolean; embeddingRanks?: number[] } = {}): Promise<AutoRanks> {
-  if (!c.statistics) throw new StudioError('INVALID_ARGUMENT', 'Automatic ranks need AFM statistics; provide training rows first.');
+export async function autoRanks(
+  c: Compressor,
+  encoding: FeatureEncoding,
+  valid: EncodedBatch,
+  budget: number,
+  opts: { fuse?: boolean; embeddingRanks?: number[] } = {},
+): Promise<AutoRanks> {
+  if (!c.statistics)
+    throw new StudioError('INVALID_ARGUMENT', 'Automatic ranks need AFM statistics; provide training rows first.');
   const candidates: Omit<RankCandidate, 'validAuc'>[] = [];
   const greedy = greedyPlan(c, budget, opts);
   if (greedy.withinBudget) candidates.push({ label: 'greedy per layer', plan: greedy.plan, params: greedy.params });
   for (const e of opts.embeddingRanks ?? [2, 4, 8]) {
     const base: UniformPlan = { method: 'afm', denseRank: null, embeddingRank: e };
     const d = c.denseRankForFraction(base, budget / c.originalParams, opts);
-    if (d !== null) candidates.push({ label: `uniform, embedding rank ${e}`, plan: { ...base, denseRank: d }, params: c.plannedParams({ ...base, denseRank: d }, opts) });
+    if (d !== null)
+      candidates.push({
+        label: `uniform, embedding rank ${e}`,
+        plan: { ...base, denseRank: d },
+        params: c.plannedParams({ ...base, denseRank: d }, opts),
+      });
   }
   if (candidates.length === 0) {
-    throw new StudioError('INVALID_ARGUMENT', `No plan fits ${budget} parameters, even with every layer at rank 1; allow a larger budget.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `No plan fits ${budget} parameters, even with every layer at rank 1; allow a larger budget.`,
+    );
   }
   const scored: RankCandidate[] = [];
   for (const cand of candidates) {

@@ -30,11 +30,18 @@ export async function probeWebGpu(): Promise<BackendProbe> {
   const gpu = (globalThis.navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (!gpu) return { webgpu: 'none' };
   try {
-    const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string; description?: string } } | null;
+    const adapter = (await gpu.requestAdapter()) as {
+      isFallbackAdapter?: boolean;
+      info?: { isFallbackAdapter?: boolean; architecture?: string; vendor?: string; description?: string };
+    } | null;
     if (!adapter) return { webgpu: 'none' };
     const info = adapter.info ?? {};
-    const fallback = Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || info.architecture === 'swiftshader';
-    return { webgpu: fallback ? 'fallback' : 'gpu', adapterName: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || undefined };
+    const fallback =
+      Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || info.architecture === 'swiftshader';
+    return {
+      webgpu: fallback ? 'fallback' : 'gpu',
+      adapterName: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || undefined,
+    };
   } catch {
     return { webgpu: 'none' };
   }
@@ -55,11 +62,14 @@ async function tryBackend(name: BackendName): Promise<boolean> {
  * Starts the requested backend, or with 'auto' the best available one (a fallback WebGPU adapter is
  * skipped). Returns the backend that runs and the probe; falls back down BACKEND_ORDER if one fails.
  */
-export async function startBrowserBackend(requested: BackendName | 'auto'): Promise<{ backend: BackendName; probe: BackendProbe }> {
+export async function startBrowserBackend(
+  requested: BackendName | 'auto',
+): Promise<{ backend: BackendName; probe: BackendProbe }> {
   const probe = await probeWebGpu();
-  const order = requested === 'auto'
-    ? BACKEND_ORDER.filter((b) => b !== 'webgpu' || probe.webgpu === 'gpu')
-    : [requested, ...BACKEND_ORDER.filter((b) => b !== requested)];
+  const order =
+    requested === 'auto'
+      ? BACKEND_ORDER.filter((b) => b !== 'webgpu' || probe.webgpu === 'gpu')
+      : [requested, ...BACKEND_ORDER.filter((b) => b !== requested)];
   for (const name of order) {
     if (name === 'webgpu' && probe.webgpu === 'none') continue;
     if (await tryBackend(name)) return { backend: name, probe };
@@ -85,5 +95,8 @@ export async function fitBackendToModel(largestBytes: number, largestName: strin
   await tf.setBackend('wasm');
   await tf.ready();
   const mb = (x: number) => `${Math.round(x / (1024 * 1024))} MB`;
-  return `The weight ${largestName} (${mb(largestBytes)}) is larger than this GPU's buffer limit (${mb(limit)}), so the studio switched to WebAssembly for this model.`;
+  return (
+    `The weight ${largestName} (${mb(largestBytes)}) is larger than this GPU's buffer ` +
+    `limit (${mb(limit)}), so the studio switched to WebAssembly for this model.`
+  );
 }

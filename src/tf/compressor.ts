@@ -29,9 +29,22 @@ import {
   type Method,
   type TableWeights,
 } from '../core/compress/factors';
-import { denseReplacementError, denseWeightError, embeddingReplacementError, type ReplacementError } from '../core/compress/error';
+import {
+  denseReplacementError,
+  denseWeightError,
+  embeddingReplacementError,
+  type ReplacementError,
+} from '../core/compress/error';
 import { mergeStatistics, modelFingerprint, type LayerStatistics } from '../core/compress/statistics';
-import { denseRankForBudget, plannedRanks, resolveExplicitPlan, resolveUniformPlan, type LayerChoice, type ResolvedLayer, type UniformPlan } from '../core/compress/plan';
+import {
+  denseRankForBudget,
+  plannedRanks,
+  resolveExplicitPlan,
+  resolveUniformPlan,
+  type LayerChoice,
+  type ResolvedLayer,
+  type UniformPlan,
+} from '../core/compress/plan';
 import type { LayersModel } from './tfjs';
 import { loadModelFromArtifacts, saveModelToArtifacts } from './modelio';
 import { collectStatistics, type CollectedStatistics, type RowSource, type StatisticsOptions } from './stats';
@@ -95,17 +108,31 @@ export class Compressor {
 
   layer(name: string): LayerInfo {
     const l = this.inventory.find((x) => x.name === name);
-    if (!l) throw new StudioError('INVALID_ARGUMENT', `The model has no Dense or Embedding layer named ${name}; see the layer list for the names.`);
+    if (!l)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `The model has no Dense or Embedding layer named ${name}; see the layer list for the names.`,
+      );
     return l;
   }
 
   /** Every compressible layer's statistics over some rows, without keeping them (one shard's worth). */
-  async measure(encoding: FeatureEncoding, rows: RowSource, opts: StatisticsOptions = {}): Promise<CollectedStatistics> {
+  async measure(
+    encoding: FeatureEncoding,
+    rows: RowSource,
+    opts: StatisticsOptions = {},
+  ): Promise<CollectedStatistics> {
     const layers = this.compressible;
-    const stats = await collectStatistics(this.model, encoding, rows, {
-      dense: layers.filter((l) => l.kind === 'dense').map((l) => l.name),
-      embeddings: layers.filter((l) => l.kind === 'embedding').map((l) => l.name),
-    }, opts);
+    const stats = await collectStatistics(
+      this.model,
+      encoding,
+      rows,
+      {
+        dense: layers.filter((l) => l.kind === 'dense').map((l) => l.name),
+        embeddings: layers.filter((l) => l.kind === 'embedding').map((l) => l.name),
+      },
+      opts,
+    );
     this.timings.statisticsMs += stats.ms;
     return stats;
   }
@@ -114,7 +141,11 @@ export class Compressor {
    * Collects the statistics AFM uses from the original model over the calibration rows. Several sources
    * (shards) are measured one by one and merged in order: the same arithmetic as merging `.stats` files.
    */
-  async collect(encoding: FeatureEncoding, calibration: RowSource | RowSource[], opts: StatisticsOptions = {}): Promise<CollectedStatistics> {
+  async collect(
+    encoding: FeatureEncoding,
+    calibration: RowSource | RowSource[],
+    opts: StatisticsOptions = {},
+  ): Promise<CollectedStatistics> {
     const shards = Array.isArray(calibration) ? calibration : [calibration];
     let merged: CollectedStatistics | null = null;
     for (const shard of shards) {
@@ -139,7 +170,12 @@ export class Compressor {
     for (const l of this.compressible) {
       if (l.kind !== 'embedding') continue;
       const given = idCounts?.get(l.name);
-      if (given && given.length !== l.shape.vocab) throw new StudioError('INVALID_ARGUMENT', `The id frequencies of ${l.name} list ${given.length} ids but its table has ${l.shape.vocab}; give one count per id.`);
+      if (given && given.length !== l.shape.vocab)
+        throw new StudioError(
+          'INVALID_ARGUMENT',
+          `The id frequencies of ${l.name} list ${given.length} ids but its table has ` +
+            `${l.shape.vocab}; give one count per id.`,
+        );
       counts.set(l.name, given ?? new Float64Array(l.shape.vocab).fill(1));
     }
     this.stats = { rows: 0, denseInputs: new Map(), idCounts: counts, ms: 0 };
@@ -155,8 +191,16 @@ export class Compressor {
   /** Uses statistics computed elsewhere (merged `.stats` files), after checking they cover this model's layers. */
   useStatistics(stats: LayerStatistics): void {
     for (const l of this.compressible) {
-      const ok = l.kind === 'dense' ? stats.denseInputs.get(l.name)?.dim === l.shape.dIn : stats.idCounts.get(l.name)?.length === l.shape.vocab;
-      if (!ok) throw new StudioError('INVALID_ARGUMENT', `The statistics have nothing (or the wrong size) for layer ${l.name}; compute them with ctr-studio stats on this model.`);
+      const ok =
+        l.kind === 'dense'
+          ? stats.denseInputs.get(l.name)?.dim === l.shape.dIn
+          : stats.idCounts.get(l.name)?.length === l.shape.vocab;
+      if (!ok)
+        throw new StudioError(
+          'INVALID_ARGUMENT',
+          `The statistics have nothing (or the wrong size) for layer ${l.name}; compute ` +
+            `them with ctr-studio stats on this model.`,
+        );
     }
     this.stats = { ...stats, ms: 0 };
     this.dataFreeMode = false;
@@ -179,11 +223,19 @@ export class Compressor {
   private tableWeights(name: string): TableWeights {
     const info = this.layer(name);
     if (info.kind !== 'embedding') throw new Error(`${name} is not an Embedding layer`);
-    return { table: this.weights.get(weightName(name, 'embeddings'))!.values as Float32Array, vocab: info.shape.vocab, dim: info.shape.dim };
+    return {
+      table: this.weights.get(weightName(name, 'embeddings'))!.values as Float32Array,
+      vocab: info.shape.vocab,
+      dim: info.shape.dim,
+    };
   }
 
   private requireStats(): CollectedStatistics {
-    if (!this.stats) throw new StudioError('INVALID_ARGUMENT', 'AFM needs statistics from calibration rows; provide training rows first.');
+    if (!this.stats)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        'AFM needs statistics from calibration rows; provide training rows first.',
+      );
     return this.stats;
   }
 
@@ -191,7 +243,8 @@ export class Compressor {
   decomposition(name: string, method: Method, maxRank?: number): Decomposition {
     const key = `${method}:${name}`;
     const info = this.layer(name);
-    const width = info.kind === 'dense' ? Math.min(info.shape.dOut, method === 'svd' ? info.shape.dIn : Infinity) : info.shape.dim;
+    const width =
+      info.kind === 'dense' ? Math.min(info.shape.dOut, method === 'svd' ? info.shape.dIn : Infinity) : info.shape.dim;
     const want = Math.min(width, maxRank ?? info.breakEvenRank);
     const cached = this.decompositions.get(key);
     if (cached && cached.maxRank >= want) return cached;
@@ -199,10 +252,16 @@ export class Compressor {
     let d: Decomposition;
     if (info.kind === 'dense') {
       const w = this.denseWeights(name);
-      d = method === 'afm' ? denseAfm(name, w, this.requireStats().denseInputs.get(name)!, want) : denseSvd(name, w, want);
+      d =
+        method === 'afm'
+          ? denseAfm(name, w, this.requireStats().denseInputs.get(name)!, want)
+          : denseSvd(name, w, want);
     } else {
       const t = this.tableWeights(name);
-      d = method === 'afm' ? embeddingAfm(name, t, this.requireStats().idCounts.get(name)!, want) : embeddingSvd(name, t, want);
+      d =
+        method === 'afm'
+          ? embeddingAfm(name, t, this.requireStats().idCounts.get(name)!, want)
+          : embeddingSvd(name, t, want);
     }
     this.timings.decompositionMs += performance.now() - t0;
     this.decompositions.set(key, d);
@@ -218,7 +277,11 @@ export class Compressor {
   uniformPlan(p: UniformPlan): ResolvedLayer[] {
     const plan = resolveUniformPlan(this.inventory, p);
     // Without data, AFM of a Dense layer has no outputs to look at: its weights are factored by SVD.
-    return this.dataFreeMode ? plan.map((l) => (l.kind === 'dense' && l.method === 'afm' ? { ...l, method: 'svd', note: 'data-free: SVD of the weights' } : l)) : plan;
+    return this.dataFreeMode
+      ? plan.map((l) =>
+          l.kind === 'dense' && l.method === 'afm' ? { ...l, method: 'svd', note: 'data-free: SVD of the weights' } : l,
+        )
+      : plan;
   }
 
   /**
@@ -232,7 +295,12 @@ export class Compressor {
     for (const r of this.replacements(plan)) {
       if (r.kind === 'dense') {
         const input = stats?.denseInputs.get(r.layer);
-        out.set(r.layer, input ? 1 - denseReplacementError(this.denseWeights(r.layer), input, r).explainedVariance : denseWeightError(this.denseWeights(r.layer), r));
+        out.set(
+          r.layer,
+          input
+            ? 1 - denseReplacementError(this.denseWeights(r.layer), input, r).explainedVariance
+            : denseWeightError(this.denseWeights(r.layer), r),
+        );
       } else {
         const counts = stats?.idCounts.get(r.layer) ?? new Float64Array(this.tableWeights(r.layer).vocab).fill(1);
         out.set(r.layer, 1 - embeddingReplacementError(this.tableWeights(r.layer), counts, r).explainedVariance);
@@ -262,12 +330,14 @@ export class Compressor {
    * statistics) where given; with the activation between the factors where the plan asks for it.
    */
   replacements(plan: ResolvedLayer[], own?: Map<string, Decomposition>): Replacement[] {
-    return plan.filter((p) => p.method !== 'keep').map((p) => {
-      const d = own?.get(p.layer) ?? this.decomposition(p.layer, p.method as Method, p.rank!);
-      const r = d.slice(p.rank!);
-      if (r.kind !== 'dense' || !p.activationBetween) return r;
-      return p.activationBetween === 'relu' ? shiftForRelu(d, r) : { ...r, activationBetween: p.activationBetween };
-    });
+    return plan
+      .filter((p) => p.method !== 'keep')
+      .map((p) => {
+        const d = own?.get(p.layer) ?? this.decomposition(p.layer, p.method as Method, p.rank!);
+        const r = d.slice(p.rank!);
+        if (r.kind !== 'dense' || !p.activationBetween) return r;
+        return p.activationBetween === 'relu' ? shiftForRelu(d, r) : { ...r, activationBetween: p.activationBetween };
+      });
   }
 
   /**
@@ -276,7 +346,12 @@ export class Compressor {
    * inputs of its original width). Embedding tables need no forward pass: their one-pass statistics serve.
    * One forward pass over the calibration rows per compressed Dense layer.
    */
-  async sequentialDecompositions(encoding: FeatureEncoding, calibration: RowSource, plan: ResolvedLayer[], opts: StatisticsOptions = {}): Promise<Map<string, Decomposition>> {
+  async sequentialDecompositions(
+    encoding: FeatureEncoding,
+    calibration: RowSource,
+    plan: ResolvedLayer[],
+    opts: StatisticsOptions = {},
+  ): Promise<Map<string, Decomposition>> {
     const own = new Map<string, Decomposition>();
     const done = new Set<string>();
     for (const p of plan) {
@@ -285,7 +360,13 @@ export class Compressor {
         const upstream = plan.map((q) => (done.has(q.layer) ? q : { ...q, method: 'keep' as const, rank: null }));
         const partial = await this.load(this.build(upstream, { fuse: false, decompositions: own }));
         try {
-          const stats = await collectStatistics(partial, encoding, calibration, { dense: [p.layer], embeddings: [] }, opts);
+          const stats = await collectStatistics(
+            partial,
+            encoding,
+            calibration,
+            { dense: [p.layer], embeddings: [] },
+            opts,
+          );
           this.timings.statisticsMs += stats.ms;
           const t0 = performance.now();
           own.set(p.layer, denseAfm(p.layer, this.denseWeights(p.layer), stats.denseInputs.get(p.layer)!, p.rank!));
@@ -304,9 +385,12 @@ export class Compressor {
     const stats = this.requireStats();
     const out = new Map<string, ReplacementError>();
     for (const r of this.replacements(plan)) {
-      out.set(r.layer, r.kind === 'dense'
-        ? denseReplacementError(this.denseWeights(r.layer), stats.denseInputs.get(r.layer)!, r)
-        : embeddingReplacementError(this.tableWeights(r.layer), stats.idCounts.get(r.layer)!, r));
+      out.set(
+        r.layer,
+        r.kind === 'dense'
+          ? denseReplacementError(this.denseWeights(r.layer), stats.denseInputs.get(r.layer)!, r)
+          : embeddingReplacementError(this.tableWeights(r.layer), stats.idCounts.get(r.layer)!, r),
+      );
     }
     return out;
   }
@@ -314,7 +398,9 @@ export class Compressor {
   /** New artifacts for a plan; the original artifacts are left as they are. */
   build(plan: ResolvedLayer[], opts: { fuse?: boolean; decompositions?: Map<string, Decomposition> } = {}): BuiltModel {
     const t0 = performance.now();
-    const rewritten = rewriteModel(this.artifacts, this.shapes, this.replacements(plan, opts.decompositions), { fuse: opts.fuse ?? true });
+    const rewritten = rewriteModel(this.artifacts, this.shapes, this.replacements(plan, opts.decompositions), {
+      fuse: opts.fuse ?? true,
+    });
     const layerParams = new Map<string, number>();
     for (const spec of rewritten.artifacts.weightSpecs) {
       const layerName = spec.name.slice(0, spec.name.lastIndexOf('/'));

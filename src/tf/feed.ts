@@ -12,7 +12,9 @@ import { ONNX_LAYER_CLASS_NAMES } from './layers/onnx';
 
 type Layer = LayersModel['layers'][number];
 /** A numeric block feeds an int32 input when its values are ids (bound columns of a wide id input). */
-type Source = { kind: 'categorical'; field: number } | { kind: 'numeric'; offset: number; width: number; rowWidth: number; dtype: 'float32' | 'int32' };
+type Source =
+  | { kind: 'categorical'; field: number }
+  | { kind: 'numeric'; offset: number; width: number; rowWidth: number; dtype: 'float32' | 'int32' };
 
 /** For each model input in order, where its values come from. */
 export interface FeedPlan {
@@ -37,7 +39,12 @@ export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPla
     if (block && !byInput.has(name)) {
       const want = input.shape[input.shape.length - 1];
       if (want !== block.width) {
-        throw new StudioError('DATA_SCHEMA', `The model's input "${name}" expects ${want} values per row but the data encoding gives ${block.width}; use data with the same numeric columns the model was trained on.`);
+        throw new StudioError(
+          'DATA_SCHEMA',
+          `The model's input "${name}" expects ${want} values per row but the data encoding ` +
+            `gives ${block.width}; use data with the same numeric columns the model was ` +
+            `trained on.`,
+        );
       }
       return { kind: 'numeric', ...block, rowWidth, dtype: input.dtype === 'int32' ? 'int32' : 'float32' };
     }
@@ -49,7 +56,12 @@ export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPla
     return { kind: 'categorical', field };
   });
   if (missing.length > 0) {
-    throw new StudioError('DATA_SCHEMA', `The data has no column for the model input${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}; use data with the columns the model was trained on.`);
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `The data has no column for the model input${missing.length > 1 ? 's' : ''} ` +
+        `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''}; use data ` +
+        `with the columns the model was trained on.`,
+    );
   }
   return { sources };
 }
@@ -59,7 +71,8 @@ export function planFeed(model: LayersModel, encoding: FeatureEncoding): FeedPla
  * row, and for an id input the smallest embedding table it feeds.
  */
 export function describeInputs(model: LayersModel): ModelInputInfo[] {
-  const consumers = (name: string) => model.layers.filter((l) => l.inboundNodes.some((n) => n.inboundLayers.some((x) => x.name === name)));
+  const consumers = (name: string) =>
+    model.layers.filter((l) => l.inboundNodes.some((n) => n.inboundLayers.some((x) => x.name === name)));
   return model.inputs.map((input, k) => {
     const name = model.inputNames[k] ?? input.name;
     const shape = input.shape.slice(1);
@@ -78,7 +91,8 @@ export function describeInputs(model: LayersModel): ModelInputInfo[] {
         if (axes.length !== 1 || (axes[0] !== 1 && axes[0] !== -1)) continue;
         for (const emb of consumers(layer.name)) {
           const rows = rowsOf(emb);
-          if (emb.getClassName() === 'Embedding' && typeof rows === 'number') idRanges.push({ start: starts[0], end: ends[0], layer: emb.name, rows });
+          if (emb.getClassName() === 'Embedding' && typeof rows === 'number')
+            idRanges.push({ start: starts[0], end: ends[0], layer: emb.name, rows });
         }
       }
     }
@@ -119,7 +133,11 @@ function offsetRanges(add: Layer, width: number, readers: Layer[]): NonNullable<
 }
 
 /** Input tensors for rows [start, end) of a batch, or for the rows listed in idx. Caller disposes. */
-export function makeInputs(plan: FeedPlan, batch: EncodedBatch, rows: { start: number; end: number } | Int32Array): Tensor[] {
+export function makeInputs(
+  plan: FeedPlan,
+  batch: EncodedBatch,
+  rows: { start: number; end: number } | Int32Array,
+): Tensor[] {
   const idx = rows instanceof Int32Array ? rows : null;
   const n = idx ? idx.length : (rows as { start: number; end: number }).end - (rows as { start: number }).start;
   const start = idx ? 0 : (rows as { start: number }).start;
@@ -140,11 +158,16 @@ export function makeInputs(plan: FeedPlan, batch: EncodedBatch, rows: { start: n
     } else {
       values = batch.numeric.subarray(start * w, (start + n) * w);
     }
-    return src.dtype === 'int32' ? tf.tensor2d(Int32Array.from(values), [n, w], 'int32') : tf.tensor2d(values, [n, w], 'float32');
+    return src.dtype === 'int32'
+      ? tf.tensor2d(Int32Array.from(values), [n, w], 'int32')
+      : tf.tensor2d(values, [n, w], 'float32');
   });
 }
 
 /** Labels of the listed rows as a [n, 1] tensor. */
 export function makeLabels(batch: EncodedBatch, idx: Int32Array): Tensor {
-  return tf.tensor2d(Float32Array.from(idx, (r) => batch.labels[r]), [idx.length, 1]);
+  return tf.tensor2d(
+    Float32Array.from(idx, (r) => batch.labels[r]),
+    [idx.length, 1],
+  );
 }

@@ -8,7 +8,10 @@ import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import type { LayersModel } from './tfjs';
 import { trainModel, type TrainOptions, type TrainResult } from './train';
 
-export type FineTuneOptions = Pick<TrainOptions, 'epochs' | 'learningRate' | 'batchSize' | 'patience' | 'checksPerEpoch' | 'seed' | 'monitor'>;
+export type FineTuneOptions = Pick<
+  TrainOptions,
+  'epochs' | 'learningRate' | 'batchSize' | 'patience' | 'checksPerEpoch' | 'seed' | 'monitor'
+>;
 
 export const DEFAULT_FINE_TUNE: FineTuneOptions = {
   epochs: 1,

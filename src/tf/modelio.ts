@@ -4,7 +4,14 @@
  */
 import { tf } from './tfjs';
 import type { LayersModel } from './tfjs';
-import { assembleArtifacts, checkTopologyGraph, layerClassNames, parseModelJson, shown, type ModelArtifacts } from '../core/model/artifacts';
+import {
+  assembleArtifacts,
+  checkTopologyGraph,
+  layerClassNames,
+  parseModelJson,
+  shown,
+  type ModelArtifacts,
+} from '../core/model/artifacts';
 import { readMetadata } from '../core/model/metadata';
 import { numericBlocks, vocabSize, type CategoricalField } from '../core/data/encoding';
 import { idPositions } from '../core/data/binding';
@@ -27,14 +34,27 @@ export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName
   const known = knownLayerClasses();
   const unknown = layerClassNames(artifacts.modelTopology).filter((c) => !known.has(c));
   if (unknown.length > 0) {
-    throw new StudioError('MODEL_UNKNOWN_LAYER', `${fileName} uses layer class${unknown.length > 1 ? 'es' : ''} ${unknown.map((c) => shown(c)).join(', ')} that tfjs and CTR Studio do not know; rebuild the model from standard Keras/tfjs layers or the CTR Studio zoo.`, { unknown });
+    throw new StudioError(
+      'MODEL_UNKNOWN_LAYER',
+      `${fileName} uses layer class${unknown.length > 1 ? 'es' : ''} ` +
+        `${unknown.map((c) => shown(c)).join(', ')} that tfjs and CTR Studio do not know; ` +
+        `rebuild the model from standard Keras/tfjs layers or the CTR Studio zoo.`,
+      { unknown },
+    );
   }
   checkLayerSizes(artifacts, fileName);
   let model: LayersModel;
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
   } catch (e) {
-    throw (await weightsMismatch(artifacts, fileName)) ?? new StudioError('MODEL_LOAD', `tfjs could not build the model in ${fileName} (${firstClause(e)}); check that the model.json and weight files belong together.`);
+    throw (
+      (await weightsMismatch(artifacts, fileName)) ??
+      new StudioError(
+        'MODEL_LOAD',
+        `tfjs could not build the model in ${fileName} (${firstClause(e)}); check that ` +
+          `the model.json and weight files belong together.`,
+      )
+    );
   }
   try {
     checkEncodingFits(model, artifacts.userDefinedMetadata, fileName);
@@ -65,7 +85,12 @@ function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
         const v = cfg[key];
         if (typeof v === 'number' && v > Math.max(total, 1)) {
           const name = typeof cfg.name === 'string' ? cfg.name : obj.class_name;
-          throw new StudioError('MODEL_WEIGHTS_MISMATCH', `The layer ${shown(name)} in ${fileName} sets ${key} to ${v}, but the weight files hold only ${total} values in all; the topology was edited or belongs to another model, so export the model again.`);
+          throw new StudioError(
+            'MODEL_WEIGHTS_MISMATCH',
+            `The layer ${shown(name)} in ${fileName} sets ${key} to ${v}, but the weight ` +
+              `files hold only ${total} values in all; the topology was edited or belongs to ` +
+              `another model, so export the model again.`,
+          );
         }
       }
     }
@@ -76,7 +101,14 @@ function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
 
 /** The first clause of a (tfjs) error message: its first line up to the first full stop, at most 160 characters. */
 function firstClause(e: unknown): string {
-  return shown(String((e as Error)?.message ?? e).split('\n')[0].split(/\.\s/)[0].trim().replace(/[\s.:;,]+$/, ''), 160);
+  return shown(
+    String((e as Error)?.message ?? e)
+      .split('\n')[0]
+      .split(/\.\s/)[0]
+      .trim()
+      .replace(/[\s.:;,]+$/, ''),
+    160,
+  );
 }
 
 const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`;
@@ -102,19 +134,46 @@ async function weightsMismatch(artifacts: ModelArtifacts, fileName: string): Pro
       const spec = specs.get(v.name);
       if (!spec) {
         const missing = variables.filter((x) => !specs.has(x.name)).map((x) => x.name);
-        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} has no entry for the weight${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((m) => shown(m)).join(', ')}${missing.length > 5 ? ', …' : ''} that the model's layers need; export the model again with all its weights.`, { missing });
+        return new StudioError(
+          'MODEL_WEIGHTS_MISMATCH',
+          `The weightsManifest of ${fileName} has no entry for the weight${missing.length > 1 ? 's' : ''} ${missing
+            .slice(0, 5)
+            .map((m) => shown(m))
+            .join(
+              ', ',
+            )}${missing.length > 5 ? ', …' : ''} that the model's layers need; export the model again with all its weights.`,
+          { missing },
+        );
       }
       if (spec.shape.length !== v.shape.length || spec.shape.some((d, i) => d !== v.shape[i])) {
-        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${shown(v.name)} has shape ${shapeText(spec.shape)} in the weightsManifest of ${fileName} but ${shapeText(v.shape)} in the model's layers; ${fix}.`, { weight: v.name });
+        return new StudioError(
+          'MODEL_WEIGHTS_MISMATCH',
+          `The weight ${shown(v.name)} has shape ${shapeText(spec.shape)} in the ` +
+            `weightsManifest of ${fileName} but ${shapeText(v.shape)} in the model's layers; ` +
+            `${fix}.`,
+          { weight: v.name },
+        );
       }
       const stored = spec.quantization?.original_dtype ?? spec.dtype;
       if (stored !== v.dtype) {
-        return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weight ${shown(v.name)} is ${shown(stored)} in the weightsManifest of ${fileName} but ${v.dtype} in the model's layers; ${fix}.`, { weight: v.name });
+        return new StudioError(
+          'MODEL_WEIGHTS_MISMATCH',
+          `The weight ${shown(v.name)} is ${shown(stored)} in the weightsManifest of ` +
+            `${fileName} but ${v.dtype} in the model's layers; ${fix}.`,
+          { weight: v.name },
+        );
       }
     }
     const extra = artifacts.weightSpecs.map((w) => w.name).filter((n) => !needed.has(n));
     if (extra.length > 0) {
-      return new StudioError('MODEL_WEIGHTS_MISMATCH', `The weightsManifest of ${fileName} lists the weight${extra.length > 1 ? 's' : ''} ${extra.slice(0, 5).map((m) => shown(m)).join(', ')}${extra.length > 5 ? ', …' : ''}, which no layer of the model has; ${fix}.`, { extra });
+      return new StudioError(
+        'MODEL_WEIGHTS_MISMATCH',
+        `The weightsManifest of ${fileName} lists the weight${extra.length > 1 ? 's' : ''} ${extra
+          .slice(0, 5)
+          .map((m) => shown(m))
+          .join(', ')}${extra.length > 5 ? ', …' : ''}, which no layer of the model has; ${fix}.`,
+        { extra },
+      );
     }
     return null;
   } finally {
@@ -127,11 +186,15 @@ async function weightsMismatch(artifacts: ModelArtifacts, fileName: string): Pro
  * categorical input, the numeric width, and no more ids than the embedding table fed by the input has rows
  * (tfjs would fail mid-scoring, or on some backends read past the table). Throws MODEL_ENCODING_MISMATCH.
  */
-export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Record<string, unknown> | undefined, fileName = 'model.json'): void {
+export function checkEncodingFits(
+  model: LayersModel,
+  userDefinedMetadata: Record<string, unknown> | undefined,
+  fileName = 'model.json',
+): void {
   const meta = readMetadata(userDefinedMetadata);
   if (!meta) return;
   const enc = meta.encoding;
-  const again = 'export the model together with its encoding again (ctr-studio train, or the studio\'s export)';
+  const again = "export the model together with its encoding again (ctr-studio train, or the studio's export)";
   const fieldOk = (f: unknown) => {
     const c = f as Partial<CategoricalField> | null;
     if (!c || typeof c.name !== 'string') return false;
@@ -140,7 +203,11 @@ export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Recor
     return c.kind === 'hash' && Number.isSafeInteger(c.buckets) && (c.buckets as number) > 0;
   };
   if (!Array.isArray(enc.categorical) || !Array.isArray(enc.numeric) || !enc.categorical.every(fieldOk)) {
-    throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} is malformed (its categorical or numeric fields cannot be read); ${again}.`);
+    throw new StudioError(
+      'MODEL_ENCODING_MISMATCH',
+      `The feature encoding stored in ${fileName} is malformed (its categorical or ` +
+        `numeric fields cannot be read); ${again}.`,
+    );
   }
   const fields = new Map(enc.categorical.map((f) => [inputOfField(f), f]));
   const blocks = numericBlocks(enc);
@@ -156,14 +223,26 @@ export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Recor
       const want = input.shape[input.shape.length - 1];
       if (want !== block.width) {
         const per = enc.numeric.some((f) => f.input !== undefined) ? '' : ' (2 per numeric field)';
-        throw new StudioError('MODEL_ENCODING_MISMATCH', `The model's ${per ? 'numeric input' : `input ${shown(name)}`} takes ${want} values per row but the feature encoding stored in ${fileName} gives ${block.width}${per}; ${again}.`);
+        throw new StudioError(
+          'MODEL_ENCODING_MISMATCH',
+          `The model's ${per ? 'numeric input' : `input ${shown(name)}`} takes ${want} ` +
+            `values per row but the feature encoding stored in ${fileName} gives ` +
+            `${block.width}${per}; ${again}.`,
+        );
       }
       // A value of a wide input that indexes a table must come from a column checked as ids below its rows.
       const bound = enc.numeric.filter((f) => f.input === name);
       for (const [p, t] of idPositions(inputs.get(name)!)) {
         const f = bound[p];
         if (!f || (f.ids !== undefined && f.ids <= t.rows)) continue;
-        throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} feeds column ${shown(f.name)} to value ${p + 1} of the input ${shown(name)}, which indexes the embedding layer ${shown(t.layer)} of ${t.rows} rows, ${f.ids === undefined ? 'without checking it holds ids' : `with ids up to ${f.ids - 1}`}; ${again}.`);
+        throw new StudioError(
+          'MODEL_ENCODING_MISMATCH',
+          `The feature encoding stored in ${fileName} feeds column ${shown(f.name)} to ` +
+            `value ${p + 1} of the input ${shown(name)}, which indexes the embedding layer ` +
+            `${shown(t.layer)} of ${t.rows} rows, ` +
+            `${f.ids === undefined ? 'without checking it holds ids' : `with ids up to ${f.ids - 1}`}; ` +
+            `${again}.`,
+        );
       }
       return;
     }
@@ -174,22 +253,42 @@ export function checkEncodingFits(model: LayersModel, userDefinedMetadata: Recor
     const ids = vocabSize(field);
     const table = tables.get(name);
     if (table && ids > table.rows) {
-      throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} gives field ${shown(field.name)} ${ids} ids but its embedding layer ${shown(table.layer)} has only ${table.rows} rows; ${again}.`);
+      throw new StudioError(
+        'MODEL_ENCODING_MISMATCH',
+        `The feature encoding stored in ${fileName} gives field ${shown(field.name)} ` +
+          `${ids} ids but its embedding layer ${shown(table.layer)} has only ${table.rows} ` +
+          `rows; ${again}.`,
+      );
     }
   });
   if (missing.length > 0) {
-    throw new StudioError('MODEL_ENCODING_MISMATCH', `The feature encoding stored in ${fileName} has no field for the model input${missing.length > 1 ? 's' : ''} ${missing.slice(0, 5).map((m) => shown(m)).join(', ')}${missing.length > 5 ? ', …' : ''}, so no data file can feed ${missing.length > 1 ? 'them' : 'it'}; ${again}.`);
+    throw new StudioError(
+      'MODEL_ENCODING_MISMATCH',
+      `The feature encoding stored in ${fileName} has no field for the model input${missing.length > 1 ? 's' : ''} ${missing
+        .slice(0, 5)
+        .map((m) => shown(m))
+        .join(
+          ', ',
+        )}${missing.length > 5 ? ', …' : ''}, so no data file can feed ${missing.length > 1 ? 'them' : 'it'}; ${again}.`,
+    );
   }
 }
 
 /** Loads a model from its files: model.json text plus weight shards by base name. */
-export async function loadModelFromFiles(modelJson: string, weightFiles: Map<string, ArrayBuffer>, fileName = 'model.json'): Promise<LayersModel> {
+export async function loadModelFromFiles(
+  modelJson: string,
+  weightFiles: Map<string, ArrayBuffer>,
+  fileName = 'model.json',
+): Promise<LayersModel> {
   const artifacts = assembleArtifacts(parseModelJson(modelJson, fileName), weightFiles, fileName);
   return loadModelFromArtifacts(artifacts, fileName);
 }
 
 /** The model's artifacts with metadata attached (weights as one ArrayBuffer). */
-export async function saveModelToArtifacts(model: LayersModel, userDefinedMetadata?: Record<string, unknown>): Promise<ModelArtifacts> {
+export async function saveModelToArtifacts(
+  model: LayersModel,
+  userDefinedMetadata?: Record<string, unknown>,
+): Promise<ModelArtifacts> {
   let captured: tf.io.ModelArtifacts | null = null;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -199,7 +298,9 @@ export async function saveModelToArtifacts(model: LayersModel, userDefinedMetada
   );
   const a = captured as unknown as tf.io.ModelArtifacts;
   const data = a.weightData;
-  const weightData = Array.isArray(data) ? new Uint8Array(tf.io.concatenateArrayBuffers(data)).buffer : (data as ArrayBuffer);
+  const weightData = Array.isArray(data)
+    ? new Uint8Array(tf.io.concatenateArrayBuffers(data)).buffer
+    : (data as ArrayBuffer);
   return {
     modelTopology: a.modelTopology as Record<string, unknown>,
     weightSpecs: (a.weightSpecs ?? []) as ModelArtifacts['weightSpecs'],

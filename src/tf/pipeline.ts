@@ -42,20 +42,35 @@ export interface CompressionOutcome {
   timings: { statisticsMs: number; decompositionMs: number; rewriteMs: number; fineTuneMs: number };
 }
 
-export async function compressModel(c: Compressor, encoding: FeatureEncoding, rows: CompressionRows, job: CompressionJob): Promise<CompressionOutcome> {
+export async function compressModel(
+  c: Compressor,
+  encoding: FeatureEncoding,
+  rows: CompressionRows,
+  job: CompressionJob,
+): Promise<CompressionOutcome> {
   const { plan } = job;
   if (plan.activation && !job.fineTune && !job.allowUntunedActivation) {
-    throw new StudioError('INVALID_ARGUMENT', 'AFM + activation changes what the model computes, so it must be fine-tuned; turn fine-tuning on.');
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      'AFM + activation changes what the model computes, so it must be fine-tuned; turn fine-tuning on.',
+    );
   }
-  if (job.fineTune && (!rows.train || !rows.valid)) throw new StudioError('INVALID_ARGUMENT', 'Fine-tuning needs training rows; provide a training file.');
+  if (job.fineTune && (!rows.train || !rows.valid))
+    throw new StudioError('INVALID_ARGUMENT', 'Fine-tuning needs training rows; provide a training file.');
   const before = { ...c.timings };
   if (plan.method === 'afm' && !c.statistics) {
     await c.collect(encoding, rows.calibration, { signal: job.signal, onProgress: job.onStatistics });
   }
   const resolved = c.uniformPlan(plan);
-  const own = plan.method === 'afm' && plan.statistics === 'sequential'
-    ? await c.sequentialDecompositions(encoding, Array.isArray(rows.calibration) ? concatSources(rows.calibration) : rows.calibration, resolved, { signal: job.signal })
-    : undefined;
+  const own =
+    plan.method === 'afm' && plan.statistics === 'sequential'
+      ? await c.sequentialDecompositions(
+          encoding,
+          Array.isArray(rows.calibration) ? concatSources(rows.calibration) : rows.calibration,
+          resolved,
+          { signal: job.signal },
+        )
+      : undefined;
   c.replacements(resolved, own); // compute (and cache) the decompositions: the compressor times them
   const decompositionMs = c.timings.decompositionMs - before.decompositionMs;
   const tRewrite = performance.now();
@@ -66,7 +81,12 @@ export async function compressModel(c: Compressor, encoding: FeatureEncoding, ro
   const tFt = performance.now();
   if (job.fineTune) {
     try {
-      tuned = await fineTune(model, encoding, rows.train!, rows.valid!, { ...job.fineTune, signal: job.signal, onEpoch: job.onEpoch, onStep: job.onStep });
+      tuned = await fineTune(model, encoding, rows.train!, rows.valid!, {
+        ...job.fineTune,
+        signal: job.signal,
+        onEpoch: job.onEpoch,
+        onStep: job.onStep,
+      });
     } catch (e) {
       model.dispose();
       throw e;
@@ -85,4 +105,3 @@ export async function compressModel(c: Compressor, encoding: FeatureEncoding, ro
     },
   };
 }
-

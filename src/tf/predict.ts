@@ -37,7 +37,12 @@ export interface ScoreOptions {
   signal?: AbortSignal;
 }
 
-async function runBatches(net: LayersModel, plan: FeedPlan, batch: EncodedBatch, opts: ScoreOptions): Promise<Float32Array> {
+async function runBatches(
+  net: LayersModel,
+  plan: FeedPlan,
+  batch: EncodedBatch,
+  opts: ScoreOptions,
+): Promise<Float32Array> {
   const size = opts.batchSize ?? 2048;
   const out = new Float32Array(batch.rows);
   for (let start = 0; start < batch.rows; start += size) {
@@ -55,12 +60,22 @@ async function runBatches(net: LayersModel, plan: FeedPlan, batch: EncodedBatch,
 }
 
 /** Logits of every row. */
-export async function predictLogits(model: LayersModel, encoding: FeatureEncoding, batch: EncodedBatch, opts: ScoreOptions = {}): Promise<Float32Array> {
+export async function predictLogits(
+  model: LayersModel,
+  encoding: FeatureEncoding,
+  batch: EncodedBatch,
+  opts: ScoreOptions = {},
+): Promise<Float32Array> {
   return runBatches(logitModel(model), planFeed(model, encoding), batch, opts);
 }
 
 /** Click probabilities of every row (the model's own output). */
-export async function predictProbs(model: LayersModel, encoding: FeatureEncoding, batch: EncodedBatch, opts: ScoreOptions = {}): Promise<Float32Array> {
+export async function predictProbs(
+  model: LayersModel,
+  encoding: FeatureEncoding,
+  batch: EncodedBatch,
+  opts: ScoreOptions = {},
+): Promise<Float32Array> {
   return runBatches(model, planFeed(model, encoding), batch, opts);
 }
 
@@ -68,14 +83,22 @@ export async function predictProbs(model: LayersModel, encoding: FeatureEncoding
  * Logits of several models over rows that may be streamed (each chunk scored by every model, then dropped),
  * with the labels: one pass over a file of any size, memory bounded by one chunk and the scores.
  */
-export async function predictLogitsStream(models: LayersModel[], encoding: FeatureEncoding, rows: RowSource, opts: ScoreOptions = {}): Promise<{ labels: Float32Array; logits: Float32Array[] }> {
+export async function predictLogitsStream(
+  models: LayersModel[],
+  encoding: FeatureEncoding,
+  rows: RowSource,
+  opts: ScoreOptions = {},
+): Promise<{ labels: Float32Array; logits: Float32Array[] }> {
   const labels: Float32Array[] = [];
   const logits: Float32Array[][] = models.map(() => []);
   let done = 0;
   for await (const chunk of chunksOf(rows).chunks) {
     await yieldToEventLoop();
     labels.push(chunk.labels);
-    for (let m = 0; m < models.length; m++) logits[m].push(await predictLogits(models[m], encoding, chunk, { batchSize: opts.batchSize, signal: opts.signal }));
+    for (let m = 0; m < models.length; m++)
+      logits[m].push(
+        await predictLogits(models[m], encoding, chunk, { batchSize: opts.batchSize, signal: opts.signal }),
+      );
     done += chunk.rows;
     opts.onProgress?.(done);
   }

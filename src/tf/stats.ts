@@ -34,7 +34,8 @@ export interface StatisticsOptions {
 function singleInput(model: LayersModel, name: string): SymbolicTensor {
   const layer = model.getLayer(name);
   const input = layer.input;
-  if (Array.isArray(input)) throw new StudioError('INTERNAL', `Layer ${name} has several inputs; it cannot be compressed.`);
+  if (Array.isArray(input))
+    throw new StudioError('INTERNAL', `Layer ${name} has several inputs; it cannot be compressed.`);
   return input as SymbolicTensor;
 }
 
@@ -46,9 +47,12 @@ export type RowSource = EncodedBatch | AsyncIterable<EncodedBatch> | (() => Asyn
 
 /** Several row sources read one after the other, as one re-openable source. */
 export function concatSources(sources: RowSource[]): RowSource {
-  return sources.length === 1 ? sources[0] : () => (async function* () {
-    for (const s of sources) yield* chunksOf(s).chunks;
-  })();
+  return sources.length === 1
+    ? sources[0]
+    : () =>
+        (async function* () {
+          for (const s of sources) yield* chunksOf(s).chunks;
+        })();
 }
 
 /** The chunks of a row source (a fresh pass when the source is a function). */
@@ -56,7 +60,12 @@ export function chunksOf(rows: RowSource): { chunks: AsyncIterable<EncodedBatch>
   if (typeof rows === 'function') return { chunks: rows() };
   if (Symbol.asyncIterator in rows) return { chunks: rows as AsyncIterable<EncodedBatch> };
   const batch = rows as EncodedBatch;
-  return { chunks: (async function* () { yield batch; })(), total: batch.rows };
+  return {
+    chunks: (async function* () {
+      yield batch;
+    })(),
+    total: batch.rows,
+  };
 }
 
 /**
@@ -83,7 +92,11 @@ export async function collectStatistics(
     return slotOf.get(t)!;
   };
   const denseSlots = request.dense.map((name) => ({ name, slot: slot(singleInput(model, name)) }));
-  const embSlots = request.embeddings.map((name) => ({ name, slot: slot(singleInput(model, name)), vocab: (model.getLayer(name).getConfig() as { inputDim: number }).inputDim }));
+  const embSlots = request.embeddings.map((name) => ({
+    name,
+    slot: slot(singleInput(model, name)),
+    vocab: (model.getLayer(name).getConfig() as { inputDim: number }).inputDim,
+  }));
   const denseInputs = new Map<string, Moments>();
   for (const d of denseSlots) {
     const shape = wanted[d.slot].shape;
@@ -117,6 +130,10 @@ export async function collectStatistics(
     }
     seen += chunk.rows;
   }
-  if (seen === 0) throw new StudioError('DATA_EMPTY', 'There are no calibration rows to collect statistics from; give a training file with rows.');
+  if (seen === 0)
+    throw new StudioError(
+      'DATA_EMPTY',
+      'There are no calibration rows to collect statistics from; give a training file with rows.',
+    );
   return { rows: seen, denseInputs, idCounts, ms: performance.now() - t0 };
 }

@@ -43,8 +43,16 @@ export async function scoreBaseline(c: Compressor, encoding: FeatureEncoding, te
 }
 
 /** Runs the sweep; points arrive through onPoint as they finish, and are returned in order. */
-export async function runSweep(c: Compressor, encoding: FeatureEncoding, test: EncodedBatch, baseline: Baseline, opts: SweepOptions): Promise<SweepPoint[]> {
-  const pairs = opts.pairs ?? opts.denseRanks.flatMap((denseRank) => opts.embeddingRanks.map((embeddingRank) => ({ denseRank, embeddingRank })));
+export async function runSweep(
+  c: Compressor,
+  encoding: FeatureEncoding,
+  test: EncodedBatch,
+  baseline: Baseline,
+  opts: SweepOptions,
+): Promise<SweepPoint[]> {
+  const pairs =
+    opts.pairs ??
+    opts.denseRanks.flatMap((denseRank) => opts.embeddingRanks.map((embeddingRank) => ({ denseRank, embeddingRank })));
   const grid = opts.methods.flatMap((method) => pairs.map((p) => ({ method, ...p })));
   const points: SweepPoint[] = [];
   for (const g of grid) {
@@ -53,9 +61,17 @@ export async function runSweep(c: Compressor, encoding: FeatureEncoding, test: E
     const t0 = performance.now();
     const sequential = g.method === 'afm-seq';
     const method = g.method === 'svd' ? 'svd' : 'afm';
-    const plan = c.uniformPlan({ denseRank: g.denseRank, embeddingRank: g.embeddingRank, method, statistics: sequential ? 'sequential' : 'one-pass' });
-    if (sequential && !opts.calibration) throw new StudioError('INVALID_ARGUMENT', 'Sequential statistics need the calibration rows.');
-    const own = sequential ? await c.sequentialDecompositions(encoding, opts.calibration!, plan, { signal: opts.signal }) : undefined;
+    const plan = c.uniformPlan({
+      denseRank: g.denseRank,
+      embeddingRank: g.embeddingRank,
+      method,
+      statistics: sequential ? 'sequential' : 'one-pass',
+    });
+    if (sequential && !opts.calibration)
+      throw new StudioError('INVALID_ARGUMENT', 'Sequential statistics need the calibration rows.');
+    const own = sequential
+      ? await c.sequentialDecompositions(encoding, opts.calibration!, plan, { signal: opts.signal })
+      : undefined;
     const built = c.build(plan, { fuse: opts.fuse, decompositions: own });
     const model = await c.load(built);
     const t1 = performance.now();

@@ -22,7 +22,13 @@ function median(xs: number[]): number {
  * Times model.predict on `batchSize` rows (inputs prepared beforehand, output read back). At batch 1 a run
  * is `callsPerRun` single-row calls, so one run is long enough to time.
  */
-export async function measureThroughput(model: LayersModel, encoding: FeatureEncoding, rows: EncodedBatch, batchSize: number, opts: { runs?: number; warmup?: number; callsPerRun?: number } = {}): Promise<Throughput> {
+export async function measureThroughput(
+  model: LayersModel,
+  encoding: FeatureEncoding,
+  rows: EncodedBatch,
+  batchSize: number,
+  opts: { runs?: number; warmup?: number; callsPerRun?: number } = {},
+): Promise<Throughput> {
   const runs = opts.runs ?? 7;
   const calls = opts.callsPerRun ?? (batchSize === 1 ? 100 : 1);
   const plan = planFeed(model, encoding);

@@ -83,7 +83,12 @@ export async function trainModel(
   const t0 = performance.now();
   const clicks = valid.labels.reduce((s, l) => s + l, 0);
   if (clicks === 0 || clicks === valid.rows) {
-    throw new StudioError('DATA_ONE_CLASS', `The ${valid.rows} validation rows (the last part of the training rows) are all ${clicks === 0 ? 'non-clicks' : 'clicks'}, so AUC cannot pick the best epoch; give more training rows, or rows with both clicks and non-clicks near the end.`);
+    throw new StudioError(
+      'DATA_ONE_CLASS',
+      `The ${valid.rows} validation rows (the last part of the training rows) are all ` +
+        `${clicks === 0 ? 'non-clicks' : 'clicks'}, so AUC cannot pick the best epoch; ` +
+        `give more training rows, or rows with both clicks and non-clicks near the end.`,
+    );
   }
   const plan = planFeed(model, encoding);
   const net = logitModel(model);
@@ -133,12 +138,16 @@ export async function trainModel(
         const idx = order.subarray(s * opts.batchSize, Math.min(train.rows, (s + 1) * opts.batchSize));
         const inputs = makeInputs(plan, train, idx);
         const labels = makeLabels(train, idx);
-        const loss = optimizer.minimize(() => {
-          const logits = net.apply(inputs, { training: true }) as Tensor;
-          let l = tf.losses.sigmoidCrossEntropy(labels, logits);
-          if (opts.l2 > 0) l = tf.add(l, tf.mul(opts.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v))))));
-          return l as tf.Scalar;
-        }, true, vars)!;
+        const loss = optimizer.minimize(
+          () => {
+            const logits = net.apply(inputs, { training: true }) as Tensor;
+            let l = tf.losses.sigmoidCrossEntropy(labels, logits);
+            if (opts.l2 > 0) l = tf.add(l, tf.mul(opts.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v))))));
+            return l as tf.Scalar;
+          },
+          true,
+          vars,
+        )!;
         const lossValue = (await loss.data())[0];
         lossSum += lossValue * idx.length;
         lossRows += idx.length;

@@ -25,7 +25,9 @@ export interface ZooTraining {
   testFile?: string;
 }
 
-export async function trainZooModel(t: ZooTraining): Promise<{ model: LayersModel; meta: StudioMetadata; result: TrainResult }> {
+export async function trainZooModel(
+  t: ZooTraining,
+): Promise<{ model: LayersModel; meta: StudioMetadata; result: TrainResult }> {
   const started = performance.now();
   const { splits } = t;
   const spec: ModelSpec = {
@@ -40,7 +42,12 @@ export async function trainZooModel(t: ZooTraining): Promise<{ model: LayersMode
   let evaluation: StudioMetadata['evaluation'];
   if (splits.test) {
     const probs = await predictProbs(model, splits.encoding, splits.test);
-    evaluation = { file: t.testFile ?? '(test split)', rows: splits.test.rows, auc: auc(splits.test.labels, probs), logloss: logLoss(splits.test.labels, probs) };
+    evaluation = {
+      file: t.testFile ?? '(test split)',
+      rows: splits.test.rows,
+      auc: auc(splits.test.labels, probs),
+      logloss: logLoss(splits.test.labels, probs),
+    };
   }
   const { signal: _signal, onEpoch: _onEpoch, onStep: _onStep, ...recorded } = t.options;
   const meta: StudioMetadata = {
@@ -54,7 +61,12 @@ export async function trainZooModel(t: ZooTraining): Promise<{ model: LayersMode
       validRows: splits.valid.rows,
       options: recorded,
       bestEpoch: result.bestEpoch,
-      epochs: result.epochs.map(({ epoch, trainLoss, validAuc, validLogloss }) => ({ epoch, trainLoss, validAuc, validLogloss })),
+      epochs: result.epochs.map(({ epoch, trainLoss, validAuc, validLogloss }) => ({
+        epoch,
+        trainLoss,
+        validAuc,
+        validLogloss,
+      })),
       seconds: (performance.now() - started) / 1000,
     },
     evaluation,

@@ -44,15 +44,38 @@ export function App() {
       <JobBar job={state.job} onCancel={actions.cancel} />
       <Banner error={state.error} notice={state.notice} onDismiss={actions.dismiss} />
       <div className="layout">
-        <OpenPanel manifest={state.manifest} demoId={state.demoId} model={model} data={state.data} busy={busy} onDemo={actions.openDemo} onFiles={actions.openFiles} />
+        <OpenPanel
+          manifest={state.manifest}
+          demoId={state.demoId}
+          model={model}
+          data={state.data}
+          busy={busy}
+          onDemo={actions.openDemo}
+          onFiles={actions.openFiles}
+        />
         <main className="workspace">
-          {!model && state.data.length > 0 && <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />}
+          {!model && state.data.length > 0 && (
+            <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />
+          )}
           {model && plan && (
             <>
-              <SummaryBar baseline={state.baseline} plannedParams={plannedParamCount} originalParams={model.params} result={state.result} stale={stale} />
+              <SummaryBar
+                baseline={state.baseline}
+                plannedParams={plannedParamCount}
+                originalParams={model.params}
+                result={state.result}
+                stale={stale}
+              />
               <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
               <PlanControls plan={plan} inventory={model.inventory} onChange={actions.setPlan} />
-              <LayerTable inventory={model.inventory} plan={plan} spectra={state.prepared?.spectra ?? []} selected={selectedLayer} onSelect={setSelectedLayer} onRank={actions.setLayerRank} />
+              <LayerTable
+                inventory={model.inventory}
+                plan={plan}
+                spectra={state.prepared?.spectra ?? []}
+                selected={selectedLayer}
+                onSelect={setSelectedLayer}
+                onRank={actions.setLayerRank}
+              />
               <SweepPanel
                 key={`${model.name}:${model.params}`} // a new model gets its own default ranks
                 inventory={model.inventory}
@@ -69,11 +92,31 @@ export function App() {
                 onLatency={actions.latency}
               />
               <div className="two-columns">
-                <FineTunePanel plan={plan} epochs={state.fineTuneEpochs} result={state.fineTuned} busy={busy || needsRows} onFineTune={actions.fineTune} />
-                <AutoRankPanel originalParams={model.params} auto={state.autoRanks} busy={busy || needsRows} onAuto={actions.autoRanks} />
+                <FineTunePanel
+                  plan={plan}
+                  epochs={state.fineTuneEpochs}
+                  result={state.fineTuned}
+                  busy={busy || needsRows}
+                  onFineTune={actions.fineTune}
+                />
+                <AutoRankPanel
+                  originalParams={model.params}
+                  auto={state.autoRanks}
+                  busy={busy || needsRows}
+                  onAuto={actions.autoRanks}
+                />
               </div>
-              <ExportPanel model={model} baseline={state.baseline} exported={state.exported} points={state.sweepPoints} busy={busy || !state.prepared} onExport={actions.exportModel} />
-              {state.data.length > 0 && <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />}
+              <ExportPanel
+                model={model}
+                baseline={state.baseline}
+                exported={state.exported}
+                points={state.sweepPoints}
+                busy={busy || !state.prepared}
+                onExport={actions.exportModel}
+              />
+              {state.data.length > 0 && (
+                <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />
+              )}
             </>
           )}
         </main>

@@ -8,19 +8,33 @@ export function ArchitecturePanel({ description, open }: { description: ModelDes
   return (
     <details className="card architecture" open={open} data-testid="architecture">
       <summary>
-        <strong>Architecture</strong> <span className="muted small">{description.className}, {description.layers.length} layers, {formatInt(description.params)} parameters ({formatInt(description.compressibleParams)} in compressible layers)</span>
+        <strong>Architecture</strong>{' '}
+        <span className="muted small">
+          {description.className}, {description.layers.length} layers, {formatInt(description.params)} parameters (
+          {formatInt(description.compressibleParams)} in compressible layers)
+        </span>
       </summary>
       <div className="layer-table-wrap">
         <table className="layer-table">
           <thead>
-            <tr><th>Layer</th><th>Class</th><th>Output shape</th><th className="num">Parameters</th><th>Inputs</th><th>Compression</th></tr>
+            <tr>
+              <th>Layer</th>
+              <th>Class</th>
+              <th>Output shape</th>
+              <th className="num">Parameters</th>
+              <th>Inputs</th>
+              <th>Compression</th>
+            </tr>
           </thead>
           <tbody>
             {description.layers.map((l) => {
               const c = l.compression;
-              const note = !c ? '' : c.compressible
-                ? `break-even rank ${c.breakEvenRank}${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}${c.blockedBy?.length ? `; projection kept for ${c.blockedBy.join('; ')}` : ''}`
-                : `not compressible: ${c.reason}`;
+              const note = !c
+                ? ''
+                : c.compressible
+                  ? `break-even rank ` +
+                    `${c.breakEvenRank}${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}${c.blockedBy?.length ? `; projection kept for ${c.blockedBy.join('; ')}` : ''}`
+                  : `not compressible: ${c.reason}`;
               return (
                 <tr key={l.name} data-testid={`arch-${l.name}`}>
                   <td className="mono">{l.name}</td>

@@ -22,9 +22,15 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
         if (!disabled) take(e.dataTransfer.files);
       }}
     >
-      <p><strong>Drop files here</strong></p>
-      <p className="muted">a tfjs layers-model (model.json + weight files) and/or data (Criteo TSV, or CSV/TSV with a header)</p>
-      <button type="button" disabled={disabled} onClick={() => input.current?.click()}>Choose files…</button>
+      <p>
+        <strong>Drop files here</strong>
+      </p>
+      <p className="muted">
+        a tfjs layers-model (model.json + weight files) and/or data (Criteo TSV, or CSV/TSV with a header)
+      </p>
+      <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
+        Choose files…
+      </button>
       <input ref={input} type="file" multiple hidden data-testid="file-input" onChange={(e) => take(e.target.files)} />
     </div>
   );

@@ -24,21 +24,60 @@ export function FineTunePanel({ plan, epochs, result, busy, onFineTune }: Props)
     <section className="card finetune-panel" data-testid="finetune-panel">
       <h2>Fine-tune</h2>
       <div className="button-row">
-        <label>epochs <input type="number" min={1} max={50} value={settings.epochs} onChange={(e) => num('epochs', e.target.value)} style={{ width: '4em' }} data-testid="ft-epochs" /></label>
-        <label>learning rate <input type="number" min={0} step={0.0001} value={settings.learningRate} onChange={(e) => num('learningRate', e.target.value)} style={{ width: '6em' }} data-testid="ft-lr" /></label>
-        <label>batch <input type="number" min={1} value={settings.batchSize} onChange={(e) => num('batchSize', e.target.value)} style={{ width: '5em' }} /></label>
-        <button type="button" disabled={busy || !(settings.epochs >= 1 && settings.learningRate > 0 && settings.batchSize >= 1)} onClick={() => onFineTune(settings)} data-testid="fine-tune">
+        <label>
+          epochs{' '}
+          <input
+            type="number"
+            min={1}
+            max={50}
+            value={settings.epochs}
+            onChange={(e) => num('epochs', e.target.value)}
+            style={{ width: '4em' }}
+            data-testid="ft-epochs"
+          />
+        </label>
+        <label>
+          learning rate{' '}
+          <input
+            type="number"
+            min={0}
+            step={0.0001}
+            value={settings.learningRate}
+            onChange={(e) => num('learningRate', e.target.value)}
+            style={{ width: '6em' }}
+            data-testid="ft-lr"
+          />
+        </label>
+        <label>
+          batch{' '}
+          <input
+            type="number"
+            min={1}
+            value={settings.batchSize}
+            onChange={(e) => num('batchSize', e.target.value)}
+            style={{ width: '5em' }}
+          />
+        </label>
+        <button
+          type="button"
+          disabled={busy || !(settings.epochs >= 1 && settings.learningRate > 0 && settings.batchSize >= 1)}
+          onClick={() => onFineTune(settings)}
+          data-testid="fine-tune"
+        >
           Fine-tune this plan
         </button>
       </div>
       <p className="muted small">
-        Adam on the first 90% of the training rows; the best check on the last 10% is kept, the compressed start included, so
-        fine-tuning never returns a model worse there.{plan.activation ? ' AFM + activation requires it.' : ''}
+        Adam on the first 90% of the training rows; the best check on the last 10% is kept, the compressed start
+        included, so fine-tuning never returns a model worse there.
+        {plan.activation ? ' AFM + activation requires it.' : ''}
       </p>
       {epochs.length > 0 && <TrainingChart epochs={epochs} />}
       {current && (
         <p data-testid="finetune-result">
-          Fine-tuned: test AUC <strong>{formatAuc(current.auc)}</strong> ({formatSigned(current.delong.diff)} [{formatSigned(current.delong.low)}, {formatSigned(current.delong.high)}] against the original), best check at epoch {current.bestEpoch}. Export uses these weights.
+          Fine-tuned: test AUC <strong>{formatAuc(current.auc)}</strong> ({formatSigned(current.delong.diff)} [
+          {formatSigned(current.delong.low)}, {formatSigned(current.delong.high)}] against the original), best check at
+          epoch {current.bestEpoch}. Export uses these weights.
         </p>
       )}
     </section>

@@ -15,16 +15,35 @@ function describe(info: BackendInfo | null): string {
   return info.backend;
 }
 
-export function Header({ backend, choice, onChoose }: { backend: BackendInfo | null; choice: BackendChoice; onChoose: (c: BackendChoice) => void }) {
+export function Header({
+  backend,
+  choice,
+  onChoose,
+}: {
+  backend: BackendInfo | null;
+  choice: BackendChoice;
+  onChoose: (c: BackendChoice) => void;
+}) {
   return (
     <header className="app-header">
       <h1>CTR Studio</h1>
-      <span className="subtitle">Low-rank compression of click-through-rate models, in your browser — nothing leaves this page</span>
+      <span className="subtitle">
+        Low-rank compression of click-through-rate models, in your browser — nothing leaves this page
+      </span>
       <label className="backend">
-        <span data-testid="backend" title={backend?.adapterName ?? ''}>backend: {describe(backend)}</span>
-        <select aria-label="Compute backend" value={choice} onChange={(e) => onChoose(e.target.value as BackendChoice)} data-testid="backend-select">
+        <span data-testid="backend" title={backend?.adapterName ?? ''}>
+          backend: {describe(backend)}
+        </span>
+        <select
+          aria-label="Compute backend"
+          value={choice}
+          onChange={(e) => onChoose(e.target.value as BackendChoice)}
+          data-testid="backend-select"
+        >
           {CHOICES.map((c) => (
-            <option key={c.value} value={c.value}>{c.label}</option>
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
           ))}
         </select>
       </label>

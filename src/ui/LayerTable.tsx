@@ -24,8 +24,15 @@ function shapeText(l: LayerInfo): string {
 function fusionText(l: LayerInfo): string {
   if (l.kind !== 'embedding' || !l.compressible) return '';
   const into = [...new Set(l.fusion.filter((b) => b.fusable).flatMap((b) => b.into))];
-  const blocked = l.fusion.filter((b) => !b.fusable && b.blockedBy).map((b) => `${b.blockedBy!.layer} (${b.blockedBy!.className})`);
-  return [into.length ? `folds into ${into.join(', ')}` : '', blocked.length ? `projection kept for ${blocked.join(', ')}` : ''].filter(Boolean).join('; ');
+  const blocked = l.fusion
+    .filter((b) => !b.fusable && b.blockedBy)
+    .map((b) => `${b.blockedBy!.layer} (${b.blockedBy!.className})`);
+  return [
+    into.length ? `folds into ${into.join(', ')}` : '',
+    blocked.length ? `projection kept for ${blocked.join(', ')}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRank }: Props) {
@@ -36,7 +43,13 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
     <div className="layer-table-wrap">
       {hidden > 0 && (
         <label className="show-all small muted">
-          <input type="checkbox" checked={showAll} onChange={(e) => setShowAll(e.target.checked)} data-testid="show-all-layers" /> also show the {hidden} {hidden === 1 ? 'layer that cannot' : 'layers that cannot'} be compressed
+          <input
+            type="checkbox"
+            checked={showAll}
+            onChange={(e) => setShowAll(e.target.checked)}
+            data-testid="show-all-layers"
+          />{' '}
+          also show the {hidden} {hidden === 1 ? 'layer that cannot' : 'layers that cannot'} be compressed
         </label>
       )}
       <table className="layer-table" data-testid="layer-table">
@@ -46,7 +59,9 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
             <th>Kind</th>
             <th>Shape</th>
             <th className="num">Parameters</th>
-            <th className="num" title="Above this rank the factored layer has more parameters than the original">Break-even</th>
+            <th className="num" title="Above this rank the factored layer has more parameters than the original">
+              Break-even
+            </th>
             <th>Rank</th>
             <th>Explained variance ({plan.method.toUpperCase()})</th>
             <th>Notes</th>
@@ -60,7 +75,12 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
             const effective = l.compressible && rank !== null && rank <= l.breakEvenRank ? rank : null;
             const explained = spectra.find((s) => s.layer === l.name && s.method === plan.method)?.explained;
             return (
-              <tr key={l.name} className={`${selected === l.name ? 'selected' : ''}${l.compressible ? '' : ' muted'}`} onClick={() => onSelect(l.name)} data-testid={`layer-${l.name}`}>
+              <tr
+                key={l.name}
+                className={`${selected === l.name ? 'selected' : ''}${l.compressible ? '' : ' muted'}`}
+                onClick={() => onSelect(l.name)}
+                data-testid={`layer-${l.name}`}
+              >
                 <td className="mono">{l.name}</td>
                 <td>{l.kind === 'dense' ? 'Dense' : 'Embedding'}</td>
                 <td className="mono">{shapeText(l)}</td>
@@ -80,7 +100,14 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
                       />
                       <output className={override !== undefined ? 'overridden' : ''}>{effective ?? 'keep'}</output>
                       {override !== undefined && (
-                        <button type="button" className="link" title="Follow the global rank again" onClick={() => onRank(l.name, undefined)}>↺</button>
+                        <button
+                          type="button"
+                          className="link"
+                          title="Follow the global rank again"
+                          onClick={() => onRank(l.name, undefined)}
+                        >
+                          ↺
+                        </button>
                       )}
                     </span>
                   ) : (

@@ -23,7 +23,14 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
         <p className="muted small">{manifest?.data.title ?? 'Real Criteo click logs'}, models trained on them.</p>
         <div className="button-row">
           {manifest?.models.map((m) => (
-            <button key={m.id} type="button" className={demoId === m.id ? 'selected' : ''} disabled={busy} onClick={() => onDemo(m.id)} data-testid={`demo-${m.id}`}>
+            <button
+              key={m.id}
+              type="button"
+              className={demoId === m.id ? 'selected' : ''}
+              disabled={busy}
+              onClick={() => onDemo(m.id)}
+              data-testid={`demo-${m.id}`}
+            >
               {m.title}
             </button>
           ))}
@@ -52,7 +59,9 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
                 <dt>Note</dt>
                 <dd className="warn">No CTR Studio encoding: rows feed it by column name, as they are.</dd>
                 <dt>Columns</dt>
-                <dd className="small" data-testid="model-inputs">{model.inputs.map(inputText).join(', ')}</dd>
+                <dd className="small" data-testid="model-inputs">
+                  {model.inputs.map(inputText).join(', ')}
+                </dd>
               </>
             )}
           </dl>
@@ -65,10 +74,18 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
             {d.splitFromTrain ? ' (split off the training file)' : ''} · {formatInt(d.positives)} clicks
             {d.sampleRows < d.rows && (
               <span className="muted" data-testid={`sample-${d.role}`}>
-                {' '}· {formatInt(d.sampleRows)} sampled rows in memory{d.role === 'train' ? '; statistics over every row' : '; every row scored once'}
+                {' '}
+                · {formatInt(d.sampleRows)} sampled rows in memory
+                {d.role === 'train' ? '; statistics over every row' : '; every row scored once'}
               </span>
             )}
-            {d.badRows > 0 && <span className="warn"> · {formatInt(d.badRows)} bad rows skipped (first at line {d.badExamples[0]?.line}: {d.badExamples[0]?.reason})</span>}
+            {d.badRows > 0 && (
+              <span className="warn">
+                {' '}
+                · {formatInt(d.badRows)} bad rows skipped (first at line {d.badExamples[0]?.line}:{' '}
+                {d.badExamples[0]?.reason})
+              </span>
+            )}
           </p>
         ))}
       </section>

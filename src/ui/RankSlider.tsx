@@ -1,5 +1,17 @@
 /** A rank slider with a "keep" switch: null means the layer (or kind) stays as it is. */
-export function RankSlider({ label, value, max, onChange, testId }: { label: string; value: number | null; max: number; onChange: (v: number | null) => void; testId: string }) {
+export function RankSlider({
+  label,
+  value,
+  max,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number | null;
+  max: number;
+  onChange: (v: number | null) => void;
+  testId: string;
+}) {
   const keep = value === null;
   return (
     <div className="rank-slider">
@@ -19,7 +31,12 @@ export function RankSlider({ label, value, max, onChange, testId }: { label: str
         <output data-testid={`${testId}-value`}>{keep ? 'keep' : value}</output>
       </label>
       <label className="keep">
-        <input type="checkbox" checked={keep} disabled={max < 1} onChange={(e) => onChange(e.target.checked ? null : Math.max(1, Math.min(max, Math.round(max / 3))))} />
+        <input
+          type="checkbox"
+          checked={keep}
+          disabled={max < 1}
+          onChange={(e) => onChange(e.target.checked ? null : Math.max(1, Math.min(max, Math.round(max / 3))))}
+        />
         keep
       </label>
     </div>

@@ -4,31 +4,68 @@ import type { ModelKind, TrainEpochInfo, TrainRequest } from '../engine/protocol
 import { MODEL_KINDS, MODEL_TITLES } from '../core/model/spec';
 import { TrainingChart } from './charts';
 
-export function TrainPanel({ epochs, busy, hasData, onTrain }: { epochs: TrainEpochInfo[]; busy: boolean; hasData: boolean; onTrain: (r: TrainRequest) => void }) {
+export function TrainPanel({
+  epochs,
+  busy,
+  hasData,
+  onTrain,
+}: {
+  epochs: TrainEpochInfo[];
+  busy: boolean;
+  hasData: boolean;
+  onTrain: (r: TrainRequest) => void;
+}) {
   const [kind, setKind] = useState<ModelKind>('deepfm');
   const [maxEpochs, setMaxEpochs] = useState(5);
   return (
     <section className="card train-panel" data-testid="train-panel">
       <h2>Train a model on these rows</h2>
       <div className="button-row">
-        <select value={kind} onChange={(e) => setKind(e.target.value as ModelKind)} aria-label="Model to train" data-testid="train-kind">
+        <select
+          value={kind}
+          onChange={(e) => setKind(e.target.value as ModelKind)}
+          aria-label="Model to train"
+          data-testid="train-kind"
+        >
           {MODEL_KINDS.map((k) => (
-            <option key={k} value={k}>{MODEL_TITLES[k]}</option>
+            <option key={k} value={k}>
+              {MODEL_TITLES[k]}
+            </option>
           ))}
         </select>
         <label>
-          epochs <input type="number" min={1} max={50} value={maxEpochs} onChange={(e) => setMaxEpochs(Math.max(1, Number(e.target.value) || 1))} style={{ width: '4em' }} />
+          epochs{' '}
+          <input
+            type="number"
+            min={1}
+            max={50}
+            value={maxEpochs}
+            onChange={(e) => setMaxEpochs(Math.max(1, Number(e.target.value) || 1))}
+            style={{ width: '4em' }}
+          />
         </label>
         <button
           type="button"
           disabled={busy || !hasData}
-          onClick={() => onTrain({ kind, epochs: maxEpochs, batchSize: 256, learningRate: 1e-3, embeddingDim: 16, tower: [400, 400, 400], seed: 42 })}
+          onClick={() =>
+            onTrain({
+              kind,
+              epochs: maxEpochs,
+              batchSize: 256,
+              learningRate: 1e-3,
+              embeddingDim: 16,
+              tower: [400, 400, 400],
+              seed: 42,
+            })
+          }
           data-testid="train"
         >
           Train
         </button>
       </div>
-      <p className="muted small">Adam 1e-3, batch 256, embedding dim 16, tower 400-400-400; early stopping on the last 10% of the training rows.</p>
+      <p className="muted small">
+        Adam 1e-3, batch 256, embedding dim 16, tower 400-400-400; early stopping on the last 10% of the training rows.
+      </p>
       {epochs.length > 0 && <TrainingChart epochs={epochs} />}
     </section>
   );

@@ -12,7 +12,13 @@ export interface SortedFiles {
 /** Splits a drop into the model's files and data files (with their roles: a name with "test" is test rows). */
 export async function sortFiles(dropped: File[], hasTrainData: boolean): Promise<SortedFiles> {
   const files = (await Promise.all(dropped.map(expandZip))).flat();
-  const withText = await Promise.all(files.map(async (f) => ({ name: f.name, file: f, text: f.name.toLowerCase().endsWith('.json') ? await f.text() : undefined })));
+  const withText = await Promise.all(
+    files.map(async (f) => ({
+      name: f.name,
+      file: f,
+      text: f.name.toLowerCase().endsWith('.json') ? await f.text() : undefined,
+    })),
+  );
   const drop = sortDrop(withText);
   const model = drop.modelJson
     ? [drop.modelJson, ...drop.shards].map((f) => ({ name: f.name, data: f.file as Blob }))
@@ -28,7 +34,10 @@ export async function sortFiles(dropped: File[], hasTrainData: boolean): Promise
     const test = data.find((d) => /test/i.test(d.name)) ?? data[1];
     roles.push({ role: 'train', file: data.find((d) => d !== test)! }, { role: 'test', file: test });
   } else if (data.length > 2) {
-    throw new StudioError('INVALID_ARGUMENT', `Drop at most two data files (training rows and test rows), not ${data.length}.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `Drop at most two data files (training rows and test rows), not ${data.length}.`,
+    );
   }
   return { model, data: roles };
 }
@@ -36,7 +45,9 @@ export async function sortFiles(dropped: File[], hasTrainData: boolean): Promise
 /** A dropped .zip stands for the files it holds (a model's folder, zipped; the studio's own export). */
 async function expandZip(file: File): Promise<File[]> {
   if (!isZipName(file.name)) return [file];
-  return filesToOpen(unzipFiles(new Uint8Array(await file.arrayBuffer()), file.name)).map((f) => new File([f.data as Uint8Array<ArrayBuffer>], f.name));
+  return filesToOpen(unzipFiles(new Uint8Array(await file.arrayBuffer()), file.name)).map(
+    (f) => new File([f.data as Uint8Array<ArrayBuffer>], f.name),
+  );
 }
 
 /** Saves bytes as a file download (main thread only: workers cannot download, tfjs-pitfalls #9). */

@@ -26,7 +26,10 @@ export class StudioConnection {
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly onDeath: (reason: string) => void) {
-    this.worker = new Worker(new URL('../../workers/studio.worker.ts', import.meta.url), { type: 'module', name: 'ctr-studio' });
+    this.worker = new Worker(new URL('../../workers/studio.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'ctr-studio',
+    });
     this.api = Comlink.wrap<StudioApi>(this.worker);
     this.worker.addEventListener('error', (e) => this.die(`it failed: ${e.message || 'unknown error'}`));
     this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_EVERY_MS);
@@ -38,9 +41,12 @@ export class StudioConnection {
       this.die('it stopped answering');
       return;
     }
-    this.api.ping().then(() => {
-      this.lastPong = performance.now();
-    }, () => {});
+    this.api.ping().then(
+      () => {
+        this.lastPong = performance.now();
+      },
+      () => {},
+    );
   }
 
   private die(reason: string): void {
@@ -48,7 +54,10 @@ export class StudioConnection {
     this.dead = true;
     clearInterval(this.timer);
     this.worker.terminate();
-    const err = new StudioError('WORKER_DIED', `The compute worker stopped (${reason}); a fresh one was started and your files were reopened.`);
+    const err = new StudioError(
+      'WORKER_DIED',
+      `The compute worker stopped (${reason}); a fresh one was started and your files were reopened.`,
+    );
     for (const reject of this.rejectPending) reject(err);
     this.rejectPending.clear();
     this.onDeath(reason);
@@ -59,7 +68,9 @@ export class StudioConnection {
     if (this.dead) return Promise.reject(new StudioError('WORKER_DIED', 'The compute worker has stopped.'));
     return new Promise<T>((resolve, reject) => {
       this.rejectPending.add(reject);
-      f(this.api).then(resolve, reject).finally(() => this.rejectPending.delete(reject));
+      f(this.api)
+        .then(resolve, reject)
+        .finally(() => this.rejectPending.delete(reject));
     });
   }
 

@@ -14,7 +14,16 @@ describe('fine-tuning, automatic ranks, activation, quantized export', () => {
     await studio.page.getByTestId('auto-ranks').click();
     await studio.page.getByTestId('auto-result').waitFor({ timeout: 60_000 });
     // Wait for the new plan's own result (the previous plan's result may still be on screen).
-    await expect.poll(() => studio.page.evaluate(() => { const st = window.ctrStudio!.state(); return st.resultPlan === st.plan && st.result !== null; }), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          studio.page.evaluate(() => {
+            const st = window.ctrStudio!.state();
+            return st.resultPlan === st.plan && st.result !== null;
+          }),
+        { timeout: 30_000 },
+      )
+      .toBe(true);
     const s = await studio.page.evaluate(() => {
       const st = window.ctrStudio!.state();
       return { auto: st.autoRanks, result: st.result, original: st.model!.params };
@@ -22,7 +31,9 @@ describe('fine-tuning, automatic ranks, activation, quantized export', () => {
     expect(s.auto!.candidates.length).toBeGreaterThan(1);
     expect(s.result!.params).toBeLessThanOrEqual(s.auto!.budget);
     expect(s.auto!.budget).toBeLessThanOrEqual(Math.ceil(s.original * 0.33));
-    await expect.poll(async () => Number((await studio.page.getByTestId('planned-params').textContent())!.replace(/,/g, ''))).toBe(s.result!.params);
+    await expect
+      .poll(async () => Number((await studio.page.getByTestId('planned-params').textContent())!.replace(/,/g, '')))
+      .toBe(s.result!.params);
   });
 
   it('fine-tunes the plan in the worker with a live curve and keeps the best checkpoint', async () => {

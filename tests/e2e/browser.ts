@@ -8,7 +8,14 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--enable-unsafe-webgpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--enable-unsafe-webgpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -16,7 +23,10 @@ export async function launchBrowser(): Promise<Browser> {
  * A page at 1280×800 that records every request outside the page's own origin, every page error, and every
  * Content-Security-Policy violation the console reports (page and worker).
  */
-export async function openStudio(browser: Browser, url: string): Promise<{ page: Page; foreignRequests: string[]; pageErrors: string[]; cspViolations: string[] }> {
+export async function openStudio(
+  browser: Browser,
+  url: string,
+): Promise<{ page: Page; foreignRequests: string[]; pageErrors: string[]; cspViolations: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const origin = new URL(url).origin;
@@ -29,7 +39,8 @@ export async function openStudio(browser: Browser, url: string): Promise<{ page:
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   const cspViolations: string[] = [];
   page.on('console', (m) => {
-    if (/Content Security Policy|Refused to (load|execute|compile|create|connect)/.test(m.text())) cspViolations.push(m.text());
+    if (/Content Security Policy|Refused to (load|execute|compile|create|connect)/.test(m.text()))
+      cspViolations.push(m.text());
   });
   await page.goto(url);
   return { page, foreignRequests, pageErrors, cspViolations };
@@ -45,7 +56,13 @@ export const SHOTS = process.env.SCREENSHOTS === 'docs' ? 'docs/screenshots' : '
  * One browser and one studio page for a whole test file (opened before its tests, closed after), waiting
  * until the demo is scored. Call at the top level of a test file; read `.page` inside the tests.
  */
-export function useStudioPage(): { page: Page; browser: Browser; foreignRequests: string[]; pageErrors: string[]; cspViolations: string[] } {
+export function useStudioPage(): {
+  page: Page;
+  browser: Browser;
+  foreignRequests: string[];
+  pageErrors: string[];
+  cspViolations: string[];
+} {
   const ctx = {} as ReturnType<typeof useStudioPage>;
   beforeAll(async () => {
     ctx.browser = await launchBrowser();

@@ -40,7 +40,9 @@ async function settle(): Promise<void> {
   const end = Date.now() + 15_000;
   while (same < 4 && Date.now() < end) {
     await page.waitForTimeout(100);
-    const now = await page.evaluate(() => JSON.stringify([window.ctrStudio!.state().result, window.ctrStudio!.state().job]));
+    const now = await page.evaluate(() =>
+      JSON.stringify([window.ctrStudio!.state().result, window.ctrStudio!.state().job]),
+    );
     same = now === last ? same + 1 : 0;
     last = now;
   }
@@ -83,7 +85,10 @@ async function checkCase(c: CorpusCase, want: Expect): Promise<void> {
   } else {
     // A dropped file is the training file; its last 20% is the test split (listed as "name (last 20%)").
     const name = files[0].name;
-    const rowsOf = async () => (await studioState(page)).data.filter((d) => d.name === name || d.name.startsWith(`${name} (`)).reduce((n, d) => n + d.rows, 0);
+    const rowsOf = async () =>
+      (await studioState(page)).data
+        .filter((d) => d.name === name || d.name.startsWith(`${name} (`))
+        .reduce((n, d) => n + d.rows, 0);
     await expect.poll(rowsOf, { timeout: 60_000 }).toBe(want.rows);
     const d = (await studioState(page)).data.find((x) => x.name === name)!;
     if (want.badRows !== undefined) expect(d.badRows).toBe(want.badRows);

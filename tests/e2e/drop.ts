@@ -34,7 +34,10 @@ export async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
 
 /** Waits until the studio shows a compressed AUC (4 decimals) and no job runs. */
 export async function waitForScores(page: Page, timeout = 90_000): Promise<void> {
-  await page.getByTestId('compressed-auc').filter({ hasText: /0\.\d{4}/ }).waitFor({ timeout });
+  await page
+    .getByTestId('compressed-auc')
+    .filter({ hasText: /0\.\d{4}/ })
+    .waitFor({ timeout });
   await page.getByTestId('job-idle').waitFor({ timeout });
 }
 
@@ -48,7 +51,12 @@ export function studioState(page: Page) {
       result: s.result && { auc: s.result.auc, params: s.result.params },
       plan: s.plan,
       sweepPoints: s.sweepPoints,
-      exported: s.exported && { auc: s.exported.auc, reloadedAuc: s.exported.reloadedAuc, params: s.exported.params, files: s.exported.files.map((f) => f.name) },
+      exported: s.exported && {
+        auc: s.exported.auc,
+        reloadedAuc: s.exported.reloadedAuc,
+        params: s.exported.params,
+        files: s.exported.files.map((f) => f.name),
+      },
       backend: s.backend,
       error: s.error,
       notice: s.notice,
@@ -73,12 +81,16 @@ export interface SettledWhen {
  * and the given conditions true. Use after a drop, when an older model's scores may still be on screen.
  */
 export async function waitForSettled(page: Page, when: SettledWhen, timeout = 90_000): Promise<void> {
-  await page.waitForFunction((w: SettledWhen) => {
-    const s = window.ctrStudio!.state();
-    if (s.job !== null || s.result === null || s.resultPlan !== s.plan || !s.model) return false;
-    if (w.modelName !== undefined && s.model.name !== w.modelName) return false;
-    if (w.paramsNot !== undefined && s.model.params === w.paramsNot) return false;
-    if (w.trainName !== undefined && s.data.find((d) => d.role === 'train')?.name !== w.trainName) return false;
-    return true;
-  }, when, { timeout, polling: 250 });
+  await page.waitForFunction(
+    (w: SettledWhen) => {
+      const s = window.ctrStudio!.state();
+      if (s.job !== null || s.result === null || s.resultPlan !== s.plan || !s.model) return false;
+      if (w.modelName !== undefined && s.model.name !== w.modelName) return false;
+      if (w.paramsNot !== undefined && s.model.params === w.paramsNot) return false;
+      if (w.trainName !== undefined && s.data.find((d) => d.role === 'train')?.name !== w.trainName) return false;
+      return true;
+    },
+    when,
+    { timeout, polling: 250 },
+  );
 }

@@ -19,7 +19,9 @@ const studio = useStudioPage();
 describe('a Keras model, data-free', () => {
   it('is converted, its layers listed, compressed without data and exported', async () => {
     await dropFiles(studio.page, [await fileFromDisk('tests/fixtures/keras/ctr_keras3.h5py.keras')]);
-    await expect.poll(() => studio.page.getByTestId('model-name').textContent(), { timeout: 60_000 }).toBe('ctr_keras3.h5py.keras');
+    await expect
+      .poll(() => studio.page.getByTestId('model-name').textContent(), { timeout: 60_000 })
+      .toBe('ctr_keras3.h5py.keras');
     // The architecture: every layer with its class; Dense and Embedding layers with what compression can do.
     await studio.page.getByTestId('architecture').waitFor();
     expect(await studio.page.getByTestId('arch-emb_C1').textContent()).toMatch(/Embedding.*folds into hidden/);
@@ -47,18 +49,26 @@ describe('a Keras model, data-free', () => {
 describe('a PyTorch model exported to ONNX, data-free', () => {
   it('is converted (FM recognised), its layers listed, compressed and exported as tfjs and as ONNX', async () => {
     await dropFiles(studio.page, [await fileFromDisk('tests/fixtures/onnx/deepfm-deepctr-gemm-opset13.onnx')]);
-    await expect.poll(() => studio.page.getByTestId('model-name').textContent(), { timeout: 60_000 }).toBe('deepfm-deepctr-gemm-opset13.onnx');
+    await expect
+      .poll(() => studio.page.getByTestId('model-name').textContent(), { timeout: 60_000 })
+      .toBe('deepfm-deepctr-gemm-opset13.onnx');
     await studio.page.getByTestId('architecture').waitFor();
     expect(await studio.page.getByTestId('architecture').textContent()).toContain('FMInteraction');
     // What the columns of rows for it must be called and hold.
-    expect(await studio.page.getByTestId('model-inputs').textContent()).toBe('C1 (ids 0–20), C2 (ids 0–20), C3 (ids 0–20), C4 (ids 0–20), numeric (6 values)');
+    expect(await studio.page.getByTestId('model-inputs').textContent()).toBe(
+      'C1 (ids 0–20), C2 (ids 0–20), C3 (ids 0–20), C4 (ids 0–20), numeric (6 values)',
+    );
     await studio.page.getByTestId('reconstruction-mean').filter({ hasText: /%$/ }).waitFor({ timeout: 60_000 });
     await studio.page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
     await studio.page.getByTestId('export').click();
     await studio.page.getByTestId('export-check').waitFor({ timeout: 60_000 });
     const exported = await studio.page.evaluate(() => {
       const e = window.ctrStudio!.state().exported!;
-      return { names: e.files.map((f) => f.name), onnxBytes: e.files.find((f) => f.name === 'model.onnx')?.data.byteLength ?? 0, params: e.params };
+      return {
+        names: e.files.map((f) => f.name),
+        onnxBytes: e.files.find((f) => f.name === 'model.onnx')?.data.byteLength ?? 0,
+        params: e.params,
+      };
     });
     expect(exported.names).toEqual(['model.json', 'group1-shard1of1.bin', 'model.onnx']);
     expect(exported.onnxBytes).toBeGreaterThan(1000);
@@ -70,7 +80,9 @@ describe('a PyTorch model exported to ONNX, with rows named after its inputs', (
   it('binds the columns, scores and compresses data-aware, and the export carries the binding', async () => {
     const page = studio.page;
     // The ONNX model from the test before is open, data-free: the demo's Criteo columns do not fit it.
-    expect((await page.evaluate(() => window.ctrStudio!.state().notice)) ?? '').toMatch(/The model input "numeric" takes 6 values per row, but the data has 13 numeric columns not named after another input, .* until then it is compressed data-free\./);
+    expect((await page.evaluate(() => window.ctrStudio!.state().notice)) ?? '').toMatch(
+      /The model input "numeric" takes 6 values per row, but the data has 13 numeric columns not named after another input, .* until then it is compressed data-free\./,
+    );
     // Labels drawn from the ONNX model's own scores (onnxruntime-web), so that its AUC means something.
     const bytes = new Uint8Array(await readFile('tests/fixtures/onnx/deepfm-deepctr-gemm-opset13.onnx'));
     const ort = await runOrt(bytes, foreignRows(3000, 5).feeds);
@@ -79,7 +91,10 @@ describe('a PyTorch model exported to ONNX, with rows named after its inputs', (
     await waitForSettled(page, { modelName: 'deepfm-deepctr-gemm-opset13.onnx', trainName: 'torch-rows.csv' });
     const s = await page.evaluate(() => window.ctrStudio!.state());
     expect(s.prepared!.dataFree).toBe(false);
-    expect(s.notice).toBe('The model carries no CTR Studio encoding, so the data\'s columns feed its inputs by name, as they are: C1, C2, C3, C4 as ids; n1 … n6 (6 columns) into "numeric".');
+    expect(s.notice).toBe(
+      "The model carries no CTR Studio encoding, so the data's columns feed its inputs " +
+        'by name, as they are: C1, C2, C3, C4 as ids; n1 … n6 (6 columns) into "numeric".',
+    );
     // The baseline AUC is the ONNX model's own, on the test split (the last 20% of the rows).
     expect(s.baseline!.rows).toBe(600);
     expect(Math.abs(s.baseline!.auc - auc(rows.labels.subarray(2400), ort.subarray(2400)))).toBeLessThan(1e-5);
@@ -90,19 +105,28 @@ describe('a PyTorch model exported to ONNX, with rows named after its inputs', (
     // A sweep at the model's own scale (its Dense layers break even at ranks 9 and 5): AFM and SVD charted.
     expect(await page.getByTestId('sweep-ranks').inputValue()).toBe('1,2,4,8');
     await page.getByTestId('run-sweep').click();
-    await expect.poll(async () => (await page.evaluate(() => window.ctrStudio!.state().sweepPoints.length)), { timeout: 60_000 }).toBe(8);
+    await expect
+      .poll(async () => await page.evaluate(() => window.ctrStudio!.state().sweepPoints.length), { timeout: 60_000 })
+      .toBe(8);
     await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('chart-rank-auc').textContent()).toMatch(/AFM[\s\S]*SVD/);
     await page.getByTestId('export').click();
     await page.getByTestId('export-check').waitFor({ timeout: 60_000 });
     const exported = await page.evaluate(() => {
       const e = window.ctrStudio!.state().exported!;
-      return { auc: e.auc, reloadedAuc: e.reloadedAuc, recipe: e.recipe, files: e.files.map((f) => ({ name: f.name, data: Array.from(new Uint8Array(f.data)) })) };
+      return {
+        auc: e.auc,
+        reloadedAuc: e.reloadedAuc,
+        recipe: e.recipe,
+        files: e.files.map((f) => ({ name: f.name, data: Array.from(new Uint8Array(f.data)) })),
+      };
     });
     expect(exported.recipe).toMatchObject({ dataFree: false });
     expect(Math.abs(exported.reloadedAuc! - exported.auc!)).toBeLessThan(1e-6);
     // Dropped back, the export scores the rows with the binding it carries.
-    const back = exported.files.filter((f) => f.name !== 'model.onnx').map((f) => ({ name: f.name, bytes: Uint8Array.from(f.data) }));
+    const back = exported.files
+      .filter((f) => f.name !== 'model.onnx')
+      .map((f) => ({ name: f.name, bytes: Uint8Array.from(f.data) }));
     await dropFiles(page, back);
     await waitForSettled(page, { modelName: 'model.json' });
     const again = await page.evaluate(() => window.ctrStudio!.state());
@@ -112,24 +136,32 @@ describe('a PyTorch model exported to ONNX, with rows named after its inputs', (
 });
 
 describe("DeepCTR-Torch's forward(X): one tensor of ids and values", () => {
-  it('is bound column by column in file order and scores as onnxruntime-web; an id past its table is refused', async () => {
-    const page = studio.page;
-    const bytes = torchDeepFm({ singleInput: true, seed: 9 });
-    const ort = await runOrt(bytes, { X: singleInputRows(2000, 6).x });
-    const rows = singleInputRows(2000, 6, ort); // labels drawn from the model's own scores
-    await dropFiles(page, [{ name: 'deepctr-x.onnx', bytes }, fileFromText('x-rows.csv', rows.csv)]);
-    await waitForSettled(page, { modelName: 'deepctr-x.onnx', trainName: 'x-rows.csv' });
-    expect(await page.getByTestId('model-inputs').textContent()).toBe('X (10 values, 4 of them ids)');
-    const s = await page.evaluate(() => window.ctrStudio!.state());
-    expect(s.prepared!.dataFree).toBe(false);
-    expect(s.notice).toContain('C1 … n6 (10 columns) into "X" (4 of them ids for embedding tables)');
-    expect(s.baseline!.rows).toBe(400);
-    expect(Math.abs(s.baseline!.auc - auc(rows.labels.subarray(1600), ort.subarray(1600)))).toBeLessThan(1e-5);
-    // An id past its table (C2 = 21 on line 4; the tables have 21 rows) is refused with its column and line.
-    const lines = rows.csv.split('\n');
-    lines[3] = lines[3].split(',').map((v, i) => (i === 2 ? '21' : v)).join(',');
-    await dropFiles(page, [fileFromText('x-bad.csv', lines.join('\n'))]);
-    await page.getByTestId('error').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('error').textContent()).toContain('Column "C2" holds 21 on line 4, but the model\'s input "X" takes integer ids from 0 to 20 in its place');
-  });
+  it(
+    'is bound column by column in file order and scores as onnxruntime-web; an id ' + 'past its table is refused',
+    async () => {
+      const page = studio.page;
+      const bytes = torchDeepFm({ singleInput: true, seed: 9 });
+      const ort = await runOrt(bytes, { X: singleInputRows(2000, 6).x });
+      const rows = singleInputRows(2000, 6, ort); // labels drawn from the model's own scores
+      await dropFiles(page, [{ name: 'deepctr-x.onnx', bytes }, fileFromText('x-rows.csv', rows.csv)]);
+      await waitForSettled(page, { modelName: 'deepctr-x.onnx', trainName: 'x-rows.csv' });
+      expect(await page.getByTestId('model-inputs').textContent()).toBe('X (10 values, 4 of them ids)');
+      const s = await page.evaluate(() => window.ctrStudio!.state());
+      expect(s.prepared!.dataFree).toBe(false);
+      expect(s.notice).toContain('C1 … n6 (10 columns) into "X" (4 of them ids for embedding tables)');
+      expect(s.baseline!.rows).toBe(400);
+      expect(Math.abs(s.baseline!.auc - auc(rows.labels.subarray(1600), ort.subarray(1600)))).toBeLessThan(1e-5);
+      // An id past its table (C2 = 21 on line 4; the tables have 21 rows) is refused with its column and line.
+      const lines = rows.csv.split('\n');
+      lines[3] = lines[3]
+        .split(',')
+        .map((v, i) => (i === 2 ? '21' : v))
+        .join(',');
+      await dropFiles(page, [fileFromText('x-bad.csv', lines.join('\n'))]);
+      await page.getByTestId('error').waitFor({ timeout: 60_000 });
+      expect(await page.getByTestId('error').textContent()).toContain(
+        'Column "C2" holds 21 on line 4, but the model\'s input "X" takes integer ids from 0 to 20 in its place',
+      );
+    },
+  );
 });

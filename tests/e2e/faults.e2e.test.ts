@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { quietCli } from '../helpers/cli';
 
-
 const studio = useStudioPage();
 
 describe('faults', () => {
@@ -81,7 +80,9 @@ describe('faults', () => {
     const before = await studioState(studio.page);
     await dropFiles(studio.page, [fileFromText('model.json', '{"modelTopology": {"class_name": "Model", "config": ')]);
     await studio.page.getByTestId('error').waitFor({ timeout: 10_000 });
-    expect(await studio.page.getByTestId('error').textContent()).toMatch(/model\.json is not valid JSON .*; export the model again/);
+    expect(await studio.page.getByTestId('error').textContent()).toMatch(
+      /model\.json is not valid JSON .*; export the model again/,
+    );
     expect((await studioState(studio.page)).model!.name).toBe(before.model!.name);
     await studio.page.screenshot({ path: `${SHOTS}/5-error.png` });
   });
@@ -91,13 +92,34 @@ describe('faults', () => {
     const shard = await fileFromDisk('public/demo/models/deepfm/group1-shard1of1.bin');
     const cases: [Parameters<typeof dropFiles>[1], RegExp][] = [
       [[json], /group1-shard1of1\.bin named in model\.json is missing/],
-      [[json, shard, { name: 'group1-shard2of2.bin', bytes: new Uint8Array(8) }], /group1-shard2of2\.bin is not named in model\.json/],
-      [[fileFromText('model.json', JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }))], /graph model/],
-      [[fileFromText('model.json', new TextDecoder().decode(json.bytes).replace('"FMInteraction"', '"MysteryLayer"')), shard], /MysteryLayer/],
+      [
+        [json, shard, { name: 'group1-shard2of2.bin', bytes: new Uint8Array(8) }],
+        /group1-shard2of2\.bin is not named in model\.json/,
+      ],
+      [
+        [
+          fileFromText(
+            'model.json',
+            JSON.stringify({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] }),
+          ),
+        ],
+        /graph model/,
+      ],
+      [
+        [
+          fileFromText('model.json', new TextDecoder().decode(json.bytes).replace('"FMInteraction"', '"MysteryLayer"')),
+          shard,
+        ],
+        /MysteryLayer/,
+      ],
       [[{ name: 'group1-shard1of1.bin', bytes: shard.bytes.subarray(0, 1000) }, json], /1000 bytes/],
     ];
     for (const [files, message] of cases) {
-      await studio.page.getByTestId('error').locator('button').click().catch(() => {});
+      await studio.page
+        .getByTestId('error')
+        .locator('button')
+        .click()
+        .catch(() => {});
       await dropFiles(studio.page, files);
       await studio.page.getByTestId('error').waitFor({ timeout: 10_000 });
       expect(await studio.page.getByTestId('error').textContent()).toMatch(message);

@@ -39,7 +39,10 @@ export async function setup(project: TestProject): Promise<void> {
     if (build.status !== 0) throw new Error('vite build failed');
   }
   const port = await freePort();
-  server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
+  server = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], {
+    stdio: 'ignore',
+    detached: true,
+  });
   const url = `http://127.0.0.1:${port}/`;
   await waitForServer(url, 30_000);
   project.provide('baseUrl', url);

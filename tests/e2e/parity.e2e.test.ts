@@ -39,8 +39,13 @@ afterAll(async () => {
 describe('Node ↔ browser parity', () => {
   it('the demo DeepFM scores the same in the browser worker as in Node', async () => {
     const { page, pageErrors } = await openStudio(browser, inject('baseUrl'));
-    await page.getByTestId('compressed-auc').filter({ hasText: /0\.\d{4}/ }).waitFor({ timeout: 60_000 });
-    const browserProbs: number[] = await page.evaluate(async () => Array.from(await window.ctrStudio!.api()!.predict()));
+    await page
+      .getByTestId('compressed-auc')
+      .filter({ hasText: /0\.\d{4}/ })
+      .waitFor({ timeout: 60_000 });
+    const browserProbs: number[] = await page.evaluate(async () =>
+      Array.from(await window.ctrStudio!.api()!.predict()),
+    );
     const nodeProbs = await nodePredictions('public/demo/models/deepfm/model.json');
     expect(browserProbs.length).toBe(2000);
     expect(maxAbsDiff(browserProbs, nodeProbs)).toBeLessThan(1e-5);
@@ -49,11 +54,29 @@ describe('Node ↔ browser parity', () => {
 
   it('a model just trained by the CLI loads from dropped files and agrees to 1e-5', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ctr-parity-'));
-    const code = await main(['train', '--model', 'widedeep', '--train', 'public/demo/criteo/train.tsv', '--out', dir, '--tower', '32,16', '--epochs', '1', '--quiet']);
+    const code = await main([
+      'train',
+      '--model',
+      'widedeep',
+      '--train',
+      'public/demo/criteo/train.tsv',
+      '--out',
+      dir,
+      '--tower',
+      '32,16',
+      '--epochs',
+      '1',
+      '--quiet',
+    ]);
     expect(code).toBe(0);
-    const files = await Promise.all((await readdir(dir)).map(async (name) => ({ name, bytes: Array.from(await readFile(join(dir, name))) })));
+    const files = await Promise.all(
+      (await readdir(dir)).map(async (name) => ({ name, bytes: Array.from(await readFile(join(dir, name))) })),
+    );
     const { page } = await openStudio(browser, inject('baseUrl'));
-    await page.getByTestId('compressed-auc').filter({ hasText: /0\.\d{4}/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('compressed-auc')
+      .filter({ hasText: /0\.\d{4}/ })
+      .waitFor({ timeout: 60_000 });
     const browserProbs: number[] = await page.evaluate(async (payload) => {
       const api = window.ctrStudio!.api()!;
       await api.loadModel(payload.map((f) => ({ name: f.name, data: new Uint8Array(f.bytes).buffer })));

@@ -62,7 +62,9 @@ describe('the studio', () => {
     for (let i = 0; i < 31; i++) await page.keyboard.press('ArrowRight'); // back up to rank 32
     expect(await page.getByTestId('dense-rank-value').textContent()).toBe('32');
     await waitForScores(page);
-    await expect.poll(async () => (await studioState(page)).result?.params).toBe(Number((await page.getByTestId('planned-params').textContent())!.replace(/,/g, '')));
+    await expect
+      .poll(async () => (await studioState(page)).result?.params)
+      .toBe(Number((await page.getByTestId('planned-params').textContent())!.replace(/,/g, '')));
     expect(page.url()).toContain('dense=32');
   });
 
@@ -73,10 +75,21 @@ describe('the studio', () => {
     // The click starts the sweep at once: its request is on the state before the worker answers. (Waiting for
     // the job bar instead missed it once in CI; if the click did not start the sweep, say what the page showed.)
     const started = async () => Boolean((await studioState(page)).sweepRequest);
-    if (!(await expect.poll(started, { timeout: 5000 }).toBe(true).then(() => true, () => false))) {
+    if (
+      !(await expect
+        .poll(started, { timeout: 5000 })
+        .toBe(true)
+        .then(
+          () => true,
+          () => false,
+        ))
+    ) {
       const s = await studioState(page);
       await page.screenshot({ path: `${SHOTS}/sweep-not-started.png` });
-      console.warn('the first click on Run sweep did not start it; the page showed', JSON.stringify({ job: s.job, error: s.error, notice: s.notice }));
+      console.warn(
+        'the first click on Run sweep did not start it; the page showed',
+        JSON.stringify({ job: s.job, error: s.error, notice: s.notice }),
+      );
       await page.getByTestId('run-sweep').click();
       await expect.poll(started).toBe(true);
     }
@@ -112,7 +125,10 @@ describe('the studio', () => {
     const dir = await mkdtemp(join(tmpdir(), 'ctr-export-'));
     const saved: string[] = [];
     for (const name of ['model.json', 'group1-shard1of1.bin']) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`download-${name}`).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId(`download-${name}`).click(),
+      ]);
       const path = join(dir, download.suggestedFilename());
       await download.saveAs(path);
       saved.push(path);
@@ -142,7 +158,22 @@ describe('the studio', () => {
 
   it('a model and data dropped together (shards first, reverse order) open and score', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ctr-drop-'));
-    expect(await main(['train', '--model', 'dnn', '--train', 'public/demo/criteo/train.tsv', '--out', dir, '--tower', '64,32', '--epochs', '1', '--quiet'])).toBe(0);
+    expect(
+      await main([
+        'train',
+        '--model',
+        'dnn',
+        '--train',
+        'public/demo/criteo/train.tsv',
+        '--out',
+        dir,
+        '--tower',
+        '64,32',
+        '--epochs',
+        '1',
+        '--quiet',
+      ]),
+    ).toBe(0);
     const files = [
       await fileFromDisk(join(dir, 'group1-shard1of1.bin')),
       await fileFromDisk(join(dir, 'model.json')),
@@ -165,7 +196,9 @@ describe('the studio', () => {
     await page.getByTestId('train-kind').selectOption('dnn');
     await page.getByTestId('train').click();
     await page.getByTestId('chart-training').waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByTestId('model-name').textContent(), { timeout: 60_000 }).toContain('dnn trained on criteo_sample_deepctr200.csv');
+    await expect
+      .poll(() => page.getByTestId('model-name').textContent(), { timeout: 60_000 })
+      .toContain('dnn trained on criteo_sample_deepctr200.csv');
     await waitForScores(page);
     const s = await studioState(page);
     expect(s.baseline!.rows).toBe(2000); // the dropped test file stays the test rows
@@ -173,10 +206,15 @@ describe('the studio', () => {
     await page.screenshot({ path: `${SHOTS}/6-train.png` });
   });
 
-  it('made no request outside its own origin, threw no page errors, and broke no Content-Security-Policy rule', async () => {
-    expect(foreign).toEqual([]);
-    expect(errors).toEqual([]);
-    expect(csp).toEqual([]);
-    expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("default-src 'self'");
-  });
+  it(
+    'made no request outside its own origin, threw no page errors, and broke no ' + 'Content-Security-Policy rule',
+    async () => {
+      expect(foreign).toEqual([]);
+      expect(errors).toEqual([]);
+      expect(csp).toEqual([]);
+      expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain(
+        "default-src 'self'",
+      );
+    },
+  );
 });

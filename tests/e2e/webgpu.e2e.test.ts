@@ -24,11 +24,16 @@ describe('WebGPU backend', () => {
     expect(wasm.backend!.webgpu).toBe('fallback'); // SwiftShader: offered, not chosen by default
     await page.getByTestId('backend-select').selectOption('webgpu');
     await expect.poll(() => page.getByTestId('backend').textContent(), { timeout: 60_000 }).toContain('webgpu');
-    await expect.poll(async () => (await studioState(page)).baseline?.auc ?? null, { timeout: 170_000, interval: 1000 }).not.toBeNull();
+    await expect
+      .poll(async () => (await studioState(page)).baseline?.auc ?? null, { timeout: 170_000, interval: 1000 })
+      .not.toBeNull();
     const gpu = await studioState(page);
     expect(gpu.backend!.backend).toBe('webgpu');
     console.log(`AUC wasm ${wasm.baseline!.auc.toFixed(6)}, webgpu ${gpu.baseline!.auc.toFixed(6)}`);
     expect(Math.abs(gpu.baseline!.auc - wasm.baseline!.auc)).toBeLessThan(1e-4);
-    await page.getByTestId('cancel').click().catch(() => {}); // stop the slow software-GPU statistics pass
+    await page
+      .getByTestId('cancel')
+      .click()
+      .catch(() => {}); // stop the slow software-GPU statistics pass
   });
 });

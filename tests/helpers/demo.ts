@@ -27,7 +27,13 @@ export async function openDemoModel(kind: 'deepfm' | 'dcnv2'): Promise<DemoModel
   const loaded = await loadStudioModel(DEMO.model(kind));
   const enc = loaded.meta.encoding;
   const [train, test] = await Promise.all([loadData(DEMO.train), loadData(DEMO.test)]);
-  return { model: loaded.model, encoding: enc, train: encodeBatch(enc, train.raw, train.schema), test: encodeBatch(enc, test.raw, test.schema), loaded };
+  return {
+    model: loaded.model,
+    encoding: enc,
+    train: encodeBatch(enc, train.raw, train.schema),
+    test: encodeBatch(enc, test.raw, test.schema),
+    loaded,
+  };
 }
 
 /** A shipped demo model on the wasm backend with its statistics collected on the demo training rows. */
@@ -43,7 +49,12 @@ export async function calibratedDemo(kind: 'deepfm' | 'dcnv2'): Promise<{ demo: 
 export async function trainDemoModel(kind: ModelKind, tower = [64, 32], epochs = 1): Promise<DemoModel> {
   const train = await loadData(DEMO.train);
   const test = await loadData(DEMO.test);
-  const splits = prepareSplits(train.raw, train.schema, { raw: test.raw, schema: test.schema }, { validFraction: 0.1, minCount: 10 });
+  const splits = prepareSplits(
+    train.raw,
+    train.schema,
+    { raw: test.raw, schema: test.schema },
+    { validFraction: 0.1, minCount: 10 },
+  );
   const model = buildModel({
     kind,
     fields: splits.encoding.categorical.map((f) => ({ name: f.name, vocabSize: vocabSize(f) })),

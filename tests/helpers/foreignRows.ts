@@ -13,7 +13,11 @@ export const FOREIGN_HEADER = ['label', 'n1', 'n2', 'n3', 'C1', 'C2', 'C3', 'C4'
  * `rows` rows from `seed`; labels drawn from `probs` (say, the model's own scores of the same rows, so that its
  * AUC means something) or else from a planted rule. The features do not depend on how labels are drawn.
  */
-export function foreignRows(rows: number, seed = 11, probs?: ArrayLike<number>): { csv: string; feeds: Record<string, Feed>; labels: Float32Array } {
+export function foreignRows(
+  rows: number,
+  seed = 11,
+  probs?: ArrayLike<number>,
+): { csv: string; feeds: Record<string, Feed>; labels: Float32Array } {
   const rng = createRng(seed);
   const labelRng = createRng(seed + 1);
   const ids = Array.from({ length: 4 }, () => new Int32Array(rows));
@@ -38,7 +42,11 @@ export function foreignRows(rows: number, seed = 11, probs?: ArrayLike<number>):
  * The same kind of rows for a model fed one tensor X (DeepCTR-Torch's forward(X)): a CSV in the model's column
  * order (label, C1..C4 ids, n1..n6), and the same values as the X feed [rows, 10], made without any binding.
  */
-export function singleInputRows(rows: number, seed: number, probs?: ArrayLike<number>): { csv: string; x: Feed; labels: Float32Array } {
+export function singleInputRows(
+  rows: number,
+  seed: number,
+  probs?: ArrayLike<number>,
+): { csv: string; x: Feed; labels: Float32Array } {
   const r = foreignRows(rows, seed, probs);
   const data = new Float32Array(rows * 10);
   const lines = [['label', 'C1', 'C2', 'C3', 'C4', 'n1', 'n2', 'n3', 'n4', 'n5', 'n6'].join(',')];

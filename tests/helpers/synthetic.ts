@@ -14,7 +14,12 @@ export function syntheticEncoding(fields = 4, vocab = 20, numeric = 3): FeatureE
       minCount: 1,
       vocab: Array.from({ length: vocab }, (_, i) => `v${f}_${i}`),
     })),
-    numeric: Array.from({ length: numeric }, (_, j) => ({ name: `I${j + 1}`, transform: 'none' as const, mean: 0, std: 1 })),
+    numeric: Array.from({ length: numeric }, (_, j) => ({
+      name: `I${j + 1}`,
+      transform: 'none' as const,
+      mean: 0,
+      std: 1,
+    })),
     fitRows: 0,
   } as FeatureEncoding;
 }

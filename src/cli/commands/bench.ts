@@ -29,7 +29,8 @@ const def: CommandDef = {
     { name: 'embedding-rank', value: 'K', help: 'embedding rank of the compressed model', default: '4' },
     { name: 'runs', value: 'N', help: 'timed runs per measurement (median reported)', default: '5' },
   ],
-  notes: 'Takes about a minute. Timings are medians of --runs runs after warm-up; the machine should be otherwise idle.',
+  notes:
+    'Takes about a minute. Timings are medians of --runs runs after warm-up; the machine should be otherwise idle.',
 };
 
 function median(xs: number[]): number {
@@ -46,7 +47,11 @@ async function run(args: ParsedArgs): Promise<void> {
   const calibration = await s.trainRows();
   const test = await s.testRows();
   const encoding = loaded.meta.encoding;
-  const plan = { method: 'afm' as const, denseRank: rankArg(args, 'dense-rank'), embeddingRank: rankArg(args, 'embedding-rank') };
+  const plan = {
+    method: 'afm' as const,
+    denseRank: rankArg(args, 'dense-rank'),
+    embeddingRank: rankArg(args, 'embedding-rank'),
+  };
 
   // End-to-end AFM compression, from the loaded model to the loaded compressed model, on a fresh compressor
   // each run (so every decomposition is computed every time).
@@ -63,7 +68,8 @@ async function run(args: ParsedArgs): Promise<void> {
     const t3 = performance.now();
     const model = await c.load(built);
     const t4 = performance.now();
-    if (r > 0) stages.push({ statistics: t1 - t0, decomposition: t2 - t1, rewrite: t3 - t2, load: t4 - t3, total: t4 - t0 });
+    if (r > 0)
+      stages.push({ statistics: t1 - t0, decomposition: t2 - t1, rewrite: t3 - t2, load: t4 - t3, total: t4 - t0 });
     last.model?.dispose();
     last = { params: built.params, model };
     log(`compress run ${r}${r === 0 ? ' (warm-up)' : ''}: ${(t4 - t0).toFixed(0)} ms`);
@@ -73,7 +79,12 @@ async function run(args: ParsedArgs): Promise<void> {
   for (const batchSize of [1, 2048]) {
     const original = await measureThroughput(loaded.model, encoding, test, batchSize, { runs });
     const small = await measureThroughput(compressed, encoding, test, batchSize, { runs });
-    inference.push({ batchSize, originalRowsPerSec: original.rowsPerSec, compressedRowsPerSec: small.rowsPerSec, speedup: small.rowsPerSec / original.rowsPerSec });
+    inference.push({
+      batchSize,
+      originalRowsPerSec: original.rowsPerSec,
+      compressedRowsPerSec: small.rowsPerSec,
+      speedup: small.rowsPerSec / original.rowsPerSec,
+    });
     log(`inference batch ${batchSize}: ${original.rowsPerSec.toFixed(0)} → ${small.rowsPerSec.toFixed(0)} rows/s`);
   }
   const med = (k: keyof (typeof stages)[number]) => median(stages.map((x) => x[k]));
@@ -84,7 +95,11 @@ async function run(args: ParsedArgs): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, backend: tf.getBackend() },
     runs,
     linalg,
-    statistics: { rows: calibration.rows, ms: med('statistics'), rowsPerSec: (calibration.rows / med('statistics')) * 1000 },
+    statistics: {
+      rows: calibration.rows,
+      ms: med('statistics'),
+      rowsPerSec: (calibration.rows / med('statistics')) * 1000,
+    },
     compress: {
       model: String(args.model),
       plan,
@@ -92,7 +107,13 @@ async function run(args: ParsedArgs): Promise<void> {
       paramsBefore: loaded.params,
       paramsAfter: last.params,
       paramRatio: last.params / loaded.params,
-      medianMs: { statistics: med('statistics'), decomposition: med('decomposition'), rewrite: med('rewrite'), load: med('load'), total: med('total') },
+      medianMs: {
+        statistics: med('statistics'),
+        decomposition: med('decomposition'),
+        rewrite: med('rewrite'),
+        load: med('load'),
+        total: med('total'),
+      },
     },
     inference,
   };
@@ -105,7 +126,12 @@ async function run(args: ParsedArgs): Promise<void> {
     statisticsRowsPerSec: round(report.statistics.rowsPerSec, 0),
     compressMs: Object.fromEntries(Object.entries(report.compress.medianMs).map(([k, v]) => [k, round(v, 1)])),
     paramRatio: round(report.compress.paramRatio, 4),
-    inference: inference.map((i) => ({ batch: i.batchSize, original: round(i.originalRowsPerSec, 0), compressed: round(i.compressedRowsPerSec, 0), speedup: round(i.speedup, 2) })),
+    inference: inference.map((i) => ({
+      batch: i.batchSize,
+      original: round(i.originalRowsPerSec, 0),
+      compressed: round(i.compressedRowsPerSec, 0),
+      speedup: round(i.speedup, 2),
+    })),
   });
 }
 

@@ -12,18 +12,27 @@ const def: CommandDef = {
   summary: 'compare two models on the same rows: AUCs and DeLong 95% interval of their difference (JSON)',
   usage: 'ctr-studio compare --baseline A/model.json --model B/model.json --data FILE',
   options: [
-    { name: 'baseline', value: 'PATH', help: 'model A (model.json or its folder, .keras/.h5 or .onnx)', required: true },
+    {
+      name: 'baseline',
+      value: 'PATH',
+      help: 'model A (model.json or its folder, .keras/.h5 or .onnx)',
+      required: true,
+    },
     { name: 'model', value: 'PATH', help: 'model B, compared against A', required: true },
     { name: 'data', value: 'FILE', help: 'rows both models score', required: true },
   ],
-  notes: 'diff = AUC(B) - AUC(A); the interval is DeLong\'s paired 95% interval of that difference.',
+  notes: "diff = AUC(B) - AUC(A); the interval is DeLong's paired 95% interval of that difference.",
 };
 
 async function run(args: ParsedArgs): Promise<void> {
   const a = await loadStudioModel(String(args.baseline), String(args.data));
   const b = await loadStudioModel(String(args.model), String(args.data));
   if (a.meta.encoding.label !== b.meta.encoding.label) {
-    throw new StudioError('DATA_SCHEMA', `The two models predict different labels (${a.meta.encoding.label} and ${b.meta.encoding.label}); compare models trained on the same kind of data.`);
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `The two models predict different labels (${a.meta.encoding.label} and ` +
+        `${b.meta.encoding.label}); compare models trained on the same kind of data.`,
+    );
   }
   const data = await loadData(String(args.data), overridesForEncoding(a.meta.encoding));
   const rowsA = encodeBatch(a.meta.encoding, data.raw, data.schema);

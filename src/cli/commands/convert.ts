@@ -27,20 +27,42 @@ const def: CommandDef = {
   summary: 'convert a model: ONNX or Keras to a tfjs layers-model, or a tfjs layers-model to ONNX',
   usage: 'ctr-studio convert --model PATH --to tfjs|onnx --out PATH',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder), a Keras .keras/.h5 file or an ONNX .onnx file', required: true },
+    {
+      name: 'model',
+      value: 'PATH',
+      help: 'model.json (or its folder), a Keras .keras/.h5 file or an ONNX .onnx file',
+      required: true,
+    },
     { name: 'to', value: 'tfjs|onnx', help: 'output format', required: true },
     { name: 'out', value: 'PATH', help: 'a folder (tfjs), a .zip of one, or a .onnx file', required: true },
-    { name: 'id-type', value: 'int64|int32', help: 'ONNX: the dtype of id inputs (PyTorch feeds int64)', default: 'int64' },
-    { name: 'data', value: 'FILE', help: 'for a model without CTR Studio encoding: bind its inputs to this file\'s columns by name (ids and values as they are) and store that as its encoding, so evaluate, compress and sweep can score rows' },
+    {
+      name: 'id-type',
+      value: 'int64|int32',
+      help: 'ONNX: the dtype of id inputs (PyTorch feeds int64)',
+      default: 'int64',
+    },
+    {
+      name: 'data',
+      value: 'FILE',
+      help:
+        "for a model without CTR Studio encoding: bind its inputs to this file's columns " +
+        'by name (ids and values as they are) and store that as its encoding, so ' +
+        'evaluate, compress and sweep can score rows',
+    },
   ],
-  notes: 'ONNX import covers the CTR building blocks (Gather, Gemm/MatMul+Add, Relu/Sigmoid/Tanh, Concat,\nFlatten/Reshape, the FM interaction, ...); other ops are named in the error. The CTR Studio metadata\n(feature encoding, compression recipe) travels in the ONNX metadata and comes back on import.',
+  notes:
+    'ONNX import covers the CTR building blocks (Gather, Gemm/MatMul+Add, ' +
+    'Relu/Sigmoid/Tanh, Concat,\nFlatten/Reshape, the FM interaction, ...); other ops ' +
+    'are named in the error. The CTR Studio metadata\n(feature encoding, compression ' +
+    'recipe) travels in the ONNX metadata and comes back on import.',
 };
 
 async function run(args: ParsedArgs): Promise<void> {
   const to = String(args.to);
   if (to !== 'tfjs' && to !== 'onnx') throw new StudioError('USAGE', `--to must be tfjs or onnx, not "${to}".`);
   const idType = String(args['id-type']);
-  if (idType !== 'int64' && idType !== 'int32') throw new StudioError('USAGE', `--id-type must be int64 or int32, not "${idType}".`);
+  if (idType !== 'int64' && idType !== 'int32')
+    throw new StudioError('USAGE', `--id-type must be int64 or int32, not "${idType}".`);
   await useBackend('wasm');
   const { artifacts, fileName } = await readAnyModel(String(args.model));
   const model = await loadModelFromArtifacts(artifacts, fileName); // proves tfjs can run it
@@ -55,7 +77,13 @@ async function run(args: ParsedArgs): Promise<void> {
   const bytes = exportOnnx(artifacts, { idType });
   importOnnx(bytes, String(args.out)); // read it back: what we write, we can read
   await writeFile(String(args.out), bytes);
-  printJson({ model: String(args.out), format: 'onnx', params, bytes: bytes.byteLength, ...(bound ? { binding: bound.report } : {}) });
+  printJson({
+    model: String(args.out),
+    format: 'onnx',
+    params,
+    bytes: bytes.byteLength,
+    ...(bound ? { binding: bound.report } : {}),
+  });
 }
 
 /**
@@ -64,14 +92,31 @@ async function run(args: ParsedArgs): Promise<void> {
  */
 async function bindToData(model: LayersModel, artifacts: ModelArtifacts, fileName: string, file: string) {
   if (readMetadata(artifacts.userDefinedMetadata)) {
-    throw new StudioError('USAGE', `${fileName} already carries a CTR Studio feature encoding; --data is for models made elsewhere.`);
+    throw new StudioError(
+      'USAGE',
+      `${fileName} already carries a CTR Studio feature encoding; --data is for models made elsewhere.`,
+    );
   }
   const data = await loadData(file);
   const encoding = { ...bindEncoding(describeInputs(model), data.schema), fitRows: data.raw.rows };
   const rows = encodeBatch(encoding, data.raw, data.schema);
   const probs = await predictProbs(model, encoding, rows);
-  const meta: StudioMetadata = { format: 1, studioVersion: STUDIO_VERSION, encoding, evaluation: { file, rows: rows.rows, auc: auc(rows.labels, probs), logloss: logLoss(rows.labels, probs) } };
-  return { meta, report: { data: file, rows: rows.rows, auc: round(meta.evaluation!.auc), logloss: round(meta.evaluation!.logloss), columns: describeBinding(encoding) } };
+  const meta: StudioMetadata = {
+    format: 1,
+    studioVersion: STUDIO_VERSION,
+    encoding,
+    evaluation: { file, rows: rows.rows, auc: auc(rows.labels, probs), logloss: logLoss(rows.labels, probs) },
+  };
+  return {
+    meta,
+    report: {
+      data: file,
+      rows: rows.rows,
+      auc: round(meta.evaluation!.auc),
+      logloss: round(meta.evaluation!.logloss),
+      columns: describeBinding(encoding),
+    },
+  };
 }
 
 export const convertCommand: Command = { def, run };

@@ -24,8 +24,18 @@ export async function readIdFrequencies(path: string, c: Compressor): Promise<Ma
     if (cells.length < 3 || (i === 0 && isNaN(Number(cells[1])))) return;
     const [layer, id, count] = [cells[0], Number(cells[1]), Number(cells[2])];
     const info = c.inventory.find((l) => l.name === layer);
-    if (!info || info.kind !== 'embedding') throw new StudioError('INVALID_ARGUMENT', `Line ${i + 1} of ${path} names ${layer}, which is not an embedding table of the model; use the table names ctr-studio inspect lists.`);
-    if (!Number.isInteger(id) || id < 0 || id >= info.shape.vocab || !(count >= 0)) throw new StudioError('INVALID_ARGUMENT', `Line ${i + 1} of ${path} has id ${cells[1]} or count ${cells[2]} outside the table (0..${info.shape.vocab - 1}, count ≥ 0); fix that line.`);
+    if (!info || info.kind !== 'embedding')
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `Line ${i + 1} of ${path} names ${layer}, which is not an embedding table of the ` +
+          `model; use the table names ctr-studio inspect lists.`,
+      );
+    if (!Number.isInteger(id) || id < 0 || id >= info.shape.vocab || !(count >= 0))
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `Line ${i + 1} of ${path} has id ${cells[1]} or count ${cells[2]} outside the ` +
+          `table (0..${info.shape.vocab - 1}, count ≥ 0); fix that line.`,
+      );
     if (!out.has(layer)) out.set(layer, new Float64Array(info.shape.vocab));
     out.get(layer)![id] += count;
   });
@@ -44,7 +54,17 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
   const errors = c.reconstructionErrors(resolved);
   const layers = resolved.map((p) => {
     const info = c.layer(p.layer);
-    return { name: p.layer, kind: p.kind, method: p.method, rank: p.rank, breakEvenRank: info.breakEvenRank, paramsBefore: info.params, paramsAfter: built.layerParams.get(p.layer) ?? info.params, reconstructionError: errors.get(p.layer) ?? 0, ...(p.note ? { note: p.note } : {}) };
+    return {
+      name: p.layer,
+      kind: p.kind,
+      method: p.method,
+      rank: p.rank,
+      breakEvenRank: info.breakEvenRank,
+      paramsBefore: info.params,
+      paramsAfter: built.layerParams.get(p.layer) ?? info.params,
+      reconstructionError: errors.get(p.layer) ?? 0,
+      ...(p.note ? { note: p.note } : {}),
+    };
   });
   const recipe = {
     method: plan.method,
@@ -59,7 +79,9 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
   };
   // A CTR Studio model keeps its feature encoding, so `evaluate` can score the result on rows later.
   const meta = readMetadata(artifacts.userDefinedMetadata);
-  const userDefinedMetadata = meta ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: meta.encoding, compression: recipe } } : { [`${METADATA_KEY}Compression`]: recipe };
+  const userDefinedMetadata = meta
+    ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: meta.encoding, compression: recipe } }
+    : { [`${METADATA_KEY}Compression`]: recipe };
   const path = await writeModelDir(String(args.out), { ...built.artifacts, userDefinedMetadata });
   const values = [...errors.values()];
   const report = {
@@ -70,7 +92,10 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
     original: { params: c.originalParams },
     compressed: { params: built.params },
     paramRatio: built.params / c.originalParams,
-    reconstructionError: { mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0, worst: values.length ? Math.max(...values) : 0 },
+    reconstructionError: {
+      mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
+      worst: values.length ? Math.max(...values) : 0,
+    },
     layers,
     fused: built.fused,
     timingsMs: { decomposition: c.timings.decompositionMs, total: performance.now() - t0 },
@@ -82,7 +107,10 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
     report: args.report ?? null,
     dataFree: true,
     params: { original: c.originalParams, compressed: built.params, ratio: round(report.paramRatio, 4) },
-    reconstructionError: { mean: round(report.reconstructionError.mean, 6), worst: round(report.reconstructionError.worst, 6) },
+    reconstructionError: {
+      mean: round(report.reconstructionError.mean, 6),
+      worst: round(report.reconstructionError.worst, 6),
+    },
     seconds: round(report.timingsMs.total / 1000, 2),
   });
 }

@@ -10,16 +10,28 @@ const def: CommandDef = {
   summary: 'score a data file with a saved model: rows, AUC, log loss, parameters (JSON)',
   usage: 'ctr-studio evaluate --model DIR/model.json --data FILE',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
+    {
+      name: 'model',
+      value: 'PATH',
+      help:
+        'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without ' +
+        'CTR Studio encoding is fed the columns named after its inputs',
+      required: true,
+    },
     { name: 'data', value: 'FILE', help: 'rows to score: Criteo TSV, or CSV/TSV with a header', required: true },
   ],
-  notes: 'The data is encoded with the feature encoding stored in the model, so raw rows can be scored directly.\nThe file is streamed: memory holds one chunk of rows plus one score per row, whatever its size.',
+  notes:
+    'The data is encoded with the feature encoding stored in the model, so raw rows ' +
+    'can be scored directly.\nThe file is streamed: memory holds one chunk of rows ' +
+    'plus one score per row, whatever its size.',
 };
 
 async function run(args: ParsedArgs): Promise<void> {
   const t0 = performance.now();
   const { model, meta, params } = await loadStudioModel(String(args.model), String(args.data));
-  const { labels, logits } = await predictLogitsStream([model], meta.encoding, () => streamEncoded(String(args.data), meta.encoding));
+  const { labels, logits } = await predictLogitsStream([model], meta.encoding, () =>
+    streamEncoded(String(args.data), meta.encoding),
+  );
   const scores = logits[0];
   const ci = aucWithCI(labels, scores);
   const seconds = (performance.now() - t0) / 1000;

@@ -12,10 +12,18 @@ const def: CommandDef = {
   summary: 'list every layer of a model (tfjs, Keras .keras/.h5, ONNX) and what compression can do with it',
   usage: 'ctr-studio inspect --model PATH [--json]',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder), a Keras .keras/.h5 file or an ONNX .onnx file', required: true },
+    {
+      name: 'model',
+      value: 'PATH',
+      help: 'model.json (or its folder), a Keras .keras/.h5 file or an ONNX .onnx file',
+      required: true,
+    },
     { name: 'json', help: 'print the description as JSON' },
   ],
-  notes: 'For each Dense and Embedding layer: whether it can be compressed, its break-even rank (above it the\nfactored layer is larger), and for embeddings where the up-projection folds and which layer blocks it.',
+  notes:
+    'For each Dense and Embedding layer: whether it can be compressed, its break-even ' +
+    'rank (above it the\nfactored layer is larger), and for embeddings where the ' +
+    'up-projection folds and which layer blocks it.',
 };
 
 async function run(args: ParsedArgs): Promise<void> {

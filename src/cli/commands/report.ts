@@ -26,20 +26,36 @@ import type { Command } from '../main';
 const def: CommandDef = {
   name: 'report',
   summary: 'compare original, SVD, AFM, fine-tuned and auto-ranked AFM on the demo models (Markdown + JSON)',
-  usage: 'ctr-studio report [--models deepfm,dcnv2] [--dense-rank 64 --embedding-rank 4 --budget 0.33] --out report.md [--readme README.md]',
+  usage:
+    'ctr-studio report [--models deepfm,dcnv2] [--dense-rank 64 --embedding-rank 4 ' +
+    '--budget 0.33] --out report.md [--readme README.md]',
   options: [
-    { name: 'models', value: 'IDS', help: 'demo models to report (folders under public/demo/models)', default: 'deepfm,dcnv2' },
+    {
+      name: 'models',
+      value: 'IDS',
+      help: 'demo models to report (folders under public/demo/models)',
+      default: 'deepfm,dcnv2',
+    },
     { name: 'train', value: 'FILE', help: 'training rows', default: 'public/demo/criteo/train.tsv' },
     { name: 'test', value: 'FILE', help: 'test rows', default: 'public/demo/criteo/test.tsv' },
     { name: 'dense-rank', value: 'K', help: 'Dense rank of the SVD/AFM rows', default: '64' },
     { name: 'embedding-rank', value: 'K', help: 'embedding rank of the SVD/AFM rows', default: '4' },
-    { name: 'budget', value: 'B', help: 'parameter budget of the auto-ranked row (fraction or count)', default: '0.33' },
+    {
+      name: 'budget',
+      value: 'B',
+      help: 'parameter budget of the auto-ranked row (fraction or count)',
+      default: '0.33',
+    },
     { name: 'fine-tune-lr', value: 'LR', help: 'learning rate of the lower-rate fine-tuning rows', default: '0.0001' },
     { name: 'fine-tune-epochs', value: 'N', help: 'epochs of the lower-rate fine-tuning rows', default: '3' },
     { name: 'runs', value: 'N', help: 'timed runs behind each throughput median', default: '5' },
     { name: 'out', value: 'FILE', help: 'Markdown output', default: 'docs/report.md' },
     { name: 'json', value: 'FILE', help: 'JSON output' },
-    { name: 'readme', value: 'FILE', help: 'also write the tables into this file between <!-- report:start --> and <!-- report:end -->' },
+    {
+      name: 'readme',
+      value: 'FILE',
+      help: 'also write the tables into this file between <!-- report:start --> and <!-- report:end -->',
+    },
   ],
   notes: 'Fine-tuning uses the last 10% of the training rows as its validation slice. Takes a few minutes.',
 };
@@ -61,9 +77,16 @@ const fmtInt = (x: number) => Math.round(x).toLocaleString('en-US');
 const fmtSigned = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
 
 function markdown(model: string, rows: Row[], note: string): string {
-  const head = '| variant | parameters | weights (float32 / uint8) | test AUC | Δ AUC [95% DeLong] | log loss | rows/s (batch 2048) |\n|---|---|---|---|---|---|---|';
-  const lines = rows.map((r) =>
-    `| ${r.label} | ${fmtInt(r.params)} (${((100 * r.params) / rows[0].params).toFixed(1)}%) | ${fmtInt(r.bytes / 1024)} KB / ${fmtInt(r.bytesUint8 / 1024)} KB | ${r.auc.toFixed(4)} | ${r.label === 'original' ? '—' : `${fmtSigned(r.diff)} [${fmtSigned(r.low)}, ${fmtSigned(r.high)}]`} | ${r.logloss.toFixed(4)} | ${fmtInt(r.rowsPerSec)} |`,
+  const head =
+    '| variant | parameters | weights (float32 / uint8) | test AUC | Δ AUC [95% ' +
+    'DeLong] | log loss | rows/s (batch 2048) |\n|---|---|---|---|---|---|---|';
+  const lines = rows.map(
+    (r) =>
+      `| ${r.label} | ${fmtInt(r.params)} ` +
+      `(${((100 * r.params) / rows[0].params).toFixed(1)}%) | ${fmtInt(r.bytes / 1024)} ` +
+      `KB / ${fmtInt(r.bytesUint8 / 1024)} KB | ${r.auc.toFixed(4)} | ` +
+      `${r.label === 'original' ? '—' : `${fmtSigned(r.diff)} [${fmtSigned(r.low)}, ${fmtSigned(r.high)}]`} ` +
+      `| ${r.logloss.toFixed(4)} | ${fmtInt(r.rowsPerSec)} |`,
   );
   return [`#### ${model}`, '', head, ...lines, '', note].join('\n');
 }
@@ -72,11 +95,18 @@ async function run(args: ParsedArgs): Promise<void> {
   const dense = numberArg(args, 'dense-rank', { integer: true, min: 1 })!;
   const emb = numberArg(args, 'embedding-rank', { integer: true, min: 1 })!;
   const runs = numberArg(args, 'runs', { integer: true, min: 1 })!;
-  const lowLr: Partial<FineTuneOptions> = { learningRate: numberArg(args, 'fine-tune-lr', { min: 0 })!, epochs: numberArg(args, 'fine-tune-epochs', { integer: true, min: 1 })! };
+  const lowLr: Partial<FineTuneOptions> = {
+    learningRate: numberArg(args, 'fine-tune-lr', { min: 0 })!,
+    epochs: numberArg(args, 'fine-tune-epochs', { integer: true, min: 1 })!,
+  };
   const sections: string[] = [];
   const json: Record<string, Row[]> = {};
-  for (const id of String(args.models).split(',').map((s) => s.trim()).filter(Boolean)) {
-    if (!/^[\w-]+$/.test(id)) throw new StudioError('USAGE', `--models takes demo folder names such as deepfm,dcnv2, not "${id}".`);
+  for (const id of String(args.models)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    if (!/^[\w-]+$/.test(id))
+      throw new StudioError('USAGE', `--models takes demo folder names such as deepfm,dcnv2, not "${id}".`);
     console.error(`report: ${id}`);
     const s = await openCompression({ ...args, model: `public/demo/models/${id}` });
     const { compressor: c, loaded } = s;
@@ -92,18 +122,38 @@ async function run(args: ParsedArgs): Promise<void> {
       const d = delong(test.labels, baseProbs, probs);
       const artifacts = await saveModelToArtifacts(model);
       const speed = await measureThroughput(model, encoding, test, 2048, { runs });
-      rows.push({ label, params: model.countParams(), bytes: artifacts.weightData.byteLength, bytesUint8: quantizeArtifacts(artifacts, 'uint8').bytes, auc: d.aucB, diff: d.diff, low: d.low, high: d.high, logloss: logLoss(test.labels, probs), rowsPerSec: speed.rowsPerSec });
+      rows.push({
+        label,
+        params: model.countParams(),
+        bytes: artifacts.weightData.byteLength,
+        bytesUint8: quantizeArtifacts(artifacts, 'uint8').bytes,
+        auc: d.aucB,
+        diff: d.diff,
+        low: d.low,
+        high: d.high,
+        logloss: logLoss(test.labels, probs),
+        rowsPerSec: speed.rowsPerSec,
+      });
       console.error(`report: ${id}: ${label}: AUC ${d.aucB.toFixed(4)} (${fmtSigned(d.diff)})`);
     };
     await measure('original', loaded.model);
     const rowsIn = { calibration, ...ftRows };
-    const uniform = (method: 'afm' | 'svd', extra: Partial<UniformPlan> = {}): UniformPlan => ({ method, denseRank: dense, embeddingRank: emb, ...extra });
+    const uniform = (method: 'afm' | 'svd', extra: Partial<UniformPlan> = {}): UniformPlan => ({
+      method,
+      denseRank: dense,
+      embeddingRank: emb,
+      ...extra,
+    });
     const variants: [string, UniformPlan, Partial<FineTuneOptions> | null][] = [
       [`SVD (dense ${dense}, embedding ${emb})`, uniform('svd'), null],
       [`AFM (dense ${dense}, embedding ${emb})`, uniform('afm'), null],
       ['AFM + fine-tune (defaults: Adam 1e-3, 1 epoch)', uniform('afm'), {}],
       [`AFM + fine-tune (Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs)`, uniform('afm'), lowLr],
-      [`AFM + activation + fine-tune (Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs)`, uniform('afm', { activation: true }), lowLr],
+      [
+        `AFM + activation + fine-tune (Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs)`,
+        uniform('afm', { activation: true }),
+        lowLr,
+      ],
     ];
     for (const [label, plan, fineTune] of variants) {
       const out = await compressModel(c, encoding, rowsIn, { plan, fineTune });
@@ -116,10 +166,15 @@ async function run(args: ParsedArgs): Promise<void> {
     await measure(`auto-ranked AFM (budget ${fmtInt(budget)}: ${auto.chosen.label})`, autoOut.model);
     autoOut.model.dispose();
     json[id] = rows;
-    const note = `${test.rows} test rows; Δ = AUC change against the original on the same rows. Calibration: ${c.statistics!.rows} training rows; fine-tuning on the first 90% of them, best checkpoint by validation AUC on the last 10%.`;
+    const note =
+      `${test.rows} test rows; Δ = AUC change against the original on the same rows. ` +
+      `Calibration: ${c.statistics!.rows} training rows; fine-tuning on the first 90% ` +
+      `of them, best checkpoint by validation AUC on the last 10%.`;
     sections.push(markdown(id, rows, note));
   }
-  const header = `<!-- generated by: npx ctr-studio report ${process.argv.slice(3).join(' ')} (CTR Studio ${STUDIO_VERSION}, ${new Date().toISOString().slice(0, 10)}) -->`;
+  const header =
+    `<!-- generated by: npx ctr-studio report ${process.argv.slice(3).join(' ')} (CTR ` +
+    `Studio ${STUDIO_VERSION}, ${new Date().toISOString().slice(0, 10)}) -->`;
   const text = [header, ...sections].join('\n\n') + '\n';
   await writeFile(String(args.out), text);
   if (args.json) await writeFile(String(args.json), JSON.stringify({ version: STUDIO_VERSION, models: json }, null, 2));
@@ -128,10 +183,21 @@ async function run(args: ParsedArgs): Promise<void> {
     const readme = await readFile(path, 'utf8');
     const start = readme.indexOf('<!-- report:start -->');
     const end = readme.indexOf('<!-- report:end -->');
-    if (start < 0 || end < start) throw new StudioError('USAGE', `${path} has no <!-- report:start --> ... <!-- report:end --> markers to write the report between.`);
+    if (start < 0 || end < start)
+      throw new StudioError(
+        'USAGE',
+        `${path} has no <!-- report:start --> ... <!-- report:end --> markers to write the report between.`,
+      );
     await writeFile(path, `${readme.slice(0, start + '<!-- report:start -->'.length)}\n${text}${readme.slice(end)}`);
   }
-  printJson(Object.fromEntries(Object.entries(json).map(([k, rows]) => [k, rows.map((r) => ({ variant: r.label, params: r.params, auc: round(r.auc, 4), diff: round(r.diff, 4) }))])));
+  printJson(
+    Object.fromEntries(
+      Object.entries(json).map(([k, rows]) => [
+        k,
+        rows.map((r) => ({ variant: r.label, params: r.params, auc: round(r.auc, 4), diff: round(r.diff, 4) })),
+      ]),
+    ),
+  );
 }
 
 export const reportCommand: Command = { def, run };

@@ -16,11 +16,28 @@ const def: CommandDef = {
   summary: 'compute AFM statistics of a data shard as a mergeable .stats file',
   usage: 'ctr-studio stats --model M --data SHARD --out S.stats',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
-    { name: 'data', value: 'FILE[,FILE...]', help: 'rows of this shard (several files are folded in order)', required: true },
+    {
+      name: 'model',
+      value: 'PATH',
+      help:
+        'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without ' +
+        'CTR Studio encoding is fed the columns named after its inputs',
+      required: true,
+    },
+    {
+      name: 'data',
+      value: 'FILE[,FILE...]',
+      help: 'rows of this shard (several files are folded in order)',
+      required: true,
+    },
     { name: 'out', value: 'S.stats', help: 'where to write the statistics', required: true },
   ],
-  notes: 'The file is streamed: memory holds one chunk of rows and the statistics (O(width²) per Dense layer).\nExample, four shards in parallel, then one compression:\n  ls shards/*.tsv | xargs -P 4 -I{} npx ctr-studio stats --model M --data {} --out {}.stats\n  npx ctr-studio compress --model M --stats $(ls shards/*.stats | paste -sd,) --test T --dense-rank 64 --out C',
+  notes:
+    'The file is streamed: memory holds one chunk of rows and the statistics ' +
+    '(O(width²) per Dense layer).\nExample, four shards in parallel, then one ' +
+    'compression:\n  ls shards/*.tsv | xargs -P 4 -I{} npx ctr-studio stats --model M ' +
+    '--data {} --out {}.stats\n  npx ctr-studio compress --model M --stats $(ls ' +
+    'shards/*.stats | paste -sd,) --test T --dense-rank 64 --out C',
 };
 
 async function run(args: ParsedArgs): Promise<void> {
@@ -28,7 +45,10 @@ async function run(args: ParsedArgs): Promise<void> {
   const loaded = await loadStudioModel(String(args.model), fileListArg(args, 'data')[0]);
   const c = await Compressor.create(loaded.model);
   const enc = loaded.meta.encoding;
-  const stats = await c.collect(enc, fileListArg(args, 'data').map((f) => () => streamEncoded(f, enc)));
+  const stats = await c.collect(
+    enc,
+    fileListArg(args, 'data').map((f) => () => streamEncoded(f, enc)),
+  );
   const bytes = serializeStatistics(stats, c.fingerprint);
   await writeFile(String(args.out), new Uint8Array(bytes));
   const seconds = (performance.now() - t0) / 1000;

@@ -13,29 +13,68 @@ import type { Command } from '../main';
 const def: CommandDef = {
   name: 'sweep',
   summary: 'evaluate AFM and SVD over a grid of dense and embedding ranks (JSON report)',
-  usage: 'ctr-studio sweep --model M --train FILE --test FILE --methods afm,svd --dense-ranks 8,16,32,64,128 --embedding-ranks 2,4,8 --report R.json',
+  usage:
+    'ctr-studio sweep --model M --train FILE --test FILE --methods afm,svd ' +
+    '--dense-ranks 8,16,32,64,128 --embedding-ranks 2,4,8 --report R.json',
   options: [
-    { name: 'model', value: 'PATH', help: 'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without CTR Studio encoding is fed the columns named after its inputs', required: true },
+    {
+      name: 'model',
+      value: 'PATH',
+      help:
+        'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without ' +
+        'CTR Studio encoding is fed the columns named after its inputs',
+      required: true,
+    },
     { name: 'train', value: 'FILE', help: 'training rows: the calibration rows for AFM statistics', required: true },
     { name: 'test', value: 'FILE', help: 'test rows every point is scored on', required: true },
-    { name: 'methods', value: 'afm,svd', help: 'methods to compare: afm, svd, afm-seq (AFM with sequential statistics)', default: 'afm,svd' },
-    { name: 'dense-ranks', value: 'K,K,...', help: 'Dense ranks to try (keep = leave Dense layers as they are)', default: '8,16,32,64,128' },
-    { name: 'embedding-ranks', value: 'K,K,...', help: 'embedding ranks to try (keep = leave tables as they are)', default: '2,4,8' },
-    { name: 'param-fractions', value: 'F,F,...', help: 'instead of --dense-ranks: for each fraction of the original parameters, the largest dense rank that fits' },
+    {
+      name: 'methods',
+      value: 'afm,svd',
+      help: 'methods to compare: afm, svd, afm-seq (AFM with sequential statistics)',
+      default: 'afm,svd',
+    },
+    {
+      name: 'dense-ranks',
+      value: 'K,K,...',
+      help: 'Dense ranks to try (keep = leave Dense layers as they are)',
+      default: '8,16,32,64,128',
+    },
+    {
+      name: 'embedding-ranks',
+      value: 'K,K,...',
+      help: 'embedding ranks to try (keep = leave tables as they are)',
+      default: '2,4,8',
+    },
+    {
+      name: 'param-fractions',
+      value: 'F,F,...',
+      help: 'instead of --dense-ranks: for each fraction of the original parameters, the largest dense rank that fits',
+    },
     ...CALIBRATION_OPTIONS,
     { name: 'no-fuse', help: 'keep every embedding up-projection instead of folding it into the next Dense' },
     { name: 'report', value: 'R.json', help: 'where to write the JSON report', required: true },
   ],
-  notes: 'Every (method, dense rank, embedding rank) combination is one point. Decompositions are computed once per\nlayer and method; each point only slices them, builds the model and scores the test rows.',
+  notes:
+    'Every (method, dense rank, embedding rank) combination is one point. ' +
+    'Decompositions are computed once per\nlayer and method; each point only slices ' +
+    'them, builds the model and scores the test rows.',
 };
 
 async function run(args: ParsedArgs): Promise<void> {
-  const methods = String(args.methods).split(',').map((m) => m.trim()) as SweepMethod[];
-  if (methods.length === 0 || methods.some((m) => !['afm', 'svd', 'afm-seq'].includes(m))) throw new StudioError('USAGE', `--methods must list afm, svd and/or afm-seq, not "${args.methods}".`);
+  const methods = String(args.methods)
+    .split(',')
+    .map((m) => m.trim()) as SweepMethod[];
+  if (methods.length === 0 || methods.some((m) => !['afm', 'svd', 'afm-seq'].includes(m)))
+    throw new StudioError('USAGE', `--methods must list afm, svd and/or afm-seq, not "${args.methods}".`);
   const denseRanks = rankListArg(args, 'dense-ranks');
   const embeddingRanks = rankListArg(args, 'embedding-ranks');
-  const fractions = args['param-fractions'] === undefined ? null : String(args['param-fractions']).split(',').map(Number);
-  if (fractions && fractions.some((f) => !(f > 0 && f <= 1))) throw new StudioError('USAGE', `--param-fractions must list fractions in (0, 1], such as 0.1,0.2,0.33, not "${args['param-fractions']}".`);
+  const fractions =
+    args['param-fractions'] === undefined ? null : String(args['param-fractions']).split(',').map(Number);
+  if (fractions && fractions.some((f) => !(f > 0 && f <= 1)))
+    throw new StudioError(
+      'USAGE',
+      `--param-fractions must list fractions in (0, 1], such as 0.1,0.2,0.33, not "${args['param-fractions']}".`,
+    );
   const t0 = performance.now();
   const s = await openCompression(args);
   const { compressor: c, loaded } = s;
@@ -48,9 +87,21 @@ async function run(args: ParsedArgs): Promise<void> {
   const decompositionMs = performance.now() - tDec;
   const baseline = await scoreBaseline(c, encoding, test);
   // With fractions: per embedding rank, the largest dense rank within each budget (the same for both methods).
-  const pairs = fractions?.flatMap((f) => embeddingRanks.map((embeddingRank) => ({ fraction: f, embeddingRank, denseRank: c.denseRankForFraction({ method: 'afm', denseRank: null, embeddingRank }, f, { fuse: !args['no-fuse'] }) })));
+  const pairs = fractions?.flatMap((f) =>
+    embeddingRanks.map((embeddingRank) => ({
+      fraction: f,
+      embeddingRank,
+      denseRank: c.denseRankForFraction({ method: 'afm', denseRank: null, embeddingRank }, f, {
+        fuse: !args['no-fuse'],
+      }),
+    })),
+  );
   const unreachable = pairs?.filter((p) => p.denseRank === null) ?? [];
-  for (const p of unreachable) console.error(`warning: no dense rank fits ${p.fraction} of the parameters at embedding rank ${p.embeddingRank ?? 'keep'}; that point is left out.`);
+  for (const p of unreachable)
+    console.error(
+      `warning: no dense rank fits ${p.fraction} of the parameters at embedding rank ` +
+        `${p.embeddingRank ?? 'keep'}; that point is left out.`,
+    );
   const points = await runSweep(c, encoding, test, baseline, {
     methods,
     denseRanks,
@@ -59,7 +110,13 @@ async function run(args: ParsedArgs): Promise<void> {
     calibration: Array.isArray(calibration) ? concatSources(calibration) : calibration,
     fuse: !args['no-fuse'],
     onPoint: (p, done, total) =>
-      console.error(`[${done}/${total}] ${p.method} dense ${p.denseRank ?? 'keep'} emb ${p.embeddingRank ?? 'keep'}: ${p.params} params (${(100 * p.paramRatio).toFixed(1)}%), AUC ${p.auc.toFixed(4)} (Δ ${p.delong.diff >= 0 ? '+' : ''}${p.delong.diff.toFixed(4)} [${p.delong.low.toFixed(4)}, ${p.delong.high.toFixed(4)}])`),
+      console.error(
+        `[${done}/${total}] ${p.method} dense ${p.denseRank ?? 'keep'} emb ` +
+          `${p.embeddingRank ?? 'keep'}: ${p.params} params ` +
+          `(${(100 * p.paramRatio).toFixed(1)}%), AUC ${p.auc.toFixed(4)} (Δ ` +
+          `${p.delong.diff >= 0 ? '+' : ''}${p.delong.diff.toFixed(4)} ` +
+          `[${p.delong.low.toFixed(4)}, ${p.delong.high.toFixed(4)}])`,
+      ),
   });
   const report = {
     tool: 'ctr-studio sweep',
@@ -69,7 +126,14 @@ async function run(args: ParsedArgs): Promise<void> {
     testRows: test.rows,
     seed: s.seed,
     original: { params: baseline.params, auc: baseline.auc, logloss: baseline.logloss },
-    layers: c.inventory.map((l) => ({ name: l.name, kind: l.kind, params: l.params, breakEvenRank: l.breakEvenRank, compressible: l.compressible, ...(l.reason ? { reason: l.reason } : {}) })),
+    layers: c.inventory.map((l) => ({
+      name: l.name,
+      kind: l.kind,
+      params: l.params,
+      breakEvenRank: l.breakEvenRank,
+      compressible: l.compressible,
+      ...(l.reason ? { reason: l.reason } : {}),
+    })),
     points,
     timingsMs: { statistics: c.timings.statisticsMs, decomposition: decompositionMs, total: performance.now() - t0 },
   };
@@ -77,7 +141,14 @@ async function run(args: ParsedArgs): Promise<void> {
   printJson({
     report: String(args.report),
     original: { params: baseline.params, auc: round(baseline.auc) },
-    points: points.map((p) => ({ method: p.method, denseRank: p.denseRank, embeddingRank: p.embeddingRank, params: p.params, auc: round(p.auc), diff: round(p.delong.diff) })),
+    points: points.map((p) => ({
+      method: p.method,
+      denseRank: p.denseRank,
+      embeddingRank: p.embeddingRank,
+      params: p.params,
+      auc: round(p.auc),
+      diff: round(p.delong.diff),
+    })),
     seconds: round(report.timingsMs.total / 1000, 2),
   });
 }

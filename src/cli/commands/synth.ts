@@ -15,10 +15,18 @@ const def: CommandDef = {
     { name: 'out', value: 'FILE', help: 'where to write the TSV', required: true },
     { name: 'seed', value: 'S', help: 'seed (same seed, same file)', default: '1' },
     { name: 'zipf', value: 'S', help: 'Zipf exponent of the categorical ids (> 1)', default: '1.15' },
-    { name: 'cardinality-scale', value: 'F', help: 'multiplies the real Criteo cardinalities (up to 10M ids per field)', default: '1' },
+    {
+      name: 'cardinality-scale',
+      value: 'F',
+      help: 'multiplies the real Criteo cardinalities (up to 10M ids per field)',
+      default: '1',
+    },
     { name: 'click-rate', value: 'P', help: 'target share of clicks', default: '0.22' },
   ],
-  notes: 'Ids are drawn from Zipf distributions over the Criteo Kaggle cardinalities and hashed to 8 hex digits;\nlabels come from a planted logistic teacher with a weight per id. The demo models can score the rows.',
+  notes:
+    'Ids are drawn from Zipf distributions over the Criteo Kaggle cardinalities and ' +
+    'hashed to 8 hex digits;\nlabels come from a planted logistic teacher with a ' +
+    'weight per id. The demo models can score the rows.',
 };
 
 async function run(args: ParsedArgs): Promise<void> {
@@ -39,7 +47,13 @@ async function run(args: ParsedArgs): Promise<void> {
   out.end();
   await once(out, 'finish');
   const seconds = (performance.now() - t0) / 1000;
-  printJson({ out: String(args.out), rows, clickRate: round(clicks / rows, 4), seconds: round(seconds, 1), rowsPerSec: round(rows / seconds, 0) });
+  printJson({
+    out: String(args.out),
+    rows,
+    clickRate: round(clicks / rows, 4),
+    seconds: round(seconds, 1),
+    rowsPerSec: round(rows / seconds, 0),
+  });
 }
 
 export const synthCommand: Command = { def, run };

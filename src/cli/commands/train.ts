@@ -16,33 +16,71 @@ import type { Command } from '../main';
 const def: CommandDef = {
   name: 'train',
   summary: 'train a CTR model (DeepFM, DCNv2, Wide&Deep, DNN, LR) and save it as a tfjs layers-model',
-  usage: 'ctr-studio train --model deepfm|dcnv2|widedeep|dnn|lr --train FILE [--test FILE | --test-fraction F] --out DIR',
+  usage:
+    'ctr-studio train --model deepfm|dcnv2|widedeep|dnn|lr --train FILE [--test FILE | --test-fraction F] --out DIR',
   options: [
     { name: 'model', value: 'KIND', help: `model architecture: ${MODEL_KINDS.join(', ')}`, required: true },
     { name: 'train', value: 'FILE', help: 'training rows: Criteo TSV, or CSV/TSV with a header', required: true },
     { name: 'test', value: 'FILE', help: 'test rows, scored after training' },
     { name: 'test-fraction', value: 'F', help: 'without --test: hold out this last fraction of the training file' },
-    { name: 'out', value: 'DIR', help: 'folder for model.json and its weight file (or a .zip to write them into)', required: true },
+    {
+      name: 'out',
+      value: 'DIR',
+      help: 'folder for model.json and its weight file (or a .zip to write them into)',
+      required: true,
+    },
     { name: 'label', value: 'COLUMN', help: 'label column of a CSV/TSV with a header (detected if absent)' },
     { name: 'categorical', value: 'COLS', help: 'columns to treat as categorical, comma-separated (else detected)' },
     { name: 'numeric', value: 'COLS', help: 'columns to treat as numeric, comma-separated (else detected)' },
     { name: 'ignore', value: 'COLS', help: 'columns to leave out, comma-separated' },
-    { name: 'embedding-dim', value: 'D', help: 'embedding dimension per field', default: String(DEFAULT_SPEC.embeddingDim) },
+    {
+      name: 'embedding-dim',
+      value: 'D',
+      help: 'embedding dimension per field',
+      default: String(DEFAULT_SPEC.embeddingDim),
+    },
     { name: 'tower', value: 'W,W,...', help: 'deep tower widths', default: DEFAULT_SPEC.tower.join(',') },
     { name: 'cross-layers', value: 'L', help: 'DCNv2 cross layers', default: String(DEFAULT_SPEC.crossLayers) },
     { name: 'dropout', value: 'P', help: 'dropout after each tower layer', default: String(DEFAULT_SPEC.dropout) },
-    { name: 'epochs', value: 'N', help: 'most epochs (early stopping may stop sooner)', default: String(DEFAULT_TRAIN.epochs) },
+    {
+      name: 'epochs',
+      value: 'N',
+      help: 'most epochs (early stopping may stop sooner)',
+      default: String(DEFAULT_TRAIN.epochs),
+    },
     { name: 'batch-size', value: 'B', help: 'rows per step', default: String(DEFAULT_TRAIN.batchSize) },
     { name: 'learning-rate', value: 'LR', help: 'Adam learning rate', default: String(DEFAULT_TRAIN.learningRate) },
-    { name: 'patience', value: 'N', help: 'validation checks without gain before stopping', default: String(DEFAULT_TRAIN.patience) },
-    { name: 'checks-per-epoch', value: 'N', help: 'validation checks per epoch (best one kept)', default: String(DEFAULT_TRAIN.checksPerEpoch) },
+    {
+      name: 'patience',
+      value: 'N',
+      help: 'validation checks without gain before stopping',
+      default: String(DEFAULT_TRAIN.patience),
+    },
+    {
+      name: 'checks-per-epoch',
+      value: 'N',
+      help: 'validation checks per epoch (best one kept)',
+      default: String(DEFAULT_TRAIN.checksPerEpoch),
+    },
     { name: 'l2', value: 'X', help: 'L2 penalty on all weights', default: String(DEFAULT_TRAIN.l2) },
-    { name: 'valid-fraction', value: 'F', help: 'last fraction of the training rows used for early stopping', default: '0.1' },
-    { name: 'min-count', value: 'N', help: 'categorical values seen fewer times get the out-of-vocabulary id', default: '10' },
+    {
+      name: 'valid-fraction',
+      value: 'F',
+      help: 'last fraction of the training rows used for early stopping',
+      default: '0.1',
+    },
+    {
+      name: 'min-count',
+      value: 'N',
+      help: 'categorical values seen fewer times get the out-of-vocabulary id',
+      default: '10',
+    },
     { name: 'seed', value: 'S', help: 'seed of initialisation and shuffling', default: '42' },
     { name: 'quiet', help: 'no per-epoch progress on stderr' },
   ],
-  notes: 'Splits are chronological: the validation (and --test-fraction) rows are the tail of the file.\nPrints a JSON summary on stdout.',
+  notes:
+    'Splits are chronological: the validation (and --test-fraction) rows are the tail ' +
+    'of the file.\nPrints a JSON summary on stdout.',
 };
 
 /** --label, --categorical, --numeric and --ignore as schema overrides. */
@@ -50,7 +88,11 @@ function schemaOverrides(args: ParsedArgs): SchemaOverrides {
   const kinds: Record<string, ColumnKind> = {};
   for (const kind of ['categorical', 'numeric', 'ignore'] as const) {
     if (typeof args[kind] !== 'string') continue;
-    for (const col of String(args[kind]).split(',').map((c) => c.trim()).filter(Boolean)) kinds[col] = kind;
+    for (const col of String(args[kind])
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean))
+      kinds[col] = kind;
   }
   return { ...(args.label ? { labelColumn: String(args.label) } : {}), kinds };
 }
@@ -77,11 +119,16 @@ async function run(args: ParsedArgs): Promise<void> {
   const overrides = schemaOverrides(args);
   const trainData = await loadData(String(args.train), overrides);
   const testData = args.test ? await loadData(String(args.test), overrides) : null;
-  const splits = prepareSplits(trainData.raw, trainData.schema, testData && { raw: testData.raw, schema: testData.schema }, {
-    validFraction: numberArg(args, 'valid-fraction', { min: 0.01, max: 0.5 })!,
-    testFraction: numberArg(args, 'test-fraction', { min: 0.01, max: 0.9 }),
-    minCount: numberArg(args, 'min-count', { integer: true, min: 1 })!,
-  });
+  const splits = prepareSplits(
+    trainData.raw,
+    trainData.schema,
+    testData && { raw: testData.raw, schema: testData.schema },
+    {
+      validFraction: numberArg(args, 'valid-fraction', { min: 0.01, max: 0.5 })!,
+      testFraction: numberArg(args, 'test-fraction', { min: 0.01, max: 0.9 }),
+      minCount: numberArg(args, 'min-count', { integer: true, min: 1 })!,
+    },
+  );
   await useBackend('wasm');
   const quiet = Boolean(args.quiet);
   const { model, meta, result } = await trainZooModel({
@@ -96,7 +143,12 @@ async function run(args: ParsedArgs): Promise<void> {
     options: {
       ...trainOpts,
       onEpoch: (e) => {
-        if (!quiet) console.error(`epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, valid AUC ${e.validAuc.toFixed(4)}, valid log loss ${e.validLogloss.toFixed(4)} (${(e.ms / 1000).toFixed(1)} s)`);
+        if (!quiet)
+          console.error(
+            `epoch ${e.epoch}: train loss ${e.trainLoss.toFixed(4)}, valid AUC ` +
+              `${e.validAuc.toFixed(4)}, valid log loss ${e.validLogloss.toFixed(4)} ` +
+              `(${(e.ms / 1000).toFixed(1)} s)`,
+          );
       },
     },
     trainFile: trainData.file,

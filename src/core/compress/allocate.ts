@@ -126,10 +126,15 @@ function applyMove(st: State, m: Pick<Move, 'slot' | 'kind'>): void {
  */
 export function allocateRanks(input: AllocationInput): Allocation {
   const { inventory, spectra, budget } = input;
-  if (typeof budget !== 'number' || Number.isNaN(budget) || budget < 0) throw new StudioError('INVALID_ARGUMENT', `The parameter budget must be a non-negative number, got ${budget}.`);
+  if (typeof budget !== 'number' || Number.isNaN(budget) || budget < 0)
+    throw new StudioError('INVALID_ARGUMENT', `The parameter budget must be a non-negative number, got ${budget}.`);
   const excluded = new Set(input.exclude ?? []);
   for (const name of excluded) {
-    if (!inventory.some((l) => l.name === name)) throw new StudioError('INVALID_ARGUMENT', `Cannot exclude ${name}: the model has no Dense or Embedding layer by that name.`);
+    if (!inventory.some((l) => l.name === name))
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `Cannot exclude ${name}: the model has no Dense or Embedding layer by that name.`,
+      );
   }
   let countCalls = 0;
   const count = (plan: PlannedRank[]): number => {
@@ -142,9 +147,22 @@ export function allocateRanks(input: AllocationInput): Allocation {
   for (const l of inventory) {
     if (!l.compressible || excluded.has(l.name)) continue;
     const spectrum = spectra.get(l.name);
-    if (!spectrum) throw new StudioError('INVALID_ARGUMENT', `No spectrum for layer ${l.name}; decompose every compressible layer before allocating ranks.`);
-    if (spectrum.length < l.breakEvenRank) throw new StudioError('INVALID_ARGUMENT', `The spectrum of layer ${l.name} has ${spectrum.length} values, fewer than its break-even rank ${l.breakEvenRank}; decompose it up to its full width.`);
-    if (spectrum.some((v) => !Number.isFinite(v))) throw new StudioError('INVALID_ARGUMENT', `The spectrum of layer ${l.name} is not finite; collect its statistics again.`);
+    if (!spectrum)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `No spectrum for layer ${l.name}; decompose every compressible layer before allocating ranks.`,
+      );
+    if (spectrum.length < l.breakEvenRank)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `The spectrum of layer ${l.name} has ${spectrum.length} values, fewer than its ` +
+          `break-even rank ${l.breakEvenRank}; decompose it up to its full width.`,
+      );
+    if (spectrum.some((v) => !Number.isFinite(v)))
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `The spectrum of layer ${l.name} is not finite; collect its statistics again.`,
+      );
     index.set(l.name, slots.length);
     slots.push({
       name: l.name,
@@ -158,7 +176,8 @@ export function allocateRanks(input: AllocationInput): Allocation {
   }
   const n = slots.length;
   const fresh = (): State => ({ rank: new Int32Array(n).fill(1), kept: new Uint8Array(n) });
-  const planOf = (st: State): PlannedRank[] => slots.flatMap((s, i) => (st.kept[i] ? [] : [{ layer: s.name, rank: st.rank[i] }]));
+  const planOf = (st: State): PlannedRank[] =>
+    slots.flatMap((s, i) => (st.kept[i] ? [] : [{ layer: s.name, rank: st.rank[i] }]));
   const objectiveOf = (st: State): number => slots.reduce((acc, s, i) => acc + (st.kept[i] ? 1 : s.cum[st.rank[i]]), 0);
 
   const result = (st: State, withinBudget: boolean, params: number, steps: number): Allocation => {
@@ -168,7 +187,14 @@ export function allocateRanks(input: AllocationInput): Allocation {
       const i = index.get(l.name);
       ranks[l.name] = i !== undefined && !st.kept[i] ? st.rank[i] : null;
     }
-    return { ranks, params, withinBudget, steps, objective: objectiveOf(st) + (Object.keys(ranks).length - n), countCalls };
+    return {
+      ranks,
+      params,
+      withinBudget,
+      steps,
+      objective: objectiveOf(st) + (Object.keys(ranks).length - n),
+      countCalls,
+    };
   };
 
   // 1. The floor: everything at rank 1.
@@ -212,7 +238,8 @@ export function allocateRanks(input: AllocationInput): Allocation {
     }
   }
   const eff = (st: State, j: number): number => (st.kept[j] ? slots[j].full : st.rank[j]);
-  const crossSlope = (st: State, i: number): number => slots[i].partners.reduce((acc, p) => acc + p.m * (eff(st, p.j) - 1), 0);
+  const crossSlope = (st: State, i: number): number =>
+    slots[i].partners.reduce((acc, p) => acc + p.m * (eff(st, p.j) - 1), 0);
   const stepCost = (st: State, i: number): number => slots[i].slope + crossSlope(st, i);
   const keepCost = (st: State, i: number): number => {
     const s = slots[i];
@@ -227,7 +254,10 @@ export function allocateRanks(input: AllocationInput): Allocation {
     let bestScore = -Infinity;
     const consider = (m: Move): void => {
       const score = m.cost <= 0 ? Infinity : m.gain / m.cost;
-      if (score > bestScore || (score === bestScore && best !== null && (m.gain > best.gain || (m.gain === best.gain && m.cost < best.cost)))) {
+      if (
+        score > bestScore ||
+        (score === bestScore && best !== null && (m.gain > best.gain || (m.gain === best.gain && m.cost < best.cost)))
+      ) {
         best = m;
         bestScore = score;
       }
@@ -416,12 +446,25 @@ export function budgetFromArg(text: string, originalParams: number): number {
   const t = text.trim();
   const v = /^(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN;
   if (!Number.isFinite(v) || v <= 0) {
-    throw new StudioError('USAGE', `The budget "${text}" is not a positive number; give a fraction of the original parameters such as 0.33, or a parameter count such as 150000.`);
+    throw new StudioError(
+      'USAGE',
+      `The budget "${text}" is not a positive number; give a fraction of the original ` +
+        `parameters such as 0.33, or a parameter count such as 150000.`,
+    );
   }
   if (v <= 1) {
-    if (!Number.isFinite(originalParams) || originalParams <= 0) throw new StudioError('INVALID_ARGUMENT', `The original parameter count must be positive to take a fraction of it, got ${originalParams}.`);
+    if (!Number.isFinite(originalParams) || originalParams <= 0)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `The original parameter count must be positive to take a fraction of it, got ${originalParams}.`,
+      );
     return Math.floor(v * originalParams);
   }
-  if (!Number.isInteger(v)) throw new StudioError('USAGE', `The budget "${text}" is above 1 but not a whole number of parameters; give a fraction of at most 1 such as 0.33, or a count such as 150000.`);
+  if (!Number.isInteger(v))
+    throw new StudioError(
+      'USAGE',
+      `The budget "${text}" is above 1 but not a whole number of parameters; give a ` +
+        `fraction of at most 1 such as 0.33, or a count such as 150000.`,
+    );
   return v;
 }

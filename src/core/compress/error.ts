@@ -19,11 +19,19 @@ export interface ReplacementError {
 }
 
 function summary(err: number, variance: number): ReplacementError {
-  return { meanSquaredError: err, outputVariance: variance, explainedVariance: variance > 0 ? 1 - err / variance : err === 0 ? 1 : 0 };
+  return {
+    meanSquaredError: err,
+    outputVariance: variance,
+    explainedVariance: variance > 0 ? 1 - err / variance : err === 0 ? 1 : 0,
+  };
 }
 
 /** E‖xW + b − ((xA + a)B + c)‖² over the rows summarised by `inputs`. */
-export function denseReplacementError(w: DenseWeights, inputs: Moments, r: Extract<Replacement, { kind: 'dense' }>): ReplacementError {
+export function denseReplacementError(
+  w: DenseWeights,
+  inputs: Moments,
+  r: Extract<Replacement, { kind: 'dense' }>,
+): ReplacementError {
   const { dIn, dOut } = w;
   const k = r.rank;
   const A = Float64Array.from(r.first.kernel);
@@ -55,7 +63,11 @@ export function denseReplacementError(w: DenseWeights, inputs: Moments, r: Extra
 }
 
 /** Frequency-weighted E‖e_i − (t_i U + μ)‖² over the looked-up rows of an embedding table. */
-export function embeddingReplacementError(t: TableWeights, counts: Float64Array, r: Extract<Replacement, { kind: 'embedding' }>): ReplacementError {
+export function embeddingReplacementError(
+  t: TableWeights,
+  counts: Float64Array,
+  r: Extract<Replacement, { kind: 'embedding' }>,
+): ReplacementError {
   const { vocab, dim } = t;
   const k = r.rank;
   let total = 0;

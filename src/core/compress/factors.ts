@@ -62,7 +62,8 @@ function leadingColumnsT(a: Float64Array, rows: number, cols: number, k: number)
 }
 
 function checkRank(k: number, max: number, layer: string): void {
-  if (!Number.isInteger(k) || k < 1 || k > max) throw new RangeError(`Rank ${k} is outside 1..${max} for layer ${layer}.`);
+  if (!Number.isInteger(k) || k < 1 || k > max)
+    throw new RangeError(`Rank ${k} is outside 1..${max} for layer ${layer}.`);
 }
 
 /** Mean and covariance of a Dense layer's pre-activation outputs, from the moments of its inputs. */
@@ -170,7 +171,8 @@ export function embeddingAfm(layer: string, t: TableWeights, counts: Float64Arra
   const eig = symEig(covariance(m), t.dim, { vectors: maxRank });
   const cols = eig.cols;
   const centered = new Float64Array(t.vocab * t.dim);
-  for (let i = 0; i < t.vocab; i++) for (let j = 0; j < t.dim; j++) centered[i * t.dim + j] = t.table[i * t.dim + j] - m.mean[j];
+  for (let i = 0; i < t.vocab; i++)
+    for (let j = 0; j < t.dim; j++) centered[i * t.dim + j] = t.table[i * t.dim + j] - m.mean[j];
   const projected = matmul(centered, eig.vectors, t.vocab, t.dim, cols); // vocab × cols
   return {
     layer,
@@ -203,7 +205,13 @@ export function embeddingSvd(layer: string, t: TableWeights, maxRank = t.dim): D
     spectrum: f.spectrum,
     slice(k) {
       checkRank(k, f.max, layer);
-      return { kind: 'embedding', layer, rank: k, table: f.left(k), up: { kernel: f.right(k), bias: new Float32Array(t.dim) } };
+      return {
+        kind: 'embedding',
+        layer,
+        rank: k,
+        table: f.left(k),
+        up: { kernel: f.right(k), bias: new Float32Array(t.dim) },
+      };
     },
   };
 }
@@ -228,7 +236,11 @@ export function cumulativeExplained(spectrum: Float64Array): Float64Array {
  * deviations) is clipped. Fine-tuning then starts from the compressed model's quality, not from a model whose
  * negative principal-component scores were all cut to zero.
  */
-export function shiftForRelu(d: Decomposition, r: Extract<Replacement, { kind: 'dense' }>, sigmas = 4): Extract<Replacement, { kind: 'dense' }> {
+export function shiftForRelu(
+  d: Decomposition,
+  r: Extract<Replacement, { kind: 'dense' }>,
+  sigmas = 4,
+): Extract<Replacement, { kind: 'dense' }> {
   if (!d.basis || d.kind !== 'dense') return { ...r, activationBetween: 'relu' };
   const { mean, vectors, cols } = d.basis;
   const k = r.rank;
@@ -242,5 +254,10 @@ export function shiftForRelu(d: Decomposition, r: Extract<Replacement, { kind: '
     firstBias[j] += shift;
     for (let i = 0; i < dOut; i++) secondBias[i] -= shift * vectors[i * cols + j];
   }
-  return { ...r, first: { ...r.first, bias: firstBias }, second: { ...r.second, bias: secondBias }, activationBetween: 'relu' };
+  return {
+    ...r,
+    first: { ...r.first, bias: firstBias },
+    second: { ...r.second, bias: secondBias },
+    activationBetween: 'relu',
+  };
 }

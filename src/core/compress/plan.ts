@@ -43,7 +43,11 @@ export interface ResolvedLayer {
 
 function findLayer(inventory: LayerInfo[], name: string): LayerInfo {
   const l = inventory.find((x) => x.name === name);
-  if (!l) throw new StudioError('INVALID_ARGUMENT', `The model has no Dense or Embedding layer named ${name}; see the layer list for the names.`);
+  if (!l)
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `The model has no Dense or Embedding layer named ${name}; see the layer list for the names.`,
+    );
   return l;
 }
 
@@ -55,8 +59,18 @@ export function resolveUniformPlan(inventory: LayerInfo[], p: UniformPlan): Reso
     const rank = override !== undefined ? override : l.kind === 'dense' ? p.denseRank : p.embeddingRank;
     if (!l.compressible) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: l.reason };
     if (rank === null) return { layer: l.name, kind: l.kind, method: 'keep', rank: null };
-    if (rank > l.breakEvenRank) return { layer: l.name, kind: l.kind, method: 'keep', rank: null, note: `rank ${rank} is above its break-even rank ${l.breakEvenRank}` };
-    const act = p.activation && l.kind === 'dense' && l.shape.activation !== 'linear' ? { activationBetween: l.shape.activation } : {};
+    if (rank > l.breakEvenRank)
+      return {
+        layer: l.name,
+        kind: l.kind,
+        method: 'keep',
+        rank: null,
+        note: `rank ${rank} is above its break-even rank ${l.breakEvenRank}`,
+      };
+    const act =
+      p.activation && l.kind === 'dense' && l.shape.activation !== 'linear'
+        ? { activationBetween: l.shape.activation }
+        : {};
     return { layer: l.name, kind: l.kind, method: p.method, rank, ...act };
   });
 }
@@ -65,19 +79,32 @@ export function resolveUniformPlan(inventory: LayerInfo[], p: UniformPlan): Reso
  * A per-layer plan: a rank above break-even is refused (the factored layer would be larger), unless
  * allowAboveBreakEven (for exactness checks at full rank).
  */
-export function resolveExplicitPlan(inventory: LayerInfo[], choices: Record<string, LayerChoice>, opts: { allowAboveBreakEven?: boolean } = {}): ResolvedLayer[] {
+export function resolveExplicitPlan(
+  inventory: LayerInfo[],
+  choices: Record<string, LayerChoice>,
+  opts: { allowAboveBreakEven?: boolean } = {},
+): ResolvedLayer[] {
   for (const name of Object.keys(choices)) findLayer(inventory, name);
   return inventory.map((l): ResolvedLayer => {
     const c = choices[l.name];
     if (!c || c.method === 'keep') return { layer: l.name, kind: l.kind, method: 'keep', rank: null };
-    if (!l.compressible) throw new StudioError('INVALID_ARGUMENT', `Layer ${l.name} cannot be compressed (${l.reason}); mark it keep.`);
+    if (!l.compressible)
+      throw new StudioError('INVALID_ARGUMENT', `Layer ${l.name} cannot be compressed (${l.reason}); mark it keep.`);
     const width = l.kind === 'dense' ? l.shape.dOut : l.shape.dim;
     const rank = c.rank ?? 0;
     if (!Number.isInteger(rank) || rank < 1 || rank > width) {
-      throw new StudioError('INVALID_ARGUMENT', `Rank ${c.rank} for layer ${l.name} must be an integer from 1 to ${width}.`);
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `Rank ${c.rank} for layer ${l.name} must be an integer from 1 to ${width}.`,
+      );
     }
     if (rank > l.breakEvenRank && !opts.allowAboveBreakEven) {
-      throw new StudioError('INVALID_ARGUMENT', `Rank ${rank} for layer ${l.name} is above its break-even rank ${l.breakEvenRank}, so the factored layer would have more parameters than the original; choose a rank of at most ${l.breakEvenRank} or keep the layer.`);
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `Rank ${rank} for layer ${l.name} is above its break-even rank ` +
+          `${l.breakEvenRank}, so the factored layer would have more parameters than the ` +
+          `original; choose a rank of at most ${l.breakEvenRank} or keep the layer.`,
+      );
     }
     return { layer: l.name, kind: l.kind, method: c.method, rank };
   });
@@ -92,7 +119,12 @@ export function plannedRanks(plan: ResolvedLayer[]): PlannedRank[] {
  * The largest dense rank whose plan stays within `budget` parameters (the other settings of `base` fixed),
  * by bisection: the count never falls as the rank grows. Null when even rank 1 is over budget.
  */
-export function denseRankForBudget(count: (plan: UniformPlan) => number, maxDenseRank: number, base: UniformPlan, budget: number): number | null {
+export function denseRankForBudget(
+  count: (plan: UniformPlan) => number,
+  maxDenseRank: number,
+  base: UniformPlan,
+  budget: number,
+): number | null {
   let lo = 0;
   let hi = maxDenseRank;
   while (lo < hi) {

@@ -33,23 +33,43 @@ export interface SweepPoint {
   scoreMs: number;
 }
 
-const CSV_COLUMNS = ['method', 'dense_rank', 'embedding_rank', 'params', 'param_ratio', 'auc', 'logloss', 'auc_diff', 'auc_diff_se', 'auc_diff_low95', 'auc_diff_high95', 'p_value'];
+const CSV_COLUMNS = [
+  'method',
+  'dense_rank',
+  'embedding_rank',
+  'params',
+  'param_ratio',
+  'auc',
+  'logloss',
+  'auc_diff',
+  'auc_diff_se',
+  'auc_diff_low95',
+  'auc_diff_high95',
+  'p_value',
+];
 
 /** One CSV row per sweep point ("keep" where a kind of layer was not compressed). */
-export function sweepCsv(points: Pick<SweepPoint, 'method' | 'denseRank' | 'embeddingRank' | 'params' | 'paramRatio' | 'auc' | 'logloss' | 'delong'>[]): string {
-  const rows = points.map((p) => [
-    p.method,
-    p.denseRank ?? 'keep',
-    p.embeddingRank ?? 'keep',
-    p.params,
-    p.paramRatio.toFixed(6),
-    p.auc.toFixed(6),
-    p.logloss.toFixed(6),
-    p.delong.diff.toFixed(6),
-    p.delong.se.toFixed(6),
-    p.delong.low.toFixed(6),
-    p.delong.high.toFixed(6),
-    p.delong.p.toFixed(6),
-  ].join(','));
+export function sweepCsv(
+  points: Pick<
+    SweepPoint,
+    'method' | 'denseRank' | 'embeddingRank' | 'params' | 'paramRatio' | 'auc' | 'logloss' | 'delong'
+  >[],
+): string {
+  const rows = points.map((p) =>
+    [
+      p.method,
+      p.denseRank ?? 'keep',
+      p.embeddingRank ?? 'keep',
+      p.params,
+      p.paramRatio.toFixed(6),
+      p.auc.toFixed(6),
+      p.logloss.toFixed(6),
+      p.delong.diff.toFixed(6),
+      p.delong.se.toFixed(6),
+      p.delong.low.toFixed(6),
+      p.delong.high.toFixed(6),
+      p.delong.p.toFixed(6),
+    ].join(','),
+  );
   return [CSV_COLUMNS.join(','), ...rows].join('\n') + '\n';
 }

@@ -32,18 +32,26 @@ const VERSION = 1;
 interface Header {
   model: string;
   rows: number;
-  layers: ({ name: string; kind: 'dense'; bytes: number } | { name: string; kind: 'embedding'; vocab: number; bytes: number })[];
+  layers: (
+    | { name: string; kind: 'dense'; bytes: number }
+    | { name: string; kind: 'embedding'; vocab: number; bytes: number }
+  )[];
 }
 
 /** Encodes statistics with the fingerprint of the model they belong to. */
 export function serializeStatistics(s: LayerStatistics, modelFingerprint: string): ArrayBuffer {
   const blobs: { name: string; kind: 'dense' | 'embedding'; data: ArrayBuffer; vocab?: number }[] = [];
   for (const [name, m] of s.denseInputs) blobs.push({ name, kind: 'dense', data: serializeMoments(m) });
-  for (const [name, c] of s.idCounts) blobs.push({ name, kind: 'embedding', vocab: c.length, data: Float64Array.from(c).buffer });
+  for (const [name, c] of s.idCounts)
+    blobs.push({ name, kind: 'embedding', vocab: c.length, data: Float64Array.from(c).buffer });
   const header: Header = {
     model: modelFingerprint,
     rows: s.rows,
-    layers: blobs.map((b) => (b.kind === 'dense' ? { name: b.name, kind: 'dense', bytes: b.data.byteLength } : { name: b.name, kind: 'embedding', vocab: b.vocab!, bytes: b.data.byteLength })),
+    layers: blobs.map((b) =>
+      b.kind === 'dense'
+        ? { name: b.name, kind: 'dense', bytes: b.data.byteLength }
+        : { name: b.name, kind: 'embedding', vocab: b.vocab!, bytes: b.data.byteLength },
+    ),
   };
   const json = new TextEncoder().encode(JSON.stringify(header));
   const total = 16 + json.length + blobs.reduce((t, b) => t + b.data.byteLength, 0);
@@ -62,8 +70,15 @@ export function serializeStatistics(s: LayerStatistics, modelFingerprint: string
 }
 
 /** Decodes a `.stats` file; anything else is one clear sentence naming the file. */
-export function parseStatistics(buf: ArrayBuffer, fileName = 'statistics file'): { model: string; stats: LayerStatistics } {
-  const bad = (why: string) => new StudioError('INVALID_ARGUMENT', `${fileName} is not a CTR Studio statistics file (${why}); write it with ctr-studio stats.`);
+export function parseStatistics(
+  buf: ArrayBuffer,
+  fileName = 'statistics file',
+): { model: string; stats: LayerStatistics } {
+  const bad = (why: string) =>
+    new StudioError(
+      'INVALID_ARGUMENT',
+      `${fileName} is not a CTR Studio statistics file (${why}); write it with ctr-studio stats.`,
+    );
   if (buf.byteLength < 16) throw bad('too short');
   const bytes = new Uint8Array(buf);
   if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw bad('wrong magic bytes');
@@ -96,17 +111,29 @@ export function parseStatistics(buf: ArrayBuffer, fileName = 'statistics file'):
 
 /** Merges the statistics of two disjoint sets of rows of the same model (a new object; inputs untouched). */
 export function mergeStatistics(a: LayerStatistics, b: LayerStatistics): LayerStatistics {
-  const sameKeys = (x: Map<string, unknown>, y: Map<string, unknown>) => x.size === y.size && [...x.keys()].every((k) => y.has(k));
+  const sameKeys = (x: Map<string, unknown>, y: Map<string, unknown>) =>
+    x.size === y.size && [...x.keys()].every((k) => y.has(k));
   if (!sameKeys(a.denseInputs, b.denseInputs) || !sameKeys(a.idCounts, b.idCounts)) {
-    throw new StudioError('INVALID_ARGUMENT', 'The statistics files cover different layers; compute every shard\'s statistics with the same model and the same CTR Studio version.');
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      "The statistics files cover different layers; compute every shard's statistics " +
+        'with the same model and the same CTR Studio version.',
+    );
   }
   const denseInputs = new Map<string, Moments>();
   for (const [name, m] of a.denseInputs) denseInputs.set(name, mergeMoments(m, b.denseInputs.get(name)!));
   const idCounts = new Map<string, Float64Array>();
   for (const [name, c] of a.idCounts) {
     const d = b.idCounts.get(name)!;
-    if (d.length !== c.length) throw new StudioError('INVALID_ARGUMENT', `The statistics files disagree on the vocabulary of ${name}; they were computed with different models.`);
-    idCounts.set(name, c.map((x, i) => x + d[i]));
+    if (d.length !== c.length)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `The statistics files disagree on the vocabulary of ${name}; they were computed with different models.`,
+      );
+    idCounts.set(
+      name,
+      c.map((x, i) => x + d[i]),
+    );
   }
   return { rows: a.rows + b.rows, denseInputs, idCounts };
 }

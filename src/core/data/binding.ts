@@ -36,7 +36,8 @@ export function isIdInput(input: ModelInputInfo): boolean {
 export function idPositions(input: ModelInputInfo): Map<number, { layer: string; rows: number }> {
   const at = new Map<number, { layer: string; rows: number }>();
   for (const r of input.idRanges ?? []) {
-    for (let p = r.start; p < r.end; p++) if (!at.has(p) || at.get(p)!.rows > r.rows) at.set(p, { layer: r.layer, rows: r.rows });
+    for (let p = r.start; p < r.end; p++)
+      if (!at.has(p) || at.get(p)!.rows > r.rows) at.set(p, { layer: r.layer, rows: r.rows });
   }
   return at;
 }
@@ -44,7 +45,11 @@ export function idPositions(input: ModelInputInfo): Map<number, { layer: string;
 /** Ids of an input that feeds no embedding table we can see still must fit an int32. */
 const NO_TABLE_SIZE = 2 ** 31 - 1;
 
-const list = (names: string[]) => names.slice(0, 6).map((n) => `"${n}"`).join(', ') + (names.length > 6 ? `, … (${names.length} in all)` : '');
+const list = (names: string[]) =>
+  names
+    .slice(0, 6)
+    .map((n) => `"${n}"`)
+    .join(', ') + (names.length > 6 ? `, … (${names.length} in all)` : '');
 
 /**
  * An encoding that feeds each input from its columns, matched by name (case-insensitively): an id input
@@ -71,7 +76,13 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
         continue;
       }
       if (input.width !== 1) {
-        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} ids per row, and a model without CTR Studio's encoding is fed one id column per id input; export the model with one input per field.`);
+        throw new StudioError(
+          'DATA_SCHEMA',
+          `The model input "${input.name}" takes ` +
+            `${Number.isNaN(input.width) ? 'a variable number of' : input.width} ids per row, ` +
+            `and a model without CTR Studio's encoding is fed one id column per id input; ` +
+            `export the model with one input per field.`,
+        );
       }
       if (at < 0) missing.push(input.name);
       else {
@@ -80,17 +91,34 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
       }
     } else if (at >= 0 && input.width === 1) {
       if (findColumn(names.numeric, input.name) < 0) {
-        throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes a number, but column "${all[at]}" holds text, and a model without CTR Studio's encoding is fed its columns as they are; give that column numbers.`);
+        throw new StudioError(
+          'DATA_SCHEMA',
+          `The model input "${input.name}" takes a number, but column "${all[at]}" holds ` +
+            `text, and a model without CTR Studio's encoding is fed its columns as they are; ` +
+            `give that column numbers.`,
+        );
       }
       used.add(all[at]);
       numeric.push(raw(all[at], input.name));
     } else leftover.push(input);
   }
   if (missing.length > 0) {
-    throw new StudioError('DATA_SCHEMA', `The data has no column for the model's id input${missing.length > 1 ? 's' : ''} ${list(missing)}, and a model without CTR Studio's encoding is fed the columns named after its inputs; name the data's columns so (ctr-studio inspect lists the inputs).`);
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `The data has no column for the model's id input${missing.length > 1 ? 's' : ''} ` +
+        `${list(missing)}, and a model without CTR Studio's encoding is fed the columns ` +
+        `named after its inputs; name the data's columns so (ctr-studio inspect lists the ` +
+        `inputs).`,
+    );
   }
   if (leftover.length > 1) {
-    throw new StudioError('DATA_SCHEMA', `The model's inputs ${list(leftover.map((i) => i.name))} are not column names of the data, and a model without CTR Studio's encoding is fed the columns named after its inputs; name the data's columns so (ctr-studio inspect lists the inputs).`);
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `The model's inputs ${list(leftover.map((i) => i.name))} are not column names of ` +
+        `the data, and a model without CTR Studio's encoding is fed the columns named ` +
+        `after its inputs; name the data's columns so (ctr-studio inspect lists the ` +
+        `inputs).`,
+    );
   }
   if (leftover.length === 1 && leftover[0].idRanges?.length) {
     numeric.push(...bindMixed(leftover[0], schema, used));
@@ -98,7 +126,15 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
     const input = leftover[0];
     const rest = names.numeric.filter((n) => !used.has(n));
     if (rest.length !== input.width) {
-      throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per row, but the data has ${rest.length} numeric column${rest.length === 1 ? '' : 's'} not named after another input, and a model without CTR Studio's encoding is fed them as they are; give the data exactly those columns, in the model's order.`);
+      throw new StudioError(
+        'DATA_SCHEMA',
+        `The model input "${input.name}" takes ` +
+          `${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per ` +
+          `row, but the data has ${rest.length} numeric ` +
+          `column${rest.length === 1 ? '' : 's'} not named after another input, and a model ` +
+          `without CTR Studio's encoding is fed them as they are; give the data exactly ` +
+          `those columns, in the model's order.`,
+      );
     }
     for (const n of rest) numeric.push(raw(n, input.name));
   }
@@ -118,15 +154,36 @@ function bindMixed(input: ModelInputInfo, schema: DataSchema, used: Set<string>)
   const cols = schema.columns.filter((c) => (c.kind === 'categorical' || c.kind === 'numeric') && !used.has(c.name));
   const idCount = tables.size;
   if (cols.length !== input.width) {
-    throw new StudioError('DATA_SCHEMA', `The model input "${input.name}" takes ${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per row (${idCount} of them ids for embedding tables), but the data has ${cols.length} feature column${cols.length === 1 ? '' : 's'} not named after another input, and a model without CTR Studio's encoding is fed them as they are; give the data exactly those columns, in the model's order.`);
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `The model input "${input.name}" takes ` +
+        `${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per ` +
+        `row (${idCount} of them ids for embedding tables), but the data has ` +
+        `${cols.length} feature column${cols.length === 1 ? '' : 's'} not named after ` +
+        `another input, and a model without CTR Studio's encoding is fed them as they ` +
+        `are; give the data exactly those columns, in the model's order.`,
+    );
   }
   const allIds = input.dtype === 'int32';
   return cols.map((c, p) => {
     const table = tables.get(p) ?? (allIds ? { layer: '', rows: NO_TABLE_SIZE } : undefined);
     if (!table && c.kind === 'categorical') {
-      throw new StudioError('DATA_SCHEMA', `Column "${c.name}" holds text, but it is value ${p + 1} of the model input "${input.name}", which takes a number there, and a model without CTR Studio's encoding is fed its columns as they are, in file order; give that column numbers, or put the columns in the model's order.`);
+      throw new StudioError(
+        'DATA_SCHEMA',
+        `Column "${c.name}" holds text, but it is value ${p + 1} of the model input ` +
+          `"${input.name}", which takes a number there, and a model without CTR Studio's ` +
+          `encoding is fed its columns as they are, in file order; give that column ` +
+          `numbers, or put the columns in the model's order.`,
+      );
     }
-    return { name: c.name, transform: 'none', mean: 0, std: 1, input: input.name, ...(table ? { ids: table.rows } : {}) };
+    return {
+      name: c.name,
+      transform: 'none',
+      mean: 0,
+      std: 1,
+      input: input.name,
+      ...(table ? { ids: table.rows } : {}),
+    };
   });
 }
 
@@ -135,7 +192,8 @@ export function describeBinding(enc: FeatureEncoding): string {
   const ids = enc.categorical.map((f) => f.name);
   const groups = new Map<string, string[]>();
   for (const f of enc.numeric) groups.set(f.input ?? '', [...(groups.get(f.input ?? '') ?? []), f.name]);
-  const span = (cols: string[]) => (cols.length > 4 ? `${cols[0]} … ${cols[cols.length - 1]} (${cols.length} columns)` : cols.join(', '));
+  const span = (cols: string[]) =>
+    cols.length > 4 ? `${cols[0]} … ${cols[cols.length - 1]} (${cols.length} columns)` : cols.join(', ');
   const parts = [
     ...(ids.length > 0 ? [`${span(ids)} as ids`] : []),
     ...[...groups].map(([input, cols]) => {
@@ -144,5 +202,8 @@ export function describeBinding(enc: FeatureEncoding): string {
       return `${span(cols)} into "${input}"${ids > 0 ? ` (${ids} of them ids for embedding tables)` : ''}`;
     }),
   ];
-  return `The model carries no CTR Studio encoding, so the data's columns feed its inputs by name, as they are: ${parts.join('; ')}.`;
+  return (
+    `The model carries no CTR Studio encoding, so the data's columns feed its inputs ` +
+    `by name, as they are: ${parts.join('; ')}.`
+  );
 }

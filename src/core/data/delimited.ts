@@ -8,7 +8,8 @@
 export const DELIMITERS = [',', '\t', ';', '|'] as const;
 
 /** Reason (also the bad-row grouping key) for a line whose quoted field is not closed. */
-export const REASON_UNCLOSED_QUOTE = 'a quoted field is not closed on its line (quoted fields with line breaks are not supported)';
+export const REASON_UNCLOSED_QUOTE =
+  'a quoted field is not closed on its line (quoted fields with line breaks are not supported)';
 /** Reason (also the bad-row grouping key) for a line with text between a closing quote and the next delimiter. */
 export const REASON_TEXT_AFTER_QUOTE = 'text follows a closing quote before the next delimiter';
 

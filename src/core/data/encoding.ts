@@ -141,7 +141,9 @@ function fieldWidth(f: NumericField): number {
   return f.input === undefined ? 2 : 1;
 }
 
-/** Width of an encoded row's numeric part: 2 per fitted numeric field (value and missing indicator), 1 per bound one. */
+/**
+ * Width of an encoded row's numeric part: 2 per fitted numeric field (value and missing indicator), 1 per bound one.
+ */
 export function numericWidth(enc: FeatureEncoding): number {
   return enc.numeric.reduce((w, f) => w + fieldWidth(f), 0);
 }
@@ -157,7 +159,12 @@ export function numericBlocks(enc: FeatureEncoding): Map<string, { offset: numbe
   for (const f of enc.numeric) {
     const input = f.input ?? NUMERIC_INPUT;
     const block = blocks.get(input);
-    if (block && input !== last) throw new StudioError('MODEL_ENCODING_MISMATCH', `The numeric fields feeding the model input "${input}" are not listed together in the feature encoding; bind the data to the model again.`);
+    if (block && input !== last)
+      throw new StudioError(
+        'MODEL_ENCODING_MISMATCH',
+        `The numeric fields feeding the model input "${input}" are not listed together in ` +
+          `the feature encoding; bind the data to the model again.`,
+      );
     if (block) block.width += fieldWidth(f);
     else blocks.set(input, { offset: at, width: fieldWidth(f) });
     at += fieldWidth(f);
@@ -177,7 +184,12 @@ export function signLog1p(x: number): number {
   return x < 0 ? -Math.log1p(-x) : Math.log1p(x);
 }
 
-function fitCategorical(name: string, values: readonly string[], rows: number, o: Required<Omit<FitOptions, 'maxVocab'>> & { maxVocab?: number }): CategoricalField {
+function fitCategorical(
+  name: string,
+  values: readonly string[],
+  rows: number,
+  o: Required<Omit<FitOptions, 'maxVocab'>> & { maxVocab?: number },
+): CategoricalField {
   const counts = new Map<string, number>();
   for (let i = 0; i < rows; i++) {
     const v = values[i];
@@ -235,10 +247,18 @@ function fitNumeric(name: string, batch: RawBatch, col: number, width: number): 
 
 /** Fits the encoding on training rows (never on evaluation rows). Deterministic for the same rows and options. */
 export function fitEncoding(batch: RawBatch, schema: DataSchema, opts: FitOptions = {}): FeatureEncoding {
-  if (batch.rows === 0) throw new StudioError('DATA_EMPTY', 'There are no training rows to fit the feature encoding on.');
+  if (batch.rows === 0)
+    throw new StudioError('DATA_EMPTY', 'There are no training rows to fit the feature encoding on.');
   const names = schemaFieldNames(schema);
-  if (batch.categorical.length !== names.categorical.length || batch.numeric.length !== batch.rows * names.numeric.length) {
-    throw new StudioError('DATA_SCHEMA', 'The rows do not have the columns of the data schema they were given with; read the file again with its own schema.');
+  if (
+    batch.categorical.length !== names.categorical.length ||
+    batch.numeric.length !== batch.rows * names.numeric.length
+  ) {
+    throw new StudioError(
+      'DATA_SCHEMA',
+      'The rows do not have the columns of the data schema they were given with; read ' +
+        'the file again with its own schema.',
+    );
   }
   const hashAbove = opts.hashAbove ?? DEFAULT_HASH_ABOVE;
   const o = {
@@ -287,15 +307,36 @@ function locate(enc: FeatureEncoding, schema: DataSchema): { cat: number[]; num:
     if (j < 0) missing.push(name);
     return -1 - j;
   };
-  const cat = enc.categorical.map((f) => (f.kind === 'id' ? findId(f.name) : find(names.categorical, names.numeric, f.name)));
-  const num = enc.numeric.map((f) => (f.ids !== undefined ? findId(f.name) : find(names.numeric, names.categorical, f.name)));
+  const cat = enc.categorical.map((f) =>
+    f.kind === 'id' ? findId(f.name) : find(names.categorical, names.numeric, f.name),
+  );
+  const num = enc.numeric.map((f) =>
+    f.ids !== undefined ? findId(f.name) : find(names.numeric, names.categorical, f.name),
+  );
   if (missing.length > 0) {
-    const list = missing.slice(0, 8).map((n) => `"${n}"`).join(', ') + (missing.length > 8 ? `, … (${missing.length} in all)` : '');
-    throw new StudioError('DATA_SCHEMA', `The data lacks column${missing.length > 1 ? 's' : ''} ${list} that the feature encoding needs; use a file with the columns the model was trained on.`);
+    const list =
+      missing
+        .slice(0, 8)
+        .map((n) => `"${n}"`)
+        .join(', ') + (missing.length > 8 ? `, … (${missing.length} in all)` : '');
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `The data lacks column${missing.length > 1 ? 's' : ''} ${list} that the feature ` +
+        `encoding needs; use a file with the columns the model was trained on.`,
+    );
   }
   if (wrongKind.length > 0) {
-    const list = wrongKind.slice(0, 8).map((n) => `"${n}"`).join(', ');
-    throw new StudioError('DATA_SCHEMA', `Column${wrongKind.length > 1 ? 's' : ''} ${list} ha${wrongKind.length > 1 ? 've' : 's'} a different kind (numeric or categorical) in this file than in the feature encoding; set the column kinds to match the training data.`);
+    const list = wrongKind
+      .slice(0, 8)
+      .map((n) => `"${n}"`)
+      .join(', ');
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `Column${wrongKind.length > 1 ? 's' : ''} ${list} ` +
+        `ha${wrongKind.length > 1 ? 've' : 's'} a different kind (numeric or categorical) ` +
+        `in this file than in the feature encoding; set the column kinds to match the ` +
+        `training data.`,
+    );
   }
   return { cat, num };
 }
@@ -325,7 +366,9 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
     const log = field.transform === 'log';
     const bound = field.input !== undefined;
     if (field.ids !== undefined) {
-      idsOf(field.name, field.ids, field.input, batch, c, inWidth).forEach((id, r) => (numeric[r * outWidth + at] = id));
+      idsOf(field.name, field.ids, field.input, batch, c, inWidth).forEach(
+        (id, r) => (numeric[r * outWidth + at] = id),
+      );
       at += fieldWidth(field);
       return;
     }
@@ -333,7 +376,13 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
       const x = batch.numeric[r * inWidth + c];
       const o = r * outWidth + at;
       if (Number.isNaN(x)) {
-        if (bound) throw new StudioError('DATA_SCHEMA', `Column "${field.name}" has no value on line ${batch.lines[r]}, and the model's input "${field.input}" takes its values as they are (the model carries no CTR Studio encoding to fill gaps); fill in the missing values.`);
+        if (bound)
+          throw new StudioError(
+            'DATA_SCHEMA',
+            `Column "${field.name}" has no value on line ${batch.lines[r]}, and the model's ` +
+              `input "${field.input}" takes its values as they are (the model carries no CTR ` +
+              `Studio encoding to fill gaps); fill in the missing values.`,
+          );
         numeric[o + 1] = 1;
       } else numeric[o] = ((log ? signLog1p(x) : x) - field.mean) / field.std;
     }
@@ -346,7 +395,14 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
  * The ids of a bound id column (read as text, col ≥ 0, or as numbers, col = -1 - numeric index), each checked
  * to be an integer in [0, size).
  */
-function idsOf(name: string, size: number, input: string | undefined, batch: RawBatch, col: number, numericWidth: number): Int32Array {
+function idsOf(
+  name: string,
+  size: number,
+  input: string | undefined,
+  batch: RawBatch,
+  col: number,
+  numericWidth: number,
+): Int32Array {
   const ids = new Int32Array(batch.rows);
   const text = col >= 0 ? batch.categorical[col] : null;
   const num = -1 - col;
@@ -355,7 +411,14 @@ function idsOf(name: string, size: number, input: string | undefined, batch: Raw
     const id = text ? (/^\s*\d+\s*$/.test(raw as string) ? Number(raw) : NaN) : (raw as number);
     if (!(Number.isInteger(id) && id >= 0 && id < size)) {
       const shown = text ? `"${raw}"` : Number.isNaN(raw as number) ? 'no value' : String(raw);
-      throw new StudioError('DATA_SCHEMA', `Column "${name}" holds ${shown} on line ${batch.lines[r]}, but the model's input "${input ?? name}" takes integer ids from 0 to ${size - 1}${input !== undefined && input.toLowerCase() !== name.toLowerCase() ? ' in its place,' : ''} as they are (the model carries no CTR Studio encoding); give that column the ids the model was trained with.`);
+      throw new StudioError(
+        'DATA_SCHEMA',
+        `Column "${name}" holds ${shown} on line ${batch.lines[r]}, but the model's input ` +
+          `"${input ?? name}" takes integer ids from 0 to ` +
+          `${size - 1}${input !== undefined && input.toLowerCase() !== name.toLowerCase() ? ' in its place,' : ''} ` +
+          `as they are (the model carries no CTR Studio encoding); give that column the ids ` +
+          `the model was trained with.`,
+      );
     }
     ids[r] = id;
   }

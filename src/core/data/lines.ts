@@ -20,7 +20,12 @@ export interface ByteStreamLike {
  * Anything a file can arrive as: chunked (Node's fs.createReadStream, `File.stream()`, arrays of chunks) or whole
  * (a Uint8Array such as a Node Buffer, an ArrayBuffer from `File.arrayBuffer()`).
  */
-export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ByteStreamLike | Uint8Array | ArrayBuffer;
+export type ByteSource =
+  | AsyncIterable<Uint8Array | string>
+  | Iterable<Uint8Array | string>
+  | ByteStreamLike
+  | Uint8Array
+  | ArrayBuffer;
 
 /** Options of {@link readLines}. */
 export interface ReadLinesOptions {
@@ -74,7 +79,8 @@ export async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array |
 function tooLong(line: number, max: number): StudioError {
   return new StudioError(
     'DATA_SCHEMA',
-    `Line ${line} is longer than ${max} characters, so this does not look like a line-oriented text data file (CSV, TSV or Criteo).`,
+    `Line ${line} is longer than ${max} characters, so this does not look like a ` +
+      `line-oriented text data file (CSV, TSV or Criteo).`,
   );
 }
 
@@ -95,10 +101,16 @@ export function sniffBinary(bytes: Uint8Array, start: number): void {
   if (start === 0 && bytes.length >= 2) {
     const [a, b] = bytes;
     if (a === 0x1f && b === 0x8b) {
-      throw notText('The data file is gzip-compressed, not text; decompress it first (for example with gunzip) and open the CSV or TSV file inside.');
+      throw notText(
+        'The data file is gzip-compressed, not text; decompress it first (for example ' +
+          'with gunzip) and open the CSV or TSV file inside.',
+      );
     }
     if (a === 0x50 && b === 0x4b && bytes.length >= 4 && bytes[2] + 1 === bytes[3] && [3, 5, 7].includes(bytes[2])) {
-      throw notText('The data file is a ZIP archive (an .xlsx workbook is one), not text; export the sheet as CSV, or unzip the archive and open the CSV or TSV file inside.');
+      throw notText(
+        'The data file is a ZIP archive (an .xlsx workbook is one), not text; export the ' +
+          'sheet as CSV, or unzip the archive and open the CSV or TSV file inside.',
+      );
     }
     if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
       throw notText('The data file is UTF-16 text; save it as UTF-8 (in Excel: "CSV UTF-8") and open it again.');
@@ -106,7 +118,11 @@ export function sniffBinary(bytes: Uint8Array, start: number): void {
   }
   const zero = bytes.subarray(0, SNIFF_BYTES - start).indexOf(0);
   if (zero >= 0) {
-    throw notText(`The data file holds binary bytes (a zero byte at byte ${start + zero + 1}), so it is not a CSV, TSV or Criteo text file; open the text file that holds the rows instead.`);
+    throw notText(
+      `The data file holds binary bytes (a zero byte at byte ${start + zero + 1}), so ` +
+        `it is not a CSV, TSV or Criteo text file; open the text file that holds the rows ` +
+        `instead.`,
+    );
   }
 }
 
@@ -115,7 +131,11 @@ function sniffText(text: string, start: number): void {
   if (start >= SNIFF_BYTES) return;
   const zero = text.slice(0, SNIFF_BYTES - start).indexOf('\u0000');
   if (zero >= 0) {
-    throw notText(`The data file holds binary bytes (a zero byte at character ${start + zero + 1}), so it is not a CSV, TSV or Criteo text file; open the text file that holds the rows instead.`);
+    throw notText(
+      `The data file holds binary bytes (a zero byte at character ${start + zero + 1}), ` +
+        `so it is not a CSV, TSV or Criteo text file; open the text file that holds the ` +
+        `rows instead.`,
+    );
   }
 }
 

@@ -81,7 +81,13 @@ function fieldIndices(schema: DataSchema): { label: number; numeric: number[]; c
 /** A batch with no rows for a schema. */
 export function emptyRaw(schema: DataSchema): RawBatch {
   const { categorical } = fieldIndices(schema);
-  return { rows: 0, labels: new Float32Array(0), numeric: new Float64Array(0), categorical: categorical.map(() => []), lines: new Int32Array(0) };
+  return {
+    rows: 0,
+    labels: new Float32Array(0),
+    numeric: new Float64Array(0),
+    categorical: categorical.map(() => []),
+    lines: new Int32Array(0),
+  };
 }
 
 function isBlank(text: string): boolean {
@@ -151,7 +157,11 @@ export async function* readBatchesFromLines(
     for (let j = 0; j < nNum; j++) {
       const v = parseNumericCell(f[idx.numeric[j]]);
       if (v === undefined) {
-        bad(line, BAD_REASONS.notNumber, `column "${names[idx.numeric[j]]}" is ${quoteCell(f[idx.numeric[j]])}, not a number`);
+        bad(
+          line,
+          BAD_REASONS.notNumber,
+          `column "${names[idx.numeric[j]]}" is ${quoteCell(f[idx.numeric[j]])}, not a number`,
+        );
         ok = false;
         break;
       }
@@ -186,7 +196,12 @@ export async function* readBatchesFromLines(
 function checkHeader(cells: string[] | null, names: string[]): void {
   const got = cells?.map((c) => c.trim());
   if (got && got.length === names.length && got.every((c, i) => c === names[i])) return;
-  const shown = got ? `${got.length} columns starting ${got.slice(0, 3).map((c) => `"${c}"`).join(', ')}` : 'an unreadable line';
+  const shown = got
+    ? `${got.length} columns starting ${got
+        .slice(0, 3)
+        .map((c) => `"${c}"`)
+        .join(', ')}`
+    : 'an unreadable line';
   throw new StudioError(
     'DATA_HEADER',
     `The header line does not match the expected columns (expected ${names.length} columns starting ${names
@@ -200,15 +215,23 @@ function checkHeader(cells: string[] | null, names: string[]): void {
 export function checkReport(report: BadRowReport): void {
   const total = report.goodRows + report.badRows;
   if (total === 0) {
-    throw new StudioError('DATA_EMPTY', 'The file has no data rows (it is empty, blank or only a header line).', report);
+    throw new StudioError(
+      'DATA_EMPTY',
+      'The file has no data rows (it is empty, blank or only a header line).',
+      report,
+    );
   }
   if (report.badRows * 2 > total) {
     const [reason, count] = Object.entries(report.byReason).sort((a, b) => b[1] - a[1])[0];
     const first = report.examples[0]?.line;
-    const what = report.goodRows === 0 ? `All ${total} data rows were rejected` : `${report.badRows} of ${total} data rows were rejected`;
+    const what =
+      report.goodRows === 0
+        ? `All ${total} data rows were rejected`
+        : `${report.badRows} of ${total} data rows were rejected`;
     throw new StudioError(
       'DATA_MOSTLY_BAD',
-      `${what}; the most common reason is "${reason}" (${count} rows), first seen at line ${first}, so check the delimiter, the label column and the column kinds.`,
+      `${what}; the most common reason is "${reason}" (${count} rows), first seen at ` +
+        `line ${first}, so check the delimiter, the label column and the column kinds.`,
       report,
     );
   }
@@ -218,7 +241,11 @@ export function checkReport(report: BadRowReport): void {
  * Reads a file as columnar batches. The generator's return value is the bad-row report; at the end it throws
  * DATA_EMPTY (no data rows) or DATA_MOSTLY_BAD (more than half rejected), and CANCELLED when the signal aborts.
  */
-export function readBatches(source: DataSource, schema: DataSchema, opts: ReadOptions = {}): AsyncGenerator<RawBatch, BadRowReport> {
+export function readBatches(
+  source: DataSource,
+  schema: DataSchema,
+  opts: ReadOptions = {},
+): AsyncGenerator<RawBatch, BadRowReport> {
   return readBatchesFromLines(readLines(source, opts), schema, opts);
 }
 
@@ -293,7 +320,10 @@ export function rangeRaw(b: RawBatch, start: number, end: number): RawBatch {
   };
 }
 
-async function collect(gen: AsyncGenerator<RawBatch, BadRowReport>, schema: DataSchema): Promise<{ batch: RawBatch; report: BadRowReport }> {
+async function collect(
+  gen: AsyncGenerator<RawBatch, BadRowReport>,
+  schema: DataSchema,
+): Promise<{ batch: RawBatch; report: BadRowReport }> {
   const batches: RawBatch[] = [];
   for (;;) {
     const step = await gen.next();
@@ -303,7 +333,11 @@ async function collect(gen: AsyncGenerator<RawBatch, BadRowReport>, schema: Data
 }
 
 /** Reads a whole file into one batch plus its bad-row report (same errors as {@link readBatches}). */
-export function readAll(source: DataSource, schema: DataSchema, opts: ReadOptions = {}): Promise<{ batch: RawBatch; report: BadRowReport }> {
+export function readAll(
+  source: DataSource,
+  schema: DataSchema,
+  opts: ReadOptions = {},
+): Promise<{ batch: RawBatch; report: BadRowReport }> {
   return collect(readBatches(source, schema, opts), schema);
 }
 

@@ -15,7 +15,10 @@ export class RowReservoir {
   /** Position of each sampled row among all rows offered (0-based), for splits by position. */
   private ordinals: Float64Array;
 
-  constructor(readonly capacity: number, seed = 1) {
+  constructor(
+    readonly capacity: number,
+    seed = 1,
+  ) {
     this.rng = createRng(seed);
     this.ordinals = new Float64Array(capacity);
   }
@@ -28,7 +31,13 @@ export class RowReservoir {
   private allocate(like: RawBatch): RawBatch {
     this.width = like.rows > 0 ? like.numeric.length / like.rows : 0;
     const n = this.capacity;
-    return { rows: 0, labels: new Float32Array(n), numeric: new Float64Array(n * this.width), categorical: like.categorical.map(() => new Array<string>(n)), lines: new Int32Array(n) };
+    return {
+      rows: 0,
+      labels: new Float32Array(n),
+      numeric: new Float64Array(n * this.width),
+      categorical: like.categorical.map(() => new Array<string>(n)),
+      lines: new Int32Array(n),
+    };
   }
 
   private copy(from: RawBatch, i: number, slot: number): void {
@@ -61,7 +70,13 @@ export class RowReservoir {
     const ordinals = Float64Array.from(order, (i) => this.ordinals[i]);
     const s = this.sample;
     const w = this.width;
-    const out: RawBatch = { rows: n, labels: new Float32Array(n), numeric: new Float64Array(n * w), categorical: s.categorical.map(() => new Array<string>(n)), lines: new Int32Array(n) };
+    const out: RawBatch = {
+      rows: n,
+      labels: new Float32Array(n),
+      numeric: new Float64Array(n * w),
+      categorical: s.categorical.map(() => new Array<string>(n)),
+      lines: new Int32Array(n),
+    };
     order.forEach((from, k) => {
       out.labels[k] = s.labels[from];
       out.lines[k] = s.lines[from];

@@ -62,7 +62,9 @@ export function looksLikeIdName(name: string): boolean {
   return (
     /(^|[_\-\s.])id$/i.test(n) ||
     /[a-z0-9]I[dD]$/.test(n) ||
-    /^(u|user|item|ad|app|site|device|campaign|creative|advertiser|publisher|query|doc|session|banner|page|product|shop|cat|category)id$/i.test(n)
+    /^(u|user|item|ad|app|site|device|campaign|creative|advertiser|publisher|query|doc|session|banner|page|product|shop|cat|category)id$/i.test(
+      n,
+    )
   );
 }
 
@@ -85,11 +87,17 @@ function headerNames(cells: string[]): string[] {
   const seen = new Map<string, number>();
   names.forEach((n, i) => {
     if (n.length === 0) {
-      throw new StudioError('DATA_HEADER', `Column ${i + 1} of the header line has no name; give every column a name in the first line of the file.`);
+      throw new StudioError(
+        'DATA_HEADER',
+        `Column ${i + 1} of the header line has no name; give every column a name in the first line of the file.`,
+      );
     }
     const prev = seen.get(n);
     if (prev !== undefined) {
-      throw new StudioError('DATA_HEADER', `The header names column "${n}" twice (columns ${prev + 1} and ${i + 1}); column names must be unique.`);
+      throw new StudioError(
+        'DATA_HEADER',
+        `The header names column "${n}" twice (columns ${prev + 1} and ${i + 1}); column names must be unique.`,
+      );
     }
     seen.set(n, i);
   });
@@ -101,12 +109,19 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
   const lines = sampleLines.filter((l) => l.trim().length > 0);
   if (lines.length === 0) throw new StudioError('DATA_EMPTY', 'The file is empty: it has no data rows.');
   if (overrides.delimiter !== undefined && overrides.delimiter.length === 0) {
-    throw new StudioError('INVALID_ARGUMENT', 'The delimiter setting is empty; use one character such as "," or a tab.');
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      'The delimiter setting is empty; use one character such as "," or a tab.',
+    );
   }
   const delimiter = overrides.delimiter ?? (overrides.format === 'criteo' ? '\t' : detectDelimiter(lines));
   const firstSplit = splitDelimited(lines[0], delimiter);
   if (!firstSplit.ok) {
-    throw new StudioError('DATA_HEADER', `The first line of the file cannot be read (${firstSplit.reason}); check that the file is a CSV, TSV or Criteo text file.`);
+    throw new StudioError(
+      'DATA_HEADER',
+      `The first line of the file cannot be read (${firstSplit.reason}); check that the ` +
+        `file is a CSV, TSV or Criteo text file.`,
+    );
   }
   const first = firstSplit.fields;
   const hasHeader = !first.some((c) => !isMissingCell(c) && parseNumericCell(c) !== undefined);
@@ -125,7 +140,9 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     if (first.length !== CRITEO_COLUMN_COUNT) {
       throw new StudioError(
         'DATA_SCHEMA',
-        `The Criteo format has ${CRITEO_COLUMN_COUNT} ${delimiterName(delimiter)}-separated columns, but the first line has ${first.length}; choose another format or delimiter.`,
+        `The Criteo format has ${CRITEO_COLUMN_COUNT} ` +
+          `${delimiterName(delimiter)}-separated columns, but the first line has ` +
+          `${first.length}; choose another format or delimiter.`,
       );
     }
     format = 'criteo';
@@ -148,7 +165,10 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     const i = findColumn(names, name);
     if (i < 0 && overrides.lenientKinds) continue;
     if (i < 0) {
-      throw new StudioError('DATA_SCHEMA', `The column setting names "${name}", but the file has no such column (its columns are ${listNames(names)}).`);
+      throw new StudioError(
+        'DATA_SCHEMA',
+        `The column setting names "${name}", but the file has no such column (its columns are ${listNames(names)}).`,
+      );
     }
     forced.set(i, kind);
   }
@@ -158,8 +178,13 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     let kind: ColumnKind;
     if (i === label) kind = 'label';
     else if (forced.has(i)) kind = forced.get(i)!;
-    else if (base) kind = base[i] === 'label' ? 'ignore' : base[i]; // a Criteo label that is not the label is not a feature
-    else kind = inferKind(name, rows.map((r) => r[i]));
+    else if (base)
+      kind = base[i] === 'label' ? 'ignore' : base[i]; // a Criteo label that is not the label is not a feature
+    else
+      kind = inferKind(
+        name,
+        rows.map((r) => r[i]),
+      );
     return { name, kind };
   });
   return { format, delimiter, hasHeader, columns };
@@ -179,7 +204,10 @@ function findLabel(
     if (!hasHeader && !base) {
       throw new StudioError(
         'DATA_NO_LABEL',
-        `The file has no header line and is not in the Criteo layout (${CRITEO_COLUMN_COUNT} tab-separated columns, label first; this one has ${names.length}), so the label column "${overrides.labelColumn}" cannot be found; add a header line that names the columns.`,
+        `The file has no header line and is not in the Criteo layout ` +
+          `(${CRITEO_COLUMN_COUNT} tab-separated columns, label first; this one has ` +
+          `${names.length}), so the label column "${overrides.labelColumn}" cannot be ` +
+          `found; add a header line that names the columns.`,
       );
     }
     if (overrides.lenientLabel && hasHeader) {
@@ -188,11 +216,17 @@ function findLabel(
         if (j >= 0) return j;
       }
     }
-    throw new StudioError('DATA_NO_LABEL', `The label column "${overrides.labelColumn}" is not in the file; its columns are ${listNames(names)}.`);
+    throw new StudioError(
+      'DATA_NO_LABEL',
+      `The label column "${overrides.labelColumn}" is not in the file; its columns are ${listNames(names)}.`,
+    );
   }
   const forcedLabels = [...forced].filter(([, k]) => k === 'label').map(([i]) => i);
   if (forcedLabels.length > 1) {
-    throw new StudioError('INVALID_ARGUMENT', `Only one column can be the label, but the settings mark ${listNames(forcedLabels.map((i) => names[i]))}.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `Only one column can be the label, but the settings mark ${listNames(forcedLabels.map((i) => names[i]))}.`,
+    );
   }
   if (forcedLabels.length === 1) return forcedLabels[0];
   const free = (i: number) => !forced.has(i);
@@ -222,12 +256,14 @@ function findLabel(
   if (binary.length === 0) {
     throw new StudioError(
       'DATA_NO_LABEL',
-      `No label column found: no column is named ${LABEL_NAMES.join('/')} and no column holds only 0 and 1; name the label column in the settings.`,
+      `No label column found: no column is named ${LABEL_NAMES.join('/')} and no column ` +
+        `holds only 0 and 1; name the label column in the settings.`,
     );
   }
   throw new StudioError(
     'DATA_NO_LABEL',
-    `The label column is ambiguous: columns ${listNames(binary.map((i) => names[i]))} all hold only 0 and 1; name the label column in the settings.`,
+    `The label column is ambiguous: columns ${listNames(binary.map((i) => names[i]))} ` +
+      `all hold only 0 and 1; name the label column in the settings.`,
   );
 }
 
@@ -264,7 +300,10 @@ export function describeSchema(schema: DataSchema): string {
 export function validateSchema(schema: DataSchema): void {
   const labels = schema.columns.filter((c) => c.kind === 'label');
   if (labels.length !== 1) {
-    throw new StudioError('DATA_SCHEMA', `A data schema needs exactly one label column, but this one has ${labels.length}.`);
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `A data schema needs exactly one label column, but this one has ${labels.length}.`,
+    );
   }
   const seen = new Set<string>();
   for (const c of schema.columns) {
@@ -277,6 +316,11 @@ export function validateSchema(schema: DataSchema): void {
 
 /** True when two files have the same feature columns (names, case aside; order, kinds and label aside). */
 export function sameFeatureColumns(a: DataSchema, b: DataSchema): boolean {
-  const names = (s: DataSchema) => s.columns.filter((c) => c.kind === 'numeric' || c.kind === 'categorical').map((c) => c.name.trim().toLowerCase()).sort().join('\n');
+  const names = (s: DataSchema) =>
+    s.columns
+      .filter((c) => c.kind === 'numeric' || c.kind === 'categorical')
+      .map((c) => c.name.trim().toLowerCase())
+      .sort()
+      .join('\n');
   return names(a) === names(b);
 }

@@ -11,14 +11,67 @@ export type Json = Record<string, unknown>;
 
 /** Layer classes tfjs 4.22 deserializes (its serialization classNameMap minus non-layer classes). */
 export const TFJS_LAYER_CLASSES: readonly string[] = [
-  'Activation', 'Add', 'AlphaDropout', 'Average', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D',
-  'BatchNormalization', 'Bidirectional', 'CategoryEncoding', 'CenterCrop', 'Concatenate', 'Conv1D', 'Conv2D',
-  'Conv2DTranspose', 'Conv3D', 'Conv3DTranspose', 'ConvLSTM2D', 'Cropping2D', 'Dense', 'DepthwiseConv2D', 'Dot',
-  'Dropout', 'ELU', 'Embedding', 'Flatten', 'GRU', 'GaussianDropout', 'GaussianNoise', 'GlobalAveragePooling1D',
-  'GlobalAveragePooling2D', 'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'InputLayer', 'LSTM', 'LayerNormalization',
-  'LeakyReLU', 'Masking', 'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'Maximum', 'Minimum', 'Multiply', 'PReLU',
-  'Permute', 'RNN', 'RandomWidth', 'ReLU', 'RepeatVector', 'Rescaling', 'Reshape', 'Resizing', 'SeparableConv2D',
-  'SimpleRNN', 'Softmax', 'SpatialDropout1D', 'ThresholdedReLU', 'TimeDistributed', 'UpSampling2D', 'ZeroPadding2D',
+  'Activation',
+  'Add',
+  'AlphaDropout',
+  'Average',
+  'AveragePooling1D',
+  'AveragePooling2D',
+  'AveragePooling3D',
+  'BatchNormalization',
+  'Bidirectional',
+  'CategoryEncoding',
+  'CenterCrop',
+  'Concatenate',
+  'Conv1D',
+  'Conv2D',
+  'Conv2DTranspose',
+  'Conv3D',
+  'Conv3DTranspose',
+  'ConvLSTM2D',
+  'Cropping2D',
+  'Dense',
+  'DepthwiseConv2D',
+  'Dot',
+  'Dropout',
+  'ELU',
+  'Embedding',
+  'Flatten',
+  'GRU',
+  'GaussianDropout',
+  'GaussianNoise',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling1D',
+  'GlobalMaxPooling2D',
+  'InputLayer',
+  'LSTM',
+  'LayerNormalization',
+  'LeakyReLU',
+  'Masking',
+  'MaxPooling1D',
+  'MaxPooling2D',
+  'MaxPooling3D',
+  'Maximum',
+  'Minimum',
+  'Multiply',
+  'PReLU',
+  'Permute',
+  'RNN',
+  'RandomWidth',
+  'ReLU',
+  'RepeatVector',
+  'Rescaling',
+  'Reshape',
+  'Resizing',
+  'SeparableConv2D',
+  'SimpleRNN',
+  'Softmax',
+  'SpatialDropout1D',
+  'ThresholdedReLU',
+  'TimeDistributed',
+  'UpSampling2D',
+  'ZeroPadding2D',
 ];
 
 /** Model classes: a layer of one of these is a nested model with its own layer list. */
@@ -58,20 +111,40 @@ function note(map: Map<string, string[]>, key: string, layer: string): void {
 
 /** A Keras dtype or dtype policy (string, DTypePolicy/FloatDTypePolicy/Policy object) → a tfjs dtype. */
 export function plainDtype(v: unknown): string | undefined {
-  const name = typeof v === 'string' ? v : isObj(v) && isObj(v.config) && typeof v.config.name === 'string' ? v.config.name : undefined;
+  const name =
+    typeof v === 'string'
+      ? v
+      : isObj(v) && isObj(v.config) && typeof v.config.name === 'string'
+        ? v.config.name
+        : undefined;
   if (name === undefined) return undefined;
   if (name === 'bool' || name === 'string') return name;
   if (/^u?int\d*$/.test(name)) return 'int32';
-  // float16/bfloat16/float64 and the mixed_* policies: tfjs computes in float32 (mixed policies keep float32 variables).
+  // float16/bfloat16/float64 and the mixed_* policies: tfjs computes in float32 (mixed policies keep float32
+  // variables).
   return 'float32';
 }
 
 const INITIALIZERS: Record<string, string> = {
-  Zeros: 'Zeros', Ones: 'Ones', Constant: 'Constant', RandomNormal: 'RandomNormal', RandomUniform: 'RandomUniform',
-  TruncatedNormal: 'TruncatedNormal', VarianceScaling: 'VarianceScaling', GlorotUniform: 'GlorotUniform',
-  GlorotNormal: 'GlorotNormal', HeNormal: 'HeNormal', HeUniform: 'HeUniform', LecunNormal: 'LeCunNormal',
-  LecunUniform: 'LeCunUniform', LeCunNormal: 'LeCunNormal', LeCunUniform: 'LeCunUniform', Orthogonal: 'Orthogonal',
-  OrthogonalInitializer: 'Orthogonal', Identity: 'Identity', IdentityInitializer: 'Identity',
+  Zeros: 'Zeros',
+  Ones: 'Ones',
+  Constant: 'Constant',
+  RandomNormal: 'RandomNormal',
+  RandomUniform: 'RandomUniform',
+  TruncatedNormal: 'TruncatedNormal',
+  VarianceScaling: 'VarianceScaling',
+  GlorotUniform: 'GlorotUniform',
+  GlorotNormal: 'GlorotNormal',
+  HeNormal: 'HeNormal',
+  HeUniform: 'HeUniform',
+  LecunNormal: 'LeCunNormal',
+  LecunUniform: 'LeCunUniform',
+  LeCunNormal: 'LeCunNormal',
+  LeCunUniform: 'LeCunUniform',
+  Orthogonal: 'Orthogonal',
+  OrthogonalInitializer: 'Orthogonal',
+  Identity: 'Identity',
+  IdentityInitializer: 'Identity',
 };
 const ZEROS = { class_name: 'Zeros', config: {} };
 
@@ -94,20 +167,36 @@ function regularizer(v: unknown): unknown {
   if (!isKerasObject(v)) return null;
   const c = isObj(v.config) ? v.config : {};
   const num = (x: unknown) => (typeof x === 'number' ? x : 0);
-  if (v.class_name === 'L1' || v.class_name === 'L2' || v.class_name === 'L1L2') return { class_name: 'L1L2', config: { l1: num(c.l1), l2: num(c.l2) } };
+  if (v.class_name === 'L1' || v.class_name === 'L2' || v.class_name === 'L1L2')
+    return { class_name: 'L1L2', config: { l1: num(c.l1), l2: num(c.l2) } };
   return null;
 }
 
 const CONSTRAINTS = new Set(['MaxNorm', 'NonNeg', 'UnitNorm', 'MinMaxNorm']);
 /** A constraint → tfjs form (training-only, so one tfjs lacks is dropped). */
 function constraint(v: unknown): unknown {
-  return isKerasObject(v) && CONSTRAINTS.has(v.class_name as string) ? { class_name: v.class_name, config: isObj(v.config) ? v.config : {} } : null;
+  return isKerasObject(v) && CONSTRAINTS.has(v.class_name as string)
+    ? { class_name: v.class_name, config: isObj(v.config) ? v.config : {} }
+    : null;
 }
 
 const ACTIVATIONS: Record<string, string> = {
-  linear: 'linear', relu: 'relu', relu6: 'relu6', elu: 'elu', selu: 'selu', sigmoid: 'sigmoid', tanh: 'tanh',
-  softmax: 'softmax', softplus: 'softplus', softsign: 'softsign', swish: 'swish', silu: 'swish', mish: 'mish',
-  gelu: 'gelu', log_softmax: 'logSoftmax', logSoftmax: 'logSoftmax',
+  linear: 'linear',
+  relu: 'relu',
+  relu6: 'relu6',
+  elu: 'elu',
+  selu: 'selu',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  softmax: 'softmax',
+  softplus: 'softplus',
+  softsign: 'softsign',
+  swish: 'swish',
+  silu: 'swish',
+  mish: 'mish',
+  gelu: 'gelu',
+  log_softmax: 'logSoftmax',
+  logSoftmax: 'logSoftmax',
 };
 
 /** An activation name or serialized function → a tfjs activation name; records ones tfjs lacks. */
@@ -120,22 +209,37 @@ function activation(v: unknown, layer: string, ctx: ConfigContext): string {
     if ((name === 'hard_sigmoid' || name === 'hardSigmoid') && ctx.kerasMajor < 3) return 'hardSigmoid';
     if (ACTIVATIONS[name]) return ACTIVATIONS[name];
   }
-  const label = typeof name === 'string' ? name : isObj(name) && typeof name.class_name === 'string' ? name.class_name : JSON.stringify(name);
+  const label =
+    typeof name === 'string'
+      ? name
+      : isObj(name) && typeof name.class_name === 'string'
+        ? name.class_name
+        : JSON.stringify(name);
   note(ctx.unsupported.activations, label, layer);
   return 'linear';
 }
 
 /** Keras 3 (and 2) config keys tfjs has no use for. */
-const DROP_KEYS = new Set(['lora_rank', 'lora_alpha', 'quantization_config', 'synchronized', 'optional', 'ragged', 'shared_object_id']);
+const DROP_KEYS = new Set([
+  'lora_rank',
+  'lora_alpha',
+  'quantization_config',
+  'synchronized',
+  'optional',
+  'ragged',
+  'shared_object_id',
+]);
 const INNER_LAYER_KEYS = new Set(['layer', 'cell', 'forward_layer', 'backward_layer']);
 
 /** Drops Keras 3 bookkeeping ({module, registered_name}) from a nested serialized object, recursively. */
 function plainValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plainValue);
   if (!isObj(v)) return v;
-  if (v.class_name === '__tuple__' && Array.isArray((v.config as Json | undefined)?.value)) return plainValue((v.config as Json).value);
+  if (v.class_name === '__tuple__' && Array.isArray((v.config as Json | undefined)?.value))
+    return plainValue((v.config as Json).value);
   const out: Json = {};
-  for (const [k, x] of Object.entries(v)) if (k !== 'module' && k !== 'registered_name' && k !== 'shared_object_id') out[k] = plainValue(x);
+  for (const [k, x] of Object.entries(v))
+    if (k !== 'module' && k !== 'registered_name' && k !== 'shared_object_id') out[k] = plainValue(x);
   return out;
 }
 
@@ -164,7 +268,8 @@ function layerConfig(cls: string, config: Json, name: string, ctx: ConfigContext
   }
   // tfjs' ReLU has max_value only, and its LayerNormalization no rms_scaling (Keras 3 options).
   if (cls === 'ReLU') {
-    if ((Number(out.negative_slope) || 0) !== 0 || (Number(out.threshold) || 0) !== 0) note(ctx.unsupported.layers, 'ReLU with negative_slope or threshold', name);
+    if ((Number(out.negative_slope) || 0) !== 0 || (Number(out.threshold) || 0) !== 0)
+      note(ctx.unsupported.layers, 'ReLU with negative_slope or threshold', name);
     delete out.negative_slope;
     delete out.threshold;
   }
@@ -193,11 +298,14 @@ function collectRefs(v: unknown, out: [string, number, number][]): void {
   }
 }
 
-/** A layer's inbound nodes (Keras 2 lists or Keras 3 {args, kwargs}) → Keras 2 lists of [layer, node, tensor, kwargs]. */
+/**
+ * A layer's inbound nodes (Keras 2 lists or Keras 3 {args, kwargs}) → Keras 2 lists of [layer, node, tensor, kwargs].
+ */
 function inboundNodes(nodes: unknown, layer: string): unknown[] {
   if (!Array.isArray(nodes)) return [];
   return nodes.map((node) => {
-    if (Array.isArray(node)) return node.map((e) => (Array.isArray(e) ? [e[0], e[1] ?? 0, e[2] ?? 0, isObj(e[3]) ? e[3] : {}] : e));
+    if (Array.isArray(node))
+      return node.map((e) => (Array.isArray(e) ? [e[0], e[1] ?? 0, e[2] ?? 0, isObj(e[3]) ? e[3] : {}] : e));
     if (!isObj(node)) throw new Error(`layer ${layer} has an inbound node in an unknown format`);
     const refs: [string, number, number][] = [];
     collectRefs(node.args, refs);
@@ -205,7 +313,10 @@ function inboundNodes(nodes: unknown, layer: string): unknown[] {
     for (const [k, v] of Object.entries(isObj(node.kwargs) ? node.kwargs : {})) {
       const inner: [string, number, number][] = [];
       collectRefs(v, inner);
-      if (inner.length > 0) throw new Error(`layer ${layer} is called with a tensor keyword argument (${k}), which tfjs layers-models cannot express`);
+      if (inner.length > 0)
+        throw new Error(
+          `layer ${layer} is called with a tensor keyword argument (${k}), which tfjs layers-models cannot express`,
+        );
       if (v !== null && v !== undefined) kwargs[k] = plainValue(v);
     }
     return refs.map((r) => [...r, kwargs]);
@@ -227,7 +338,8 @@ export function convertModel(model: Json, ctx: ConfigContext): Json {
   // Very old Keras wrote a Sequential config as a bare layer list.
   const config: Json = Array.isArray(raw) ? { layers: raw } : isObj(raw) ? raw : {};
   if (!Array.isArray(config.layers)) throw new Error(`the ${cls} model has no layer list`);
-  const name = typeof config.name === 'string' ? config.name : typeof model.name === 'string' ? model.name : cls.toLowerCase();
+  const name =
+    typeof config.name === 'string' ? config.name : typeof model.name === 'string' ? model.name : cls.toLowerCase();
   const functional = cls !== 'Sequential';
   const layers = (config.layers as unknown[]).map((l) => {
     if (!isKerasObject(l)) throw new Error(`the ${cls} model ${name} has a layer without class_name or config`);
@@ -236,7 +348,13 @@ export function convertModel(model: Json, ctx: ConfigContext): Json {
   if (!functional) {
     const first = layers[0]?.config as Json | undefined;
     // A Sequential without an InputLayer: Keras 3 keeps the input shape in build_input_shape.
-    if (first && layers[0].class_name !== 'InputLayer' && !first.batch_input_shape && Array.isArray(config.build_input_shape)) first.batch_input_shape = config.build_input_shape;
+    if (
+      first &&
+      layers[0].class_name !== 'InputLayer' &&
+      !first.batch_input_shape &&
+      Array.isArray(config.build_input_shape)
+    )
+      first.batch_input_shape = config.build_input_shape;
     return { class_name: cls, config: { name, layers } };
   }
   const inputs = refList(config.input_layers);
@@ -264,7 +382,8 @@ function offsetSequentialNodes(layers: Json[], refLists: unknown[][]): void {
 function convertLayer(entry: Json, ctx: ConfigContext, functional: boolean): Json {
   const cls = entry.class_name as string;
   const config = isObj(entry.config) ? entry.config : {};
-  const name = typeof entry.name === 'string' ? entry.name : typeof config.name === 'string' ? config.name : cls.toLowerCase();
+  const name =
+    typeof entry.name === 'string' ? entry.name : typeof config.name === 'string' ? config.name : cls.toLowerCase();
   let out: Json;
   if (MODEL_CLASSES.has(cls)) {
     out = convertModel({ class_name: cls, config, name }, ctx);

@@ -7,8 +7,23 @@
 import { StudioError } from '../errors';
 import { concatBuffers, type ModelArtifacts, type WeightSpec } from '../model/artifacts';
 import { STUDIO_VERSION } from '../version';
-import { MODEL_CLASSES, TFJS_LAYER_CLASSES, configContext, convertModel, isObj, type Json, type Unsupported } from './config';
-import { WeightMappingError, h5Weights, keras3Weights, type H5LayerWeights, type NamedWeight, type RawTensor } from './weights';
+import {
+  MODEL_CLASSES,
+  TFJS_LAYER_CLASSES,
+  configContext,
+  convertModel,
+  isObj,
+  type Json,
+  type Unsupported,
+} from './config';
+import {
+  WeightMappingError,
+  h5Weights,
+  keras3Weights,
+  type H5LayerWeights,
+  type NamedWeight,
+  type RawTensor,
+} from './weights';
 
 export { TFJS_LAYER_CLASSES } from './config';
 export { toSnakeCase } from './weights';
@@ -58,19 +73,28 @@ function unsupportedError(fileName: string, u: Unsupported): StudioError {
 }
 
 function notLayers(fileName: string, why: string): StudioError {
-  return new StudioError('MODEL_NOT_LAYERS', `${fileName} cannot be imported: ${why}; save the model again with model.save() from a Functional or Sequential Keras model.`);
+  return new StudioError(
+    'MODEL_NOT_LAYERS',
+    `${fileName} cannot be imported: ${why}; save the model again with model.save() ` +
+      `from a Functional or Sequential Keras model.`,
+  );
 }
 
 /** Converts the model config and checks every class; returns the tfjs model_config. */
 function convertConfig(model: Json, fileName: string, kerasMajor: number, options: KerasConvertOptions): Json {
   const cls = model.class_name;
-  if (typeof cls !== 'string' || !isObj(model.config)) throw notLayers(fileName, 'its model config has no class_name and config');
+  if (typeof cls !== 'string' || !isObj(model.config))
+    throw notLayers(fileName, 'its model config has no class_name and config');
   if (!MODEL_CLASSES.has(cls) && Array.isArray(model.config.layers) && 'input_layers' in model.config) {
     // A Model subclass with the functional constructor: Keras saves its graph like a Functional's.
     return convertConfig({ ...model, class_name: 'Functional' }, fileName, kerasMajor, options);
   }
   if (!MODEL_CLASSES.has(cls)) {
-    throw new StudioError('MODEL_NOT_LAYERS', `${fileName} holds a subclassed Keras model (${cls}), whose layer graph Keras does not save; rebuild it as a Functional or Sequential model and save it again.`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `${fileName} holds a subclassed Keras model (${cls}), whose layer graph Keras ` +
+        `does not save; rebuild it as a Functional or Sequential model and save it again.`,
+    );
   }
   const ctx = configContext(options.layerClasses ?? TFJS_LAYER_CLASSES, kerasMajor);
   let converted: Json;
@@ -79,7 +103,8 @@ function convertConfig(model: Json, fileName: string, kerasMajor: number, option
   } catch (e) {
     throw notLayers(fileName, (e as Error).message);
   }
-  if (ctx.unsupported.layers.size > 0 || ctx.unsupported.activations.size > 0) throw unsupportedError(fileName, ctx.unsupported);
+  if (ctx.unsupported.layers.size > 0 || ctx.unsupported.activations.size > 0)
+    throw unsupportedError(fileName, ctx.unsupported);
   return converted;
 }
 
@@ -91,18 +116,33 @@ function mapWeights(fileName: string, map: () => NamedWeight[]): NamedWeight[] {
     if (e.unmapped.length > 0) {
       const byClass = new Map<string, string[]>();
       for (const u of e.unmapped) byClass.set(u.className, [...(byClass.get(u.className) ?? []), u.layer]);
-      throw new StudioError('MODEL_UNKNOWN_LAYER', `${fileName} uses layers whose Keras 3 weights CTR Studio cannot map yet: ${listing(byClass)}; ${REBUILD}`, { layers: Object.fromEntries(byClass) });
+      throw new StudioError(
+        'MODEL_UNKNOWN_LAYER',
+        `${fileName} uses layers whose Keras 3 weights CTR Studio cannot map yet: ${listing(byClass)}; ${REBUILD}`,
+        { layers: Object.fromEntries(byClass) },
+      );
     }
     throw notLayers(fileName, e.message);
   }
 }
 
-function artifacts(modelConfig: Json, weights: NamedWeight[], kerasVersion: string | undefined, backend: string | undefined): ModelArtifacts {
+function artifacts(
+  modelConfig: Json,
+  weights: NamedWeight[],
+  kerasVersion: string | undefined,
+  backend: string | undefined,
+): ModelArtifacts {
   const weightSpecs: WeightSpec[] = weights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: 'float32' }));
   return {
-    modelTopology: { keras_version: kerasVersion ?? 'unknown', backend: backend ?? 'unknown', model_config: modelConfig },
+    modelTopology: {
+      keras_version: kerasVersion ?? 'unknown',
+      backend: backend ?? 'unknown',
+      model_config: modelConfig,
+    },
     weightSpecs,
-    weightData: concatBuffers(weights.map((w) => new Uint8Array(w.tensor.data.buffer, w.tensor.data.byteOffset, w.tensor.data.byteLength))),
+    weightData: concatBuffers(
+      weights.map((w) => new Uint8Array(w.tensor.data.buffer, w.tensor.data.byteOffset, w.tensor.data.byteLength)),
+    ),
     format: 'layers-model',
     generatedBy: kerasVersion ? `keras v${kerasVersion}` : 'keras',
     convertedBy: `CTR Studio ${STUDIO_VERSION} Keras import`,
@@ -124,7 +164,11 @@ export function convertKeras3(input: Keras3Input, fileName: string, options: Ker
 }
 
 /** A legacy `.h5` model's config and weights → tfjs artifacts. */
-export function convertKerasH5(input: KerasH5Input, fileName: string, options: KerasConvertOptions = {}): ModelArtifacts {
+export function convertKerasH5(
+  input: KerasH5Input,
+  fileName: string,
+  options: KerasConvertOptions = {},
+): ModelArtifacts {
   const modelConfig = convertConfig(input.modelConfig, fileName, kerasMajor(input.kerasVersion), options);
   const weights = mapWeights(fileName, () => h5Weights(modelConfig, input.layers));
   return artifacts(modelConfig, weights, input.kerasVersion, input.backend);

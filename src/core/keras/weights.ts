@@ -79,7 +79,12 @@ function hasUnder(tensors: Map<string, RawTensor>, path: string): boolean {
   return false;
 }
 
-function nameLayerVars(layer: Json, vars: RawTensor[], out: NamedWeight[], unmapped: { className: string; layer: string }[]): void {
+function nameLayerVars(
+  layer: Json,
+  vars: RawTensor[],
+  out: NamedWeight[],
+  unmapped: { className: string; layer: string }[],
+): void {
   const cls = layer.class_name as string;
   const name = layerName(layer);
   const names = UNMAPPED_KERAS3.has(cls) ? null : (WEIGHT_NAMES[cls]?.(layer.config as Json) ?? []);
@@ -89,7 +94,12 @@ function nameLayerVars(layer: Json, vars: RawTensor[], out: NamedWeight[], unmap
   }
   if (names.length !== vars.length) {
     if (!WEIGHT_NAMES[cls] && vars.length > 0) unmapped.push({ className: cls, layer: name });
-    else throw new WeightMappingError(`the weights file holds ${vars.length} array${vars.length === 1 ? '' : 's'} for layer ${name} (${cls}) but its config needs ${names.length}${names.length ? ` (${names.join(', ')})` : ''}`);
+    else
+      throw new WeightMappingError(
+        `the weights file holds ${vars.length} array${vars.length === 1 ? '' : 's'} for ` +
+          `layer ${name} (${cls}) but its config needs ` +
+          `${names.length}${names.length ? ` (${names.join(', ')})` : ''}`,
+      );
     return;
   }
   names.forEach((w, i) => out.push({ name: `${name}/${w}`, tensor: vars[i] }));
@@ -137,13 +147,15 @@ function legacyPaths(layers: Json[], container: string, tensors: Map<string, Raw
     const child = key.slice(container.length + 1).split('/')[0];
     const m = /^(.*?)(?:_(\d+))?$/.exec(child)!;
     const list = groups.get(m[1]) ?? [];
-    if (!list.some((g) => g.path === `${container}/${child}`)) list.push({ n: Number(m[2] ?? 0), path: `${container}/${child}` });
+    if (!list.some((g) => g.path === `${container}/${child}`))
+      list.push({ n: Number(m[2] ?? 0), path: `${container}/${child}` });
     groups.set(m[1], list);
   }
   for (const list of groups.values()) list.sort((a, b) => a.n - b.n);
   return layers.map((l) => {
     const cls = l.class_name as string;
-    const weighted = MODEL_CLASSES.has(cls) || UNMAPPED_KERAS3.has(cls) || (WEIGHT_NAMES[cls]?.(l.config as Json).length ?? 0) > 0;
+    const weighted =
+      MODEL_CLASSES.has(cls) || UNMAPPED_KERAS3.has(cls) || (WEIGHT_NAMES[cls]?.(l.config as Json).length ?? 0) > 0;
     return weighted ? (groups.get(toSnakeCase(cls))?.shift()?.path ?? null) : null;
   });
 }
@@ -165,7 +177,10 @@ export function h5Weights(model: Json, groups: H5LayerWeights[]): NamedWeight[] 
   for (const g of groups) {
     if (g.weights.length === 0) continue;
     const layer = top.get(g.layer);
-    if (!layer) throw new WeightMappingError(`the weights file has weights for a layer ${g.layer} that the model config does not have`);
+    if (!layer)
+      throw new WeightMappingError(
+        `the weights file has weights for a layer ${g.layer} that the model config does not have`,
+      );
     const cls = layer.class_name as string;
     const inner = MODEL_CLASSES.has(cls) ? innerNames(layer) : null;
     for (const w of g.weights) {

@@ -70,7 +70,9 @@ export interface BenchOptions {
   onProgress?: (step: string) => void;
 }
 
-/** Median wall time (ms) of `runs` calls of f after one untimed warm-up call; yields to the event loop between calls. */
+/**
+ * Median wall time (ms) of `runs` calls of f after one untimed warm-up call; yields to the event loop between calls.
+ */
 async function timeMedian(runs: number, f: () => void): Promise<number> {
   f();
   const times: number[] = [];
@@ -99,7 +101,9 @@ export async function benchLinalg(options: BenchOptions = {}): Promise<LinalgBen
   const e400 = await eigCase(400, 400);
   const e1024 = await eigCase(1024, 1024);
 
-  const dim = 400, batch = 512, batches = 20;
+  const dim = 400,
+    batch = 512,
+    batches = 20;
   const data = new Float32Array(randomMatrix(batch, dim, 7));
   const momentsMs = await timeMedian(runs, () => {
     const m = createMoments(dim);
@@ -113,7 +117,10 @@ export async function benchLinalg(options: BenchOptions = {}): Promise<LinalgBen
   const svdTall64Ms = await timeMedian(runs, () => svd(tall, 20000, 64));
   progress('svd');
 
-  const n = 1024, x = randomMatrix(n, n, 17), y = randomMatrix(n, n, 19), z = new Float64Array(n * n);
+  const n = 1024,
+    x = randomMatrix(n, n, 17),
+    y = randomMatrix(n, n, 19),
+    z = new Float64Array(n * n);
   const mmMs = await timeMedian(runs, () => gemmNN(n, n, n, 1, x, 0, n, y, 0, n, z, 0, n));
   progress('matmul');
 

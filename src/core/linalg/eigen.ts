@@ -39,7 +39,8 @@ export interface SymEigOptions {
  * not modified. An input that is not exactly symmetric is treated as (A + Aᵀ)/2.
  */
 export function symEig(a: NumArray, n: number, options: SymEigOptions = {}): SymEig {
-  if (!Number.isInteger(n) || n < 0) throw new StudioError('INVALID_ARGUMENT', `Matrix order must be a non-negative integer, got ${n}.`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new StudioError('INVALID_ARGUMENT', `Matrix order must be a non-negative integer, got ${n}.`);
   checkMatrix('The matrix to decompose', a, n * n);
   const cols = Math.max(0, Math.min(n, options.vectors ?? n));
   const values = new Float64Array(n);
@@ -51,7 +52,8 @@ export function symEig(a: NumArray, n: number, options: SymEigOptions = {}): Sym
     for (let j = 0; j < cols; j++) vectors[j * cols + j] = 1;
   } else {
     const t = tridiagonalize(a, n, 1 / scale);
-    const d = t.d.slice(), e = t.e.slice();
+    const d = t.d.slice(),
+      e = t.e.slice();
     const zt = tridiagEig(d, e, n); // ascending, rows = eigenvectors of T
     // Z (n×cols): column j = eigenvector of the j-th largest eigenvalue = row n-1-j of zt (tiled transpose).
     const TILE = 32;

@@ -2,12 +2,33 @@
  * Pure TypeScript dense linear algebra on row-major Float64Array matrices: streaming moments, symmetric
  * eigen-decomposition, thin SVD, and the matrix helpers they share. No tfjs, no DOM, no dependencies.
  */
-export { type Moments, createMoments, addBatch, mergeMoments, covariance, serializeMoments, deserializeMoments } from './moments';
+export {
+  type Moments,
+  createMoments,
+  addBatch,
+  mergeMoments,
+  covariance,
+  serializeMoments,
+  deserializeMoments,
+} from './moments';
 export { type SymEig, type SymEigOptions, symEig, eigResidual } from './eigen';
 export { type Svd, svd } from './svd';
 export {
-  type NumArray, EPS, gemmNN, gemmTN, mirrorUpper, matmul, matmulTN, matmulNT, gram, transpose, identity,
-  frobenius, maxAbs, dot, orthogonalityError,
+  type NumArray,
+  EPS,
+  gemmNN,
+  gemmTN,
+  mirrorUpper,
+  matmul,
+  matmulTN,
+  matmulNT,
+  gram,
+  transpose,
+  identity,
+  frobenius,
+  maxAbs,
+  dot,
+  orthogonalityError,
 } from './matrix';
 export { type Tridiagonal, tridiagonalize, applyQ } from './tridiagonal';
 export { tridiagEig } from './tridiagEig';

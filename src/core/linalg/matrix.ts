@@ -18,25 +18,58 @@ export const EPS = 2.220446049250313e-16;
  * element (i,k) of A is a[aOff + i·lda + k], and likewise for B and C).
  */
 export function gemmNN(
-  m: number, n: number, kk: number, alpha: number,
-  a: Float64Array, aOff: number, lda: number,
-  b: Float64Array, bOff: number, ldb: number,
-  c: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  kk: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
 ): void {
   if (m <= 0 || n <= 0 || kk <= 0 || alpha === 0) return;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const r0 = aOff + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-    const c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    const r0 = aOff + i * lda,
+      r1 = r0 + lda,
+      r2 = r1 + lda,
+      r3 = r2 + lda;
+    const c0 = cOff + i * ldc,
+      c1 = c0 + ldc,
+      c2 = c1 + ldc,
+      c3 = c2 + ldc;
     let k = 0;
     for (; k + 4 <= kk; k += 4) {
-      const a00 = alpha * a[r0 + k], a01 = alpha * a[r0 + k + 1], a02 = alpha * a[r0 + k + 2], a03 = alpha * a[r0 + k + 3];
-      const a10 = alpha * a[r1 + k], a11 = alpha * a[r1 + k + 1], a12 = alpha * a[r1 + k + 2], a13 = alpha * a[r1 + k + 3];
-      const a20 = alpha * a[r2 + k], a21 = alpha * a[r2 + k + 1], a22 = alpha * a[r2 + k + 2], a23 = alpha * a[r2 + k + 3];
-      const a30 = alpha * a[r3 + k], a31 = alpha * a[r3 + k + 1], a32 = alpha * a[r3 + k + 2], a33 = alpha * a[r3 + k + 3];
-      const b0 = bOff + k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      const a00 = alpha * a[r0 + k],
+        a01 = alpha * a[r0 + k + 1],
+        a02 = alpha * a[r0 + k + 2],
+        a03 = alpha * a[r0 + k + 3];
+      const a10 = alpha * a[r1 + k],
+        a11 = alpha * a[r1 + k + 1],
+        a12 = alpha * a[r1 + k + 2],
+        a13 = alpha * a[r1 + k + 3];
+      const a20 = alpha * a[r2 + k],
+        a21 = alpha * a[r2 + k + 1],
+        a22 = alpha * a[r2 + k + 2],
+        a23 = alpha * a[r2 + k + 3];
+      const a30 = alpha * a[r3 + k],
+        a31 = alpha * a[r3 + k + 1],
+        a32 = alpha * a[r3 + k + 2],
+        a33 = alpha * a[r3 + k + 3];
+      const b0 = bOff + k * ldb,
+        b1 = b0 + ldb,
+        b2 = b1 + ldb,
+        b3 = b2 + ldb;
       for (let j = 0; j < n; j++) {
-        const x0 = b[b0 + j], x1 = b[b1 + j], x2 = b[b2 + j], x3 = b[b3 + j];
+        const x0 = b[b0 + j],
+          x1 = b[b1 + j],
+          x2 = b[b2 + j],
+          x3 = b[b3 + j];
         c[c0 + j] += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
         c[c1 + j] += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
         c[c2 + j] += a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
@@ -44,7 +77,10 @@ export function gemmNN(
       }
     }
     for (; k < kk; k++) {
-      const a0 = alpha * a[r0 + k], a1 = alpha * a[r1 + k], a2 = alpha * a[r2 + k], a3 = alpha * a[r3 + k];
+      const a0 = alpha * a[r0 + k],
+        a1 = alpha * a[r1 + k],
+        a2 = alpha * a[r2 + k],
+        a3 = alpha * a[r3 + k];
       const bk = bOff + k * ldb;
       for (let j = 0; j < n; j++) {
         const x = b[bk + j];
@@ -56,15 +92,23 @@ export function gemmNN(
     }
   }
   for (; i < m; i++) {
-    const r0 = aOff + i * lda, c0 = cOff + i * ldc;
+    const r0 = aOff + i * lda,
+      c0 = cOff + i * ldc;
     let k = 0;
     for (; k + 4 <= kk; k += 4) {
-      const a0 = alpha * a[r0 + k], a1 = alpha * a[r0 + k + 1], a2 = alpha * a[r0 + k + 2], a3 = alpha * a[r0 + k + 3];
-      const b0 = bOff + k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      const a0 = alpha * a[r0 + k],
+        a1 = alpha * a[r0 + k + 1],
+        a2 = alpha * a[r0 + k + 2],
+        a3 = alpha * a[r0 + k + 3];
+      const b0 = bOff + k * ldb,
+        b1 = b0 + ldb,
+        b2 = b1 + ldb,
+        b3 = b2 + ldb;
       for (let j = 0; j < n; j++) c[c0 + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
     }
     for (; k < kk; k++) {
-      const a0 = alpha * a[r0 + k], bk = bOff + k * ldb;
+      const a0 = alpha * a[r0 + k],
+        bk = bOff + k * ldb;
       for (let j = 0; j < n; j++) c[c0 + j] += a0 * b[bk + j];
     }
   }
@@ -75,28 +119,61 @@ export function gemmNN(
  * With `upper`, only j ≥ (start of i's block of 4) is computed: enough for the upper triangle of AᵀA.
  */
 export function gemmTN(
-  m: number, n: number, kk: number, alpha: number,
-  a: Float64Array, aOff: number, lda: number,
-  b: Float64Array, bOff: number, ldb: number,
-  c: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  kk: number,
+  alpha: number,
+  a: Float64Array,
+  aOff: number,
+  lda: number,
+  b: Float64Array,
+  bOff: number,
+  ldb: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
   upper = false,
 ): void {
   if (m <= 0 || n <= 0 || kk <= 0 || alpha === 0) return;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
-    const c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    const c0 = cOff + i * ldc,
+      c1 = c0 + ldc,
+      c2 = c1 + ldc,
+      c3 = c2 + ldc;
     const j0 = upper ? i : 0;
     let k = 0;
     for (; k + 4 <= kk; k += 4) {
-      const p0 = aOff + k * lda + i, p1 = p0 + lda, p2 = p1 + lda, p3 = p2 + lda;
+      const p0 = aOff + k * lda + i,
+        p1 = p0 + lda,
+        p2 = p1 + lda,
+        p3 = p2 + lda;
       // a{row of C}{k offset}
-      const a00 = alpha * a[p0], a01 = alpha * a[p1], a02 = alpha * a[p2], a03 = alpha * a[p3];
-      const a10 = alpha * a[p0 + 1], a11 = alpha * a[p1 + 1], a12 = alpha * a[p2 + 1], a13 = alpha * a[p3 + 1];
-      const a20 = alpha * a[p0 + 2], a21 = alpha * a[p1 + 2], a22 = alpha * a[p2 + 2], a23 = alpha * a[p3 + 2];
-      const a30 = alpha * a[p0 + 3], a31 = alpha * a[p1 + 3], a32 = alpha * a[p2 + 3], a33 = alpha * a[p3 + 3];
-      const b0 = bOff + k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      const a00 = alpha * a[p0],
+        a01 = alpha * a[p1],
+        a02 = alpha * a[p2],
+        a03 = alpha * a[p3];
+      const a10 = alpha * a[p0 + 1],
+        a11 = alpha * a[p1 + 1],
+        a12 = alpha * a[p2 + 1],
+        a13 = alpha * a[p3 + 1];
+      const a20 = alpha * a[p0 + 2],
+        a21 = alpha * a[p1 + 2],
+        a22 = alpha * a[p2 + 2],
+        a23 = alpha * a[p3 + 2];
+      const a30 = alpha * a[p0 + 3],
+        a31 = alpha * a[p1 + 3],
+        a32 = alpha * a[p2 + 3],
+        a33 = alpha * a[p3 + 3];
+      const b0 = bOff + k * ldb,
+        b1 = b0 + ldb,
+        b2 = b1 + ldb,
+        b3 = b2 + ldb;
       for (let j = j0; j < n; j++) {
-        const x0 = b[b0 + j], x1 = b[b1 + j], x2 = b[b2 + j], x3 = b[b3 + j];
+        const x0 = b[b0 + j],
+          x1 = b[b1 + j],
+          x2 = b[b2 + j],
+          x3 = b[b3 + j];
         c[c0 + j] += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
         c[c1 + j] += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
         c[c2 + j] += a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
@@ -105,7 +182,10 @@ export function gemmTN(
     }
     for (; k < kk; k++) {
       const p = aOff + k * lda + i;
-      const a0 = alpha * a[p], a1 = alpha * a[p + 1], a2 = alpha * a[p + 2], a3 = alpha * a[p + 3];
+      const a0 = alpha * a[p],
+        a1 = alpha * a[p + 1],
+        a2 = alpha * a[p + 2],
+        a3 = alpha * a[p + 3];
       const bk = bOff + k * ldb;
       for (let j = j0; j < n; j++) {
         const x = b[bk + j];
@@ -122,12 +202,19 @@ export function gemmTN(
     let k = 0;
     for (; k + 4 <= kk; k += 4) {
       const p = aOff + k * lda + i;
-      const a0 = alpha * a[p], a1 = alpha * a[p + lda], a2 = alpha * a[p + 2 * lda], a3 = alpha * a[p + 3 * lda];
-      const b0 = bOff + k * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      const a0 = alpha * a[p],
+        a1 = alpha * a[p + lda],
+        a2 = alpha * a[p + 2 * lda],
+        a3 = alpha * a[p + 3 * lda];
+      const b0 = bOff + k * ldb,
+        b1 = b0 + ldb,
+        b2 = b1 + ldb,
+        b3 = b2 + ldb;
       for (let j = j0; j < n; j++) c[c0 + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
     }
     for (; k < kk; k++) {
-      const a0 = alpha * a[aOff + k * lda + i], bk = bOff + k * ldb;
+      const a0 = alpha * a[aOff + k * lda + i],
+        bk = bOff + k * ldb;
       for (let j = j0; j < n; j++) c[c0 + j] += a0 * b[bk + j];
     }
   }
@@ -218,7 +305,8 @@ export function maxAbs(a: NumArray): number {
 
 /** Dot product of x[xOff .. xOff+n) and y[yOff .. yOff+n). */
 export function dot(n: number, x: Float64Array, xOff: number, y: Float64Array, yOff: number): number {
-  let s0 = 0, s1 = 0;
+  let s0 = 0,
+    s1 = 0;
   let i = 0;
   // Two accumulators halve the add latency chain.
   for (; i + 2 <= n; i += 2) {
@@ -239,11 +327,17 @@ export function orthogonalityError(q: Float64Array, m: number, n: number): numbe
 /** Throws INVALID_ARGUMENT unless `a` holds at least `size` entries, all finite. */
 export function checkMatrix(what: string, a: NumArray, size: number): void {
   if (a.length < size) {
-    throw new StudioError('INVALID_ARGUMENT', `${what} has ${a.length} entries but ${size} are needed: check its shape.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `${what} has ${a.length} entries but ${size} are needed: check its shape.`,
+    );
   }
   for (let i = 0; i < size; i++) {
     if (!Number.isFinite(a[i])) {
-      throw new StudioError('INVALID_ARGUMENT', `${what} contains a non-finite value (NaN or infinity) at index ${i}: fix the input first.`);
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `${what} contains a non-finite value (NaN or infinity) at index ${i}: fix the input first.`,
+      );
     }
   }
 }

@@ -27,7 +27,8 @@ const CHUNK = 512;
 
 /** Empty moments for rows of length `dim`. */
 export function createMoments(dim: number): Moments {
-  if (!Number.isInteger(dim) || dim < 1) throw new StudioError('INVALID_ARGUMENT', `Moments need a positive integer dimension, got ${dim}.`);
+  if (!Number.isInteger(dim) || dim < 1)
+    throw new StudioError('INVALID_ARGUMENT', `Moments need a positive integer dimension, got ${dim}.`);
   return { dim, count: 0, mean: new Float64Array(dim), m2: new Float64Array(dim * dim) };
 }
 
@@ -37,15 +38,26 @@ export function createMoments(dim: number): Moments {
  */
 export function addBatch(m: Moments, data: NumArray, rows: number, weights?: NumArray): void {
   const dim = m.dim;
-  if (!Number.isInteger(rows) || rows < 0) throw new StudioError('INVALID_ARGUMENT', `Row count must be a non-negative integer, got ${rows}.`);
+  if (!Number.isInteger(rows) || rows < 0)
+    throw new StudioError('INVALID_ARGUMENT', `Row count must be a non-negative integer, got ${rows}.`);
   if (data.length < rows * dim) {
-    throw new StudioError('INVALID_ARGUMENT', `Batch has ${data.length} values but ${rows} rows of dimension ${dim} need ${rows * dim}.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `Batch has ${data.length} values but ${rows} rows of dimension ${dim} need ${rows * dim}.`,
+    );
   }
   if (weights) {
-    if (weights.length < rows) throw new StudioError('INVALID_ARGUMENT', `Got ${weights.length} weights for ${rows} rows: give one weight per row.`);
+    if (weights.length < rows)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `Got ${weights.length} weights for ${rows} rows: give one weight per row.`,
+      );
     for (let r = 0; r < rows; r++) {
       if (!(weights[r] >= 0) || !Number.isFinite(weights[r])) {
-        throw new StudioError('INVALID_ARGUMENT', `Row weight ${r} is ${weights[r]}: weights must be finite and non-negative.`);
+        throw new StudioError(
+          'INVALID_ARGUMENT',
+          `Row weight ${r} is ${weights[r]}: weights must be finite and non-negative.`,
+        );
       }
     }
   }
@@ -57,7 +69,8 @@ export function addBatch(m: Moments, data: NumArray, rows: number, weights?: Num
   for (let r0 = 0; r0 < rows; r0 += CHUNK) {
     const r1 = Math.min(rows, r0 + CHUNK);
     // Rows with positive weight, and the chunk's total weight.
-    let used = 0, wsum = 0;
+    let used = 0,
+      wsum = 0;
     for (let r = r0; r < r1; r++) {
       const w = weights ? weights[r] : 1;
       if (w === 0) continue;
@@ -69,21 +82,26 @@ export function addBatch(m: Moments, data: NumArray, rows: number, weights?: Num
     // Chunk mean, then one correction pass (mean of the residuals) so centring is exact to rounding.
     mu.fill(0);
     for (let t = 0; t < used; t++) {
-      const w = sw[t] * sw[t], off = src[t] * dim;
+      const w = sw[t] * sw[t],
+        off = src[t] * dim;
       for (let j = 0; j < dim; j++) mu[j] += w * data[off + j];
     }
     for (let j = 0; j < dim; j++) mu[j] /= wsum;
     for (let j = 0; j < dim; j++) {
-      if (!Number.isFinite(mu[j])) throw new StudioError('INVALID_ARGUMENT', `Batch column ${j} contains a non-finite value (NaN or infinity).`);
+      if (!Number.isFinite(mu[j]))
+        throw new StudioError('INVALID_ARGUMENT', `Batch column ${j} contains a non-finite value (NaN or infinity).`);
     }
     for (let t = 0; t < used; t++) {
-      const s = sw[t], off = src[t] * dim, row = t * dim;
+      const s = sw[t],
+        off = src[t] * dim,
+        row = t * dim;
       for (let j = 0; j < dim; j++) xc[row + j] = data[off + j] - mu[j];
       if (s !== 1) for (let j = 0; j < dim; j++) xc[row + j] *= s; // √w (x − μ): Gram gives Σ w (x−μ)(x−μ)ᵀ
     }
     const corr = new Float64Array(dim);
     for (let t = 0; t < used; t++) {
-      const s = sw[t], row = t * dim;
+      const s = sw[t],
+        row = t * dim;
       for (let j = 0; j < dim; j++) corr[j] += s * xc[row + j];
     }
     let shifted = false;
@@ -94,7 +112,8 @@ export function addBatch(m: Moments, data: NumArray, rows: number, weights?: Num
     if (shifted) {
       for (let j = 0; j < dim; j++) mu[j] += corr[j];
       for (let t = 0; t < used; t++) {
-        const s = sw[t], row = t * dim;
+        const s = sw[t],
+          row = t * dim;
         for (let j = 0; j < dim; j++) xc[row + j] -= s * corr[j];
       }
     }
@@ -108,7 +127,9 @@ export function addBatch(m: Moments, data: NumArray, rows: number, weights?: Num
 
 /** Chan's update of `m` with a batch of weight nb, mean mub and centred Gram gb (upper triangle used). */
 function mergeInto(m: Moments, nb: number, mub: Float64Array, gb: Float64Array): void {
-  const dim = m.dim, na = m.count, n = na + nb;
+  const dim = m.dim,
+    na = m.count,
+    n = na + nb;
   if (na === 0) {
     m.count = nb;
     m.mean.set(mub);
@@ -117,9 +138,11 @@ function mergeInto(m: Moments, nb: number, mub: Float64Array, gb: Float64Array):
   }
   const delta = new Float64Array(dim);
   for (let j = 0; j < dim; j++) delta[j] = mub[j] - m.mean[j];
-  const f = (na * nb) / n, g = nb / n;
+  const f = (na * nb) / n,
+    g = nb / n;
   for (let i = 0; i < dim; i++) {
-    const di = f * delta[i], row = i * dim;
+    const di = f * delta[i],
+      row = i * dim;
     for (let j = i; j < dim; j++) m.m2[row + j] += gb[row + j] + di * delta[j];
   }
   for (let j = 0; j < dim; j++) m.mean[j] += delta[j] * g;
@@ -128,7 +151,8 @@ function mergeInto(m: Moments, nb: number, mub: Float64Array, gb: Float64Array):
 
 /** The moments of the union of the rows behind `a` and `b` (neither is modified). */
 export function mergeMoments(a: Moments, b: Moments): Moments {
-  if (a.dim !== b.dim) throw new StudioError('INVALID_ARGUMENT', `Cannot merge moments of dimension ${a.dim} and ${b.dim}.`);
+  if (a.dim !== b.dim)
+    throw new StudioError('INVALID_ARGUMENT', `Cannot merge moments of dimension ${a.dim} and ${b.dim}.`);
   const out: Moments = { dim: a.dim, count: a.count, mean: a.mean.slice(), m2: a.m2.slice() };
   if (b.count > 0) {
     mergeInto(out, b.count, b.mean, b.m2);
@@ -139,7 +163,8 @@ export function mergeMoments(a: Moments, b: Moments): Moments {
 
 /** Population covariance M2 / count (dim×dim), as method.md defines C. */
 export function covariance(m: Moments): Float64Array {
-  if (!(m.count > 0)) throw new StudioError('INVALID_ARGUMENT', 'The covariance of zero rows is undefined: add calibration rows first.');
+  if (!(m.count > 0))
+    throw new StudioError('INVALID_ARGUMENT', 'The covariance of zero rows is undefined: add calibration rows first.');
   const c = new Float64Array(m.dim * m.dim);
   const inv = 1 / m.count;
   for (let i = 0; i < c.length; i++) c[i] = m.m2[i] * inv;
@@ -188,7 +213,8 @@ export function deserializeMoments(buf: ArrayBuffer): Moments {
   const dim = v.getUint32(8, true);
   if (dim < 1) throw bad('dimension 0');
   const tri = (dim * (dim + 1)) / 2;
-  if (buf.byteLength !== HEADER + 8 * (dim + tri)) throw bad(`size ${buf.byteLength} bytes does not match dimension ${dim}`);
+  if (buf.byteLength !== HEADER + 8 * (dim + tri))
+    throw bad(`size ${buf.byteLength} bytes does not match dimension ${dim}`);
   const m = createMoments(dim);
   m.count = v.getFloat64(16, true);
   if (!(m.count >= 0)) throw bad('negative or missing count');

@@ -34,19 +34,32 @@ export function solveSecular(d: Float64Array, z: Float64Array, rho: number, lam:
       let f = rhoInv;
       for (let j = 0; j < K; j++) f += (z[j] * z[j]) / (d[j] - d[i] - mid);
       if (f >= 0) {
-        origin = i; lo = 0; hi = mid; tau = mid;
+        origin = i;
+        lo = 0;
+        hi = mid;
+        tau = mid;
       } else {
-        origin = i + 1; lo = -(gap - mid); hi = 0; tau = lo;
+        origin = i + 1;
+        lo = -(gap - mid);
+        hi = 0;
+        tau = lo;
       }
     } else {
-      origin = i; lo = 0; hi = rho * zsq; tau = hi;
+      origin = i;
+      lo = 0;
+      hi = rho * zsq;
+      tau = hi;
     }
     const dO = d[origin];
     for (let j = 0; j < K; j++) dd[j] = d[j] - dO;
     // Poles of the model: i and i+1 for inner roots, K-2 and K-1 for the last.
     const pa = last ? i - 1 : i;
     for (let iter = 0; iter < 200; iter++) {
-      let psi = 0, dpsi = 0, phi = 0, dphi = 0, erretm = 0;
+      let psi = 0,
+        dpsi = 0,
+        phi = 0,
+        dphi = 0,
+        erretm = 0;
       for (let j = 0; j <= pa; j++) {
         const t = z[j] / (dd[j] - tau);
         psi += z[j] * t;
@@ -68,8 +81,10 @@ export function solveSecular(d: Float64Array, z: Float64Array, rho: number, lam:
       if (Math.abs(f) <= EPS * erretm) break;
       if (hi - lo <= 2 * EPS * Math.max(Math.abs(lo), Math.abs(hi))) break;
       // Model: psi ≈ a1 + b1/(δa − x), phi ≈ a2 + b2/(δb − x), with x the step from tau.
-      const da = dd[pa] - tau, db = dd[pa + 1] - tau;
-      const b1 = dpsi * da * da, b2 = dphi * db * db;
+      const da = dd[pa] - tau,
+        db = dd[pa + 1] - tau;
+      const b1 = dpsi * da * da,
+        b2 = dphi * db * db;
       const C = rhoInv + psi - dpsi * da + phi - dphi * db;
       // C (da − x)(db − x) + b1 (db − x) + b2 (da − x) = 0  →  C x² + B x + c0 = 0.
       const B = -(C * (da + db) + b1 + b2);
@@ -81,9 +96,12 @@ export function solveSecular(d: Float64Array, z: Float64Array, rho: number, lam:
         const disc = B * B - 4 * C * c0;
         if (disc >= 0) {
           const q = -0.5 * (B + (B >= 0 ? Math.sqrt(disc) : -Math.sqrt(disc)));
-          const x1 = q / C, x2 = q !== 0 ? c0 / q : NaN;
-          const t1 = tau + x1, t2 = tau + x2;
-          const in1 = t1 > lo && t1 < hi, in2 = t2 > lo && t2 < hi;
+          const x1 = q / C,
+            x2 = q !== 0 ? c0 / q : NaN;
+          const t1 = tau + x1,
+            t2 = tau + x2;
+          const in1 = t1 > lo && t1 < hi,
+            in2 = t2 > lo && t2 < hi;
           if (in1 && in2) next = Math.abs(x1) < Math.abs(x2) ? t1 : t2;
           else if (in1) next = t1;
           else if (in2) next = t2;
@@ -101,7 +119,8 @@ export function solveSecular(d: Float64Array, z: Float64Array, rho: number, lam:
   // Row-wise accumulation keeps the K² accesses contiguous; each factor is O(1), so no overflow.
   const zh = new Float64Array(K).fill(1);
   for (let i = 0; i < K; i++) {
-    const row = i * K, di = d[i];
+    const row = i * K,
+      di = d[i];
     for (let j = 0; j < i; j++) zh[j] *= delta[row + j] / (d[j] - di);
     zh[i] *= delta[row + i];
     for (let j = i + 1; j < K; j++) zh[j] *= delta[row + j] / (d[j] - di);

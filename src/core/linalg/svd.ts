@@ -31,8 +31,12 @@ export interface Svd {
 
 /** Thin SVD of the row-major rows×cols matrix `a` (not modified). */
 export function svd(a: NumArray, rows: number, cols: number): Svd {
-  for (const [what, x] of [['rows', rows], ['cols', cols]] as const) {
-    if (!Number.isInteger(x) || x < 0) throw new StudioError('INVALID_ARGUMENT', `SVD ${what} must be a non-negative integer, got ${x}.`);
+  for (const [what, x] of [
+    ['rows', rows],
+    ['cols', cols],
+  ] as const) {
+    if (!Number.isInteger(x) || x < 0)
+      throw new StudioError('INVALID_ARGUMENT', `SVD ${what} must be a non-negative integer, got ${x}.`);
   }
   checkMatrix('The matrix to decompose', a, rows * cols);
   if (rows >= cols) {
@@ -115,8 +119,14 @@ function tallSvd(b: Float64Array, m: number, n: number): Svd {
  * cosine is too large, so the cost is that of the rotations actually needed, not of all k²/2 pairs.
  */
 function jacobi(
-  wt: Float64Array, vt: Float64Array, idx: number[], m: number, n: number,
-  tolCos: number, tolRank: number, h0: Float64Array,
+  wt: Float64Array,
+  vt: Float64Array,
+  idx: number[],
+  m: number,
+  n: number,
+  tolCos: number,
+  tolRank: number,
+  h0: Float64Array,
 ): void {
   const k = idx.length;
   const H = new Float64Array(k * k);
@@ -128,13 +138,16 @@ function jacobi(
     let rotations = 0;
     for (let a = 0; a < k - 1; a++) {
       for (let b = a + 1; b < k; b++) {
-        const alpha = H[a * k + a], beta = H[b * k + b], gamma = H[a * k + b];
+        const alpha = H[a * k + a],
+          beta = H[b * k + b],
+          gamma = H[a * k + b];
         if (alpha <= tol2 || beta <= tol2) continue;
         if (Math.abs(gamma) <= tolCos * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
         rotations++;
         const zeta = (beta - alpha) / (2 * gamma);
         const t = (zeta >= 0 ? 1 : -1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
-        const c = 1 / Math.sqrt(1 + t * t), s = c * t;
+        const c = 1 / Math.sqrt(1 + t * t),
+          s = c * t;
         rotate(wt, idx[a] * m, idx[b] * m, m, c, s);
         rotate(vt, idx[a] * n, idx[b] * n, n, c, s);
         // The same rotation on rows and columns a, b of H.
@@ -179,7 +192,8 @@ function refresh(H: Float64Array, stale: Uint8Array, wt: Float64Array, idx: numb
 /** (x, y) ← (c x − s y, s x + c y) for the rows x = a[p..p+len), y = a[q..q+len). */
 function rotate(a: Float64Array, p: number, q: number, len: number, c: number, s: number): void {
   for (let i = 0; i < len; i++) {
-    const x = a[p + i], y = a[q + i];
+    const x = a[p + i],
+      y = a[q + i];
     a[p + i] = c * x - s * y;
     a[q + i] = s * x + c * y;
   }

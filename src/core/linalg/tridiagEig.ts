@@ -30,16 +30,23 @@ export function tridiagQL(d: Float64Array, e: Float64Array, zt: Float64Array, n:
         if (Math.abs(ee[k]) <= EPS * sum) break;
       }
       if (k === l) break;
-      if (++iter > 60) throw new StudioError('INTERNAL', 'The tridiagonal eigensolver did not converge (60 QL iterations): please report the matrix.');
+      if (++iter > 60)
+        throw new StudioError(
+          'INTERNAL',
+          'The tridiagonal eigensolver did not converge (60 QL iterations): please report the matrix.',
+        );
       // Wilkinson-like shift from the leading 2×2 block, then chase the bulge from k up to l.
       let g = (dd[l + 1] - dd[l]) / (2 * ee[l]);
       let r = Math.hypot(g, 1);
       g = dd[k] - dd[l] + ee[l] / (g + (g >= 0 ? r : -r));
-      let sn = 1, cs = 1, p = 0;
+      let sn = 1,
+        cs = 1,
+        p = 0;
       let i = k - 1;
       let underflow = false;
       for (; i >= l; i--) {
-        const f = sn * ee[i], b = cs * ee[i];
+        const f = sn * ee[i],
+          b = cs * ee[i];
         r = Math.hypot(f, g);
         ee[i + 1] = r;
         if (r === 0) {
@@ -56,9 +63,11 @@ export function tridiagQL(d: Float64Array, e: Float64Array, zt: Float64Array, n:
         dd[i + 1] = g + p;
         g = cs * r - b;
         // Rotate eigenvectors i and i+1 (two contiguous rows).
-        const ri = (s + i) * n + s, rj = ri + n;
+        const ri = (s + i) * n + s,
+          rj = ri + n;
         for (let c = 0; c < m; c++) {
-          const x = zt[ri + c], y = zt[rj + c];
+          const x = zt[ri + c],
+            y = zt[rj + c];
           zt[rj + c] = sn * x + cs * y;
           zt[ri + c] = cs * x - sn * y;
         }
@@ -81,7 +90,8 @@ function sortBlock(d: Float64Array, zt: Float64Array, n: number, s: number, m: n
     const t = d[s + i];
     d[s + i] = d[s + k];
     d[s + k] = t;
-    const ri = (s + i) * n + s, rk = (s + k) * n + s;
+    const ri = (s + i) * n + s,
+      rk = (s + k) * n + s;
     for (let c = 0; c < m; c++) {
       const x = zt[ri + c];
       zt[ri + c] = zt[rk + c];
@@ -113,7 +123,8 @@ export function tridiagEig(d: Float64Array, e: Float64Array, n: number): Float64
   let sorted = true;
   for (let i = 0; i < n; i++) if (order[i] !== i) sorted = false;
   if (sorted) return zt;
-  const zs = new Float64Array(n * n), ds = new Float64Array(n);
+  const zs = new Float64Array(n * n),
+    ds = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     ds[i] = d[order[i]];
     zs.set(zt.subarray(order[i] * n, order[i] * n + n), i * n);
@@ -161,13 +172,16 @@ function merge(d: Float64Array, zt: Float64Array, n: number, s: number, n1: numb
   // Merge the two ascending halves into one ascending order.
   const order = new Int32Array(m);
   {
-    let a = 0, b = n1, k = 0;
+    let a = 0,
+      b = n1,
+      k = 0;
     while (a < n1 && b < m) order[k++] = dv[a] <= dv[b] ? a++ : b++;
     while (a < n1) order[k++] = a++;
     while (b < m) order[k++] = b++;
   }
 
-  let dmax = 0, zmax = 0;
+  let dmax = 0,
+    zmax = 0;
   for (let j = 0; j < m; j++) {
     dmax = Math.max(dmax, Math.abs(dv[j]));
     zmax = Math.max(zmax, Math.abs(z[j]));
@@ -188,7 +202,8 @@ function merge(d: Float64Array, zt: Float64Array, n: number, s: number, n1: numb
       pj = nj;
       continue;
     }
-    let sn = z[pj], cs = z[nj];
+    let sn = z[pj],
+      cs = z[nj];
     const tau = Math.hypot(cs, sn);
     const gap = dv[nj] - dv[pj];
     cs /= tau;
@@ -197,9 +212,11 @@ function merge(d: Float64Array, zt: Float64Array, n: number, s: number, n1: numb
       // Rotate rows pj and nj so that z[pj] = 0: pj deflates with a slightly changed value.
       z[nj] = tau;
       z[pj] = 0;
-      const rp = (s + pj) * n + s, rn = (s + nj) * n + s;
+      const rp = (s + pj) * n + s,
+        rn = (s + nj) * n + s;
       for (let c = 0; c < m; c++) {
-        const x = zt[rp + c], y = zt[rn + c];
+        const x = zt[rp + c],
+          y = zt[rn + c];
         zt[rp + c] = cs * x + sn * y;
         zt[rn + c] = cs * y - sn * x;
       }
@@ -220,7 +237,8 @@ function merge(d: Float64Array, zt: Float64Array, n: number, s: number, n1: numb
   const lam = new Float64Array(K);
   const newRows = new Float64Array(K * m);
   if (K > 0) {
-    const dl = new Float64Array(K), zl = new Float64Array(K);
+    const dl = new Float64Array(K),
+      zl = new Float64Array(K);
     for (let i = 0; i < K; i++) {
       dl[i] = dv[keep[i]];
       zl[i] = z[keep[i]];
@@ -254,15 +272,27 @@ function merge(d: Float64Array, zt: Float64Array, n: number, s: number, n1: numb
  * contributions from rows supported there, the rest likewise: two smaller products instead of one.
  */
 function multiplyHalves(
-  ut: Float64Array, K: number, keep: number[], support: Uint8Array,
-  zt: Float64Array, n: number, s: number, n1: number, m: number, out: Float64Array,
+  ut: Float64Array,
+  K: number,
+  keep: number[],
+  support: Uint8Array,
+  zt: Float64Array,
+  n: number,
+  s: number,
+  n1: number,
+  m: number,
+  out: Float64Array,
 ): void {
-  for (const [bit, c0, width] of [[1, 0, n1], [2, n1, m - n1]] as const) {
+  for (const [bit, c0, width] of [
+    [1, 0, n1],
+    [2, n1, m - n1],
+  ] as const) {
     const cols: number[] = [];
     for (let j = 0; j < K; j++) if (support[keep[j]] & bit) cols.push(j);
     const q = cols.length;
     if (q === 0) continue;
-    const us = new Float64Array(K * q), g = new Float64Array(q * width);
+    const us = new Float64Array(K * q),
+      g = new Float64Array(q * width);
     for (let i = 0; i < K; i++) for (let t = 0; t < q; t++) us[i * q + t] = ut[i * K + cols[t]];
     for (let t = 0; t < q; t++) {
       const r = (s + keep[cols[t]]) * n + s + c0;

@@ -42,7 +42,9 @@ export function tridiagonalize(a: ArrayLike<number>, n: number, scale = 1): Trid
     }
     for (let i = i0; i < i1; i++) A[i * n + i] = scale * a[i * n + i];
   }
-  const d = new Float64Array(n), e = new Float64Array(n), tau = new Float64Array(n);
+  const d = new Float64Array(n),
+    e = new Float64Array(n),
+    tau = new Float64Array(n);
   const res: Tridiagonal = { n, d, e, h: A, tau };
   if (n === 0) return res;
   d[0] = A[0];
@@ -52,14 +54,17 @@ export function tridiagonalize(a: ArrayLike<number>, n: number, scale = 1): Trid
     d[1] = A[3];
     return res;
   }
-  let v = new Float64Array(n), u = new Float64Array(n);
-  const w = new Float64Array(n), p = new Float64Array(n);
+  let v = new Float64Array(n),
+    u = new Float64Array(n);
+  const w = new Float64Array(n),
+    p = new Float64Array(n);
 
   // Step 0 has no pending update: a plain symmetric matrix-vector product.
   tau[0] = house(A, n, 0, v, e);
   p.fill(0);
   for (let i = 1; i < n; i++) {
-    const r = i * n, vi = v[i];
+    const r = i * n,
+      vi = v[i];
     let acc = A[r + i] * vi;
     for (let j = i + 1; j < n; j++) {
       const x = A[r + j];
@@ -72,7 +77,10 @@ export function tridiagonalize(a: ArrayLike<number>, n: number, scale = 1): Trid
 
   for (let k = 0; k <= n - 3; k++) {
     // Finish row k+1 first: its updated entries define the next reflector.
-    const k1 = k + 1, r1 = k1 * n, vk1 = v[k1], wk1 = w[k1];
+    const k1 = k + 1,
+      r1 = k1 * n,
+      vk1 = v[k1],
+      wk1 = w[k1];
     for (let j = k1; j < n; j++) A[r1 + j] -= vk1 * w[j] + wk1 * v[j];
     d[k1] = A[r1 + k1];
     if (k1 > n - 3) {
@@ -85,7 +93,9 @@ export function tridiagonalize(a: ArrayLike<number>, n: number, scale = 1): Trid
     }
     tau[k1] = house(A, n, k1, u, e);
     fusedPass(A, n, k + 2, v, w, u, p);
-    const t = v; v = u; u = t;
+    const t = v;
+    v = u;
+    u = t;
     makeW(n, k1, tau[k1], v, p, w);
   }
   return res;
@@ -132,17 +142,44 @@ function makeW(n: number, k: number, tau: number, v: Float64Array, p: Float64Arr
  * For rows i ≥ i0 of the upper triangle: A −= v wᵀ + w vᵀ, and at the same time p = A_new · u (symmetric
  * product from the upper triangle). Two rows per sweep share the loads of v, w, u and p.
  */
-function fusedPass(A: Float64Array, n: number, i0: number, v: Float64Array, w: Float64Array, u: Float64Array, p: Float64Array): void {
+function fusedPass(
+  A: Float64Array,
+  n: number,
+  i0: number,
+  v: Float64Array,
+  w: Float64Array,
+  u: Float64Array,
+  p: Float64Array,
+): void {
   p.fill(0, i0, n);
   let i = i0;
   for (; i + 3 < n; i += 4) {
-    const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-    const v0 = v[i], w0 = w[i], u0 = u[i], v1 = v[i + 1], w1 = w[i + 1], u1 = u[i + 1];
-    const v2 = v[i + 2], w2 = w[i + 2], u2 = u[i + 2], v3 = v[i + 3], w3 = w[i + 3], u3 = u[i + 3];
+    const r0 = i * n,
+      r1 = r0 + n,
+      r2 = r1 + n,
+      r3 = r2 + n;
+    const v0 = v[i],
+      w0 = w[i],
+      u0 = u[i],
+      v1 = v[i + 1],
+      w1 = w[i + 1],
+      u1 = u[i + 1];
+    const v2 = v[i + 2],
+      w2 = w[i + 2],
+      u2 = u[i + 2],
+      v3 = v[i + 3],
+      w3 = w[i + 3],
+      u3 = u[i + 3];
     // The 4×4 diagonal block (upper part), element by element.
-    let acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+    let acc0 = 0,
+      acc1 = 0,
+      acc2 = 0,
+      acc3 = 0;
     for (let q = 0; q < 4; q++) {
-      const rq = r0 + q * n, vq = v[i + q], wq = w[i + q], uq = u[i + q];
+      const rq = r0 + q * n,
+        vq = v[i + q],
+        wq = w[i + q],
+        uq = u[i + q];
       let accq = 0;
       for (let t = q; t < 4; t++) {
         const j = i + t;
@@ -151,10 +188,15 @@ function fusedPass(A: Float64Array, n: number, i0: number, v: Float64Array, w: F
         accq += x * u[j];
         if (t > q) p[j] += x * uq;
       }
-      if (q === 0) acc0 = accq; else if (q === 1) acc1 = accq; else if (q === 2) acc2 = accq; else acc3 = accq;
+      if (q === 0) acc0 = accq;
+      else if (q === 1) acc1 = accq;
+      else if (q === 2) acc2 = accq;
+      else acc3 = accq;
     }
     for (let j = i + 4; j < n; j++) {
-      const vj = v[j], wj = w[j], uj = u[j];
+      const vj = v[j],
+        wj = w[j],
+        uj = u[j];
       const x0 = A[r0 + j] - v0 * wj - w0 * vj;
       const x1 = A[r1 + j] - v1 * wj - w1 * vj;
       const x2 = A[r2 + j] - v2 * wj - w2 * vj;
@@ -175,7 +217,10 @@ function fusedPass(A: Float64Array, n: number, i0: number, v: Float64Array, w: F
     p[i + 3] += acc3;
   }
   for (; i < n; i++) {
-    const r = i * n, vi = v[i], wi = w[i], ui = u[i];
+    const r = i * n,
+      vi = v[i],
+      wi = w[i],
+      ui = u[i];
     let acc = 0;
     for (let j = i; j < n; j++) {
       const x = A[r + j] - vi * w[j] - wi * v[j];
@@ -198,8 +243,11 @@ export function applyQ(t: Tridiagonal, z: Float64Array, cols: number): void {
   const { n, h, tau } = t;
   const nr = n - 2; // reflectors H_0 .. H_{n-3}
   if (nr <= 0 || cols <= 0) return;
-  const yt = new Float64Array(NB * n), y = new Float64Array(NB * n), T = new Float64Array(NB * NB);
-  const W = new Float64Array(NB * cols), W2 = new Float64Array(NB * cols);
+  const yt = new Float64Array(NB * n),
+    y = new Float64Array(NB * n),
+    T = new Float64Array(NB * NB);
+  const W = new Float64Array(NB * cols),
+    W2 = new Float64Array(NB * cols);
   // Q Z = B_0 (B_1 ( ⋯ (B_last Z))): the last block goes first.
   for (let k0 = Math.floor((nr - 1) / NB) * NB; k0 >= 0; k0 -= NB) {
     const nb = Math.min(NB, nr - k0);
@@ -207,7 +255,8 @@ export function applyQ(t: Tridiagonal, z: Float64Array, cols: number): void {
     // Yᵀ (nb×m): reflector k0+r is zero before its position r, 1 at r, then stored entries.
     yt.fill(0, 0, nb * m);
     for (let r = 0; r < nb; r++) {
-      const src = (k0 + r) * n + k0 + 1, dst = r * m;
+      const src = (k0 + r) * n + k0 + 1,
+        dst = r * m;
       yt[dst + r] = 1;
       for (let c = r + 1; c < m; c++) yt[dst + c] = h[src + c];
     }
@@ -223,7 +272,8 @@ export function applyQ(t: Tridiagonal, z: Float64Array, cols: number): void {
       const tmp = new Float64Array(i);
       for (let j = 0; j < i; j++) {
         let s = 0;
-        const rj = j * m, ri = i * m;
+        const rj = j * m,
+          ri = i * m;
         for (let c = i; c < m; c++) s += yt[rj + c] * yt[ri + c];
         tmp[j] = -ti * s;
       }

@@ -73,7 +73,16 @@ export function delong(
   }
   const stat = diff / se;
   const p = Math.min(1, 2 * normalCdf(-Math.abs(stat)));
-  return { aucA: a.auc, aucB: b.auc, diff, se, z: stat, p, low: clip(diff - crit * se, -1, 1), high: clip(diff + crit * se, -1, 1) };
+  return {
+    aucA: a.auc,
+    aucB: b.auc,
+    diff,
+    se,
+    z: stat,
+    p,
+    low: clip(diff - crit * se, -1, 1),
+    high: clip(diff + crit * se, -1, 1),
+  };
 }
 
 /** A model's AUC with DeLong's standard error and a normal confidence interval, clipped to [0, 1]. */
@@ -101,7 +110,8 @@ function splitClasses(labels: ArrayLike<number>, scores: ArrayLike<number>, mode
   if (positives < 2 || negatives < 2) {
     throw new StudioError(
       'INVALID_ARGUMENT',
-      `DeLong's standard error needs at least 2 clicks and 2 non-clicks, but the data has ${positives} click(s) and ${negatives} non-click(s); evaluate on more rows.`,
+      `DeLong's standard error needs at least 2 clicks and 2 non-clicks, but the data ` +
+        `has ${positives} click(s) and ${negatives} non-click(s); evaluate on more rows.`,
       { positives, negatives },
     );
   }
@@ -160,7 +170,10 @@ function sampleVariance(v: Float64Array): number {
 /** The two-sided normal critical value for a confidence level in (0, 1), e.g. 1.959963984540054 for 0.95. */
 function zForConfidence(confidence: number): number {
   if (!(confidence > 0 && confidence < 1)) {
-    throw new StudioError('INVALID_ARGUMENT', `The confidence level is ${confidence}; use a number strictly between 0 and 1, such as 0.95.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `The confidence level is ${confidence}; use a number strictly between 0 and 1, such as 0.95.`,
+    );
   }
   return -normalQuantile((1 - confidence) / 2);
 }

@@ -15,7 +15,10 @@ export function sigmoid(z: number): number {
 /** Mean binary cross-entropy of `probs` against labels in [0, 1], each probability clipped to [eps, 1 - eps]. */
 export function logLoss(labels: ArrayLike<number>, probs: ArrayLike<number>, eps = 1e-7): number {
   if (!(eps >= 0 && eps < 0.5)) {
-    throw new StudioError('INVALID_ARGUMENT', `The log-loss clipping eps is ${eps}; use a small number in [0, 0.5), such as 1e-7.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `The log-loss clipping eps is ${eps}; use a small number in [0, 0.5), such as 1e-7.`,
+    );
   }
   checkLossInputs(labels, probs, 'probabilities', 'probability');
   const lo = eps;
@@ -26,7 +29,8 @@ export function logLoss(labels: ArrayLike<number>, probs: ArrayLike<number>, eps
     if (!(p0 >= 0 && p0 <= 1)) {
       throw new StudioError(
         'INVALID_ARGUMENT',
-        `The probability in row ${i + 1} is ${p0}, outside [0, 1]; pass sigmoid outputs here, or use logLossFromLogits for raw logits.`,
+        `The probability in row ${i + 1} is ${p0}, outside [0, 1]; pass sigmoid outputs ` +
+          `here, or use logLossFromLogits for raw logits.`,
         { row: i, value: p0 },
       );
     }
@@ -67,7 +71,8 @@ function checkLossInputs(labels: ArrayLike<number>, values: ArrayLike<number>, p
     if (!(y >= 0 && y <= 1)) {
       throw new StudioError(
         'INVALID_ARGUMENT',
-        `The label in row ${i + 1} is ${String(y)}, outside [0, 1]; labels must be 1 for a click and 0 for a non-click.`,
+        `The label in row ${i + 1} is ${String(y)}, outside [0, 1]; labels must be 1 for ` +
+          `a click and 0 for a non-click.`,
         { row: i, label: y },
       );
     }

@@ -18,7 +18,10 @@ export function requireSameLength(labels: ArrayLike<number>, values: ArrayLike<n
 /** Throws DATA_EMPTY when there are no rows at all. */
 export function requireRows(n: number): void {
   if (n === 0) {
-    throw new StudioError('DATA_EMPTY', 'There are no rows to evaluate; give data with at least one click and one non-click.');
+    throw new StudioError(
+      'DATA_EMPTY',
+      'There are no rows to evaluate; give data with at least one click and one non-click.',
+    );
   }
 }
 
@@ -28,7 +31,8 @@ export function requireNoNaN(values: ArrayLike<number>, what: string): void {
     if (Number.isNaN(values[i])) {
       throw new StudioError(
         'INVALID_ARGUMENT',
-        `The ${what} in row ${i + 1} is NaN; every row needs a number, so check the model for NaN outputs (often a diverged training run).`,
+        `The ${what} in row ${i + 1} is NaN; every row needs a number, so check the model ` +
+          `for NaN outputs (often a diverged training run).`,
         { row: i },
       );
     }
@@ -58,13 +62,17 @@ export function requireBothClasses(positives: number, negatives: number): void {
     const all = positives === 0 ? '0 (no row is a click)' : '1 (every row is a click)';
     throw new StudioError(
       'DATA_ONE_CLASS',
-      `AUC is undefined because all ${positives + negatives} labels are ${all}; use data with both clicks and non-clicks.`,
+      `AUC is undefined because all ${positives + negatives} labels are ${all}; use ` +
+        `data with both clicks and non-clicks.`,
       { positives, negatives },
     );
   }
 }
 
-/** The checks every ranking metric needs (`model` names whose scores, e.g. "model B", if any); returns the class counts. */
+/**
+ * The checks every ranking metric needs (`model` names whose scores, e.g. "model B", if any); returns the class
+ * counts.
+ */
 export function checkRankingInputs(
   labels: ArrayLike<number>,
   scores: ArrayLike<number>,

@@ -67,30 +67,60 @@ function basename(path: string): string {
 }
 
 /** Parses and checks model.json: JSON, a layers-model, with a weights manifest. */
-export function parseModelJson(text: string, fileName = 'model.json'): ModelJson & { modelTopology: Record<string, unknown> } {
+export function parseModelJson(
+  text: string,
+  fileName = 'model.json',
+): ModelJson & { modelTopology: Record<string, unknown> } {
   let json: ModelJson;
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as ModelJson;
   } catch (e) {
-    throw new StudioError('MODEL_JSON_INVALID', `${fileName} is not valid JSON (${jsonReason(e)}); export the model again with tfjs model.save or tensorflowjs_converter.`);
+    throw new StudioError(
+      'MODEL_JSON_INVALID',
+      `${fileName} is not valid JSON (${jsonReason(e)}); export the model again with ` +
+        `tfjs model.save or tensorflowjs_converter.`,
+    );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    throw new StudioError('MODEL_NOT_LAYERS', `${fileName} is JSON but not a tfjs model (no modelTopology); drop the model.json written by tfjs model.save or tensorflowjs_converter.`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `${fileName} is JSON but not a tfjs model (no modelTopology); drop the model.json ` +
+        `written by tfjs model.save or tensorflowjs_converter.`,
+    );
   }
   if (json.format === 'graph-model' || (json.modelTopology as { node?: unknown } | undefined)?.node) {
-    throw new StudioError('MODEL_NOT_LAYERS', `${fileName} is a tfjs graph model, which cannot be compressed layer by layer; convert the original Keras model to a tfjs layers-model (tensorflowjs_converter --output_format=tfjs_layers_model).`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `${fileName} is a tfjs graph model, which cannot be compressed layer by layer; ` +
+        `convert the original Keras model to a tfjs layers-model (tensorflowjs_converter ` +
+        `--output_format=tfjs_layers_model).`,
+    );
   }
   const topo = json.modelTopology as Record<string, unknown> | undefined;
   const cls = topo && (topo.class_name ?? (topo.model_config as Record<string, unknown> | undefined)?.class_name);
   if (!topo || typeof cls !== 'string' || !['Model', 'Functional', 'Sequential'].includes(cls)) {
-    throw new StudioError('MODEL_NOT_LAYERS', `${fileName} is JSON but not a tfjs layers-model (its modelTopology has no Model, Functional or Sequential class); drop the model.json written by tfjs model.save or tensorflowjs_converter.`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `${fileName} is JSON but not a tfjs layers-model (its modelTopology has no Model, ` +
+        `Functional or Sequential class); drop the model.json written by tfjs model.save ` +
+        `or tensorflowjs_converter.`,
+    );
   }
   const cfg = (topo.model_config as Record<string, unknown> | undefined)?.config ?? topo.config;
   if (!Array.isArray(cfg) && !Array.isArray((cfg as { layers?: unknown } | undefined)?.layers)) {
-    throw new StudioError('MODEL_NOT_LAYERS', `The modelTopology of ${fileName} has no list of layers (config.layers), so tfjs cannot build it; export the model again with tfjs model.save or tensorflowjs_converter.`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `The modelTopology of ${fileName} has no list of layers (config.layers), so tfjs ` +
+        `cannot build it; export the model again with tfjs model.save or ` +
+        `tensorflowjs_converter.`,
+    );
   }
   if (!Array.isArray(json.weightsManifest)) {
-    throw new StudioError('MODEL_NOT_LAYERS', `${fileName} has no weightsManifest, so its weights cannot be found; save the model with its weights (tfjs model.save).`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `${fileName} has no weightsManifest, so its weights cannot be found; save the ` +
+        `model with its weights (tfjs model.save).`,
+    );
   }
   checkManifest(json.weightsManifest as unknown[], fileName);
   return json as ModelJson & { modelTopology: Record<string, unknown> };
@@ -106,13 +136,18 @@ const QUANTIZED_DTYPES = new Set(['uint8', 'uint16', 'float16']);
  */
 function checkManifest(manifest: unknown[], fileName: string): void {
   const fail = (what: string) => {
-    throw new StudioError('MODEL_MANIFEST_INVALID', `The weightsManifest of ${fileName} ${what}; export the model again with tfjs model.save or tensorflowjs_converter.`);
+    throw new StudioError(
+      'MODEL_MANIFEST_INVALID',
+      `The weightsManifest of ${fileName} ${what}; export the model again with tfjs ` +
+        `model.save or tensorflowjs_converter.`,
+    );
   };
   const names = new Set<string>();
   const paths = new Set<string>();
   manifest.forEach((g, gi) => {
     const group = g as { paths?: unknown; weights?: unknown } | null;
-    if (typeof group !== 'object' || group === null || Array.isArray(group)) return fail(`has a group ${gi + 1} that is not an object with paths and weights`);
+    if (typeof group !== 'object' || group === null || Array.isArray(group))
+      return fail(`has a group ${gi + 1} that is not an object with paths and weights`);
     if (!Array.isArray(group.paths) || !group.paths.every((p) => typeof p === 'string' && basename(p).length > 0)) {
       return fail(`has no list of weight file paths in group ${gi + 1}`);
     }
@@ -124,7 +159,8 @@ function checkManifest(manifest: unknown[], fileName: string): void {
     }
     for (const w of group.weights as unknown[]) {
       const spec = w as Partial<WeightSpec> | null;
-      if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string' || spec.name.length === 0) return fail('has a weight without a name');
+      if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string' || spec.name.length === 0)
+        return fail('has a weight without a name');
       const name = spec.name;
       if (names.has(name)) return fail(`lists the weight ${shown(name)} twice`);
       names.add(name);
@@ -132,11 +168,16 @@ function checkManifest(manifest: unknown[], fileName: string): void {
         return fail(`gives the weight ${shown(name)} the shape ${shown(spec.shape ?? null)}, not a list of sizes`);
       }
       if (typeof spec.dtype !== 'string' || !WEIGHT_DTYPES.has(spec.dtype)) {
-        return fail(`gives the weight ${shown(name)} the dtype ${shown(JSON.stringify(spec.dtype ?? null))}, which tfjs layers-models do not store (float32, int32 or bool)`);
+        return fail(
+          `gives the weight ${shown(name)} the dtype ` +
+            `${shown(JSON.stringify(spec.dtype ?? null))}, which tfjs layers-models do not ` +
+            `store (float32, int32 or bool)`,
+        );
       }
       const q = spec.quantization as WeightSpec['quantization'] | undefined;
       if (q !== undefined && q !== null) {
-        if (typeof q !== 'object' || !QUANTIZED_DTYPES.has(q.dtype)) return fail(`gives the weight ${shown(name)} an unknown quantization ${shown(q)}`);
+        if (typeof q !== 'object' || !QUANTIZED_DTYPES.has(q.dtype))
+          return fail(`gives the weight ${shown(name)} an unknown quantization ${shown(q)}`);
         if (q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) {
           return fail(`gives the weight ${shown(name)} a ${q.dtype} quantization without a finite scale and min`);
         }
@@ -154,11 +195,22 @@ export function manifestPaths(json: ModelJson): string[] {
  * Assembles artifacts from a parsed model.json and the weight files (by base name). Missing shards and
  * shards whose total size differs from the manifest are errors, never random or garbage weights.
  */
-export function assembleArtifacts(json: ReturnType<typeof parseModelJson>, files: Map<string, ArrayBuffer>, fileName = 'model.json'): ModelArtifacts {
+export function assembleArtifacts(
+  json: ReturnType<typeof parseModelJson>,
+  files: Map<string, ArrayBuffer>,
+  fileName = 'model.json',
+): ModelArtifacts {
   const manifest = json.weightsManifest ?? [];
   const missing = manifestPaths(json).filter((p) => !files.has(p));
   if (missing.length > 0) {
-    throw new StudioError('MODEL_WEIGHTS_MISSING', `The weight file${missing.length > 1 ? 's' : ''} ${missing.map((m) => shown(m)).join(', ')} named in ${fileName} ${missing.length > 1 ? 'are' : 'is'} missing; provide ${missing.length > 1 ? 'them' : 'it'} together with ${fileName}.`, { missing });
+    throw new StudioError(
+      'MODEL_WEIGHTS_MISSING',
+      `The weight file${missing.length > 1 ? 's' : ''} ` +
+        `${missing.map((m) => shown(m)).join(', ')} named in ${fileName} ` +
+        `${missing.length > 1 ? 'are' : 'is'} missing; provide ` +
+        `${missing.length > 1 ? 'them' : 'it'} together with ${fileName}.`,
+      { missing },
+    );
   }
   const weightSpecs: WeightSpec[] = [];
   const parts: Uint8Array[] = [];
@@ -167,7 +219,15 @@ export function assembleArtifacts(json: ReturnType<typeof parseModelJson>, files
     const shards = group.paths.map((p) => new Uint8Array(files.get(basename(p))!));
     const actual = shards.reduce((s, b) => s + b.byteLength, 0);
     if (actual !== expected) {
-      throw new StudioError('MODEL_WEIGHTS_SIZE', `The weight file${group.paths.length > 1 ? 's' : ''} ${group.paths.map((p) => shown(basename(p))).join(', ')} hold${group.paths.length > 1 ? '' : 's'} ${actual} bytes but ${fileName} describes ${expected}; the files are truncated or belong to another model, so export them again together.`, { expected, actual });
+      throw new StudioError(
+        'MODEL_WEIGHTS_SIZE',
+        `The weight file${group.paths.length > 1 ? 's' : ''} ` +
+          `${group.paths.map((p) => shown(basename(p))).join(', ')} ` +
+          `hold${group.paths.length > 1 ? '' : 's'} ${actual} bytes but ${fileName} ` +
+          `describes ${expected}; the files are truncated or belong to another model, so ` +
+          `export them again together.`,
+        { expected, actual },
+      );
     }
     weightSpecs.push(...group.weights);
     parts.push(...shards);
@@ -217,11 +277,18 @@ export function checkFinite(specs: readonly WeightSpec[], data: ArrayBuffer, fil
     if (q === 'float16') at = firstNonFiniteHalf(view, offset, count);
     else if (!q && spec.dtype === 'float32') at = firstNonFiniteFloat(data, view, offset, count);
     if (at >= 0) {
-      const value = q === 'float16' ? ((view.getUint16(offset + 2 * at, true) & 0x3ff) !== 0 ? NaN : Infinity) : view.getFloat32(offset + 4 * at, true);
+      const value =
+        q === 'float16'
+          ? (view.getUint16(offset + 2 * at, true) & 0x3ff) !== 0
+            ? NaN
+            : Infinity
+          : view.getFloat32(offset + 4 * at, true);
       const what = Number.isNaN(value) ? 'NaN' : 'an infinity';
       throw new StudioError(
         'MODEL_WEIGHTS_NOT_FINITE',
-        `The weight ${shown(spec.name)} in ${fileName} holds ${what} (value ${at + 1} of ${count}), so the model would score garbage; export it again from a checkpoint taken before training diverged.`,
+        `The weight ${shown(spec.name)} in ${fileName} holds ${what} (value ${at + 1} of ` +
+          `${count}), so the model would score garbage; export it again from a checkpoint ` +
+          `taken before training diverged.`,
         { weight: spec.name, index: at },
       );
     }
@@ -262,7 +329,11 @@ export function artifactsToFiles(a: ModelArtifacts): { modelJson: string; weight
  */
 export function checkTopologyGraph(topology: Record<string, unknown>, fileName = 'model.json'): void {
   const fail = (what: string): never => {
-    throw new StudioError('MODEL_NOT_LAYERS', `The modelTopology of ${fileName} ${what}, so tfjs cannot build it; export the model again with tfjs model.save or tensorflowjs_converter.`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `The modelTopology of ${fileName} ${what}, so tfjs cannot build it; export the ` +
+        `model again with tfjs model.save or tensorflowjs_converter.`,
+    );
   };
   const label = (x: unknown) => shown(x);
   const checkModel = (config: Record<string, unknown>, depth: number): void => {
@@ -291,7 +362,13 @@ export function checkTopologyGraph(topology: Record<string, unknown>, fileName =
         if (!Array.isArray(node)) fail(`gives layer ${label(name)} an inbound node that is not a list`);
         const inputs = (node as unknown[]).map((x) => {
           const d = x as unknown[];
-          const ok = Array.isArray(d) && typeof d[0] === 'string' && Number.isSafeInteger(d[1]) && (d[1] as number) >= 0 && Number.isSafeInteger(d[2]) && (d[2] as number) >= 0;
+          const ok =
+            Array.isArray(d) &&
+            typeof d[0] === 'string' &&
+            Number.isSafeInteger(d[1]) &&
+            (d[1] as number) >= 0 &&
+            Number.isSafeInteger(d[2]) &&
+            (d[2] as number) >= 0;
           if (!ok) fail(`gives layer ${label(name)} the input ${label(d)}, not [layer name, node index, tensor index]`);
           return [d[0], d[1]] as [string, number];
         });
@@ -311,7 +388,8 @@ export function checkTopologyGraph(topology: Record<string, unknown>, fileName =
         const [from, index] = c.inputs.find(([f, i]) => !((nodes.get(f) ?? -1) > i))!;
         fail(
           nodes.has(from)
-            ? `feeds layer ${label(c.layer)} from node ${index} of layer ${label(from)}, which never exists (a cycle or an index past the end)`
+            ? `feeds layer ${label(c.layer)} from node ${index} of layer ${label(from)}, which ` +
+                `never exists (a cycle or an index past the end)`
             : `feeds layer ${label(c.layer)} from ${label(from)}, which is not a layer of the model`,
         );
       }

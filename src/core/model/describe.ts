@@ -36,7 +36,11 @@ export interface ModelDescription {
 }
 
 /** Describes a model from its artifacts and layer output shapes. */
-export function describeModel(artifacts: Pick<ModelArtifacts, 'modelTopology' | 'weightSpecs'>, shapes: Record<string, (number | null)[]>, inventory?: LayerInfo[]): ModelDescription {
+export function describeModel(
+  artifacts: Pick<ModelArtifacts, 'modelTopology' | 'weightSpecs'>,
+  shapes: Record<string, (number | null)[]>,
+  inventory?: LayerInfo[],
+): ModelDescription {
   const graph = parseTopology(artifacts.modelTopology);
   const inv = new Map((inventory ?? buildInventory(artifacts, shapes)).map((l) => [l.name, l]));
   const paramsOf = new Map<string, number>();
@@ -54,10 +58,16 @@ export function describeModel(artifacts: Pick<ModelArtifacts, 'modelTopology' | 
       inputs: [...new Set(l.inbound.flat().map((r) => r.layer))],
     };
     if (info) {
-      d.compression = { compressible: info.compressible, breakEvenRank: info.breakEvenRank, ...(info.reason ? { reason: info.reason } : {}) };
+      d.compression = {
+        compressible: info.compressible,
+        breakEvenRank: info.breakEvenRank,
+        ...(info.reason ? { reason: info.reason } : {}),
+      };
       if (info.kind === 'embedding' && info.compressible) {
         d.compression.folds = [...new Set(info.fusion.filter((b) => b.fusable).flatMap((b) => b.into))];
-        d.compression.blockedBy = info.fusion.filter((b) => !b.fusable && b.blockedBy).map((b) => `${b.blockedBy!.layer} (${b.blockedBy!.className}): ${b.blockedBy!.reason}`);
+        d.compression.blockedBy = info.fusion
+          .filter((b) => !b.fusable && b.blockedBy)
+          .map((b) => `${b.blockedBy!.layer} (${b.blockedBy!.className}): ${b.blockedBy!.reason}`);
       }
     }
     return d;
@@ -78,16 +88,21 @@ export function describeAsText(d: ModelDescription): string {
   const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');
   const rows = d.layers.map((l) => {
     const c = l.compression;
-    const note = !c ? '' : c.compressible
-      ? `compressible, break-even rank ${c.breakEvenRank}${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}${c.blockedBy?.length ? `; up-projection kept for ${c.blockedBy.join('; ')}` : ''}`
-      : `not compressible: ${c.reason}`;
+    const note = !c
+      ? ''
+      : c.compressible
+        ? `compressible, break-even rank ` +
+          `${c.breakEvenRank}${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}${c.blockedBy?.length ? `; up-projection kept for ${c.blockedBy.join('; ')}` : ''}`
+        : `not compressible: ${c.reason}`;
     return [l.name, l.className, shape(l.outputShape), l.params.toLocaleString('en-US'), note];
   });
   const head = ['layer', 'class', 'output shape', 'parameters', 'compression'];
   const widths = head.map((h, i) => Math.min(40, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (r: string[]) => r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]) : c)).join('  ');
   return [
-    `${d.className}: ${d.layers.length} layers, ${d.params.toLocaleString('en-US')} parameters (${d.compressibleParams.toLocaleString('en-US')} in compressible layers); inputs ${d.inputs.join(', ')}; outputs ${d.outputs.join(', ')}`,
+    `${d.className}: ${d.layers.length} layers, ${d.params.toLocaleString('en-US')} ` +
+      `parameters (${d.compressibleParams.toLocaleString('en-US')} in compressible ` +
+      `layers); inputs ${d.inputs.join(', ')}; outputs ${d.outputs.join(', ')}`,
     '',
     line(head),
     ...rows.map(line),

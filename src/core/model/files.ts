@@ -35,14 +35,22 @@ export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
   const foreign = files.filter((f) => foreignModelKind(f.name) !== null);
   if (foreign.length > 0) {
     if (foreign.length > 1 || files.some((f) => f.name.toLowerCase().endsWith('.json'))) {
-      throw new StudioError('MODEL_NOT_LAYERS', `Several models were dropped (${[...foreign, ...files.filter((f) => f.name.toLowerCase().endsWith('.json'))].map((f) => f.name).join(', ')}); drop one model at a time.`);
+      throw new StudioError(
+        'MODEL_NOT_LAYERS',
+        `Several models were dropped ` +
+          `(${[...foreign, ...files.filter((f) => f.name.toLowerCase().endsWith('.json'))].map((f) => f.name).join(', ')}); ` +
+          `drop one model at a time.`,
+      );
     }
     return { modelJson: null, shards: [], foreign: foreign[0], data: files.filter((f) => f !== foreign[0]) };
   }
   const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
   const models = jsons.filter((f) => f.text !== undefined && /"modelTopology"\s*:/.test(f.text));
   if (models.length > 1) {
-    throw new StudioError('MODEL_NOT_LAYERS', `Several model.json files were dropped (${models.map((f) => f.name).join(', ')}); drop one model at a time.`);
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `Several model.json files were dropped (${models.map((f) => f.name).join(', ')}); drop one model at a time.`,
+    );
   }
   let modelJson = models[0] ?? null;
   if (!modelJson && jsons.length > 0) {
@@ -51,24 +59,46 @@ export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
   }
   if (!modelJson) {
     const stray = files.filter((f) => /\.bin$/i.test(f.name));
-    if (stray.length > 0) throw new StudioError('MODEL_NOT_LAYERS', `Weight files (${stray.map((f) => f.name).join(', ')}) were dropped without their model.json; drop model.json together with them.`);
+    if (stray.length > 0)
+      throw new StudioError(
+        'MODEL_NOT_LAYERS',
+        `Weight files (${stray.map((f) => f.name).join(', ')}) were dropped without their ` +
+          `model.json; drop model.json together with them.`,
+      );
     return { modelJson: null, shards: [], foreign: null, data: files };
   }
   const named = new Set(manifestPaths(parseModelJson(modelJson.text ?? '', modelJson.name)));
   const shards = files.filter((f) => f !== modelJson && named.has(base(f.name)));
   const seen = new Set<string>();
   for (const s of shards) {
-    if (seen.has(base(s.name))) throw new StudioError('MODEL_WEIGHTS_EXTRA', `The weight file ${base(s.name)} was dropped twice; drop each file of the model once.`);
+    if (seen.has(base(s.name)))
+      throw new StudioError(
+        'MODEL_WEIGHTS_EXTRA',
+        `The weight file ${base(s.name)} was dropped twice; drop each file of the model once.`,
+      );
     seen.add(base(s.name));
   }
   const rest = files.filter((f) => f !== modelJson && !named.has(base(f.name)));
-  const strayShards = rest.filter((f) => /\.bin$|shard\d+of\d+/i.test(f.name) || f.name.toLowerCase().endsWith('.json'));
+  const strayShards = rest.filter(
+    (f) => /\.bin$|shard\d+of\d+/i.test(f.name) || f.name.toLowerCase().endsWith('.json'),
+  );
   if (strayShards.length > 0) {
-    throw new StudioError('MODEL_WEIGHTS_EXTRA', `${strayShards.map((f) => base(f.name)).join(', ')} ${strayShards.length > 1 ? 'are' : 'is'} not named in ${modelJson.name}'s weightsManifest; drop only the files of one model (and data files).`);
+    throw new StudioError(
+      'MODEL_WEIGHTS_EXTRA',
+      `${strayShards.map((f) => base(f.name)).join(', ')} ` +
+        `${strayShards.length > 1 ? 'are' : 'is'} not named in ${modelJson.name}'s ` +
+        `weightsManifest; drop only the files of one model (and data files).`,
+    );
   }
   const missing = [...named].filter((p) => !seen.has(p));
   if (missing.length > 0) {
-    throw new StudioError('MODEL_WEIGHTS_MISSING', `The weight file${missing.length > 1 ? 's' : ''} ${missing.map((m) => shown(m)).join(', ')} named in ${modelJson.name} ${missing.length > 1 ? 'are' : 'is'} missing; drop ${missing.length > 1 ? 'them' : 'it'} together with ${modelJson.name}.`);
+    throw new StudioError(
+      'MODEL_WEIGHTS_MISSING',
+      `The weight file${missing.length > 1 ? 's' : ''} ` +
+        `${missing.map((m) => shown(m)).join(', ')} named in ${modelJson.name} ` +
+        `${missing.length > 1 ? 'are' : 'is'} missing; drop ` +
+        `${missing.length > 1 ? 'them' : 'it'} together with ${modelJson.name}.`,
+    );
   }
   return { modelJson, shards, foreign: null, data: rest };
 }

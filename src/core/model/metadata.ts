@@ -39,10 +39,18 @@ export function readMetadata(userDefinedMetadata: Record<string, unknown> | unde
 }
 
 /** Like readMetadata, but a model without an encoding is an error saying what to do. */
-export function requireMetadata(userDefinedMetadata: Record<string, unknown> | undefined, fileName = 'model.json'): StudioMetadata {
+export function requireMetadata(
+  userDefinedMetadata: Record<string, unknown> | undefined,
+  fileName = 'model.json',
+): StudioMetadata {
   const meta = readMetadata(userDefinedMetadata);
   if (!meta) {
-    throw new StudioError('MODEL_NO_ENCODING', `${fileName} carries no CTR Studio feature encoding and no rows were given to bind its inputs to; give rows whose columns are named after its inputs (ctr-studio inspect lists them), or compress it with --data-free.`);
+    throw new StudioError(
+      'MODEL_NO_ENCODING',
+      `${fileName} carries no CTR Studio feature encoding and no rows were given to ` +
+        `bind its inputs to; give rows whose columns are named after its inputs ` +
+        `(ctr-studio inspect lists them), or compress it with --data-free.`,
+    );
   }
   return meta;
 }

@@ -58,9 +58,6 @@ export interface QuantizedArtifacts {
 /** Largest finite float16 value; larger magnitudes would decode as ±Infinity. */
 const FLOAT16_MAX = 65504;
 
-
-
-
 /** Worst-case float16 rounding error of one value: |v|·2^-11 in the normal range, ≤ 2^-25 below it. */
 function float16ValueBound(a: number): number {
   if (a > FLOAT16_MAX || !Number.isFinite(a)) return Infinity;
@@ -126,15 +123,29 @@ function refuse(name: string, why: string): StudioError {
 }
 
 /** Writes one weight's quantized bytes at `at` and returns its manifest quantization and realised error. */
-function quantizeOne(name: string, values: Float32Array, mode: QuantizeMode, out: DataView, at: number): { q: NonNullable<WeightSpec['quantization']>; err: number; bound: number } {
-  if (hasNonFinite(values)) throw refuse(name, 'contains NaN or infinite values, which cannot be quantized; repair or retrain the model first.');
+function quantizeOne(
+  name: string,
+  values: Float32Array,
+  mode: QuantizeMode,
+  out: DataView,
+  at: number,
+): { q: NonNullable<WeightSpec['quantization']>; err: number; bound: number } {
+  if (hasNonFinite(values))
+    throw refuse(
+      name,
+      'contains NaN or infinite values, which cannot be quantized; repair or retrain the model first.',
+    );
   let err = 0;
   if (mode === 'float16') {
     let bound = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (Math.abs(v) > FLOAT16_MAX) {
-        throw refuse(name, `holds the value ${v}, beyond float16's largest finite value ±${FLOAT16_MAX}, which tfjs would load as Infinity; quantize with uint8 or uint16 instead.`);
+        throw refuse(
+          name,
+          `holds the value ${v}, beyond float16's largest finite value ±${FLOAT16_MAX}, ` +
+            `which tfjs would load as Infinity; quantize with uint8 or uint16 instead.`,
+        );
       }
       const h = float32ToFloat16Bits(v);
       out.setUint16(at + 2 * i, h, true);
@@ -205,7 +216,11 @@ export function quantizeArtifacts(a: ModelArtifacts, mode: QuantizeMode): Quanti
   for (const { spec, srcAt: from, srcBytes, dstAt, quantize } of plan) {
     if (!quantize) {
       bytes.set(src.subarray(from, from + srcBytes), dstAt);
-      weightSpecs.push(spec.quantization ? { ...spec, shape: [...spec.shape], quantization: { ...spec.quantization } } : { ...spec, shape: [...spec.shape] });
+      weightSpecs.push(
+        spec.quantization
+          ? { ...spec, shape: [...spec.shape], quantization: { ...spec.quantization } }
+          : { ...spec, shape: [...spec.shape] },
+      );
       continue;
     }
     const values = decoded.get(spec.name)!.values as Float32Array;

@@ -27,7 +27,11 @@ export interface ReduceSpec {
  * ReduceSum takes its axes as an input from opset 13 (other Reduce* ops from 18), as an attribute before.
  * An absent axes input means all axes, unless noop_with_empty_axes says "no reduction" (refused by callers).
  */
-export function reduceSpec(node: NodeProto, opset: number, constOf: (name: string) => Const | undefined): ReduceSpec | undefined {
+export function reduceSpec(
+  node: NodeProto,
+  opset: number,
+  constOf: (name: string) => Const | undefined,
+): ReduceSpec | undefined {
   const keepDims = intAttr(node, 'keepdims', 1) === 1;
   const axesAsInput = node.opType === 'ReduceSum' ? opset >= 13 : opset >= 18;
   if (!axesAsInput || !node.input[1]) {
@@ -42,7 +46,11 @@ export function reduceSpec(node: NodeProto, opset: number, constOf: (name: strin
 }
 
 /** Opset-dependent int list parameter (Unsqueeze/Squeeze axes: attribute before opset 13, input from 13). */
-export function axesParam(node: NodeProto, opset: number, constOf: (name: string) => Const | undefined): number[] | null | undefined {
+export function axesParam(
+  node: NodeProto,
+  opset: number,
+  constOf: (name: string) => Const | undefined,
+): number[] | null | undefined {
   if (opset < 13) return intsAttr(node, 'axes') ?? null;
   if (!node.input[1]) return null;
   const c = constOf(node.input[1]);

@@ -2,7 +2,18 @@
  * Building ONNX graphs in code: unique tensor names, nodes with typed attributes, initializers, inputs and
  * outputs, then a ModelProto. Used by the exporter and by tests that write PyTorch-style graphs. Pure.
  */
-import { AT, DT, floatTensor, int64Tensor, type AttributeProto, type Dim, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx';
+import {
+  AT,
+  DT,
+  floatTensor,
+  int64Tensor,
+  type AttributeProto,
+  type Dim,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './onnx';
 
 /** An int attribute. */
 export const aInt = (name: string, i: number): AttributeProto => ({ name, type: AT.INT, i });
@@ -13,11 +24,17 @@ export const aInts = (name: string, ints: number[]): AttributeProto => ({ name, 
 /** A tensor attribute (Constant's `value`). */
 export const aTensor = (name: string, t: TensorProto): AttributeProto => ({ name, type: AT.TENSOR, t });
 /** A string attribute. */
-export const aString = (name: string, s: string): AttributeProto => ({ name, type: AT.STRING, s: new TextEncoder().encode(s) });
+export const aString = (name: string, s: string): AttributeProto => ({
+  name,
+  type: AT.STRING,
+  s: new TextEncoder().encode(s),
+});
 
 /** A tensor type: element type and dims (a string = symbolic dimension, null = unknown). */
 export function tensorType(elemType: number, shape?: (number | string | null)[]): ValueInfoProto['type'] {
-  const dims: Dim[] | undefined = shape?.map((d) => (typeof d === 'number' ? { value: d } : typeof d === 'string' ? { param: d } : {}));
+  const dims: Dim[] | undefined = shape?.map((d) =>
+    typeof d === 'number' ? { value: d } : typeof d === 'string' ? { param: d } : {},
+  );
   return { elemType, shape: dims };
 }
 
@@ -72,7 +89,12 @@ export class GraphBuilder {
    * Adds a node; returns its output names. `outputs` names them (exact names, reserved) or counts them
    * (fresh names derived from the node name).
    */
-  node(opType: string, inputs: string[], attrs: AttributeProto[] = [], opts: { name?: string; outputs?: string[] | number } = {}): string[] {
+  node(
+    opType: string,
+    inputs: string[],
+    attrs: AttributeProto[] = [],
+    opts: { name?: string; outputs?: string[] | number } = {},
+  ): string[] {
     let name = opts.name ?? opType;
     for (let i = 2; this.nodeNames.has(name); i++) name = `${opts.name ?? opType}_${i}`;
     this.nodeNames.add(name);
@@ -84,14 +106,28 @@ export class GraphBuilder {
   }
 
   /** The model: graph plus IR version, opset and producer. */
-  model(opts: { opset: number; irVersion: number; producerName: string; producerVersion: string; graphName?: string; docString?: string }): ModelProto {
+  model(opts: {
+    opset: number;
+    irVersion: number;
+    producerName: string;
+    producerVersion: string;
+    graphName?: string;
+    docString?: string;
+  }): ModelProto {
     return {
       irVersion: opts.irVersion,
       opsetImport: [{ domain: '', version: opts.opset }],
       producerName: opts.producerName,
       producerVersion: opts.producerVersion,
       docString: opts.docString,
-      graph: { name: opts.graphName ?? 'graph', node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs, valueInfo: [] },
+      graph: {
+        name: opts.graphName ?? 'graph',
+        node: this.nodes,
+        initializer: this.initializers,
+        input: this.inputs,
+        output: this.outputs,
+        valueInfo: [],
+      },
     };
   }
 }

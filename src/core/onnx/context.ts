@@ -83,7 +83,12 @@ export class ImportContext {
 
   /** Appends a layer called once on `inputs`; returns the reference to its output. */
   addLayer(name: string, className: string, config: Record<string, unknown>, inputs: Ref[]): Ref {
-    this.layers.push({ name, class_name: className, config: { name, trainable: true, ...config }, inbound_nodes: inputs.length ? [inputs.map((r) => [...r, {}])] : [] });
+    this.layers.push({
+      name,
+      class_name: className,
+      config: { name, trainable: true, ...config },
+      inbound_nodes: inputs.length ? [inputs.map((r) => [...r, {}])] : [],
+    });
     return [name, 0, 0];
   }
 

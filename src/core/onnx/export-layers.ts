@@ -24,7 +24,17 @@ export interface ExportState {
 export type LayerExporter = (s: ExportState, layer: LayerNode, inputs: string[], out: string) => void;
 
 /** tfjs activation → ONNX op (null = identity). */
-const ACTIVATION_OPS: Record<string, string | null> = { linear: null, relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', softplus: 'Softplus', softsign: 'Softsign', elu: 'Elu', selu: 'Selu', softmax: 'Softmax' };
+const ACTIVATION_OPS: Record<string, string | null> = {
+  linear: null,
+  relu: 'Relu',
+  sigmoid: 'Sigmoid',
+  tanh: 'Tanh',
+  softplus: 'Softplus',
+  softsign: 'Softsign',
+  elu: 'Elu',
+  selu: 'Selu',
+  softmax: 'Softmax',
+};
 
 /** Activations the exporter can write. */
 export const EXPORTABLE_ACTIVATIONS = Object.keys(ACTIVATION_OPS);
@@ -67,7 +77,10 @@ function chain(s: ExportState, layer: LayerNode, x: string, steps: Step[], out: 
 
 function activationStep(act: unknown): Step | null {
   const name = typeof act === 'string' ? act : 'linear';
-  if (!(name in ACTIVATION_OPS)) throw new ExportIssue(`its activation ${name} has no ONNX export here (supported: ${EXPORTABLE_ACTIVATIONS.join(', ')})`);
+  if (!(name in ACTIVATION_OPS))
+    throw new ExportIssue(
+      `its activation ${name} has no ONNX export here (supported: ${EXPORTABLE_ACTIVATIONS.join(', ')})`,
+    );
   const op = ACTIVATION_OPS[name];
   if (!op) return null;
   return op === 'Softmax' ? { op, attrs: [aInt('axis', -1)] } : { op };
@@ -119,7 +132,8 @@ const concatenate: LayerExporter = (s, layer, inputs, out) => {
 };
 
 const flatten: LayerExporter = (s, layer, [x], out) => {
-  if (layer.config.data_format === 'channels_first' && (s.rank.get(x) ?? 2) > 2) throw new ExportIssue('it flattens channels_first data');
+  if (layer.config.data_format === 'channels_first' && (s.rank.get(x) ?? 2) > 2)
+    throw new ExportIssue('it flattens channels_first data');
   chain(s, layer, x, [{ op: 'Flatten', attrs: [aInt('axis', 1)] }], out);
   s.rank.set(out, 2);
 };
@@ -137,18 +151,33 @@ const identity: LayerExporter = (s, layer, [x], out) => {
 };
 
 /** ReduceSum takes axes as an input from opset 13, ReduceMean only from opset 18. */
-function reduceStep(s: ExportState, layer: LayerNode, op: 'ReduceSum' | 'ReduceMean', axes: number[], keepDims: boolean): Step {
+function reduceStep(
+  s: ExportState,
+  layer: LayerNode,
+  op: 'ReduceSum' | 'ReduceMean',
+  axes: number[],
+  keepDims: boolean,
+): Step {
   const asInput = op === 'ReduceSum' ? s.opset >= 13 : s.opset >= 18;
   const keep = aInt('keepdims', keepDims ? 1 : 0);
-  return asInput ? { op, extra: [int64(s, `${layer.name}/axes`, axes)], attrs: [keep] } : { op, attrs: [aInts('axes', axes), keep] };
+  return asInput
+    ? { op, extra: [int64(s, `${layer.name}/axes`, axes)], attrs: [keep] }
+    : { op, attrs: [aInts('axes', axes), keep] };
 }
 
 const fm: LayerExporter = (s, layer, [x], out) => {
   // ½ Σ_d ((Σ_f x)² − Σ_f x²): both field sums drop the field axis, the last sum keeps [batch, 1].
   const square = (t: string, what: string) => s.b.node('Mul', [t, t], [], { name: `${layer.name}/${what}` })[0];
-  const [sum] = s.b.node('ReduceSum', [x, int64(s, `${layer.name}/field_axis`, [1])], [aInt('keepdims', 0)], { name: `${layer.name}/sum_fields` });
+  const [sum] = s.b.node('ReduceSum', [x, int64(s, `${layer.name}/field_axis`, [1])], [aInt('keepdims', 0)], {
+    name: `${layer.name}/sum_fields`,
+  });
   const squareOfSum = square(sum, 'square_of_sum');
-  const [sumOfSquares] = s.b.node('ReduceSum', [square(x, 'square'), int64(s, `${layer.name}/field_axis`, [1])], [aInt('keepdims', 0)], { name: `${layer.name}/sum_of_squares` });
+  const [sumOfSquares] = s.b.node(
+    'ReduceSum',
+    [square(x, 'square'), int64(s, `${layer.name}/field_axis`, [1])],
+    [aInt('keepdims', 0)],
+    { name: `${layer.name}/sum_of_squares` },
+  );
   const [diff] = s.b.node('Sub', [squareOfSum, sumOfSquares], [], { name: `${layer.name}/Sub` });
   const half = s.b.floats(`${layer.name}/half`, [], [0.5]);
   chain(s, layer, diff, [reduceStep(s, layer, 'ReduceSum', [1], true), { op: 'Mul', extra: [half] }], out);
@@ -159,10 +188,18 @@ const onnxReduce: LayerExporter = (s, layer, [x], out) => {
   const axes = (layer.config.axes as number[]).map(Number);
   const keep = layer.config.keep_dims !== false;
   chain(s, layer, x, [reduceStep(s, layer, layer.config.op === 'mean' ? 'ReduceMean' : 'ReduceSum', axes, keep)], out);
-  s.rank.set(out, keep ? s.rank.get(x) ?? 2 : (s.rank.get(x) ?? 2) - axes.length);
+  s.rank.set(out, keep ? (s.rank.get(x) ?? 2) : (s.rank.get(x) ?? 2) - axes.length);
 };
 
-const CONSTANT_OPS: Record<string, [string, boolean]> = { add: ['Add', false], sub: ['Sub', false], rsub: ['Sub', true], mul: ['Mul', false], div: ['Div', false], rdiv: ['Div', true], pow: ['Pow', false] };
+const CONSTANT_OPS: Record<string, [string, boolean]> = {
+  add: ['Add', false],
+  sub: ['Sub', false],
+  rsub: ['Sub', true],
+  mul: ['Mul', false],
+  div: ['Div', false],
+  rdiv: ['Div', true],
+  pow: ['Pow', false],
+};
 
 const onnxConstantOp: LayerExporter = (s, layer, [x], out) => {
   const spec = CONSTANT_OPS[String(layer.config.op)];
@@ -179,7 +216,11 @@ const onnxBinary: LayerExporter = (s, layer, inputs, out) => {
 
 const onnxSlice: LayerExporter = (s, layer, [x], out) => {
   const list = (k: string) => (layer.config[k] as number[]).map(Number);
-  const extra = [int64(s, `${layer.name}/starts`, list('starts')), int64(s, `${layer.name}/ends`, list('ends')), int64(s, `${layer.name}/axes`, list('axes'))];
+  const extra = [
+    int64(s, `${layer.name}/starts`, list('starts')),
+    int64(s, `${layer.name}/ends`, list('ends')),
+    int64(s, `${layer.name}/axes`, list('axes')),
+  ];
   chain(s, layer, x, [{ op: 'Slice', extra }], out);
   s.rank.set(out, s.rank.get(x) ?? 2);
 };
@@ -197,7 +238,10 @@ const batchNorm: LayerExporter = (s, layer, [x], out) => {
   const rank = s.rank.get(x) ?? 2;
   const axis = Number(layer.config.axis ?? -1) < 0 ? Number(layer.config.axis ?? -1) + rank : Number(layer.config.axis);
   const dims = [c, ...new Array<number>(rank - 1 - axis).fill(1)];
-  const steps: Step[] = [{ op: 'Mul', extra: [s.b.floats(`${layer.name}/scale`, dims, scale)] }, { op: 'Add', extra: [s.b.floats(`${layer.name}/shift`, dims, shift)] }];
+  const steps: Step[] = [
+    { op: 'Mul', extra: [s.b.floats(`${layer.name}/scale`, dims, scale)] },
+    { op: 'Add', extra: [s.b.floats(`${layer.name}/shift`, dims, shift)] },
+  ];
   chain(s, layer, x, steps, out);
   s.rank.set(out, rank);
 };

@@ -27,7 +27,8 @@ export const METADATA_KEY = 'tfjs.userDefinedMetadata';
 /** Layer classes the exporter writes (InputLayer becomes a graph input). */
 export const EXPORTABLE_LAYER_CLASSES = ['InputLayer', ...Object.keys(LAYER_EXPORTERS)].sort();
 
-const tensorName = (r: Pick<TensorRef, 'layer' | 'node' | 'tensor'>) => (r.node === 0 && r.tensor === 0 ? r.layer : `${r.layer}:${r.node}:${r.tensor}`);
+const tensorName = (r: Pick<TensorRef, 'layer' | 'node' | 'tensor'>) =>
+  r.node === 0 && r.tensor === 0 ? r.layer : `${r.layer}:${r.node}:${r.tensor}`;
 
 function refuse(layers: { name: string; className: string; why?: string }[]): StudioError {
   const byClass = new Map<string, string[]>();
@@ -35,10 +36,17 @@ function refuse(layers: { name: string; className: string; why?: string }[]): St
     const key = l.why ? `${l.className} (layer ${l.name}: ${l.why})` : l.className;
     byClass.set(key, [...(byClass.get(key) ?? []), l.name]);
   }
-  const parts = [...byClass].map(([key, names]) => (key.includes('(') ? key : `${key} (layer${names.length > 1 ? 's' : ''} ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`));
+  const parts = [...byClass].map(([key, names]) =>
+    key.includes('(')
+      ? key
+      : `${key} (layer${names.length > 1 ? 's' : ''} ` +
+        `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''})`,
+  );
   return new StudioError(
     'MODEL_UNKNOWN_LAYER',
-    `The model uses ${parts.join(' and ')}, which the ONNX export cannot write; export it as a tfjs layers-model instead, or rebuild it from ${EXPORTABLE_LAYER_CLASSES.join(', ')}.`,
+    `The model uses ${parts.join(' and ')}, which the ONNX export cannot write; ` +
+      `export it as a tfjs layers-model instead, or rebuild it from ` +
+      `${EXPORTABLE_LAYER_CLASSES.join(', ')}.`,
     { layers },
   );
 }
@@ -46,7 +54,8 @@ function refuse(layers: { name: string; className: string; why?: string }[]): St
 function inputShape(layer: LayerNode): (number | null)[] {
   const cfg = layer.config;
   const shape = (cfg.batch_input_shape ?? cfg.batch_shape) as (number | null)[] | undefined;
-  if (!Array.isArray(shape) || shape.length === 0) throw refuse([{ name: layer.name, className: 'InputLayer', why: 'it has no input shape' }]);
+  if (!Array.isArray(shape) || shape.length === 0)
+    throw refuse([{ name: layer.name, className: 'InputLayer', why: 'it has no input shape' }]);
   return shape;
 }
 
@@ -60,13 +69,20 @@ export function exportOnnx(artifacts: ModelArtifacts, opts: OnnxExportOptions = 
 
   const b = new GraphBuilder();
   b.reserve(graph.layers.map((l) => l.name));
-  const s: ExportState = { b, weights: decodeWeights(artifacts), opset, rank: new Map(), int: new Map(), inits: new Map() };
+  const s: ExportState = {
+    b,
+    weights: decodeWeights(artifacts),
+    opset,
+    rank: new Map(),
+    int: new Map(),
+    inits: new Map(),
+  };
 
   for (const ref of graph.inputs) {
     const layer = graph.byName.get(ref.layer)!;
     const shape = inputShape(layer);
     const int = layer.config.dtype === 'int32';
-    const dims = shape.map((d, i) => (i === 0 ? 'batch' : d ?? `${layer.name}_dim${i}`));
+    const dims = shape.map((d, i) => (i === 0 ? 'batch' : (d ?? `${layer.name}_dim${i}`)));
     b.input(layer.name, int ? (idType === 'int64' ? DT.INT64 : DT.INT32) : DT.FLOAT, dims);
     s.rank.set(layer.name, shape.length);
     s.int.set(layer.name, int);
@@ -79,10 +95,12 @@ export function exportOnnx(artifacts: ModelArtifacts, opts: OnnxExportOptions = 
   const visit = (layer: LayerNode, node: number) => {
     const out = tensorName({ layer: layer.name, node, tensor: 0 });
     if (done.has(out)) return;
-    if (visiting.has(out)) throw refuse([{ name: layer.name, className: layer.className, why: 'it is part of a cycle' }]);
+    if (visiting.has(out))
+      throw refuse([{ name: layer.name, className: layer.className, why: 'it is part of a cycle' }]);
     visiting.add(out);
     const inbound = layer.inbound[node] ?? [];
-    if (layer.className === 'InputLayer' || inbound.length === 0) throw refuse([{ name: layer.name, className: layer.className, why: 'it is an input the model does not list' }]);
+    if (layer.className === 'InputLayer' || inbound.length === 0)
+      throw refuse([{ name: layer.name, className: layer.className, why: 'it is an input the model does not list' }]);
     for (const r of inbound) visit(graph.byName.get(r.layer)!, r.node);
     // Only Embedding reads ids; anything else that reads an int input reads it as floats, as tfjs would.
     const inputs = inbound.map((r) => {
@@ -110,11 +128,19 @@ export function exportOnnx(artifacts: ModelArtifacts, opts: OnnxExportOptions = 
   for (const ref of graph.outputs) {
     let name = tensorName(ref);
     // An ONNX graph output cannot also be a graph input: pass such an output through an Identity.
-    if (graph.byName.get(ref.layer)?.className === 'InputLayer') [name] = b.node('Identity', [name], [], { outputs: [b.fresh(`${name}_output`)] });
+    if (graph.byName.get(ref.layer)?.className === 'InputLayer')
+      [name] = b.node('Identity', [name], [], { outputs: [b.fresh(`${name}_output`)] });
     b.output(name, DT.FLOAT, ['batch', ...new Array<string | null>((s.rank.get(name) ?? 2) - 1).fill(null)]);
   }
 
-  const model = b.model({ opset, irVersion: opset >= 17 ? 8 : 7, producerName: 'CTR Studio', producerVersion: STUDIO_VERSION, graphName: graph.name });
-  if (artifacts.userDefinedMetadata) model.metadataProps = [{ key: METADATA_KEY, value: JSON.stringify(artifacts.userDefinedMetadata) }];
+  const model = b.model({
+    opset,
+    irVersion: opset >= 17 ? 8 : 7,
+    producerName: 'CTR Studio',
+    producerVersion: STUDIO_VERSION,
+    graphName: graph.name,
+  });
+  if (artifacts.userDefinedMetadata)
+    model.metadataProps = [{ key: METADATA_KEY, value: JSON.stringify(artifacts.userDefinedMetadata) }];
   return encodeModel(model);
 }

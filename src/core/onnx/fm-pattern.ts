@@ -83,8 +83,10 @@ function matchAt(sub: NodeProto, g: Graph): FmMatch | undefined {
   const s2 = sumAxis(r2, g);
   const squareX = s2 ? g.producer.get(s2.input) : undefined;
   const x = squared(squareX, g);
-  if (!s1 || !s2 || x === undefined || s1.input !== x || s1.axis !== s2.axis || s1.keepDims !== s2.keepDims) return undefined;
-  if (sole(sumOfX!, g) !== squareA || sole(a, g) !== sub || sole(s2.input, g) !== r2 || sole(b, g) !== sub) return undefined;
+  if (!s1 || !s2 || x === undefined || s1.input !== x || s1.axis !== s2.axis || s1.keepDims !== s2.keepDims)
+    return undefined;
+  if (sole(sumOfX!, g) !== squareA || sole(a, g) !== sub || sole(s2.input, g) !== r2 || sole(b, g) !== sub)
+    return undefined;
   const nodes = new Set<NodeProto>([r1!, squareA!, squareX!, r2!, sub]);
   // Then ½ and the sum over the embedding axis, in either order.
   let t = sub.output[0];
@@ -108,7 +110,16 @@ function matchAt(sub: NodeProto, g: Graph): FmMatch | undefined {
     last = after!;
     t = last.output[0];
   }
-  return { input: x, output: t, nodes, last, fieldAxis: s1.axis, keepDims: s1.keepDims, finalAxis: fin.axis, finalKeepDims: fin.keepDims };
+  return {
+    input: x,
+    output: t,
+    nodes,
+    last,
+    fieldAxis: s1.axis,
+    keepDims: s1.keepDims,
+    finalAxis: fin.axis,
+    finalKeepDims: fin.keepDims,
+  };
 }
 
 /** Every FM subgraph in the node list (matched from each Sub node). */

@@ -25,7 +25,11 @@ export const SUPPORTED_ONNX_OPS = Object.keys(CONVERTERS).sort();
 const STANDARD_DOMAINS = new Set(['', 'ai.onnx']);
 
 function notOnnx(fileName: string, why: string): StudioError {
-  return new StudioError('MODEL_NOT_LAYERS', `${fileName} is not a readable ONNX model (${why}); export it again with torch.onnx.export or check that the file is complete.`);
+  return new StudioError(
+    'MODEL_NOT_LAYERS',
+    `${fileName} is not a readable ONNX model (${why}); export it again with ` +
+      `torch.onnx.export or check that the file is complete.`,
+  );
 }
 
 /** "A (node x), B with transA=1 (nodes y, z)" in one phrase, grouped by op and reason. */
@@ -47,7 +51,10 @@ function describeIssues(issues: Issue[]): string {
 function unsupported(fileName: string, issues: Issue[]): StudioError {
   return new StudioError(
     'MODEL_UNKNOWN_LAYER',
-    `The ONNX graph in ${fileName} uses ${describeIssues(issues)}, which CTR Studio cannot convert; export only the model's CTR part (embedding lookups, FM, MLP with ${SUPPORTED_ONNX_OPS.join('/')}) or replace those operations before exporting.`,
+    `The ONNX graph in ${fileName} uses ${describeIssues(issues)}, which CTR Studio ` +
+      `cannot convert; export only the model's CTR part (embedding lookups, FM, MLP ` +
+      `with ${SUPPORTED_ONNX_OPS.join('/')}) or replace those operations before ` +
+      `exporting.`,
     { issues },
   );
 }
@@ -60,7 +67,8 @@ function topoOrder(nodes: NodeProto[], fileName: string): NodeProto[] {
   const out: NodeProto[] = [];
   const visit = (i: number) => {
     if (state[i] === 2) return;
-    if (state[i] === 1) throw notOnnx(fileName, `the graph has a cycle through node ${nodes[i].name || nodes[i].opType}`);
+    if (state[i] === 1)
+      throw notOnnx(fileName, `the graph has a cycle through node ${nodes[i].name || nodes[i].opType}`);
     state[i] = 1;
     for (const inp of nodes[i].input) {
       const p = producer.get(inp);
@@ -93,8 +101,16 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
 
   // Unknown operator types first: they alone make conversion pointless, so they are reported together.
   const unknown = graph.node.filter((n) => !STANDARD_DOMAINS.has(n.domain) || !CONVERTERS[n.opType]);
-  if (unknown.length > 0) throw unsupported(fileName, unknown.map((n) => ({ op: STANDARD_DOMAINS.has(n.domain) ? n.opType : `${n.domain}:${n.opType}`, node: n.name || n.output[0] })));
-  if (graph.sparseInitializers) throw unsupported(fileName, [{ op: 'sparse initializer', node: graph.name || 'graph' }]);
+  if (unknown.length > 0)
+    throw unsupported(
+      fileName,
+      unknown.map((n) => ({
+        op: STANDARD_DOMAINS.has(n.domain) ? n.opType : `${n.domain}:${n.opType}`,
+        node: n.name || n.output[0],
+      })),
+    );
+  if (graph.sparseInitializers)
+    throw unsupported(fileName, [{ op: 'sparse initializer', node: graph.name || 'graph' }]);
 
   const consumers = new Map<string, NodeProto[]>();
   const producer = new Map<string, NodeProto>();
@@ -112,7 +128,11 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
     try {
       ctx.setConst(t.name, constOf(t));
     } catch (e) {
-      ctx.issues.push({ op: 'initializer', node: t.name, reason: `whose values cannot be read (${(e as Error).message})` });
+      ctx.issues.push({
+        op: 'initializer',
+        node: t.name,
+        reason: `whose values cannot be read (${(e as Error).message})`,
+      });
     }
   }
 
@@ -121,18 +141,33 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
   const inputLayers: [string, number, number][] = [];
   for (const v of inputs) {
     const t = v.type;
-    const int = t && [DT.INT64, DT.INT32, DT.INT16, DT.INT8, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64].includes(t.elemType as never);
+    const int =
+      t &&
+      [DT.INT64, DT.INT32, DT.INT16, DT.INT8, DT.UINT8, DT.UINT16, DT.UINT32, DT.UINT64].includes(t.elemType as never);
     const float = t && [DT.FLOAT, DT.DOUBLE, DT.FLOAT16].includes(t.elemType as never);
     if (!t || t.nonTensor || !t.shape || t.shape.length === 0 || (!int && !float)) {
-      ctx.issues.push({ op: 'input', node: v.name, reason: t?.shape?.length === 0 ? 'without a batch axis' : 'that is not an integer or float tensor with a known rank' });
+      ctx.issues.push({
+        op: 'input',
+        node: v.name,
+        reason:
+          t?.shape?.length === 0 ? 'without a batch axis' : 'that is not an integer or float tensor with a known rank',
+      });
       continue;
     }
     const name = ctx.name(v.name);
     const shape = [null, ...t.shape.slice(1).map((d) => d.value ?? null)];
     // tfjs predict() turns a rank-1 input into [n, 1]: such an input is declared [batch, 1], then reshaped.
     const declared = shape.length === 1 ? [null, 1] : shape;
-    ctx.layers.push({ name, class_name: 'InputLayer', config: { batch_input_shape: declared, dtype: int ? 'int32' : 'float32', sparse: false, name }, inbound_nodes: [] });
-    const ref = shape.length === 1 ? ctx.addLayer(ctx.name(`${name}_vector`), 'Reshape', { target_shape: [] }, [[name, 0, 0]]) : ([name, 0, 0] as [string, number, number]);
+    ctx.layers.push({
+      name,
+      class_name: 'InputLayer',
+      config: { batch_input_shape: declared, dtype: int ? 'int32' : 'float32', sparse: false, name },
+      inbound_nodes: [],
+    });
+    const ref =
+      shape.length === 1
+        ? ctx.addLayer(ctx.name(`${name}_vector`), 'Reshape', { target_shape: [] }, [[name, 0, 0]])
+        : ([name, 0, 0] as [string, number, number]);
     ctx.setTensor(v.name, ref, shape, !!int);
     inputLayers.push([name, 0, 0]);
     inputInfo.push({ onnx: v.name, tfjs: name, dtype: int ? 'int32' : 'float32' });
@@ -149,7 +184,13 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
       return undefined;
     }
   };
-  const matches = findFmPatterns(graph.node, { producer, consumers, outputs: ctx.graphOutputs, constOf: preConst, opset });
+  const matches = findFmPatterns(graph.node, {
+    producer,
+    consumers,
+    outputs: ctx.graphOutputs,
+    constOf: preConst,
+    opset,
+  });
   const inFm = new Map<NodeProto, FmMatch>();
   for (const m of matches) for (const n of m.nodes) inFm.set(n, m);
 
@@ -190,7 +231,8 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
     const v = ctx.value(o.name);
     if (v?.kind === 'tensor') outputLayers.push(v.ref);
     else if (v?.kind === 'const') ctx.issues.push({ op: 'output', node: o.name, reason: 'that is a constant' });
-    else if (!producer.has(o.name) && ctx.issues.length === 0) ctx.issues.push({ op: 'output', node: o.name, reason: 'that nothing computes' });
+    else if (!producer.has(o.name) && ctx.issues.length === 0)
+      ctx.issues.push({ op: 'output', node: o.name, reason: 'that nothing computes' });
   }
   if (ctx.issues.length > 0) throw unsupported(fileName, ctx.issues);
 
@@ -207,7 +249,12 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
   return {
     modelTopology: {
       class_name: 'Model',
-      config: { name: sanitizeName(graph.name || fileName.replace(/\.onnx$/i, '') || 'onnx_model'), layers: ctx.layers, input_layers: inputLayers, output_layers: outputLayers },
+      config: {
+        name: sanitizeName(graph.name || fileName.replace(/\.onnx$/i, '') || 'onnx_model'),
+        layers: ctx.layers,
+        input_layers: inputLayers,
+        output_layers: outputLayers,
+      },
       backend: 'tensor_flow.js',
     },
     ...weights,
@@ -217,7 +264,13 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
     userDefinedMetadata: {
       ...carried,
       onnxImport: {
-        fileName, producer: model.producerName, producerVersion: model.producerVersion, irVersion: model.irVersion, opset, inputs: inputInfo, outputs: graph.output.map((o) => o.name),
+        fileName,
+        producer: model.producerName,
+        producerVersion: model.producerVersion,
+        irVersion: model.irVersion,
+        opset,
+        inputs: inputInfo,
+        outputs: graph.output.map((o) => o.name),
         // Initializers no node reads (harmless, but a sign the file holds more than the graph computes).
         unusedInitializers: graph.initializer.map((t) => t.name).filter((n) => !consumers.has(n)),
       },

@@ -22,7 +22,19 @@ import { DT } from './tensors';
 export { DT, elementCount, floatTensor, int64Tensor, TensorValueError, tensorValues, attr } from './tensors';
 
 /** AttributeProto.AttributeType values. */
-export const AT = { UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8, TENSORS: 9, GRAPHS: 10 } as const;
+export const AT = {
+  UNDEFINED: 0,
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+  TENSORS: 9,
+  GRAPHS: 10,
+} as const;
 
 /** A tensor (initializer or attribute value). Values live in rawData or in one of the typed lists. */
 export interface TensorProto {
@@ -204,15 +216,33 @@ function readTensor(bytes: Uint8Array): TensorProto {
   const t: TensorProto = { name: '', dims: [], dataType: DT.UNDEFINED };
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 1: t.dims.push(...fieldVarints(f)); break;
-      case 2: t.dataType = fieldVarint(f); break;
-      case 4: (t.floatData ??= []).push(...fieldFloats(f)); break;
-      case 5: (t.int32Data ??= []).push(...fieldVarints(f)); break;
-      case 7: (t.int64Data ??= []).push(...fieldVarints(f)); break;
-      case 8: t.name = fieldString(f); break;
-      case 9: t.rawData = fieldBytes(f); break;
-      case 10: (t.doubleData ??= []).push(...fieldDoubles(f)); break;
-      case 14: t.dataLocation = fieldVarint(f); break;
+      case 1:
+        t.dims.push(...fieldVarints(f));
+        break;
+      case 2:
+        t.dataType = fieldVarint(f);
+        break;
+      case 4:
+        (t.floatData ??= []).push(...fieldFloats(f));
+        break;
+      case 5:
+        (t.int32Data ??= []).push(...fieldVarints(f));
+        break;
+      case 7:
+        (t.int64Data ??= []).push(...fieldVarints(f));
+        break;
+      case 8:
+        t.name = fieldString(f);
+        break;
+      case 9:
+        t.rawData = fieldBytes(f);
+        break;
+      case 10:
+        (t.doubleData ??= []).push(...fieldDoubles(f));
+        break;
+      case 14:
+        t.dataLocation = fieldVarint(f);
+        break;
       // Also external_data (13), segment (3), string_data (6), uint64_data (11): a tensor holding them is
       // refused later by the importer (EXTERNAL location, non-numeric type).
     }
@@ -224,17 +254,39 @@ function readAttribute(bytes: Uint8Array): AttributeProto {
   const a: AttributeProto = { name: '', type: AT.UNDEFINED };
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 1: a.name = fieldString(f); break;
-      case 2: a.f = fieldFloat(f); break;
-      case 3: a.i = fieldVarint(f); break;
-      case 4: a.s = fieldBytes(f); break;
-      case 5: a.t = readTensor(fieldBytes(f)); break;
-      case 6: a.g = readGraph(fieldBytes(f)); break;
-      case 7: (a.floats ??= []).push(...fieldFloats(f)); break;
-      case 8: (a.ints ??= []).push(...fieldVarints(f)); break;
-      case 9: (a.strings ??= []).push(fieldBytes(f)); break;
-      case 10: (a.tensors ??= []).push(readTensor(fieldBytes(f))); break;
-      case 20: a.type = fieldVarint(f); break;
+      case 1:
+        a.name = fieldString(f);
+        break;
+      case 2:
+        a.f = fieldFloat(f);
+        break;
+      case 3:
+        a.i = fieldVarint(f);
+        break;
+      case 4:
+        a.s = fieldBytes(f);
+        break;
+      case 5:
+        a.t = readTensor(fieldBytes(f));
+        break;
+      case 6:
+        a.g = readGraph(fieldBytes(f));
+        break;
+      case 7:
+        (a.floats ??= []).push(...fieldFloats(f));
+        break;
+      case 8:
+        (a.ints ??= []).push(...fieldVarints(f));
+        break;
+      case 9:
+        (a.strings ??= []).push(fieldBytes(f));
+        break;
+      case 10:
+        (a.tensors ??= []).push(readTensor(fieldBytes(f)));
+        break;
+      case 20:
+        a.type = fieldVarint(f);
+        break;
     }
   }
   return a;
@@ -244,12 +296,24 @@ function readNode(bytes: Uint8Array): NodeProto {
   const n: NodeProto = { name: '', opType: '', domain: '', input: [], output: [], attribute: [] };
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 1: n.input.push(fieldString(f)); break;
-      case 2: n.output.push(fieldString(f)); break;
-      case 3: n.name = fieldString(f); break;
-      case 4: n.opType = fieldString(f); break;
-      case 5: n.attribute.push(readAttribute(fieldBytes(f))); break;
-      case 7: n.domain = fieldString(f); break;
+      case 1:
+        n.input.push(fieldString(f));
+        break;
+      case 2:
+        n.output.push(fieldString(f));
+        break;
+      case 3:
+        n.name = fieldString(f);
+        break;
+      case 4:
+        n.opType = fieldString(f);
+        break;
+      case 5:
+        n.attribute.push(readAttribute(fieldBytes(f)));
+        break;
+      case 7:
+        n.domain = fieldString(f);
+        break;
     }
   }
   return n;
@@ -294,13 +358,27 @@ function readGraph(bytes: Uint8Array): GraphProto {
   const g: GraphProto = { name: '', node: [], initializer: [], input: [], output: [], valueInfo: [] };
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 1: g.node.push(readNode(fieldBytes(f))); break;
-      case 2: g.name = fieldString(f); break;
-      case 5: g.initializer.push(readTensor(fieldBytes(f))); break;
-      case 11: g.input.push(readValueInfo(fieldBytes(f))); break;
-      case 12: g.output.push(readValueInfo(fieldBytes(f))); break;
-      case 13: g.valueInfo.push(readValueInfo(fieldBytes(f))); break;
-      case 15: g.sparseInitializers = (g.sparseInitializers ?? 0) + 1; break;
+      case 1:
+        g.node.push(readNode(fieldBytes(f)));
+        break;
+      case 2:
+        g.name = fieldString(f);
+        break;
+      case 5:
+        g.initializer.push(readTensor(fieldBytes(f)));
+        break;
+      case 11:
+        g.input.push(readValueInfo(fieldBytes(f)));
+        break;
+      case 12:
+        g.output.push(readValueInfo(fieldBytes(f)));
+        break;
+      case 13:
+        g.valueInfo.push(readValueInfo(fieldBytes(f)));
+        break;
+      case 15:
+        g.sparseInitializers = (g.sparseInitializers ?? 0) + 1;
+        break;
     }
   }
   return g;
@@ -308,16 +386,36 @@ function readGraph(bytes: Uint8Array): GraphProto {
 
 /** Decodes ONNX protobuf bytes into a model. Throws ProtoError on bytes that are not protobuf. */
 export function decodeModel(bytes: Uint8Array): ModelProto {
-  const m: ModelProto = { irVersion: 0, opsetImport: [], producerName: '', producerVersion: '', graph: { name: '', node: [], initializer: [], input: [], output: [], valueInfo: [] } };
+  const m: ModelProto = {
+    irVersion: 0,
+    opsetImport: [],
+    producerName: '',
+    producerVersion: '',
+    graph: { name: '', node: [], initializer: [], input: [], output: [], valueInfo: [] },
+  };
   for (const f of readFields(bytes)) {
     switch (f.field) {
-      case 1: m.irVersion = fieldVarint(f); break;
-      case 2: m.producerName = fieldString(f); break;
-      case 3: m.producerVersion = fieldString(f); break;
-      case 4: m.domain = fieldString(f); break;
-      case 5: m.modelVersion = fieldVarint(f); break;
-      case 6: m.docString = fieldString(f); break;
-      case 7: m.graph = readGraph(fieldBytes(f)); break;
+      case 1:
+        m.irVersion = fieldVarint(f);
+        break;
+      case 2:
+        m.producerName = fieldString(f);
+        break;
+      case 3:
+        m.producerVersion = fieldString(f);
+        break;
+      case 4:
+        m.domain = fieldString(f);
+        break;
+      case 5:
+        m.modelVersion = fieldVarint(f);
+        break;
+      case 6:
+        m.docString = fieldString(f);
+        break;
+      case 7:
+        m.graph = readGraph(fieldBytes(f));
+        break;
       case 8: {
         const o: OpsetId = { domain: '', version: 0 };
         for (const x of readFields(fieldBytes(f))) {
@@ -336,7 +434,9 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
         (m.metadataProps ??= []).push(kv);
         break;
       }
-      case 25: m.functions = (m.functions ?? 0) + 1; break;
+      case 25:
+        m.functions = (m.functions ?? 0) + 1;
+        break;
     }
   }
   return m;

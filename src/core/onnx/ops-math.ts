@@ -14,7 +14,12 @@ import type { Converter } from './ops-tensor';
 import { DENSE_DEFAULTS } from '../model/layerDefaults';
 
 /** ONNX activation op → tfjs activation name. */
-export const ACTIVATIONS: Record<string, string> = { Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus' };
+export const ACTIVATIONS: Record<string, string> = {
+  Relu: 'relu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Softplus: 'softplus',
+};
 
 function denseConfig(units: number, activation: string, useBias: boolean): Record<string, unknown> {
   return { units, activation, use_bias: useBias, ...DENSE_DEFAULTS };
@@ -33,7 +38,15 @@ function asBias(c: Const, units: number, rank: number): Float32Array | undefined
  * following activation, when they are the sole readers. A Sigmoid producing a graph output stays its own
  * Activation layer: the studio finds a model's logit as the input of that final sigmoid.
  */
-function emitDense(ctx: ImportContext, node: NodeProto, x: TensorValue, kernel: Float32Array, dIn: number, dOut: number, bias: Float32Array | undefined): void {
+function emitDense(
+  ctx: ImportContext,
+  node: NodeProto,
+  x: TensorValue,
+  kernel: Float32Array,
+  dIn: number,
+  dOut: number,
+  bias: Float32Array | undefined,
+): void {
   let out = node.output[0];
   const rank = x.shape.length;
   const addNode = bias ? undefined : ctx.soleConsumer(out);
@@ -63,7 +76,12 @@ function emitDense(ctx: ImportContext, node: NodeProto, x: TensorValue, kernel: 
 }
 
 /** A float tensor input of an arithmetic node; otherwise records one failure and returns undefined. */
-function floatInput(ctx: ImportContext, node: NodeProto, i: number, whenConst = 'of a constant'): TensorValue | undefined {
+function floatInput(
+  ctx: ImportContext,
+  node: NodeProto,
+  i: number,
+  whenConst = 'of a constant',
+): TensorValue | undefined {
   const v = ctx.value(node.input[i]);
   if (v?.kind !== 'tensor') return void ctx.fail(node, whenConst);
   if (v.int) return void ctx.fail(node, 'on integer ids');
@@ -80,7 +98,8 @@ const gemm: Converter = (ctx, node) => {
   const alpha = floatAttr(node, 'alpha', 1);
   const beta = floatAttr(node, 'beta', 1);
   const [dIn, dOut] = transB ? [w.dims[1], w.dims[0]] : w.dims;
-  if (x.shape.length !== 2 || (x.shape[1] !== null && x.shape[1] !== dIn)) return ctx.fail(node, `on an input of shape [${x.shape.map((d) => d ?? '?').join(', ')}] with a ${dIn}-row weight`);
+  if (x.shape.length !== 2 || (x.shape[1] !== null && x.shape[1] !== dIn))
+    return ctx.fail(node, `on an input of shape [${x.shape.map((d) => d ?? '?').join(', ')}] with a ${dIn}-row weight`);
   const kernel = transB ? transpose2d(w.values, w.dims[0], w.dims[1]) : Float32Array.from(w.values);
   if (alpha !== 1) kernel.forEach((v, i) => (kernel[i] = v * alpha));
   let bias: Float32Array | undefined;
@@ -105,13 +124,22 @@ function weightTimesColumn(ctx: ImportContext, node: NodeProto): void {
   if (w.dims.length !== 2) return ctx.fail(node, `with a rank-${w.dims.length} weight on the left`);
   const [k, d] = w.dims;
   if (x.shape.length !== 3 || x.shape[1] !== d || x.shape[2] !== 1) {
-    return ctx.fail(node, `with a [${k}, ${d}] weight on the left of an input of shape [${x.shape.map((v) => v ?? '?').join(', ')}] (only [batch, ${d}, 1] columns convert)`);
+    return ctx.fail(
+      node,
+      `with a [${k}, ${d}] weight on the left of an input of shape ` +
+        `[${x.shape.map((v) => v ?? '?').join(', ')}] (only [batch, ${d}, 1] columns ` +
+        `convert)`,
+    );
   }
   const name = ctx.nodeName(node);
   const rows = ctx.addLayer(ctx.name(`${name}_rows`), 'Reshape', { target_shape: [d] }, [x.ref]);
   const dense = ctx.addLayer(name, 'Dense', denseConfig(k, 'linear', false), [rows]);
   ctx.addWeight(`${name}/kernel`, [d, k], transpose2d(w.values, k, d));
-  ctx.setTensor(node.output[0], ctx.addLayer(ctx.name(`${name}_columns`), 'Reshape', { target_shape: [k, 1] }, [dense]), [null, k, 1]);
+  ctx.setTensor(
+    node.output[0],
+    ctx.addLayer(ctx.name(`${name}_columns`), 'Reshape', { target_shape: [k, 1] }, [dense]),
+    [null, k, 1],
+  );
 }
 
 const matmul: Converter = (ctx, node) => {
@@ -122,7 +150,8 @@ const matmul: Converter = (ctx, node) => {
   if (w?.kind !== 'const') return ctx.fail(node, 'of two computed tensors');
   if (w.c.dims.length !== 2) return ctx.fail(node, `with a rank-${w.c.dims.length} weight`);
   const [dIn, dOut] = w.c.dims;
-  if (x.shape.length < 2 || (x.shape[x.shape.length - 1] !== null && x.shape[x.shape.length - 1] !== dIn)) return ctx.fail(node, 'whose input does not match its weight');
+  if (x.shape.length < 2 || (x.shape[x.shape.length - 1] !== null && x.shape[x.shape.length - 1] !== dIn))
+    return ctx.fail(node, 'whose input does not match its weight');
   emitDense(ctx, node, x, Float32Array.from(ctx.constant(node.input[1])!.values), dIn, dOut, undefined);
 };
 
@@ -140,13 +169,25 @@ function broadcast(a: Shape, b: Shape): Shape | undefined {
   for (let i = 1; i < a.length; i++) {
     const [x, y] = [a[i], b[i]];
     if (x !== null && y !== null && x !== y && x !== 1 && y !== 1) return undefined;
-    out.push(x === 1 ? y : y === 1 ? x : x ?? y);
+    out.push(x === 1 ? y : y === 1 ? x : (x ?? y));
   }
   return out;
 }
 
-const FOLD: Record<string, (x: number, y: number) => number> = { Add: (x, y) => x + y, Sub: (x, y) => x - y, Mul: (x, y) => x * y, Div: (x, y) => x / y, Pow: (x, y) => x ** y };
-const CONST_OP: Record<string, [string, string]> = { Add: ['add', 'add'], Sub: ['sub', 'rsub'], Mul: ['mul', 'mul'], Div: ['div', 'rdiv'], Pow: ['pow', ''] };
+const FOLD: Record<string, (x: number, y: number) => number> = {
+  Add: (x, y) => x + y,
+  Sub: (x, y) => x - y,
+  Mul: (x, y) => x * y,
+  Div: (x, y) => x / y,
+  Pow: (x, y) => x ** y,
+};
+const CONST_OP: Record<string, [string, string]> = {
+  Add: ['add', 'add'],
+  Sub: ['sub', 'rsub'],
+  Mul: ['mul', 'mul'],
+  Div: ['div', 'rdiv'],
+  Pow: ['pow', ''],
+};
 
 const elementwise: Converter = (ctx, node) => {
   const [a, b] = [ctx.value(node.input[0])!, ctx.value(node.input[1])!];
@@ -157,11 +198,13 @@ const elementwise: Converter = (ctx, node) => {
   if (a.kind === 'tensor' && b.kind === 'tensor') {
     if (a.int || b.int) return ctx.fail(node, 'on integer ids');
     const shape = broadcast(a.shape, b.shape);
-    if (!shape || node.opType === 'Pow') return ctx.fail(node, shape ? 'of two computed tensors' : 'of tensors whose shapes do not broadcast');
+    if (!shape || node.opType === 'Pow')
+      return ctx.fail(node, shape ? 'of two computed tensors' : 'of tensors whose shapes do not broadcast');
     const name = ctx.nodeName(node);
-    const ref = node.opType === 'Add' || node.opType === 'Mul'
-      ? ctx.addLayer(name, node.opType === 'Add' ? 'Add' : 'Multiply', {}, [a.ref, b.ref])
-      : ctx.addLayer(name, 'OnnxBinary', { op: node.opType === 'Sub' ? 'sub' : 'div' }, [a.ref, b.ref]);
+    const ref =
+      node.opType === 'Add' || node.opType === 'Mul'
+        ? ctx.addLayer(name, node.opType === 'Add' ? 'Add' : 'Multiply', {}, [a.ref, b.ref])
+        : ctx.addLayer(name, 'OnnxBinary', { op: node.opType === 'Sub' ? 'sub' : 'div' }, [a.ref, b.ref]);
     return ctx.setTensor(node.output[0], ref, shape);
   }
   // One side constant: x op c (or c op x), the constant broadcast against x's non-batch axes.
@@ -191,12 +234,22 @@ const VARIADIC: Record<string, string> = { Sum: 'Add', Mean: 'Average', Max: 'Ma
 /** Sum/Mean/Max/Min of several tensors → Add/Average/Maximum/Minimum (one input: the identity). */
 const variadic: Converter = (ctx, node) => {
   const xs = node.input.map((i) => ctx.value(i));
-  if (!xs.every((x): x is TensorValue => x?.kind === 'tensor' && !x.int)) return ctx.fail(node, 'of constants or integer ids');
+  if (!xs.every((x): x is TensorValue => x?.kind === 'tensor' && !x.int))
+    return ctx.fail(node, 'of constants or integer ids');
   let shape: Shape | undefined = xs[0].shape;
   for (const x of xs.slice(1)) shape = shape && broadcast(shape, x.shape);
   if (!shape) return ctx.fail(node, 'of tensors whose shapes do not broadcast');
   if (xs.length === 1) return ctx.setTensor(node.output[0], xs[0].ref, xs[0].shape);
-  ctx.setTensor(node.output[0], ctx.addLayer(ctx.nodeName(node), VARIADIC[node.opType], {}, xs.map((x) => x.ref)), shape);
+  ctx.setTensor(
+    node.output[0],
+    ctx.addLayer(
+      ctx.nodeName(node),
+      VARIADIC[node.opType],
+      {},
+      xs.map((x) => x.ref),
+    ),
+    shape,
+  );
 };
 
 const reduce: Converter = (ctx, node) => {
@@ -207,7 +260,9 @@ const reduce: Converter = (ctx, node) => {
   const rank = x.shape.length;
   const axes = (spec.axes ?? x.shape.map((_, i) => i)).map((a) => (a < 0 ? a + rank : a));
   if (axes.includes(0)) return ctx.fail(node, 'over the batch axis');
-  const shape = spec.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const shape = spec.keepDims
+    ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !axes.includes(i));
   const op = node.opType === 'ReduceMean' ? 'mean' : 'sum';
   const ref = ctx.addLayer(ctx.nodeName(node), 'OnnxReduce', { op, axes, keep_dims: spec.keepDims }, [x.ref]);
   ctx.setTensor(node.output[0], ref, shape);
@@ -216,18 +271,37 @@ const reduce: Converter = (ctx, node) => {
 const batchNorm: Converter = (ctx, node) => {
   const x = floatInput(ctx, node, 0);
   if (!x) return;
-  if (intAttr(node, 'training_mode', 0) === 1 || node.output.slice(1).some((o) => o)) return ctx.fail(node, 'in training mode');
+  if (intAttr(node, 'training_mode', 0) === 1 || node.output.slice(1).some((o) => o))
+    return ctx.fail(node, 'in training mode');
   const params = node.input.slice(1, 5).map((i) => ctx.constant(i));
   const channels = x.shape[1];
-  if (params.some((p) => !p || p.values.length !== channels) || x.shape.length < 2) return ctx.fail(node, 'with computed or mis-sized statistics');
+  if (params.some((p) => !p || p.values.length !== channels) || x.shape.length < 2)
+    return ctx.fail(node, 'with computed or mis-sized statistics');
   const name = ctx.nodeName(node);
   const init = (cls: string) => ({ class_name: cls, config: {} });
-  const ref = ctx.addLayer(name, 'BatchNormalization', {
-    axis: 1, momentum: 0.99, epsilon: floatAttr(node, 'epsilon', 1e-5), center: true, scale: true,
-    beta_initializer: init('Zeros'), gamma_initializer: init('Ones'), moving_mean_initializer: init('Zeros'), moving_variance_initializer: init('Ones'),
-    beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
-  }, [x.ref]);
-  ['gamma', 'beta', 'moving_mean', 'moving_variance'].forEach((w, i) => ctx.addWeight(`${name}/${w}`, [channels!], Float32Array.from(params[i]!.values)));
+  const ref = ctx.addLayer(
+    name,
+    'BatchNormalization',
+    {
+      axis: 1,
+      momentum: 0.99,
+      epsilon: floatAttr(node, 'epsilon', 1e-5),
+      center: true,
+      scale: true,
+      beta_initializer: init('Zeros'),
+      gamma_initializer: init('Ones'),
+      moving_mean_initializer: init('Zeros'),
+      moving_variance_initializer: init('Ones'),
+      beta_regularizer: null,
+      gamma_regularizer: null,
+      beta_constraint: null,
+      gamma_constraint: null,
+    },
+    [x.ref],
+  );
+  ['gamma', 'beta', 'moving_mean', 'moving_variance'].forEach((w, i) =>
+    ctx.addWeight(`${name}/${w}`, [channels!], Float32Array.from(params[i]!.values)),
+  );
   ctx.setTensor(node.output[0], ref, x.shape);
 };
 
@@ -237,7 +311,9 @@ export function emitFm(ctx: ImportContext, m: FmMatch, fits: (rank: number) => b
   if (!x || x.int || !fits(x.shape.length)) return false;
   // The ½ and the square exponent are part of the layer: mark the subgraph's constants as used.
   for (const n of m.nodes) n.input.forEach((i) => ctx.value(i)?.kind === 'const' && ctx.constant(i));
-  const ref = ctx.addLayer(m.last.name.includes('/') ? ctx.nodeName(m.last) : ctx.name('fm'), 'FMInteraction', {}, [x.ref]);
+  const ref = ctx.addLayer(m.last.name.includes('/') ? ctx.nodeName(m.last) : ctx.name('fm'), 'FMInteraction', {}, [
+    x.ref,
+  ]);
   ctx.setTensor(m.output, ref, [null, 1]);
   return true;
 }

@@ -44,7 +44,8 @@ const alias: Converter = (ctx, node) => {
   if (node.opType === 'Dropout') {
     // Inference: Dropout is the identity; its ratio/training inputs are parameters, its mask must be unused.
     node.input.slice(1).forEach((i) => ctx.constant(i));
-    if (node.output[1] && (ctx.consumers.get(node.output[1])?.length || ctx.graphOutputs.has(node.output[1]))) return ctx.fail(node, 'with its mask output in use');
+    if (node.output[1] && (ctx.consumers.get(node.output[1])?.length || ctx.graphOutputs.has(node.output[1])))
+      return ctx.fail(node, 'with its mask output in use');
   }
   if (v.kind === 'const') ctx.constant(node.input[0]);
   ctx.values.set(node.output[0], v);
@@ -55,9 +56,11 @@ export function constantNodeValue(node: NodeProto): Const | undefined {
   const a = node.attribute[0];
   if (a?.name === 'value' && a.t) return constOf(a.t);
   if (a?.name === 'value_float') return { dims: [], values: Float64Array.of(a.f ?? 0), int: false };
-  if (a?.name === 'value_floats') return { dims: [a.floats?.length ?? 0], values: Float64Array.from(a.floats ?? []), int: false };
+  if (a?.name === 'value_floats')
+    return { dims: [a.floats?.length ?? 0], values: Float64Array.from(a.floats ?? []), int: false };
   if (a?.name === 'value_int') return { dims: [], values: Float64Array.of(a.i ?? 0), int: true };
-  if (a?.name === 'value_ints') return { dims: [a.ints?.length ?? 0], values: Float64Array.from(a.ints ?? []), int: true };
+  if (a?.name === 'value_ints')
+    return { dims: [a.ints?.length ?? 0], values: Float64Array.from(a.ints ?? []), int: true };
   return undefined;
 }
 
@@ -113,7 +116,8 @@ const gatherOp: Converter = (ctx, node) => {
     return c ? ctx.setConst(node.output[0], c) : ctx.fail(node, 'with indices out of range');
   }
   if (data.kind !== 'const' || idx.kind !== 'tensor') return ctx.fail(node, 'on a computed tensor');
-  if (data.c.dims.length !== 2 || axis !== 0) return ctx.fail(node, `on a rank-${data.c.dims.length} table along axis ${axis}`);
+  if (data.c.dims.length !== 2 || axis !== 0)
+    return ctx.fail(node, `on a rank-${data.c.dims.length} table along axis ${axis}`);
   const [vocab, dim] = data.c.dims;
   // Gathers of one table share one Embedding layer (a shared layer: one inbound node per call).
   const shared = ctx.embeddings.get(data.source);
@@ -126,16 +130,21 @@ const gatherOp: Converter = (ctx, node) => {
   } else {
     const table = ctx.constant(node.input[0])!;
     const name = ctx.nodeName(node);
-    ref = ctx.addLayer(name, 'Embedding', {
-      input_dim: vocab,
-      output_dim: dim,
-      embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
-      embeddings_regularizer: null,
-      activity_regularizer: null,
-      embeddings_constraint: null,
-      mask_zero: null,
-      input_length: null,
-    }, [idx.ref]);
+    ref = ctx.addLayer(
+      name,
+      'Embedding',
+      {
+        input_dim: vocab,
+        output_dim: dim,
+        embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } },
+        embeddings_regularizer: null,
+        activity_regularizer: null,
+        embeddings_constraint: null,
+        mask_zero: null,
+        input_length: null,
+      },
+      [idx.ref],
+    );
     ctx.addWeight(`${name}/embeddings`, [vocab, dim], Float32Array.from(table.values));
     ctx.embeddings.set(data.source, { layer: name, calls: 1 });
   }
@@ -146,19 +155,33 @@ const concatOp: Converter = (ctx, node) => {
   const vals = node.input.map((i) => ctx.value(i)!);
   const axis = intAttr(node, 'axis', 0);
   if (vals.every((v) => v.kind === 'const')) {
-    const c = concat(node.input.map((i) => ctx.constant(i)!), axis);
+    const c = concat(
+      node.input.map((i) => ctx.constant(i)!),
+      axis,
+    );
     return c ? ctx.setConst(node.output[0], c) : ctx.fail(node, 'of constants whose shapes disagree');
   }
   if (!vals.every((v) => v.kind === 'tensor')) return ctx.fail(node, 'of constants and computed tensors');
   const xs = vals as TensorValue[];
   const rank = xs[0].shape.length;
   const ax = axis < 0 ? axis + rank : axis;
-  if (ax <= 0 || ax >= rank || xs.some((x) => x.shape.length !== rank)) return ctx.fail(node, ax === 0 ? 'along the batch axis' : 'of tensors of different ranks');
+  if (ax <= 0 || ax >= rank || xs.some((x) => x.shape.length !== rank))
+    return ctx.fail(node, ax === 0 ? 'along the batch axis' : 'of tensors of different ranks');
   const shape: Shape = [...xs[0].shape];
   shape[ax] = xs.some((x) => x.shape[ax] === null) ? null : xs.reduce((s, x) => s + (x.shape[ax] as number), 0);
   if (xs.length === 1) return ctx.setTensor(node.output[0], xs[0].ref, xs[0].shape, xs[0].int);
-  const ref = ctx.addLayer(ctx.nodeName(node), 'Concatenate', { axis: ax }, xs.map((x) => x.ref));
-  ctx.setTensor(node.output[0], ref, shape, xs.every((x) => x.int));
+  const ref = ctx.addLayer(
+    ctx.nodeName(node),
+    'Concatenate',
+    { axis: ax },
+    xs.map((x) => x.ref),
+  );
+  ctx.setTensor(
+    node.output[0],
+    ref,
+    shape,
+    xs.every((x) => x.int),
+  );
 };
 
 /**
@@ -170,7 +193,11 @@ function reshapeRest(ctx: ImportContext, x: TensorValue, t: number[], allowZero:
   const rest = knownRest(x.shape);
   if (!rest) return 'of a tensor with unknown dimensions';
   const first = t[0];
-  const batchFirst = Number.isNaN(first) || (first === 0 && !allowZero) || first === -1 || (ctx.staticBatch !== null && first === ctx.staticBatch);
+  const batchFirst =
+    Number.isNaN(first) ||
+    (first === 0 && !allowZero) ||
+    first === -1 ||
+    (ctx.staticBatch !== null && first === ctx.staticBatch);
   if (!batchFirst || t.slice(1).some((d) => Number.isNaN(d))) return 'that changes the batch axis';
   const tail = t.slice(1).map((d, i) => (d === 0 && !allowZero ? rest[i] : d));
   if (first === -1 && tail.includes(-1)) return 'with two inferred dimensions';
@@ -222,7 +249,8 @@ const unsqueezeOp: Converter = (ctx, node) => {
   const rank = dims.length + axes.length;
   const norm = axes.map((a) => (a < 0 ? a + rank : a)).sort((a, b) => a - b);
   for (const a of norm) dims.splice(a, 0, 1);
-  if (data.kind === 'const') return ctx.setConst(node.output[0], withDims(ctx.constant(node.input[0])!, dims as number[])!);
+  if (data.kind === 'const')
+    return ctx.setConst(node.output[0], withDims(ctx.constant(node.input[0])!, dims as number[])!);
   if (norm.includes(0)) return ctx.fail(node, 'in front of the batch axis');
   const rest = knownRest(dims);
   if (!rest) return ctx.fail(node, 'of a tensor with unknown dimensions');
@@ -235,9 +263,12 @@ const squeezeOp: Converter = (ctx, node) => {
   const data = ctx.value(node.input[0])!;
   const dims: Shape = data.kind === 'const' ? [...data.c.dims] : [...data.shape];
   // Without axes every size-1 axis goes; the batch axis is never squeezed here (its size is unknown).
-  const drop = axes ? axes.map((a) => (a < 0 ? a + dims.length : a)) : dims.map((d, i) => (d === 1 && (data.kind === 'const' || i > 0) ? i : -1)).filter((i) => i >= 0);
+  const drop = axes
+    ? axes.map((a) => (a < 0 ? a + dims.length : a))
+    : dims.map((d, i) => (d === 1 && (data.kind === 'const' || i > 0) ? i : -1)).filter((i) => i >= 0);
   const kept = dims.filter((_, i) => !drop.includes(i));
-  if (data.kind === 'const') return ctx.setConst(node.output[0], withDims(ctx.constant(node.input[0])!, kept as number[])!);
+  if (data.kind === 'const')
+    return ctx.setConst(node.output[0], withDims(ctx.constant(node.input[0])!, kept as number[])!);
   if (drop.includes(0)) return ctx.fail(node, 'of the batch axis');
   const rest = knownRest(kept);
   if (!rest || drop.some((a) => dims[a] !== 1)) return ctx.fail(node, 'of an axis whose size is not 1');
@@ -262,7 +293,10 @@ const sliceOp: Converter = (ctx, node) => {
   const axes = axesIn ?? starts.map((_, i) => i);
   const data = ctx.value(node.input[0])!;
   if (data.kind === 'const') {
-    const c = axes.length === 1 && axes[0] === 0 ? slice1d(ctx.constant(node.input[0])!, starts[0], ends[0], steps?.[0] ?? 1) : null;
+    const c =
+      axes.length === 1 && axes[0] === 0
+        ? slice1d(ctx.constant(node.input[0])!, starts[0], ends[0], steps?.[0] ?? 1)
+        : null;
     return c ? ctx.setConst(node.output[0], c) : ctx.fail(node, 'of a constant with rank above 1');
   }
   if (steps?.some((s) => s !== 1)) return ctx.fail(node, 'with a step other than 1');

@@ -187,7 +187,8 @@ export class ProtoReader {
   }
 
   private take(n: number): Uint8Array {
-    if (n < 0 || this.pos + n > this.buf.length) throw new ProtoError('protobuf: field runs past the end of the message');
+    if (n < 0 || this.pos + n > this.buf.length)
+      throw new ProtoError('protobuf: field runs past the end of the message');
     const out = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return out;
@@ -246,7 +247,8 @@ function view(b: Uint8Array): DataView {
 /** Floats of a repeated float field, packed or not. */
 export function fieldFloats(f: ProtoField): number[] {
   if (f.wire === WIRE.I32) return [view(f.value).getFloat32(0, true)];
-  if (f.wire !== WIRE.LEN || f.value.length % 4 !== 0) throw new ProtoError(`protobuf: field ${f.field} is not a float`);
+  if (f.wire !== WIRE.LEN || f.value.length % 4 !== 0)
+    throw new ProtoError(`protobuf: field ${f.field} is not a float`);
   const dv = view(f.value);
   return Array.from({ length: f.value.length / 4 }, (_, i) => dv.getFloat32(i * 4, true));
 }
@@ -254,7 +256,8 @@ export function fieldFloats(f: ProtoField): number[] {
 /** Doubles of a repeated double field, packed or not. */
 export function fieldDoubles(f: ProtoField): number[] {
   if (f.wire === WIRE.I64) return [view(f.value).getFloat64(0, true)];
-  if (f.wire !== WIRE.LEN || f.value.length % 8 !== 0) throw new ProtoError(`protobuf: field ${f.field} is not a double`);
+  if (f.wire !== WIRE.LEN || f.value.length % 8 !== 0)
+    throw new ProtoError(`protobuf: field ${f.field} is not a double`);
   const dv = view(f.value);
   return Array.from({ length: f.value.length / 8 }, (_, i) => dv.getFloat64(i * 8, true));
 }

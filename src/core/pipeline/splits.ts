@@ -3,7 +3,16 @@
  * chronological (rows keep file order: the tail is the later data), and the encoding is fitted on the
  * training slice only, so validation and test rows see unseen ids exactly as new traffic would.
  */
-import { encodeBatch, fitEncoding, rangeRaw, sliceBatch, type DataSchema, type EncodedBatch, type FeatureEncoding, type RawBatch } from '../data';
+import {
+  encodeBatch,
+  fitEncoding,
+  rangeRaw,
+  sliceBatch,
+  type DataSchema,
+  type EncodedBatch,
+  type FeatureEncoding,
+  type RawBatch,
+} from '../data';
 import { StudioError } from '../errors';
 
 export interface SplitOptions {
@@ -44,7 +53,11 @@ export function prepareSplits(
   }
   const [fitRows, validRows] = splitTail(pool, opts.validFraction);
   if (fitRows.rows < 10 || validRows.rows < 2) {
-    throw new StudioError('DATA_EMPTY', `Only ${pool.rows} training rows remain after the splits, too few to train on; use a larger file or smaller --valid-fraction / --test-fraction.`);
+    throw new StudioError(
+      'DATA_EMPTY',
+      `Only ${pool.rows} training rows remain after the splits, too few to train on; ` +
+        `use a larger file or smaller --valid-fraction / --test-fraction.`,
+    );
   }
   const encoding = fitEncoding(fitRows, schema, { minCount: opts.minCount });
   return {

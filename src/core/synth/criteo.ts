@@ -11,12 +11,15 @@ import { zipfSampler } from './zipf';
 
 /** Distinct values per categorical field in the full Criteo Kaggle training set. */
 export const CRITEO_CARDINALITIES = [
-  1460, 583, 10131227, 2202608, 305, 24, 12517, 633, 3, 93145, 5683, 8351593, 3194, 27, 14992, 5461306, 10, 5652,
-  2173, 4, 7046547, 18, 15, 286181, 105, 142572,
+  1460, 583, 10131227, 2202608, 305, 24, 12517, 633, 3, 93145, 5683, 8351593, 3194, 27, 14992, 5461306, 10, 5652, 2173,
+  4, 7046547, 18, 15, 286181, 105, 142572,
 ];
 /** Share of missing values per integer field, as in the real data (SOURCE.md of the demo rows). */
 const MISSING_I = [0.448, 0, 0.204, 0.198, 0.049, 0.251, 0.049, 0.001, 0.049, 0.448, 0.049, 0.774, 0.198];
-const MISSING_C = [0, 0, 0.036, 0.036, 0, 0.133, 0, 0, 0, 0, 0, 0.036, 0, 0, 0, 0.036, 0, 0, 0.45, 0.45, 0.036, 0.818, 0, 0.036, 0.45, 0.45];
+const MISSING_C = [
+  0, 0, 0.036, 0.036, 0, 0.133, 0, 0, 0, 0, 0, 0.036, 0, 0, 0, 0.036, 0, 0, 0.45, 0.45, 0.036, 0.818, 0, 0.036, 0.45,
+  0.45,
+];
 
 export interface SynthOptions {
   rows: number;
@@ -30,7 +33,10 @@ export interface SynthOptions {
 }
 
 function hash32(a: number, b: number, c: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^ Math.imul(c + 0x27d4eb2f, 0x165667b1);
+  let h =
+    Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^
+    Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^
+    Math.imul(c + 0x27d4eb2f, 0x165667b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;
@@ -100,7 +106,10 @@ function calibrateBias(logits: number[], rate: number): number {
 /** Lines of the synthetic file (no trailing newline on each), in chunks of up to `chunk` lines. */
 export function* synthCriteo(opts: SynthOptions, chunk = 10_000): Generator<string[]> {
   const probe = makeRowSource({ ...opts, seed: opts.seed ^ 0x5eed });
-  const bias = calibrateBias(Array.from({ length: 4000 }, () => probe().logit), opts.clickRate ?? 0.22);
+  const bias = calibrateBias(
+    Array.from({ length: 4000 }, () => probe().logit),
+    opts.clickRate ?? 0.22,
+  );
   const next = makeRowSource(opts);
   const labelRng = createRng(opts.seed ^ 0x1abe1);
   for (let done = 0; done < opts.rows; ) {

@@ -8,7 +8,7 @@
 import type { Dataset, File as H5File, Group } from 'h5wasm';
 import type { RawTensor } from '../../core/keras/weights';
 
-type H5Lib = (typeof import('h5wasm'))['default'];
+type H5Lib = typeof import('h5wasm')['default'];
 type H5Module = Awaited<H5Lib['ready']>;
 
 let loading: Promise<{ lib: H5Lib; module: H5Module }> | null = null;
@@ -54,16 +54,21 @@ export async function withH5File<T>(bytes: Uint8Array, read: (file: H5File) => T
 }
 
 /** True when the object is an HDF5 group. */
-export const isGroup = (e: unknown): e is Group => typeof e === 'object' && e !== null && (e as { type?: string }).type === 'Group';
+export const isGroup = (e: unknown): e is Group =>
+  typeof e === 'object' && e !== null && (e as { type?: string }).type === 'Group';
 /** True when the object is an HDF5 dataset. */
-export const isDataset = (e: unknown): e is Dataset => typeof e === 'object' && e !== null && (e as { type?: string }).type === 'Dataset';
+export const isDataset = (e: unknown): e is Dataset =>
+  typeof e === 'object' && e !== null && (e as { type?: string }).type === 'Dataset';
 
 /** A numeric dataset as float32 with its shape; float16 and non-numeric datasets are errors naming the path. */
 export function readTensor(ds: Dataset): RawTensor {
   const meta = ds.metadata as { type: number; size: number };
   // H5T_class_t: 0 integer, 1 float.
   if (meta.type !== 0 && meta.type !== 1) throw new Error(`the weight ${ds.path} is not numeric`);
-  if (meta.type === 1 && meta.size === 2) throw new Error(`the weight ${ds.path} is stored as float16, which the importer cannot read; save the model with float32 weights`);
+  if (meta.type === 1 && meta.size === 2)
+    throw new Error(
+      `the weight ${ds.path} is stored as float16, which the importer cannot read; save the model with float32 weights`,
+    );
   const shape = (ds.shape ?? []).map(Number);
   const value = ds.value as unknown;
   let data: Float32Array;
@@ -72,7 +77,8 @@ export function readTensor(ds: Dataset): RawTensor {
   else if (ArrayBuffer.isView(value)) data = Float32Array.from(value as unknown as ArrayLike<number | bigint>, Number);
   else throw new Error(`the weight ${ds.path} could not be read`);
   const count = shape.reduce((a, b) => a * b, 1);
-  if (data.length !== count) throw new Error(`the weight ${ds.path} holds ${data.length} values for shape [${shape.join(', ')}]`);
+  if (data.length !== count)
+    throw new Error(`the weight ${ds.path} holds ${data.length} values for shape [${shape.join(', ')}]`);
   return { shape, data };
 }
 

@@ -23,7 +23,8 @@ function hasSignatureAt(bytes: Uint8Array, at: number): boolean {
 
 /** 'keras-zip' for a zip archive, 'hdf5' for an HDF5 file (signature at 0, 512, 1024, ...), else null. */
 export function detectKerasFormat(bytes: Uint8Array): KerasFileKind | null {
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05)) return 'keras-zip';
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05))
+    return 'keras-zip';
   for (let at = 0; at + 8 <= bytes.length; at = at === 0 ? 512 : at * 2) if (hasSignatureAt(bytes, at)) return 'hdf5';
   return null;
 }
@@ -45,7 +46,10 @@ function readFailure(fileName: string, e: unknown): StudioError {
   const text = String((e as Error)?.message ?? e);
   // An HDF5 error stack: its innermost frame ("#006: ... H5F__super_read(): file signature not found") says most.
   const frames = [...text.matchAll(/#\d+:.*?\(\): (.+)$/gm)].map((m) => m[1].trim());
-  const why = frames.length > 0 ? `HDF5 reports: ${frames[frames.length - 1]}` : (text.split('\n').find((l) => l.trim()) ?? 'unknown error');
+  const why =
+    frames.length > 0
+      ? `HDF5 reports: ${frames[frames.length - 1]}`
+      : (text.split('\n').find((l) => l.trim()) ?? 'unknown error');
   return corrupt(fileName, why.trim().slice(0, 300));
 }
 
@@ -61,7 +65,11 @@ function parseJson(text: string, what: string, fileName: string): Record<string,
 
 const ZIP_MEMBERS = new Set(['config.json', 'metadata.json', 'model.weights.h5', 'model.weights.npz']);
 
-async function readKerasZip(bytes: Uint8Array, fileName: string, options: KerasConvertOptions): Promise<ModelArtifacts> {
+async function readKerasZip(
+  bytes: Uint8Array,
+  fileName: string,
+  options: KerasConvertOptions,
+): Promise<ModelArtifacts> {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes, { filter: (f) => ZIP_MEMBERS.has(f.name) });
@@ -70,10 +78,18 @@ async function readKerasZip(bytes: Uint8Array, fileName: string, options: KerasC
   }
   if (!files['config.json']) throw corrupt(fileName, 'the archive has no config.json, so it is not a .keras model');
   const config = parseJson(strFromU8(files['config.json']), 'config.json', fileName);
-  const metadata = files['metadata.json'] ? parseJson(strFromU8(files['metadata.json']), 'metadata.json', fileName) : undefined;
+  const metadata = files['metadata.json']
+    ? parseJson(strFromU8(files['metadata.json']), 'metadata.json', fileName)
+    : undefined;
   const weights = files['model.weights.h5'];
   if (!weights) {
-    if (files['model.weights.npz']) throw new StudioError('MODEL_NOT_LAYERS', `${fileName} stores its weights as model.weights.npz, which the importer cannot read; save the model with the default weights format (model.save('model.keras')).`);
+    if (files['model.weights.npz'])
+      throw new StudioError(
+        'MODEL_NOT_LAYERS',
+        `${fileName} stores its weights as model.weights.npz, which the importer cannot ` +
+          `read; save the model with the default weights format ` +
+          `(model.save('model.keras')).`,
+      );
     throw corrupt(fileName, 'the archive has no model.weights.h5');
   }
   const tensors = new Map<string, RawTensor>();
@@ -95,7 +111,12 @@ function readH5Model(file: H5File, fileName: string): KerasH5Input {
   if (configText === undefined) {
     const keys = file.keys();
     const weightsOnly = 'layer_names' in file.attrs || keys.includes('layers') || keys.includes('vars');
-    if (weightsOnly) throw new StudioError('MODEL_NOT_LAYERS', `${fileName} holds only weights (model.save_weights) without the model's architecture; save the whole model with model.save('model.keras').`);
+    if (weightsOnly)
+      throw new StudioError(
+        'MODEL_NOT_LAYERS',
+        `${fileName} holds only weights (model.save_weights) without the model's ` +
+          `architecture; save the whole model with model.save('model.keras').`,
+      );
     throw corrupt(fileName, 'it is an HDF5 file without a Keras model_config');
   }
   const modelConfig = parseJson(configText, 'model_config', fileName);
@@ -122,8 +143,13 @@ function readH5Model(file: H5File, fileName: string): KerasH5Input {
  * loads. Throws a StudioError: MODEL_NOT_LAYERS for files that are not (readable) Keras models,
  * MODEL_UNKNOWN_LAYER naming every layer class and activation tfjs cannot run.
  */
-export async function readKerasFile(bytes: Uint8Array, fileName: string, options: KerasConvertOptions = {}): Promise<ModelArtifacts> {
-  if (!(bytes instanceof Uint8Array)) throw new StudioError('INVALID_ARGUMENT', `readKerasFile needs the bytes of ${fileName} as a Uint8Array.`);
+export async function readKerasFile(
+  bytes: Uint8Array,
+  fileName: string,
+  options: KerasConvertOptions = {},
+): Promise<ModelArtifacts> {
+  if (!(bytes instanceof Uint8Array))
+    throw new StudioError('INVALID_ARGUMENT', `readKerasFile needs the bytes of ${fileName} as a Uint8Array.`);
   if (bytes.length === 0) throw corrupt(fileName, 'the file is empty');
   const kind = detectKerasFormat(bytes);
   if (kind === 'keras-zip') return readKerasZip(bytes, fileName, options);

@@ -5,7 +5,11 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 
-interface WasmTensorInfo { dataId: object; shape: number[]; dtype: string }
+interface WasmTensorInfo {
+  dataId: object;
+  shape: number[];
+  dtype: string;
+}
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: string): WasmTensorInfo;
   typedArrayFromHeap(t: WasmTensorInfo): Float32Array | Int32Array;

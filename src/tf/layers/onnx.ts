@@ -10,7 +10,12 @@
 import type * as tfType from '@tensorflow/tfjs';
 
 /** Stable serialization names of the ONNX helper layers. */
-export const ONNX_LAYER_CLASS_NAMES = { reduce: 'OnnxReduce', constantOp: 'OnnxConstantOp', binary: 'OnnxBinary', slice: 'OnnxSlice' } as const;
+export const ONNX_LAYER_CLASS_NAMES = {
+  reduce: 'OnnxReduce',
+  constantOp: 'OnnxConstantOp',
+  binary: 'OnnxBinary',
+  slice: 'OnnxSlice',
+} as const;
 
 /** Operations of OnnxConstantOp: x op c, or c op x for the r-forms. */
 export type ConstantOpKind = 'add' | 'sub' | 'rsub' | 'mul' | 'div' | 'rdiv' | 'pow';
@@ -34,7 +39,7 @@ function broadcastShapes(a: Shape, b: Shape): Shape {
   for (let i = 0; i < rank; i++) {
     const x = a[a.length - rank + i] ?? 1;
     const y = b[b.length - rank + i] ?? 1;
-    out.push(x === 1 ? y : y === 1 ? x : x ?? y);
+    out.push(x === 1 ? y : y === 1 ? x : (x ?? y));
   }
   return out;
 }
@@ -47,7 +52,14 @@ export function defineOnnxLayers(tf: typeof tfType) {
     readonly op: 'sum' | 'mean';
     readonly axes: number[];
     readonly keepDims: boolean;
-    constructor(args: tfType.serialization.ConfigDict & { op?: 'sum' | 'mean'; axes: number[]; keepDims?: boolean; name?: string }) {
+    constructor(
+      args: tfType.serialization.ConfigDict & {
+        op?: 'sum' | 'mean';
+        axes: number[];
+        keepDims?: boolean;
+        name?: string;
+      },
+    ) {
       super(args as never);
       this.op = args.op ?? 'sum';
       this.axes = [...args.axes];
@@ -56,7 +68,9 @@ export function defineOnnxLayers(tf: typeof tfType) {
     computeOutputShape(inputShape: Shape | Shape[]): Shape {
       const shape = firstShape(inputShape);
       const axes = positiveAxes(this.axes, shape.length);
-      return this.keepDims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
+      return this.keepDims
+        ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+        : shape.filter((_, i) => !axes.includes(i));
     }
     call(inputs: tfType.Tensor | tfType.Tensor[]): tfType.Tensor {
       return tf.tidy(() => {
@@ -99,13 +113,20 @@ export function defineOnnxLayers(tf: typeof tfType) {
         const x = input.dtype === 'int32' ? tf.cast(input, 'float32') : input;
         const c = this.value!.read();
         switch (this.op) {
-          case 'add': return tf.add(x, c);
-          case 'sub': return tf.sub(x, c);
-          case 'rsub': return tf.sub(c, x);
-          case 'mul': return tf.mul(x, c);
-          case 'div': return tf.div(x, c);
-          case 'rdiv': return tf.div(c, x);
-          case 'pow': return tf.pow(x, c);
+          case 'add':
+            return tf.add(x, c);
+          case 'sub':
+            return tf.sub(x, c);
+          case 'rsub':
+            return tf.sub(c, x);
+          case 'mul':
+            return tf.mul(x, c);
+          case 'div':
+            return tf.div(x, c);
+          case 'rdiv':
+            return tf.div(c, x);
+          case 'pow':
+            return tf.pow(x, c);
         }
       });
     }
@@ -143,7 +164,9 @@ export function defineOnnxLayers(tf: typeof tfType) {
     readonly axes: number[];
     readonly starts: number[];
     readonly ends: number[];
-    constructor(args: tfType.serialization.ConfigDict & { axes: number[]; starts: number[]; ends: number[]; name?: string }) {
+    constructor(
+      args: tfType.serialization.ConfigDict & { axes: number[]; starts: number[]; ends: number[]; name?: string },
+    ) {
       super(args as never);
       this.axes = [...args.axes];
       this.starts = [...args.starts];

@@ -9,12 +9,18 @@ import { exportOnnx, type OnnxExportOptions } from '../../core/onnx/export';
 import type { ModelArtifacts } from '../../core/model/artifacts';
 
 /** Converts ONNX bytes (torch.onnx.export) to a loaded LayersModel, with its artifacts (to save or compress). */
-export async function loadOnnxModel(bytes: Uint8Array, fileName = 'model.onnx'): Promise<{ model: LayersModel; artifacts: ModelArtifacts }> {
+export async function loadOnnxModel(
+  bytes: Uint8Array,
+  fileName = 'model.onnx',
+): Promise<{ model: LayersModel; artifacts: ModelArtifacts }> {
   const artifacts = importOnnx(bytes, fileName);
   return { model: await loadModelFromArtifacts(artifacts, fileName), artifacts };
 }
 
 /** A LayersModel as ONNX bytes (its userDefinedMetadata travels in the ONNX metadata_props). */
-export async function saveModelToOnnx(model: LayersModel, opts: OnnxExportOptions & { userDefinedMetadata?: Record<string, unknown> } = {}): Promise<Uint8Array> {
+export async function saveModelToOnnx(
+  model: LayersModel,
+  opts: OnnxExportOptions & { userDefinedMetadata?: Record<string, unknown> } = {},
+): Promise<Uint8Array> {
   return exportOnnx(await saveModelToArtifacts(model, opts.userDefinedMetadata), opts);
 }

@@ -27,26 +27,38 @@ export interface ModelInputs {
 
 export function makeInputs(spec: ModelSpec): ModelInputs {
   if (spec.fields.length === 0 && spec.numericWidth === 0) {
-    throw new StudioError('DATA_SCHEMA', 'The data has no feature columns besides the label; a model needs at least one categorical or numeric column.');
+    throw new StudioError(
+      'DATA_SCHEMA',
+      'The data has no feature columns besides the label; a model needs at least one categorical or numeric column.',
+    );
   }
-  const categorical = spec.fields.map((f) =>
-    tf.input({ shape: [1], dtype: 'int32', name: inputNameForField(f.name) }),
-  );
+  const categorical = spec.fields.map((f) => tf.input({ shape: [1], dtype: 'int32', name: inputNameForField(f.name) }));
   const numeric = spec.numericWidth > 0 ? tf.input({ shape: [spec.numericWidth], name: NUMERIC_INPUT }) : null;
   return { categorical, numeric, all: numeric ? [...categorical, numeric] : categorical };
 }
 
 /** Per-field embedding lookups, each [batch, 1, dim]; layer names emb_<field> (or <prefix>_<field>). */
-export function embedFields(spec: ModelSpec, inputs: ModelInputs, dim: number, seeds: SeedSequence, prefix = 'emb'): Sym[] {
-  return spec.fields.map((f, i) =>
-    tf.layers
-      .embedding({
-        inputDim: f.vocabSize,
-        outputDim: dim,
-        embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: dim === 1 ? 0.001 : 0.01, seed: seeds.take() }),
-        name: `${prefix}_${inputNameForField(f.name)}`,
-      })
-      .apply(inputs.categorical[i]) as Sym,
+export function embedFields(
+  spec: ModelSpec,
+  inputs: ModelInputs,
+  dim: number,
+  seeds: SeedSequence,
+  prefix = 'emb',
+): Sym[] {
+  return spec.fields.map(
+    (f, i) =>
+      tf.layers
+        .embedding({
+          inputDim: f.vocabSize,
+          outputDim: dim,
+          embeddingsInitializer: tf.initializers.randomNormal({
+            mean: 0,
+            stddev: dim === 1 ? 0.001 : 0.01,
+            seed: seeds.take(),
+          }),
+          name: `${prefix}_${inputNameForField(f.name)}`,
+        })
+        .apply(inputs.categorical[i]) as Sym,
   );
 }
 
@@ -62,14 +74,23 @@ export function stackFields(vectors: Sym[], name: string): Sym {
  */
 export function flatFeatures(vectors: Sym[], inputs: ModelInputs): Sym {
   if (vectors.length === 0) return inputs.numeric!; // numeric features only
-  const joined = vectors.length === 1 ? vectors[0] : (tf.layers.concatenate({ axis: -1, name: 'deep_concat' }).apply(vectors) as Sym);
+  const joined =
+    vectors.length === 1
+      ? vectors[0]
+      : (tf.layers.concatenate({ axis: -1, name: 'deep_concat' }).apply(vectors) as Sym);
   const flat = tf.layers.flatten({ name: 'flat_embeddings' }).apply(joined) as Sym;
   if (!inputs.numeric) return flat;
   return tf.layers.concatenate({ axis: 1, name: 'deep_input' }).apply([flat, inputs.numeric]) as Sym;
 }
 
 /** Dense with seeded Glorot initialization (every Dense in the zoo is a standard tfjs Dense). */
-export function dense(units: number, name: string, seeds: SeedSequence, activation?: 'relu' | 'linear', useBias = true) {
+export function dense(
+  units: number,
+  name: string,
+  seeds: SeedSequence,
+  activation?: 'relu' | 'linear',
+  useBias = true,
+) {
   return tf.layers.dense({
     units,
     activation: activation ?? 'linear',
@@ -84,7 +105,8 @@ export function deepTower(spec: ModelSpec, x: Sym, seeds: SeedSequence, prefix =
   let h = x;
   spec.tower.forEach((units, i) => {
     h = dense(units, `${prefix}_${i}`, seeds, 'relu').apply(h) as Sym;
-    if (spec.dropout > 0) h = tf.layers.dropout({ rate: spec.dropout, seed: seeds.take(), name: `${prefix}_dropout_${i}` }).apply(h) as Sym;
+    if (spec.dropout > 0)
+      h = tf.layers.dropout({ rate: spec.dropout, seed: seeds.take(), name: `${prefix}_dropout_${i}` }).apply(h) as Sym;
   });
   return dense(1, `${prefix}_out`, seeds).apply(h) as Sym;
 }
@@ -95,8 +117,14 @@ export function deepTower(spec: ModelSpec, x: Sym, seeds: SeedSequence, prefix =
  */
 export function linearPart(spec: ModelSpec, inputs: ModelInputs, seeds: SeedSequence): Sym {
   const weights = embedFields(spec, inputs, 1, seeds, 'lin');
-  const flat = weights.length > 0 ? (tf.layers.flatten({ name: 'lin_flat' }).apply(stackFields(weights, 'lin_stack')) as Sym) : null;
-  const all = flat && inputs.numeric ? (tf.layers.concatenate({ axis: 1, name: 'lin_input' }).apply([flat, inputs.numeric]) as Sym) : (flat ?? inputs.numeric!);
+  const flat =
+    weights.length > 0
+      ? (tf.layers.flatten({ name: 'lin_flat' }).apply(stackFields(weights, 'lin_stack')) as Sym)
+      : null;
+  const all =
+    flat && inputs.numeric
+      ? (tf.layers.concatenate({ axis: 1, name: 'lin_input' }).apply([flat, inputs.numeric]) as Sym)
+      : (flat ?? inputs.numeric!);
   return tf.layers
     .dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seeds.take() }), name: 'lin_out' })
     .apply(all) as Sym;
@@ -104,9 +132,10 @@ export function linearPart(spec: ModelSpec, inputs: ModelInputs, seeds: SeedSequ
 
 /** Sums the logit parts, names the sum 'logit', and ends the model in a sigmoid named 'prediction'. */
 export function finishModel(inputs: ModelInputs, parts: Sym[], name: string) {
-  const logit = parts.length === 1
-    ? (tf.layers.activation({ activation: 'linear', name: LOGIT_LAYER }).apply(parts[0]) as Sym)
-    : (tf.layers.add({ name: LOGIT_LAYER }).apply(parts) as Sym);
+  const logit =
+    parts.length === 1
+      ? (tf.layers.activation({ activation: 'linear', name: LOGIT_LAYER }).apply(parts[0]) as Sym)
+      : (tf.layers.add({ name: LOGIT_LAYER }).apply(parts) as Sym);
   const prob = tf.layers.activation({ activation: 'sigmoid', name: OUTPUT_LAYER }).apply(logit) as Sym;
   return tf.model({ inputs: inputs.all, outputs: prob, name });
 }

@@ -7,7 +7,17 @@
 import { customLayers, tf } from '../tfjs';
 import type { LayersModel, SymbolicTensor } from '../tfjs';
 import type { ModelSpec } from '../../core/model/spec';
-import { deepTower, dense, embedFields, finishModel, flatFeatures, linearPart, makeInputs, SeedSequence, stackFields } from './blocks';
+import {
+  deepTower,
+  dense,
+  embedFields,
+  finishModel,
+  flatFeatures,
+  linearPart,
+  makeInputs,
+  SeedSequence,
+  stackFields,
+} from './blocks';
 
 type Sym = SymbolicTensor;
 
@@ -25,9 +35,16 @@ function deepfm(spec: ModelSpec): LayersModel {
   if (inputs.numeric) {
     // Small initial scale, like the embedding tables it sits beside (a Glorot start dominates the FM).
     const numVec = tf.layers
-      .dense({ units: spec.embeddingDim, useBias: false, kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: seeds.take() }), name: 'numeric_field' })
+      .dense({
+        units: spec.embeddingDim,
+        useBias: false,
+        kernelInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.01, seed: seeds.take() }),
+        name: 'numeric_field',
+      })
       .apply(inputs.numeric) as Sym;
-    fmFields.push(tf.layers.reshape({ targetShape: [1, spec.embeddingDim], name: 'numeric_field_vec' }).apply(numVec) as Sym);
+    fmFields.push(
+      tf.layers.reshape({ targetShape: [1, spec.embeddingDim], name: 'numeric_field_vec' }).apply(numVec) as Sym,
+    );
   }
   const fmInput = stackFields(fmFields, 'fm_fields');
   const fm = fmLayer('fm').apply(fmInput) as Sym;
@@ -65,7 +82,11 @@ function widedeep(spec: ModelSpec): LayersModel {
 function dnn(spec: ModelSpec): LayersModel {
   const seeds = new SeedSequence(spec.seed);
   const inputs = makeInputs(spec);
-  return finishModel(inputs, [deepTower(spec, flatFeatures(embedFields(spec, inputs, spec.embeddingDim, seeds), inputs), seeds)], 'dnn');
+  return finishModel(
+    inputs,
+    [deepTower(spec, flatFeatures(embedFields(spec, inputs, spec.embeddingDim, seeds), inputs), seeds)],
+    'dnn',
+  );
 }
 
 /** Logistic regression on one-hot categoricals and numerics: the baseline every CTR model must beat. */

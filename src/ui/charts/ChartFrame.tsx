@@ -1,4 +1,7 @@
-/** The wrapper every chart shares: a titled block (legend on the title row) with a test id, or a muted message when empty. */
+/**
+ * The wrapper every chart shares: a titled block (legend on the title row) with a test id, or a muted message when
+ * empty.
+ */
 import type { ReactNode } from 'react';
 import { ChartLegend, type LegendItem } from './ChartLegend';
 import './charts.css';

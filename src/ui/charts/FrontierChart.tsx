@@ -6,7 +6,21 @@ import { formatAuc, formatInt } from '../format';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, ORIGINAL_COLOR, TICK, formatDelta, formatPercent, niceAxis, stepFormatter, rankLabel } from './theme';
+import {
+  AXIS_LABEL,
+  CHART_HEIGHT,
+  GRID_COLOR,
+  METHOD_COLOR,
+  METHOD_LABEL,
+  METHODS,
+  ORIGINAL_COLOR,
+  TICK,
+  formatDelta,
+  formatPercent,
+  niceAxis,
+  stepFormatter,
+  rankLabel,
+} from './theme';
 
 export interface FrontierChartProps {
   points: SweepPointInfo[];
@@ -26,7 +40,17 @@ type Datum =
 function MethodDot(props: ScatterShapeProps, method: Method) {
   const { cx, cy } = props;
   if (cx == null || cy == null) return <g />;
-  return <circle cx={cx} cy={cy} r={props.isActive ? 5.5 : 4} fill={METHOD_COLOR[method]} fillOpacity={0.8} stroke="white" strokeWidth={1} />;
+  return (
+    <circle
+      cx={cx}
+      cy={cy}
+      r={props.isActive ? 5.5 : 4}
+      fill={METHOD_COLOR[method]}
+      fillOpacity={0.8}
+      stroke="white"
+      strokeWidth={1}
+    />
+  );
 }
 
 function OriginalDiamond(props: ScatterShapeProps) {
@@ -35,8 +59,15 @@ function OriginalDiamond(props: ScatterShapeProps) {
   const s = 7;
   return (
     <g>
-      <path d={`M${cx} ${cy - s} L${cx + s} ${cy} L${cx} ${cy + s} L${cx - s} ${cy} Z`} fill={ORIGINAL_COLOR} stroke="white" strokeWidth={1} />
-      <text x={cx - s - 4} y={cy + 4} textAnchor="end" fontSize={11} fill={ORIGINAL_COLOR}>original</text>
+      <path
+        d={`M${cx} ${cy - s} L${cx + s} ${cy} L${cx} ${cy + s} L${cx - s} ${cy} Z`}
+        fill={ORIGINAL_COLOR}
+        stroke="white"
+        strokeWidth={1}
+      />
+      <text x={cx - s - 4} y={cy + 4} textAnchor="end" fontSize={11} fill={ORIGINAL_COLOR}>
+        original
+      </text>
     </g>
   );
 }
@@ -56,10 +87,26 @@ function FrontierTooltip({ active, payload }: TooltipContentProps) {
   if (!active || !d) return null;
   if (d.kind === 'original') {
     const b = d.baseline;
-    return <ChartTooltip heading="Original model" rows={[{ label: 'Parameters', value: formatInt(b.params) }, { label: 'AUC', value: formatAuc(b.auc) }]} />;
+    return (
+      <ChartTooltip
+        heading="Original model"
+        rows={[
+          { label: 'Parameters', value: formatInt(b.params) },
+          { label: 'AUC', value: formatAuc(b.auc) },
+        ]}
+      />
+    );
   }
   if (d.kind === 'current') {
-    return <ChartTooltip heading="Current plan" rows={[{ label: 'Parameters', value: formatInt(d.params) }, { label: 'AUC', value: formatAuc(d.auc) }]} />;
+    return (
+      <ChartTooltip
+        heading="Current plan"
+        rows={[
+          { label: 'Parameters', value: formatInt(d.params) },
+          { label: 'AUC', value: formatAuc(d.auc) },
+        ]}
+      />
+    );
   }
   const p = d.point;
   const rows: TooltipRow[] = [
@@ -70,7 +117,17 @@ function FrontierTooltip({ active, payload }: TooltipContentProps) {
     { label: 'Δ AUC', value: formatDelta(p.delong.diff) },
     { label: 'Δ 95% interval', value: `${formatDelta(p.delong.low)} … ${formatDelta(p.delong.high)}` },
   ];
-  return <ChartTooltip heading={<><span className="chart-swatch" style={{ background: METHOD_COLOR[d.kind] }} />{METHOD_LABEL[d.kind]}</>} rows={rows} />;
+  return (
+    <ChartTooltip
+      heading={
+        <>
+          <span className="chart-swatch" style={{ background: METHOD_COLOR[d.kind] }} />
+          {METHOD_LABEL[d.kind]}
+        </>
+      }
+      rows={rows}
+    />
+  );
 }
 
 export function FrontierChart({ points, baseline, current }: FrontierChartProps) {
@@ -78,11 +135,23 @@ export function FrontierChart({ points, baseline, current }: FrontierChartProps)
     method: m,
     data: points.filter((p) => p.method === m).map((p): Datum => ({ kind: m, x: p.params / 1000, y: p.auc, point: p })),
   })).filter((s) => s.data.length > 0);
-  const original: Datum[] = baseline ? [{ kind: 'original', x: baseline.params / 1000, y: baseline.auc, baseline }] : [];
-  const cur: Datum[] = current ? [{ kind: 'current', x: current.params / 1000, y: current.auc, params: current.params, auc: current.auc }] : [];
+  const original: Datum[] = baseline
+    ? [{ kind: 'original', x: baseline.params / 1000, y: baseline.auc, baseline }]
+    : [];
+  const cur: Datum[] = current
+    ? [{ kind: 'current', x: current.params / 1000, y: current.auc, params: current.params, auc: current.auc }]
+    : [];
   const all = [...byMethod.flatMap((s) => s.data), ...original, ...cur];
-  const x = niceAxis(all.map((d) => d.x), 6, { includeZero: true });
-  const y = niceAxis(all.map((d) => d.y), 6, { pad: 0.08 });
+  const x = niceAxis(
+    all.map((d) => d.x),
+    6,
+    { includeZero: true },
+  );
+  const y = niceAxis(
+    all.map((d) => d.y),
+    6,
+    { pad: 0.08 },
+  );
   const legend: LegendItem[] = [
     ...byMethod.map((s): LegendItem => ({ label: METHOD_LABEL[s.method], color: METHOD_COLOR[s.method], mark: 'dot' })),
     ...(baseline ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'diamond' } as LegendItem] : []),
@@ -95,17 +164,50 @@ export function FrontierChart({ points, baseline, current }: FrontierChartProps)
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ScatterChart margin={{ top: 10, right: 16, bottom: 22, left: 14 }}>
           <CartesianGrid stroke={GRID_COLOR} />
-          <XAxis type="number" dataKey="x" domain={x?.domain} ticks={x?.ticks} tickFormatter={stepFormatter(x?.ticks)} tick={TICK}>
+          <XAxis
+            type="number"
+            dataKey="x"
+            domain={x?.domain}
+            ticks={x?.ticks}
+            tickFormatter={stepFormatter(x?.ticks)}
+            tick={TICK}
+          >
             <Label value="Parameters (thousands)" position="bottom" offset={4} style={AXIS_LABEL} />
           </XAxis>
-          <YAxis type="number" dataKey="y" domain={y?.domain} ticks={y?.ticks} tickFormatter={formatAuc} tick={TICK} width={52}>
-            <Label value="Test AUC" angle={-90} position="insideLeft" offset={-8} style={{ ...AXIS_LABEL, textAnchor: 'middle' }} />
+          <YAxis
+            type="number"
+            dataKey="y"
+            domain={y?.domain}
+            ticks={y?.ticks}
+            tickFormatter={formatAuc}
+            tick={TICK}
+            width={52}
+          >
+            <Label
+              value="Test AUC"
+              angle={-90}
+              position="insideLeft"
+              offset={-8}
+              style={{ ...AXIS_LABEL, textAnchor: 'middle' }}
+            />
           </YAxis>
-          <Tooltip content={(props) => <FrontierTooltip {...props} />} cursor={{ strokeDasharray: '3 3' }} isAnimationActive={false} />
+          <Tooltip
+            content={(props) => <FrontierTooltip {...props} />}
+            cursor={{ strokeDasharray: '3 3' }}
+            isAnimationActive={false}
+          />
           {byMethod.map((s) => (
-            <Scatter key={s.method} name={METHOD_LABEL[s.method]} data={s.data} shape={(p: ScatterShapeProps) => MethodDot(p, s.method)} isAnimationActive={false} />
+            <Scatter
+              key={s.method}
+              name={METHOD_LABEL[s.method]}
+              data={s.data}
+              shape={(p: ScatterShapeProps) => MethodDot(p, s.method)}
+              isAnimationActive={false}
+            />
           ))}
-          {original.length > 0 && <Scatter name="original" data={original} shape={OriginalDiamond} isAnimationActive={false} />}
+          {original.length > 0 && (
+            <Scatter name="original" data={original} shape={OriginalDiamond} isAnimationActive={false} />
+          )}
           {cur.length > 0 && <Scatter name="current plan" data={cur} shape={CurrentRing} isAnimationActive={false} />}
         </ScatterChart>
       </ResponsiveContainer>

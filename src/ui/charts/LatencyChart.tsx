@@ -1,12 +1,34 @@
 /** Inference latency of the original and the compressed model, one panel per batch size, with the speedup. */
-import { Bar, BarChart, CartesianGrid, Label, LabelList, Rectangle, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Label,
+  LabelList,
+  Rectangle,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { BarShapeProps, LabelProps, TooltipContentProps } from 'recharts';
 import type { LatencyInfo, Method } from '../../engine/protocol';
 import { formatInt } from '../format';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';
 import { ChartTooltip } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, COMPRESSED_COLOR, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, ORIGINAL_COLOR, TICK, niceAxis, stepFormatter } from './theme';
+import {
+  AXIS_LABEL,
+  CHART_HEIGHT,
+  COMPRESSED_COLOR,
+  GRID_COLOR,
+  METHOD_COLOR,
+  METHOD_LABEL,
+  ORIGINAL_COLOR,
+  TICK,
+  niceAxis,
+  stepFormatter,
+} from './theme';
 
 export interface LatencyChartProps {
   latency: LatencyInfo[];
@@ -50,13 +72,23 @@ function LatencyTooltip({ active, payload, batchSize }: TooltipContentProps & { 
 /** Each bar in its own color (original gray, compressed in the method's color). */
 function BarShape(props: BarShapeProps) {
   const d = props.payload as BarDatum | undefined;
-  return <Rectangle x={props.x} y={props.y} width={props.width} height={props.height} radius={[3, 3, 0, 0]} fill={d?.color ?? ORIGINAL_COLOR} />;
+  return (
+    <Rectangle
+      x={props.x}
+      y={props.y}
+      width={props.width}
+      height={props.height}
+      radius={[3, 3, 0, 0]}
+      fill={d?.color ?? ORIGINAL_COLOR}
+    />
+  );
 }
 
 /** "41.7 ms" above each bar (a custom label: the default one wraps to the bar's width). */
 function BarLabel(props: LabelProps) {
   const { x, y, width, value, index } = props;
-  if (typeof x !== 'number' || typeof y !== 'number' || typeof width !== 'number' || typeof value !== 'number') return null;
+  if (typeof x !== 'number' || typeof y !== 'number' || typeof width !== 'number' || typeof value !== 'number')
+    return null;
   return (
     <text x={x + width / 2} y={y - 5} textAnchor="middle" fontSize={11} fill="#334e68" data-index={index}>
       {formatMsShort(value)} ms
@@ -70,7 +102,11 @@ function Panel({ info, color }: { info: LatencyInfo; color: string }) {
     { name: 'original', ms: info.originalMsPerBatch, rowsPerSec: info.originalRowsPerSec, color: ORIGINAL_COLOR },
     { name: 'compressed', ms: info.compressedMsPerBatch, rowsPerSec: info.compressedRowsPerSec, speedup, color },
   ];
-  const y = niceAxis(bars.map((b) => b.ms), 5, { includeZero: true, pad: 0.12 });
+  const y = niceAxis(
+    bars.map((b) => b.ms),
+    5,
+    { includeZero: true, pad: 0.12 },
+  );
   return (
     <div className="chart-panel" data-testid={`latency-batch-${info.batchSize}`}>
       <p className="chart-panel-title">
@@ -80,10 +116,27 @@ function Panel({ info, color }: { info: LatencyInfo; color: string }) {
         <BarChart data={bars} margin={{ top: 18, right: 8, bottom: 4, left: 14 }} barCategoryGap="28%">
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis dataKey="name" type="category" tick={TICK} tickLine={false} />
-          <YAxis type="number" domain={y?.domain} ticks={y?.ticks} tickFormatter={stepFormatter(y?.ticks)} tick={TICK} width={44}>
-            <Label value="Latency (ms per batch)" angle={-90} position="insideLeft" offset={-6} style={{ ...AXIS_LABEL, textAnchor: 'middle' }} />
+          <YAxis
+            type="number"
+            domain={y?.domain}
+            ticks={y?.ticks}
+            tickFormatter={stepFormatter(y?.ticks)}
+            tick={TICK}
+            width={44}
+          >
+            <Label
+              value="Latency (ms per batch)"
+              angle={-90}
+              position="insideLeft"
+              offset={-6}
+              style={{ ...AXIS_LABEL, textAnchor: 'middle' }}
+            />
           </YAxis>
-          <Tooltip content={(props) => <LatencyTooltip {...props} batchSize={info.batchSize} />} cursor={{ fill: 'rgba(16,42,67,0.05)' }} isAnimationActive={false} />
+          <Tooltip
+            content={(props) => <LatencyTooltip {...props} batchSize={info.batchSize} />}
+            cursor={{ fill: 'rgba(16,42,67,0.05)' }}
+            isAnimationActive={false}
+          />
           <Bar dataKey="ms" isAnimationActive={false} shape={BarShape}>
             <LabelList dataKey="ms" content={BarLabel} />
           </Bar>
@@ -100,7 +153,8 @@ export function LatencyChart({ latency, method }: LatencyChartProps) {
     { label: 'original', color: ORIGINAL_COLOR, mark: 'box' },
     { label: method ? `compressed (${METHOD_LABEL[method]})` : 'compressed', color, mark: 'box' },
   ];
-  const empty = sorted.length === 0 ? 'No latency measured yet: time the current plan to compare it with the original.' : null;
+  const empty =
+    sorted.length === 0 ? 'No latency measured yet: time the current plan to compare it with the original.' : null;
   return (
     <ChartFrame testId="chart-latency" title="Inference latency" emptyMessage={empty} legend={legend}>
       <div className="chart-panels">

@@ -1,12 +1,35 @@
 /** Test AUC against the dense rank, one line per method, with the DeLong 95% band and the original's AUC. */
-import { Area, CartesianGrid, ComposedChart, Label, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Label,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { TooltipContentProps } from 'recharts';
 import type { BaselineInfo, SweepPointInfo } from '../../engine/protocol';
 import { formatAuc } from '../format';
 import { ChartFrame } from './ChartFrame';
 import type { LegendItem } from './ChartLegend';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, ORIGINAL_COLOR, ORIGINAL_DASH, TICK, formatDelta, niceAxis } from './theme';
+import {
+  AXIS_LABEL,
+  CHART_HEIGHT,
+  GRID_COLOR,
+  METHOD_COLOR,
+  METHOD_LABEL,
+  METHODS,
+  ORIGINAL_COLOR,
+  ORIGINAL_DASH,
+  TICK,
+  formatDelta,
+  niceAxis,
+} from './theme';
 import { rankHeading, sweepEmptyMessage, sweepRows, type RankRow } from './sweepRows';
 
 export interface RankAucChartProps {
@@ -44,7 +67,10 @@ export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartPr
     row[`${p.method}Band`] = aucInterval(p, baseline);
   });
   const { shown, rows, present, embLabel } = sweep;
-  const y = niceAxis([...shown.flatMap((p) => [p.auc, ...aucInterval(p, baseline)]), ...(baseline ? [baseline.auc] : [])], 6);
+  const y = niceAxis(
+    [...shown.flatMap((p) => [p.auc, ...aucInterval(p, baseline)]), ...(baseline ? [baseline.auc] : [])],
+    6,
+  );
   const empty = sweepEmptyMessage(sweep, points, 'AUC');
 
   const legend: LegendItem[] = [
@@ -54,26 +80,78 @@ export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartPr
   ];
 
   return (
-    <ChartFrame testId="chart-rank-auc" title={<>Test AUC by dense rank <small>{embLabel}</small></>} emptyMessage={empty} legend={legend}>
+    <ChartFrame
+      testId="chart-rank-auc"
+      title={
+        <>
+          Test AUC by dense rank <small>{embLabel}</small>
+        </>
+      }
+      emptyMessage={empty}
+      legend={legend}
+    >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 22, left: 14 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis dataKey="rank" type="category" tick={TICK} tickLine={false} interval={0}>
             <Label value="Dense rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
           </XAxis>
-          <YAxis type="number" domain={y?.domain} ticks={y?.ticks} tickFormatter={formatAuc} tick={TICK} width={52} allowDataOverflow>
-            <Label value="Test AUC" angle={-90} position="insideLeft" offset={-8} style={{ ...AXIS_LABEL, textAnchor: 'middle' }} />
+          <YAxis
+            type="number"
+            domain={y?.domain}
+            ticks={y?.ticks}
+            tickFormatter={formatAuc}
+            tick={TICK}
+            width={52}
+            allowDataOverflow
+          >
+            <Label
+              value="Test AUC"
+              angle={-90}
+              position="insideLeft"
+              offset={-8}
+              style={{ ...AXIS_LABEL, textAnchor: 'middle' }}
+            />
           </YAxis>
           <Tooltip content={(props) => <RankAucTooltip {...props} baseline={baseline} />} isAnimationActive={false} />
           {present.map((m) => (
-            <Area key={`${m}-band`} dataKey={`${m}Band`} name={`${METHOD_LABEL[m]} 95% interval`} stroke="none" fill={METHOD_COLOR[m]} fillOpacity={0.12} legendType="none" connectNulls isAnimationActive={false} activeDot={false} />
+            <Area
+              key={`${m}-band`}
+              dataKey={`${m}Band`}
+              name={`${METHOD_LABEL[m]} 95% interval`}
+              stroke="none"
+              fill={METHOD_COLOR[m]}
+              fillOpacity={0.12}
+              legendType="none"
+              connectNulls
+              isAnimationActive={false}
+              activeDot={false}
+            />
           ))}
           {present.map((m) => (
-            <Line key={m} dataKey={m} name={METHOD_LABEL[m]} stroke={METHOD_COLOR[m]} strokeWidth={2} dot={{ r: 3, fill: METHOD_COLOR[m] }} connectNulls isAnimationActive={false} />
+            <Line
+              key={m}
+              dataKey={m}
+              name={METHOD_LABEL[m]}
+              stroke={METHOD_COLOR[m]}
+              strokeWidth={2}
+              dot={{ r: 3, fill: METHOD_COLOR[m] }}
+              connectNulls
+              isAnimationActive={false}
+            />
           ))}
           {baseline && (
-            <ReferenceLine y={baseline.auc} stroke={ORIGINAL_COLOR} strokeDasharray={ORIGINAL_DASH} ifOverflow="extendDomain">
-              <Label value={`original ${formatAuc(baseline.auc)}`} position="insideBottomLeft" style={{ fontSize: 11, fill: ORIGINAL_COLOR }} />
+            <ReferenceLine
+              y={baseline.auc}
+              stroke={ORIGINAL_COLOR}
+              strokeDasharray={ORIGINAL_DASH}
+              ifOverflow="extendDomain"
+            >
+              <Label
+                value={`original ${formatAuc(baseline.auc)}`}
+                position="insideBottomLeft"
+                style={{ fontSize: 11, fill: ORIGINAL_COLOR }}
+              />
             </ReferenceLine>
           )}
         </ComposedChart>

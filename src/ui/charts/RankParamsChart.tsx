@@ -1,12 +1,35 @@
 /** Parameter count against the dense rank, one line per method, with the original's count. */
-import { CartesianGrid, Label, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  CartesianGrid,
+  Label,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
 import type { TooltipContentProps } from 'recharts';
 import type { SweepPointInfo } from '../../engine/protocol';
 import { formatInt } from '../format';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, METHODS, ORIGINAL_COLOR, ORIGINAL_DASH, TICK, formatPercent, niceAxis, stepFormatter } from './theme';
+import {
+  AXIS_LABEL,
+  CHART_HEIGHT,
+  GRID_COLOR,
+  METHOD_COLOR,
+  METHOD_LABEL,
+  METHODS,
+  ORIGINAL_COLOR,
+  ORIGINAL_DASH,
+  TICK,
+  formatPercent,
+  niceAxis,
+  stepFormatter,
+} from './theme';
 import { rankHeading, sweepEmptyMessage, sweepRows, type RankRow } from './sweepRows';
 
 export interface RankParamsChartProps {
@@ -17,15 +40,25 @@ export interface RankParamsChartProps {
   embeddingRank: number | null;
 }
 
-function RankParamsTooltip({ active, payload, baselineParams }: TooltipContentProps & { baselineParams: number | null }) {
+function RankParamsTooltip({
+  active,
+  payload,
+  baselineParams,
+}: TooltipContentProps & { baselineParams: number | null }) {
   const row = payload?.[0]?.payload as RankRow | undefined;
   if (!active || !row) return null;
   const rows: TooltipRow[] = [];
   for (const m of METHODS) {
     const p = row.points[m];
-    if (p) rows.push({ label: METHOD_LABEL[m], value: `${formatInt(p.params)} (${formatPercent(p.paramRatio)})`, color: METHOD_COLOR[m] });
+    if (p)
+      rows.push({
+        label: METHOD_LABEL[m],
+        value: `${formatInt(p.params)} (${formatPercent(p.paramRatio)})`,
+        color: METHOD_COLOR[m],
+      });
   }
-  if (baselineParams !== null) rows.push({ label: 'Original', value: formatInt(baselineParams), color: ORIGINAL_COLOR });
+  if (baselineParams !== null)
+    rows.push({ label: 'Original', value: formatInt(baselineParams), color: ORIGINAL_COLOR });
   return <ChartTooltip heading={rankHeading(row)} rows={rows} />;
 }
 
@@ -34,38 +67,101 @@ export function RankParamsChart({ points, baselineParams, embeddingRank }: RankP
     row[p.method] = p.params / 1000;
   });
   const { shown, rows, present, embLabel } = sweep;
-  const y = niceAxis([...shown.map((p) => p.params / 1000), ...(baselineParams !== null ? [baselineParams / 1000] : [])], 6, { includeZero: true });
+  const y = niceAxis(
+    [...shown.map((p) => p.params / 1000), ...(baselineParams !== null ? [baselineParams / 1000] : [])],
+    6,
+    { includeZero: true },
+  );
   const empty = sweepEmptyMessage(sweep, points, 'parameters');
   // AFM and SVD at the same ranks have the same count: SVD is drawn dashed over AFM, and the legend says so.
   const both = rows.filter((r) => r.points.afm && r.points.svd);
   const coincide = both.length > 0 && both.every((r) => r.points.afm!.params === r.points.svd!.params);
   const legend: LegendItem[] = [
-    ...present.map((m): LegendItem => ({ label: m === 'svd' && coincide ? 'SVD (same as AFM)' : METHOD_LABEL[m], color: METHOD_COLOR[m], mark: m === 'svd' ? 'dashed' : 'line' })),
+    ...present.map(
+      (m): LegendItem => ({
+        label: m === 'svd' && coincide ? 'SVD (same as AFM)' : METHOD_LABEL[m],
+        color: METHOD_COLOR[m],
+        mark: m === 'svd' ? 'dashed' : 'line',
+      }),
+    ),
     ...(baselineParams !== null ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'dashed' } as LegendItem] : []),
   ];
 
   return (
-    <ChartFrame testId="chart-rank-params" title={<>Parameters by dense rank <small>{embLabel}</small></>} emptyMessage={empty} legend={legend}>
+    <ChartFrame
+      testId="chart-rank-params"
+      title={
+        <>
+          Parameters by dense rank <small>{embLabel}</small>
+        </>
+      }
+      emptyMessage={empty}
+      legend={legend}
+    >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 22, left: 14 }}>
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
           <XAxis dataKey="rank" type="category" tick={TICK} tickLine={false} interval={0}>
             <Label value="Dense rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
           </XAxis>
-          <YAxis type="number" domain={y?.domain} ticks={y?.ticks} tickFormatter={stepFormatter(y?.ticks)} tick={TICK} width={52}>
-            <Label value="Parameters (thousands)" angle={-90} position="insideLeft" offset={-8} style={{ ...AXIS_LABEL, textAnchor: 'middle' }} />
+          <YAxis
+            type="number"
+            domain={y?.domain}
+            ticks={y?.ticks}
+            tickFormatter={stepFormatter(y?.ticks)}
+            tick={TICK}
+            width={52}
+          >
+            <Label
+              value="Parameters (thousands)"
+              angle={-90}
+              position="insideLeft"
+              offset={-8}
+              style={{ ...AXIS_LABEL, textAnchor: 'middle' }}
+            />
           </YAxis>
-          <Tooltip content={(props) => <RankParamsTooltip {...props} baselineParams={baselineParams} />} isAnimationActive={false} />
+          <Tooltip
+            content={(props) => <RankParamsTooltip {...props} baselineParams={baselineParams} />}
+            isAnimationActive={false}
+          />
           {present.map((m) =>
             m === 'svd' ? (
-              <Line key={m} dataKey={m} name={METHOD_LABEL[m]} stroke={METHOD_COLOR[m]} strokeWidth={2} strokeDasharray="6 4" dot={{ r: 2.5, fill: METHOD_COLOR[m] }} connectNulls isAnimationActive={false} />
+              <Line
+                key={m}
+                dataKey={m}
+                name={METHOD_LABEL[m]}
+                stroke={METHOD_COLOR[m]}
+                strokeWidth={2}
+                strokeDasharray="6 4"
+                dot={{ r: 2.5, fill: METHOD_COLOR[m] }}
+                connectNulls
+                isAnimationActive={false}
+              />
             ) : (
-              <Line key={m} dataKey={m} name={METHOD_LABEL[m]} stroke={METHOD_COLOR[m]} strokeWidth={2.5} dot={{ r: 3.5, fill: METHOD_COLOR[m] }} connectNulls isAnimationActive={false} />
+              <Line
+                key={m}
+                dataKey={m}
+                name={METHOD_LABEL[m]}
+                stroke={METHOD_COLOR[m]}
+                strokeWidth={2.5}
+                dot={{ r: 3.5, fill: METHOD_COLOR[m] }}
+                connectNulls
+                isAnimationActive={false}
+              />
             ),
           )}
           {baselineParams !== null && (
-            <ReferenceLine y={baselineParams / 1000} stroke={ORIGINAL_COLOR} strokeDasharray={ORIGINAL_DASH} ifOverflow="extendDomain">
-              <Label value={`original ${formatInt(baselineParams)}`} position="insideBottomLeft" style={{ fontSize: 11, fill: ORIGINAL_COLOR }} />
+            <ReferenceLine
+              y={baselineParams / 1000}
+              stroke={ORIGINAL_COLOR}
+              strokeDasharray={ORIGINAL_DASH}
+              ifOverflow="extendDomain"
+            >
+              <Label
+                value={`original ${formatInt(baselineParams)}`}
+                position="insideBottomLeft"
+                style={{ fontSize: 11, fill: ORIGINAL_COLOR }}
+              />
             </ReferenceLine>
           )}
         </LineChart>

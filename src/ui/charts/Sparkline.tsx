@@ -42,10 +42,20 @@ export function Sparkline({ explained, rank, width = 80, height = 20, method }: 
     <span className="sparkline" title={title} data-testid="sparkline">
       <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={title}>
         <line x1={pad} y1={height - pad} x2={width - pad} y2={height - pad} stroke="#d9e2ec" strokeWidth={1} />
-        {n > 0 && <polyline points={pts.join(' ')} fill="none" stroke={color} strokeWidth={1.25} strokeLinejoin="round" />}
+        {n > 0 && (
+          <polyline points={pts.join(' ')} fill="none" stroke={color} strokeWidth={1.25} strokeLinejoin="round" />
+        )}
         {k !== null && (
           <>
-            <line x1={sx(k)} y1={pad - 1} x2={sx(k)} y2={height - pad} stroke={MUTED_COLOR} strokeWidth={0.75} strokeDasharray="2 1.5" />
+            <line
+              x1={sx(k)}
+              y1={pad - 1}
+              x2={sx(k)}
+              y2={height - pad}
+              stroke={MUTED_COLOR}
+              strokeWidth={0.75}
+              strokeDasharray="2 1.5"
+            />
             <circle cx={sx(k)} cy={sy(explained[k])} r={2.25} fill={color} stroke="white" strokeWidth={0.75} />
           </>
         )}

@@ -19,7 +19,11 @@ export interface SweepRows {
 }
 
 /** The points with `embeddingRank`, by dense rank ("keep" last); `fill` writes a point's plotted values. */
-export function sweepRows(points: SweepPointInfo[], embeddingRank: number | null, fill: (row: RankRow, p: SweepPointInfo) => void): SweepRows {
+export function sweepRows(
+  points: SweepPointInfo[],
+  embeddingRank: number | null,
+  fill: (row: RankRow, p: SweepPointInfo) => void,
+): SweepRows {
   const shown = points.filter((p) => p.embeddingRank === embeddingRank);
   const ranks = sortRanks(shown.map((p) => p.denseRank));
   const rows: RankRow[] = ranks.map((r) => ({ rank: rankLabel(r), points: {} }));
@@ -39,8 +43,11 @@ export function sweepRows(points: SweepPointInfo[], embeddingRank: number | null
 /** What an empty rank chart says: no sweep yet, or none at this embedding rank. */
 export function sweepEmptyMessage(s: SweepRows, points: SweepPointInfo[], against: string): string | null {
   if (s.shown.length > 0) return null;
-  return points.length === 0 ? `No sweep yet: run a rank sweep to see ${against} against rank.` : `No sweep points with ${s.embLabel}.`;
+  return points.length === 0
+    ? `No sweep yet: run a rank sweep to see ${against} against rank.`
+    : `No sweep points with ${s.embLabel}.`;
 }
 
 /** A tooltip heading for a row. */
-export const rankHeading = (row: RankRow): string => (row.rank === 'keep' ? 'Dense layers kept' : `Dense rank ${row.rank}`);
+export const rankHeading = (row: RankRow): string =>
+  row.rank === 'keep' ? 'Dense layers kept' : `Dense rank ${row.rank}`;

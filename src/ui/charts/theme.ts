@@ -45,7 +45,11 @@ export interface NiceAxis {
   ticks: number[];
 }
 
-export function niceAxis(values: number[], count = 5, opts: { includeZero?: boolean; pad?: number } = {}): NiceAxis | null {
+export function niceAxis(
+  values: number[],
+  count = 5,
+  opts: { includeZero?: boolean; pad?: number } = {},
+): NiceAxis | null {
   const v = values.filter((x) => Number.isFinite(x));
   if (v.length === 0) return null;
   let lo = Math.min(...v);
@@ -70,5 +74,6 @@ export function stepFormatter(ticks: number[] | undefined): (v: number) => strin
   const step = ticks && ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 1;
   let decimals = 0;
   while (decimals < 6 && Math.abs(step * 10 ** decimals - Math.round(step * 10 ** decimals)) > 1e-6) decimals++;
-  return (v: number) => (v === 0 ? '0' : v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }));
+  return (v: number) =>
+    v === 0 ? '0' : v.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }

@@ -12,14 +12,25 @@ import { isStudioError } from '../../../src/core/errors';
 import { additiveCount, dense, embedding, objectiveOf, planOf, randomSpectrum, rng, widthOf } from './helpers';
 
 const layerArb = fc.oneof(
-  fc.record({ kind: fc.constant('dense' as const), dIn: fc.integer({ min: 2, max: 64 }), dOut: fc.integer({ min: 2, max: 64 }), bias: fc.boolean() }),
-  fc.record({ kind: fc.constant('embedding' as const), vocab: fc.integer({ min: 2, max: 300 }), dim: fc.integer({ min: 2, max: 24 }) }),
+  fc.record({
+    kind: fc.constant('dense' as const),
+    dIn: fc.integer({ min: 2, max: 64 }),
+    dOut: fc.integer({ min: 2, max: 64 }),
+    bias: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('embedding' as const),
+    vocab: fc.integer({ min: 2, max: 300 }),
+    dim: fc.integer({ min: 2, max: 24 }),
+  }),
 );
 
 type LayerSpec = typeof layerArb extends fc.Arbitrary<infer T> ? T : never;
 
 function buildInventory(specs: LayerSpec[]): LayerInfo[] {
-  return specs.map((s, i) => (s.kind === 'dense' ? dense(`d${i}`, s.dIn, s.dOut, s.bias) : embedding(`e${i}`, s.vocab, s.dim)));
+  return specs.map((s, i) =>
+    s.kind === 'dense' ? dense(`d${i}`, s.dIn, s.dOut, s.bias) : embedding(`e${i}`, s.vocab, s.dim),
+  );
 }
 
 function spectraFor(inventory: LayerInfo[], seed: number): Map<string, Float64Array> {
@@ -36,58 +47,74 @@ const caseArb = fc.record({
 });
 
 describe('allocateRanks on an additive count', () => {
-  it('never exceeds the budget, keeps ranks in [1, break-even], and reaches break-even when the budget allows it', () => {
-    let roomy = 0;
-    let belowBreakEven = 0;
-    fc.assert(
-      fc.property(caseArb, ({ layers, seed, t, excludeMask }) => {
-        const inventory = buildInventory(layers);
-        const spectra = spectraFor(inventory, seed);
-        const count = additiveCount(inventory);
-        const exclude = inventory.filter((l, i) => l.compressible && (excludeMask >> i) & 1).map((l) => l.name);
-        const live = inventory.filter((l) => l.compressible && !exclude.includes(l.name));
-        const floor = count(live.map((l) => ({ layer: l.name, rank: 1 })));
-        const atBreakEven = count(live.map((l) => ({ layer: l.name, rank: l.breakEvenRank })));
-        const original = inventory.reduce((s, l) => s + l.params, 0);
-        const budget = Math.floor(0.9 * floor + t * (1.1 * original - 0.9 * floor));
+  it(
+    'never exceeds the budget, keeps ranks in [1, break-even], and reaches break-even ' + 'when the budget allows it',
+    () => {
+      let roomy = 0;
+      let belowBreakEven = 0;
+      fc.assert(
+        fc.property(caseArb, ({ layers, seed, t, excludeMask }) => {
+          const inventory = buildInventory(layers);
+          const spectra = spectraFor(inventory, seed);
+          const count = additiveCount(inventory);
+          const exclude = inventory.filter((l, i) => l.compressible && (excludeMask >> i) & 1).map((l) => l.name);
+          const live = inventory.filter((l) => l.compressible && !exclude.includes(l.name));
+          const floor = count(live.map((l) => ({ layer: l.name, rank: 1 })));
+          const atBreakEven = count(live.map((l) => ({ layer: l.name, rank: l.breakEvenRank })));
+          const original = inventory.reduce((s, l) => s + l.params, 0);
+          const budget = Math.floor(0.9 * floor + t * (1.1 * original - 0.9 * floor));
 
-        const a = allocateRanks({ inventory, spectra, count, budget, exclude });
+          const a = allocateRanks({ inventory, spectra, count, budget, exclude });
 
-        expect(a.params).toBe(count(planOf(a.ranks)));
-        if (a.withinBudget) expect(a.params).toBeLessThanOrEqual(budget);
-        else {
-          expect(floor).toBeGreaterThan(budget);
-          for (const l of live) expect(a.ranks[l.name]).toBe(1);
-        }
-        expect(a.withinBudget).toBe(floor <= budget);
-        expect(Object.keys(a.ranks).sort()).toEqual(inventory.filter((l) => l.compressible).map((l) => l.name).sort());
-        for (const name of exclude) expect(a.ranks[name]).toBeNull();
-        for (const l of live) {
-          const r = a.ranks[l.name];
-          if (r !== null) {
-            expect(Number.isInteger(r)).toBe(true);
-            expect(r).toBeGreaterThanOrEqual(1);
-            expect(r).toBeLessThanOrEqual(l.breakEvenRank);
+          expect(a.params).toBe(count(planOf(a.ranks)));
+          if (a.withinBudget) expect(a.params).toBeLessThanOrEqual(budget);
+          else {
+            expect(floor).toBeGreaterThan(budget);
+            for (const l of live) expect(a.ranks[l.name]).toBe(1);
           }
-        }
-        // Every layer at break-even fits: the plan is worth at least that one (the ranks-first run gets every
-        // layer there and then only keeps layers; the keep-any-time run is chosen only when it is better).
-        if (budget >= atBreakEven) {
-          const allAtBreakEven = Object.fromEntries(Object.keys(a.ranks).map((name) => [name, exclude.includes(name) ? null : inventory.find((l) => l.name === name)!.breakEvenRank]));
-          expect(a.objective).toBeGreaterThanOrEqual(objectiveOf(inventory, spectra, allAtBreakEven) - 1e-12);
-          roomy++;
-          if (live.some((l) => a.ranks[l.name] !== null && a.ranks[l.name]! < l.breakEvenRank)) belowBreakEven++;
-        }
-        // The whole original model fits: every layer is kept (keeping is exact and the spectra are positive).
-        if (budget >= original) for (const l of live) expect(a.ranks[l.name]).toBeNull();
-        expect(a.objective).toBeCloseTo(objectiveOf(inventory, spectra, a.ranks), 12);
-        // The probed cost model is exact for an additive count: no repair, few count() calls.
-        expect(a.countCalls).toBeLessThanOrEqual(2 * live.length + 3);
-      }),
-      { numRuns: 400 },
-    );
-    console.log(`budget ≥ every layer at break-even in ${roomy} of 400 cases; in ${belowBreakEven} of them a better plan keeps a layer and leaves another below break-even`);
-  });
+          expect(a.withinBudget).toBe(floor <= budget);
+          expect(Object.keys(a.ranks).sort()).toEqual(
+            inventory
+              .filter((l) => l.compressible)
+              .map((l) => l.name)
+              .sort(),
+          );
+          for (const name of exclude) expect(a.ranks[name]).toBeNull();
+          for (const l of live) {
+            const r = a.ranks[l.name];
+            if (r !== null) {
+              expect(Number.isInteger(r)).toBe(true);
+              expect(r).toBeGreaterThanOrEqual(1);
+              expect(r).toBeLessThanOrEqual(l.breakEvenRank);
+            }
+          }
+          // Every layer at break-even fits: the plan is worth at least that one (the ranks-first run gets every
+          // layer there and then only keeps layers; the keep-any-time run is chosen only when it is better).
+          if (budget >= atBreakEven) {
+            const allAtBreakEven = Object.fromEntries(
+              Object.keys(a.ranks).map((name) => [
+                name,
+                exclude.includes(name) ? null : inventory.find((l) => l.name === name)!.breakEvenRank,
+              ]),
+            );
+            expect(a.objective).toBeGreaterThanOrEqual(objectiveOf(inventory, spectra, allAtBreakEven) - 1e-12);
+            roomy++;
+            if (live.some((l) => a.ranks[l.name] !== null && a.ranks[l.name]! < l.breakEvenRank)) belowBreakEven++;
+          }
+          // The whole original model fits: every layer is kept (keeping is exact and the spectra are positive).
+          if (budget >= original) for (const l of live) expect(a.ranks[l.name]).toBeNull();
+          expect(a.objective).toBeCloseTo(objectiveOf(inventory, spectra, a.ranks), 12);
+          // The probed cost model is exact for an additive count: no repair, few count() calls.
+          expect(a.countCalls).toBeLessThanOrEqual(2 * live.length + 3);
+        }),
+        { numRuns: 400 },
+      );
+      console.log(
+        `budget ≥ every layer at break-even in ${roomy} of 400 cases; in ${belowBreakEven} ` +
+          `of them a better plan keeps a layer and leaves another below break-even`,
+      );
+    },
+  );
 
   it('stays within the budget when the count has interactions the cost model does not know (repair path)', () => {
     fc.assert(
@@ -133,7 +160,10 @@ describe('allocateRanks on an additive count', () => {
       ['flat', new Float64Array(64).fill(1)],
     ]);
     const count = additiveCount(inventory);
-    const floor = count([{ layer: 'steep', rank: 1 }, { layer: 'flat', rank: 1 }]);
+    const floor = count([
+      { layer: 'steep', rank: 1 },
+      { layer: 'flat', rank: 1 },
+    ]);
     const a = allocateRanks({ inventory, spectra, count, budget: floor + 20 * 129 });
     expect(a.withinBudget).toBe(true);
     expect(a.steps).toBe(20);
@@ -159,7 +189,13 @@ describe('allocateRanks on an additive count', () => {
 });
 
 /** Every plan of a tiny inventory: ranks 1..break-even, and optionally keep, per layer. */
-function bruteForce(inventory: LayerInfo[], spectra: Map<string, Float64Array>, count: (r: PlannedRank[]) => number, budget: number, withKeep: boolean): number {
+function bruteForce(
+  inventory: LayerInfo[],
+  spectra: Map<string, Float64Array>,
+  count: (r: PlannedRank[]) => number,
+  budget: number,
+  withKeep: boolean,
+): number {
   const layers = inventory.filter((l) => l.compressible);
   const cums = layers.map((l) => cumulativeExplained(spectra.get(l.name)!));
   let best = -Infinity;
@@ -168,7 +204,10 @@ function bruteForce(inventory: LayerInfo[], spectra: Map<string, Float64Array>, 
     if (i === layers.length) {
       const plan = layers.flatMap((l, j) => (choice[j] === null ? [] : [{ layer: l.name, rank: choice[j]! }]));
       if (count(plan) > budget) return;
-      best = Math.max(best, choice.reduce<number>((s, r, j) => s + (r === null ? 1 : cums[j][r]), 0));
+      best = Math.max(
+        best,
+        choice.reduce<number>((s, r, j) => s + (r === null ? 1 : cums[j][r]), 0),
+      );
       return;
     }
     const options: (number | null)[] = Array.from({ length: layers[i].breakEvenRank }, (_, k) => k + 1);
@@ -183,8 +222,17 @@ function bruteForce(inventory: LayerInfo[], spectra: Map<string, Float64Array>, 
 }
 
 const tinyLayerArb = fc.oneof(
-  fc.record({ kind: fc.constant('dense' as const), dIn: fc.integer({ min: 2, max: 13 }), dOut: fc.integer({ min: 2, max: 13 }), bias: fc.boolean() }),
-  fc.record({ kind: fc.constant('embedding' as const), vocab: fc.integer({ min: 2, max: 40 }), dim: fc.integer({ min: 2, max: 8 }) }),
+  fc.record({
+    kind: fc.constant('dense' as const),
+    dIn: fc.integer({ min: 2, max: 13 }),
+    dOut: fc.integer({ min: 2, max: 13 }),
+    bias: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constant('embedding' as const),
+    vocab: fc.integer({ min: 2, max: 40 }),
+    dim: fc.integer({ min: 2, max: 8 }),
+  }),
 );
 
 describe('allocateRanks against a brute force (2-3 layers, break-even ≤ 6)', () => {
@@ -195,21 +243,27 @@ describe('allocateRanks against a brute force (2-3 layers, break-even ≤ 6)', (
     // rank-only plan within the budget can take more than S of them. Keeping layers (only once no rank
     // increase fits) can only add to that, and no plan at all beats the brute force's optimum.
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 13 }), fc.integer({ min: 2, max: 3 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 1200 }).map((x) => x / 1000), (d, n, seed, t) => {
-        const inventory = Array.from({ length: n }, (_, i) => dense(`d${i}`, d, d));
-        fc.pre(inventory[0].compressible && inventory[0].breakEvenRank <= 6);
-        const spectra = spectraFor(inventory, seed);
-        const count = additiveCount(inventory);
-        const floor = count(inventory.map((l) => ({ layer: l.name, rank: 1 })));
-        const original = inventory.reduce((s, l) => s + l.params, 0);
-        const budget = Math.floor(floor + t * (original - floor));
-        const a = allocateRanks({ inventory, spectra, count, budget });
-        const rankOnly = bruteForce(inventory, spectra, count, budget, false);
-        const any = bruteForce(inventory, spectra, count, budget, true);
-        expect(a.objective).toBeGreaterThanOrEqual(rankOnly - 1e-12);
-        expect(a.objective).toBeLessThanOrEqual(any + 1e-12);
-        if (Object.values(a.ranks).every((r) => r !== null)) expect(a.objective).toBeCloseTo(rankOnly, 12);
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 13 }),
+        fc.integer({ min: 2, max: 3 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 1200 }).map((x) => x / 1000),
+        (d, n, seed, t) => {
+          const inventory = Array.from({ length: n }, (_, i) => dense(`d${i}`, d, d));
+          fc.pre(inventory[0].compressible && inventory[0].breakEvenRank <= 6);
+          const spectra = spectraFor(inventory, seed);
+          const count = additiveCount(inventory);
+          const floor = count(inventory.map((l) => ({ layer: l.name, rank: 1 })));
+          const original = inventory.reduce((s, l) => s + l.params, 0);
+          const budget = Math.floor(floor + t * (original - floor));
+          const a = allocateRanks({ inventory, spectra, count, budget });
+          const rankOnly = bruteForce(inventory, spectra, count, budget, false);
+          const any = bruteForce(inventory, spectra, count, budget, true);
+          expect(a.objective).toBeGreaterThanOrEqual(rankOnly - 1e-12);
+          expect(a.objective).toBeLessThanOrEqual(any + 1e-12);
+          if (Object.values(a.ranks).every((r) => r !== null)) expect(a.objective).toBeCloseTo(rankOnly, 12);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -224,33 +278,44 @@ describe('allocateRanks against a brute force (2-3 layers, break-even ≤ 6)', (
     let total = 0;
     let runs = 0;
     fc.assert(
-      fc.property(fc.array(tinyLayerArb, { minLength: 2, maxLength: 3 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 1200 }).map((x) => x / 1000), (specs, seed, t) => {
-        const inventory = buildInventory(specs);
-        fc.pre(inventory.every((l) => l.compressible && l.breakEvenRank <= 6));
-        const spectra = spectraFor(inventory, seed);
-        const count = additiveCount(inventory);
-        const floor = count(inventory.map((l) => ({ layer: l.name, rank: 1 })));
-        const original = inventory.reduce((s, l) => s + l.params, 0);
-        const budget = Math.floor(floor + t * (original - floor));
-        const a = allocateRanks({ inventory, spectra, count, budget });
-        const maxGain = Math.max(...inventory.map((l) => {
-          const c = cumulativeExplained(spectra.get(l.name)!);
-          let g = 0;
-          for (let k = 1; k < l.breakEvenRank; k++) g = Math.max(g, c[k + 1] - c[k]);
-          return g;
-        }));
-        const rankOnly = bruteForce(inventory, spectra, count, budget, false);
-        const any = bruteForce(inventory, spectra, count, budget, true);
-        expect(a.objective).toBeGreaterThanOrEqual(rankOnly - maxGain - 1e-12);
-        expect(a.objective).toBeLessThanOrEqual(any + 1e-12);
-        const gap = (any - a.objective) / any;
-        worst = Math.max(worst, gap);
-        total += gap;
-        runs++;
-      }),
+      fc.property(
+        fc.array(tinyLayerArb, { minLength: 2, maxLength: 3 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        fc.integer({ min: 0, max: 1200 }).map((x) => x / 1000),
+        (specs, seed, t) => {
+          const inventory = buildInventory(specs);
+          fc.pre(inventory.every((l) => l.compressible && l.breakEvenRank <= 6));
+          const spectra = spectraFor(inventory, seed);
+          const count = additiveCount(inventory);
+          const floor = count(inventory.map((l) => ({ layer: l.name, rank: 1 })));
+          const original = inventory.reduce((s, l) => s + l.params, 0);
+          const budget = Math.floor(floor + t * (original - floor));
+          const a = allocateRanks({ inventory, spectra, count, budget });
+          const maxGain = Math.max(
+            ...inventory.map((l) => {
+              const c = cumulativeExplained(spectra.get(l.name)!);
+              let g = 0;
+              for (let k = 1; k < l.breakEvenRank; k++) g = Math.max(g, c[k + 1] - c[k]);
+              return g;
+            }),
+          );
+          const rankOnly = bruteForce(inventory, spectra, count, budget, false);
+          const any = bruteForce(inventory, spectra, count, budget, true);
+          expect(a.objective).toBeGreaterThanOrEqual(rankOnly - maxGain - 1e-12);
+          expect(a.objective).toBeLessThanOrEqual(any + 1e-12);
+          const gap = (any - a.objective) / any;
+          worst = Math.max(worst, gap);
+          total += gap;
+          runs++;
+        },
+      ),
       { numRuns: 400 },
     );
-    console.log(`greedy vs brute force (ranks and keep, unequal costs): mean gap ${(100 * total / runs).toFixed(3)}%, worst ${(100 * worst).toFixed(2)}% of the optimum over ${runs} inventories`);
+    console.log(
+      `greedy vs brute force (ranks and keep, unequal costs): mean gap ` +
+        `${((100 * total) / runs).toFixed(3)}%, worst ${(100 * worst).toFixed(2)}% of the ` +
+        `optimum over ${runs} inventories`,
+    );
   });
 });
 
@@ -261,15 +326,32 @@ describe('allocateRanks: edges and speed', () => {
     const count = additiveCount(inventory);
     const a = allocateRanks({ inventory, spectra, count, budget: 10 });
     expect(a).toMatchObject({ withinBudget: false, steps: 0, ranks: { a: 1, e: 1 } });
-    expect(a.params).toBe(count([{ layer: 'a', rank: 1 }, { layer: 'e', rank: 1 }]));
+    expect(a.params).toBe(
+      count([
+        { layer: 'a', rank: 1 },
+        { layer: 'e', rank: 1 },
+      ]),
+    );
   });
 
   it('refuses a missing or short spectrum and an unknown excluded layer', () => {
     const inventory = [dense('a', 40, 30)];
     const count = additiveCount(inventory);
-    expect(() => allocateRanks({ inventory, spectra: new Map(), count, budget: 1e6 })).toThrow(/No spectrum for layer a/);
-    expect(() => allocateRanks({ inventory, spectra: new Map([['a', new Float64Array(3)]]), count, budget: 1e6 })).toThrow(/fewer than its break-even rank/);
-    expect(() => allocateRanks({ inventory, spectra: new Map([['a', new Float64Array(30)]]), count, budget: 1e6, exclude: ['zz'] })).toThrow(/Cannot exclude zz/);
+    expect(() => allocateRanks({ inventory, spectra: new Map(), count, budget: 1e6 })).toThrow(
+      /No spectrum for layer a/,
+    );
+    expect(() =>
+      allocateRanks({ inventory, spectra: new Map([['a', new Float64Array(3)]]), count, budget: 1e6 }),
+    ).toThrow(/fewer than its break-even rank/);
+    expect(() =>
+      allocateRanks({
+        inventory,
+        spectra: new Map([['a', new Float64Array(30)]]),
+        count,
+        budget: 1e6,
+        exclude: ['zz'],
+      }),
+    ).toThrow(/Cannot exclude zz/);
   });
 
   it('allocates 26 tables and three 1024-wide layers in well under a second (printed)', () => {
@@ -280,7 +362,12 @@ describe('allocateRanks: edges and speed', () => {
       dense('deep_1', 1024, 1024),
       dense('deep_2', 1024, 1024),
     ];
-    const spectra = new Map(inventory.map((l) => [l.name, Float64Array.from({ length: widthOf(l) }, (_, j) => (j + 1) ** -1.1 * (0.9 + 0.2 * rand()))]));
+    const spectra = new Map(
+      inventory.map((l) => [
+        l.name,
+        Float64Array.from({ length: widthOf(l) }, (_, j) => (j + 1) ** -1.1 * (0.9 + 0.2 * rand())),
+      ]),
+    );
     for (const s of spectra.values()) s.sort().reverse();
     const count = additiveCount(inventory);
     const original = inventory.reduce((s, l) => s + l.params, 0);
@@ -289,7 +376,11 @@ describe('allocateRanks: edges and speed', () => {
     const ms = performance.now() - t0;
     expect(a.withinBudget).toBe(true);
     expect(a.params).toBeLessThanOrEqual(original / 3);
-    console.log(`1024-wide synthetic: ${a.steps} steps, ${a.countCalls} count() calls, ${ms.toFixed(1)} ms; ${a.params} of ${Math.floor(original / 3)} budget; dense ranks ${['deep_0', 'deep_1', 'deep_2'].map((n) => a.ranks[n]).join('/')}`);
+    console.log(
+      `1024-wide synthetic: ${a.steps} steps, ${a.countCalls} count() calls, ` +
+        `${ms.toFixed(1)} ms; ${a.params} of ${Math.floor(original / 3)} budget; dense ` +
+        `ranks ${['deep_0', 'deep_1', 'deep_2'].map((n) => a.ranks[n]).join('/')}`,
+    );
   });
 });
 

@@ -26,7 +26,10 @@ beforeAll(async () => {
 function objectiveOfPlan(plan: ResolvedLayer[]): number {
   return plan
     .filter((p) => c.layer(p.layer).compressible)
-    .reduce((s, p) => s + (p.method === 'keep' ? 1 : cumulativeExplained(c.decomposition(p.layer, 'afm').spectrum)[p.rank!]), 0);
+    .reduce(
+      (s, p) => s + (p.method === 'keep' ? 1 : cumulativeExplained(c.decomposition(p.layer, 'afm').spectrum)[p.rank!]),
+      0,
+    );
 }
 
 describe('allocateRanks on the demo DeepFM', () => {
@@ -49,7 +52,11 @@ describe('allocateRanks on the demo DeepFM', () => {
 
     // The built model has exactly the counted parameters.
     const plan = c.uniformPlan({ method: 'afm', denseRank: null, embeddingRank: null, overrides: a.ranks });
-    expect(plannedRanks(plan)).toEqual(planOf(a.ranks).sort((x, y) => plan.findIndex((p) => p.layer === x.layer) - plan.findIndex((p) => p.layer === y.layer)));
+    expect(plannedRanks(plan)).toEqual(
+      planOf(a.ranks).sort(
+        (x, y) => plan.findIndex((p) => p.layer === x.layer) - plan.findIndex((p) => p.layer === y.layer),
+      ),
+    );
     const built = c.build(plan);
     expect(built.params).toBe(a.params);
 
@@ -74,16 +81,23 @@ describe('allocateRanks on the demo DeepFM', () => {
     const original = auc(demo.test.labels, await predictProbs(c.model, demo.encoding, demo.test));
     const [allocatedAuc, uniformAuc] = [await score(plan), await score(uniform)];
 
-    const dense = c.compressible.filter((l) => l.kind === 'dense').map((l) => `${l.name} ${a.ranks[l.name] ?? 'keep'}/${l.breakEvenRank}`);
+    const dense = c.compressible
+      .filter((l) => l.kind === 'dense')
+      .map((l) => `${l.name} ${a.ranks[l.name] ?? 'keep'}/${l.breakEvenRank}`);
     const emb = c.compressible.filter((l) => l.kind === 'embedding').map((l) => a.ranks[l.name] ?? 'keep');
     console.log(
       [
         `demo DeepFM, budget ${budget} (1/3 of ${c.originalParams}):`,
-        `  allocated: ${a.params} params (${(100 * a.params / budget).toFixed(3)}% of the budget, ${budget - a.params} to spare), objective ${a.objective.toFixed(4)} over ${Object.keys(a.ranks).length} layers, ${a.steps} steps, ${a.countCalls} count() calls, ${ms.toFixed(1)} ms`,
+        `  allocated: ${a.params} params (${((100 * a.params) / budget).toFixed(3)}% of ` +
+          `the budget, ${budget - a.params} to spare), objective ${a.objective.toFixed(4)} ` +
+          `over ${Object.keys(a.ranks).length} layers, ${a.steps} steps, ${a.countCalls} ` +
+          `count() calls, ${ms.toFixed(1)} ms`,
         `  dense ranks: ${dense.join(', ')}`,
         `  embedding ranks: ${emb.join(' ')}`,
-        `  uniform (dense ${denseRank}, embeddings 4): ${uniformParams} params, objective ${uniformObjective.toFixed(4)}`,
-        `  test AUC: original ${original.toFixed(4)}, allocated ${allocatedAuc.toFixed(4)}, uniform ${uniformAuc.toFixed(4)}`,
+        `  uniform (dense ${denseRank}, embeddings 4): ${uniformParams} params, objective ` +
+          `${uniformObjective.toFixed(4)}`,
+        `  test AUC: original ${original.toFixed(4)}, allocated ` +
+          `${allocatedAuc.toFixed(4)}, uniform ${uniformAuc.toFixed(4)}`,
       ].join('\n'),
     );
   });
@@ -104,11 +118,13 @@ describe('allocateRanks on a DeepFM with 1024-wide towers and 26 tables', () => 
     });
     try {
       const big = await Compressor.create(model);
-      const spectra = new Map(big.compressible.map((l) => {
-        const width = l.kind === 'dense' ? l.shape.dOut : l.shape.dim;
-        const decay = 0.6 + 0.8 * rand();
-        return [l.name, Float64Array.from({ length: width }, (_, j) => (j + 1) ** -decay)];
-      }));
+      const spectra = new Map(
+        big.compressible.map((l) => {
+          const width = l.kind === 'dense' ? l.shape.dOut : l.shape.dim;
+          const decay = 0.6 + 0.8 * rand();
+          return [l.name, Float64Array.from({ length: width }, (_, j) => (j + 1) ** -decay)];
+        }),
+      );
       const t1 = performance.now();
       let calls = 0;
       let countMs = 0;
@@ -125,8 +141,15 @@ describe('allocateRanks on a DeepFM with 1024-wide towers and 26 tables', () => 
       expect(a.withinBudget).toBe(true);
       expect(a.params).toBeLessThanOrEqual(budget);
       expect(a.params).toBe(count(planOf(a.ranks)));
-      const dense = big.compressible.filter((l) => l.kind === 'dense').map((l) => `${l.name} ${a.ranks[l.name] ?? 'keep'}/${l.breakEvenRank}`);
-      console.log(`1024-wide DeepFM (${big.compressible.length} compressible layers, ${big.originalParams} params): ${a.params} of ${budget} budget, ${a.steps} steps, ${calls} count() calls taking ${countMs.toFixed(0)} of ${ms.toFixed(0)} ms; ${dense.join(', ')}`);
+      const dense = big.compressible
+        .filter((l) => l.kind === 'dense')
+        .map((l) => `${l.name} ${a.ranks[l.name] ?? 'keep'}/${l.breakEvenRank}`);
+      console.log(
+        `1024-wide DeepFM (${big.compressible.length} compressible layers, ` +
+          `${big.originalParams} params): ${a.params} of ${budget} budget, ${a.steps} ` +
+          `steps, ${calls} count() calls taking ${countMs.toFixed(0)} of ${ms.toFixed(0)} ` +
+          `ms; ${dense.join(', ')}`,
+      );
     } finally {
       model.dispose();
     }

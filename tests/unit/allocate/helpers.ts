@@ -57,7 +57,11 @@ export function planOf(ranks: Record<string, number | null>): PlannedRank[] {
 }
 
 /** Σ cumulative(rank) over the compressible layers, kept = 1 (what Allocation.objective reports). */
-export function objectiveOf(inventory: LayerInfo[], spectra: Map<string, Float64Array>, ranks: Record<string, number | null>): number {
+export function objectiveOf(
+  inventory: LayerInfo[],
+  spectra: Map<string, Float64Array>,
+  ranks: Record<string, number | null>,
+): number {
   let s = 0;
   for (const l of inventory) {
     if (!l.compressible) continue;

@@ -28,7 +28,6 @@ function expectOneSentence(err: string, pattern: RegExp) {
   expect(lines[0]).toMatch(pattern);
 }
 
-
 describe('bad data files', () => {
   it('an empty file', async () => {
     const f = join(dir, 'empty.tsv');
@@ -110,7 +109,14 @@ describe('usage', () => {
 
   it('the installed bin prints the sentence and exits non-zero', async () => {
     const exec = promisify(execFile);
-    const err = await exec('node', ['bin/ctr-studio.mjs', 'evaluate', '--model', join(dir, 'missing-model'), '--data', TEST_TSV]).catch((e) => e);
+    const err = await exec('node', [
+      'bin/ctr-studio.mjs',
+      'evaluate',
+      '--model',
+      join(dir, 'missing-model'),
+      '--data',
+      TEST_TSV,
+    ]).catch((e) => e);
     expect(err.code).toBe(1);
     expect(err.stderr.trim()).toMatch(/^error: The model file .* does not exist; check the path\.$/);
   });

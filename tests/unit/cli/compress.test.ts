@@ -18,8 +18,10 @@ const MODEL = 'public/demo/models/deepfm';
 const ARGS = ['--model', MODEL, '--train', 'public/demo/criteo/train.tsv', '--test', 'public/demo/criteo/test.tsv'];
 let dir: string;
 
-
-const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha = async (path: string) =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -31,11 +33,29 @@ describe('ctr-studio compress', () => {
     const before = [await sha(join(MODEL, 'model.json')), await sha(join(MODEL, 'group1-shard1of1.bin'))];
     const out = join(dir, 'afm');
     const report = join(dir, 'afm.json');
-    expect(await quietCli(['compress', ...ARGS, '--method', 'afm', '--dense-rank', '64', '--embedding-rank', '4', '--calibration-rows', '4000', '--out', out, '--report', report])).toBe(0);
+    expect(
+      await quietCli([
+        'compress',
+        ...ARGS,
+        '--method',
+        'afm',
+        '--dense-rank',
+        '64',
+        '--embedding-rank',
+        '4',
+        '--calibration-rows',
+        '4000',
+        '--out',
+        out,
+        '--report',
+        report,
+      ]),
+    ).toBe(0);
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.method).toBe('afm');
     expect(r.calibrationRows).toBe(4000);
-    for (const side of ['original', 'compressed']) for (const k of ['params', 'auc', 'logloss']) expect(typeof r[side][k]).toBe('number');
+    for (const side of ['original', 'compressed'])
+      for (const k of ['params', 'auc', 'logloss']) expect(typeof r[side][k]).toBe('number');
     expect(r.compressed.params).toBeLessThan(r.original.params / 3);
     for (const k of ['diff', 'se', 'low', 'high']) expect(typeof r.delong[k]).toBe('number');
     for (const k of ['statistics', 'decomposition', 'rewrite', 'evaluation']) expect(r.timingsMs[k]).toBeGreaterThan(0);
@@ -45,18 +65,26 @@ describe('ctr-studio compress', () => {
     expect(deep0.paramsAfter).toBeLessThan(deep0.paramsBefore);
     expect(deep0.explainedVariance).toBeGreaterThan(0.9);
     expect(deep0.explainedVariance).toBeLessThanOrEqual(1);
-    for (const l of r.layers) for (const k of ['name', 'kind', 'rank', 'paramsBefore', 'paramsAfter', 'explainedVariance']) expect(l).toHaveProperty(k);
+    for (const l of r.layers)
+      for (const k of ['name', 'kind', 'rank', 'paramsBefore', 'paramsAfter', 'explainedVariance'])
+        expect(l).toHaveProperty(k);
 
     // Plain tfjs: tf.loadLayersModel on model.json + weights, nothing of ours but the registered FM layer.
     const json = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
     const weights = await readFile(join(out, 'group1-shard1of1.bin'));
-    const model = await tf.loadLayersModel(tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest[0].weights,
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }));
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+      }),
+    );
     expect(model.countParams()).toBe(r.compressed.params);
-    expect(json.userDefinedMetadata.ctrStudio.compression).toMatchObject({ method: 'afm', calibrationRows: 4000, seed: 42 });
+    expect(json.userDefinedMetadata.ctrStudio.compression).toMatchObject({
+      method: 'afm',
+      calibrationRows: 4000,
+      seed: 42,
+    });
     const meta = json.userDefinedMetadata.ctrStudio;
     const data = await loadData('public/demo/criteo/test.tsv');
     const rows = encodeBatch(meta.encoding, data.raw, data.schema);
@@ -72,7 +100,22 @@ describe('ctr-studio compress', () => {
 
   it('SVD needs no statistics and gives the same parameter count', async () => {
     const report = join(dir, 'svd.json');
-    expect(await quietCli(['compress', ...ARGS, '--method', 'svd', '--dense-rank', '64', '--embedding-rank', '4', '--out', join(dir, 'svd'), '--report', report])).toBe(0);
+    expect(
+      await quietCli([
+        'compress',
+        ...ARGS,
+        '--method',
+        'svd',
+        '--dense-rank',
+        '64',
+        '--embedding-rank',
+        '4',
+        '--out',
+        join(dir, 'svd'),
+        '--report',
+        report,
+      ]),
+    ).toBe(0);
     const afm = JSON.parse(await readFile(join(dir, 'afm.json'), 'utf8'));
     const svd = JSON.parse(await readFile(report, 'utf8'));
     expect(svd.compressed.params).toBe(afm.compressed.params);
@@ -83,7 +126,20 @@ describe('ctr-studio compress', () => {
 describe('ctr-studio sweep', () => {
   it('reports every grid point for both methods', async () => {
     const report = join(dir, 'sweep.json');
-    expect(await quietCli(['sweep', ...ARGS, '--methods', 'afm,svd', '--dense-ranks', '16,64', '--embedding-ranks', '4,keep', '--report', report])).toBe(0);
+    expect(
+      await quietCli([
+        'sweep',
+        ...ARGS,
+        '--methods',
+        'afm,svd',
+        '--dense-ranks',
+        '16,64',
+        '--embedding-ranks',
+        '4,keep',
+        '--report',
+        report,
+      ]),
+    ).toBe(0);
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.points.length).toBe(8);
     expect(new Set(r.points.map((p: { method: string }) => p.method))).toEqual(new Set(['afm', 'svd']));
@@ -98,7 +154,20 @@ describe('ctr-studio sweep', () => {
 
   it('sweeps by fractions of the parameters', async () => {
     const report = join(dir, 'fractions.json');
-    expect(await quietCli(['sweep', ...ARGS, '--methods', 'afm', '--param-fractions', '0.1,0.33', '--embedding-ranks', '4', '--report', report])).toBe(0);
+    expect(
+      await quietCli([
+        'sweep',
+        ...ARGS,
+        '--methods',
+        'afm',
+        '--param-fractions',
+        '0.1,0.33',
+        '--embedding-ranks',
+        '4',
+        '--report',
+        report,
+      ]),
+    ).toBe(0);
     const r = JSON.parse(await readFile(report, 'utf8'));
     expect(r.points.length).toBe(2);
     expect(r.points[0].paramRatio).toBeLessThanOrEqual(0.1);

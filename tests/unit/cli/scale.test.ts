@@ -15,32 +15,89 @@ import { quietCli } from '../../helpers/cli';
 const MODEL = 'public/demo/models/deepfm';
 let dir: string;
 
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ctr-scale-'));
   // Three shards of the demo training rows, chronological.
   const lines = (await readFile('public/demo/criteo/train.tsv', 'utf8')).trimEnd().split('\n');
-  for (const [i, [a, b]] of [[0, 2500], [2500, 5000], [5000, 8000]].entries()) await writeFile(join(dir, `shard${i}.tsv`), lines.slice(a, b).join('\n') + '\n');
+  for (const [i, [a, b]] of [
+    [0, 2500],
+    [2500, 5000],
+    [5000, 8000],
+  ].entries())
+    await writeFile(join(dir, `shard${i}.tsv`), lines.slice(a, b).join('\n') + '\n');
 });
 
 describe('scale-out statistics', () => {
   it('stats per shard, merged by compress --stats, equal one compress over the shards bit for bit', async () => {
     const shards = [0, 1, 2].map((i) => join(dir, `shard${i}.tsv`));
-    for (const [i, s] of shards.entries()) expect(await quietCli(['stats', '--model', MODEL, '--data', s, '--out', join(dir, `s${i}.stats`)])).toBe(0);
-    const common = ['--model', MODEL, '--test', 'public/demo/criteo/test.tsv', '--method', 'afm', '--dense-rank', '32', '--embedding-rank', '4'];
-    expect(await quietCli(['compress', ...common, '--stats', [0, 1, 2].map((i) => join(dir, `s${i}.stats`)).join(','), '--out', join(dir, 'a'), '--report', join(dir, 'a.json')])).toBe(0);
-    expect(await quietCli(['compress', ...common, '--train', shards.join(','), '--out', join(dir, 'b'), '--report', join(dir, 'b.json')])).toBe(0);
-    const [wa, wb] = await Promise.all([readFile(join(dir, 'a', 'group1-shard1of1.bin')), readFile(join(dir, 'b', 'group1-shard1of1.bin'))]);
+    for (const [i, s] of shards.entries())
+      expect(await quietCli(['stats', '--model', MODEL, '--data', s, '--out', join(dir, `s${i}.stats`)])).toBe(0);
+    const common = [
+      '--model',
+      MODEL,
+      '--test',
+      'public/demo/criteo/test.tsv',
+      '--method',
+      'afm',
+      '--dense-rank',
+      '32',
+      '--embedding-rank',
+      '4',
+    ];
+    expect(
+      await quietCli([
+        'compress',
+        ...common,
+        '--stats',
+        [0, 1, 2].map((i) => join(dir, `s${i}.stats`)).join(','),
+        '--out',
+        join(dir, 'a'),
+        '--report',
+        join(dir, 'a.json'),
+      ]),
+    ).toBe(0);
+    expect(
+      await quietCli([
+        'compress',
+        ...common,
+        '--train',
+        shards.join(','),
+        '--out',
+        join(dir, 'b'),
+        '--report',
+        join(dir, 'b.json'),
+      ]),
+    ).toBe(0);
+    const [wa, wb] = await Promise.all([
+      readFile(join(dir, 'a', 'group1-shard1of1.bin')),
+      readFile(join(dir, 'b', 'group1-shard1of1.bin')),
+    ]);
     expect(wa.equals(wb)).toBe(true);
-    const [ra, rb] = [JSON.parse(await readFile(join(dir, 'a.json'), 'utf8')), JSON.parse(await readFile(join(dir, 'b.json'), 'utf8'))];
+    const [ra, rb] = [
+      JSON.parse(await readFile(join(dir, 'a.json'), 'utf8')),
+      JSON.parse(await readFile(join(dir, 'b.json'), 'utf8')),
+    ];
     expect(ra.calibrationRows).toBe(8000);
     expect(ra.compressed.auc).toBe(rb.compressed.auc);
   });
 
   it('merged shard statistics equal the statistics of the whole file (to rounding)', async () => {
-    expect(await quietCli(['stats', '--model', MODEL, '--data', 'public/demo/criteo/train.tsv', '--out', join(dir, 'all.stats')])).toBe(0);
+    expect(
+      await quietCli([
+        'stats',
+        '--model',
+        MODEL,
+        '--data',
+        'public/demo/criteo/train.tsv',
+        '--out',
+        join(dir, 'all.stats'),
+      ]),
+    ).toBe(0);
     const read = async (f: string) => parseStatistics((await readFile(join(dir, f))).buffer as ArrayBuffer).stats;
-    const merged = mergeStatistics(mergeStatistics(await read('s0.stats'), await read('s1.stats')), await read('s2.stats'));
+    const merged = mergeStatistics(
+      mergeStatistics(await read('s0.stats'), await read('s1.stats')),
+      await read('s2.stats'),
+    );
     const all = await read('all.stats');
     expect(merged.rows).toBe(all.rows);
     expect([...merged.idCounts.get('emb_C3')!]).toEqual([...all.idCounts.get('emb_C3')!]);
@@ -57,8 +114,28 @@ describe('scale-out statistics', () => {
 
   it('refuses statistics of another model, and files that are not statistics', async () => {
     const other = join(dir, 'dcn.stats');
-    expect(await quietCli(['stats', '--model', 'public/demo/models/dcnv2', '--data', join(dir, 'shard0.tsv'), '--out', other])).toBe(0);
-    const args = ['compress', '--model', MODEL, '--test', 'public/demo/criteo/test.tsv', '--dense-rank', '32', '--out', join(dir, 'x')];
+    expect(
+      await quietCli([
+        'stats',
+        '--model',
+        'public/demo/models/dcnv2',
+        '--data',
+        join(dir, 'shard0.tsv'),
+        '--out',
+        other,
+      ]),
+    ).toBe(0);
+    const args = [
+      'compress',
+      '--model',
+      MODEL,
+      '--test',
+      'public/demo/criteo/test.tsv',
+      '--dense-rank',
+      '32',
+      '--out',
+      join(dir, 'x'),
+    ];
     expect(await quietCli([...args, '--stats', other])).toBe(1);
     await writeFile(join(dir, 'junk.stats'), 'not statistics');
     expect(await quietCli([...args, '--stats', join(dir, 'junk.stats')])).toBe(1);

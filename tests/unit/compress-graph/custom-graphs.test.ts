@@ -7,8 +7,26 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import type { LayersModel, SymbolicTensor } from '../../../src/tf/tfjs';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
-import { buildInventory, plannedParams, rewriteModel, type EmbeddingInfo, type Replacement } from '../../../src/core/compress/graph';
-import { cloneArtifacts, layerShapes, maxDiff, outputs, perturb, plantDense, plantEmbedding, randomFloats, randomIds, readsFrom, topologyLayers } from './helpers';
+import {
+  buildInventory,
+  plannedParams,
+  rewriteModel,
+  type EmbeddingInfo,
+  type Replacement,
+} from '../../../src/core/compress/graph';
+import {
+  cloneArtifacts,
+  layerShapes,
+  maxDiff,
+  outputs,
+  perturb,
+  plantDense,
+  plantEmbedding,
+  randomFloats,
+  randomIds,
+  readsFrom,
+  topologyLayers,
+} from './helpers';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -17,21 +35,30 @@ beforeAll(async () => {
 type Sym = SymbolicTensor;
 const ROWS = 16;
 const ids = (name: string, width: number) => tf.input({ shape: [width], dtype: 'int32', name });
-const emb = (name: string, x: Sym, dim = 4) => tf.layers.embedding({ inputDim: 10, outputDim: dim, name }).apply(x) as Sym;
-const reshape = (name: string, x: Sym, targetShape: number[]) => tf.layers.reshape({ targetShape, name }).apply(x) as Sym;
-const dense = (name: string, x: Sym, units: number, activation: 'relu' | 'linear' = 'linear') => tf.layers.dense({ units, activation, name }).apply(x) as Sym;
+const emb = (name: string, x: Sym, dim = 4) =>
+  tf.layers.embedding({ inputDim: 10, outputDim: dim, name }).apply(x) as Sym;
+const reshape = (name: string, x: Sym, targetShape: number[]) =>
+  tf.layers.reshape({ targetShape, name }).apply(x) as Sym;
+const dense = (name: string, x: Sym, units: number, activation: 'relu' | 'linear' = 'linear') =>
+  tf.layers.dense({ units, activation, name }).apply(x) as Sym;
 
 /** Feeds: int ids for int inputs, floats otherwise. */
 function feeds(model: LayersModel): tf.Tensor[] {
   return model.inputs.map((input, i) =>
-    input.dtype === 'int32' ? randomIds(ROWS, input.shape[1] as number, 10, 50 + i) : randomFloats(ROWS, input.shape[1] as number, 50 + i),
+    input.dtype === 'int32'
+      ? randomIds(ROWS, input.shape[1] as number, 10, 50 + i)
+      : randomFloats(ROWS, input.shape[1] as number, 50 + i),
   );
 }
 
 /** Plants factors, rewrites (fused and not), and checks predictions and parameter counts. */
 async function roundTrip(model: LayersModel, plan: { layer: string; rank: number }[], fuse = true) {
   perturb(model, 3);
-  const reps: Replacement[] = plan.map((p, i) => (model.getLayer(p.layer).getClassName() === 'Dense' ? plantDense(model, p.layer, p.rank, 10 + i) : plantEmbedding(model, p.layer, p.rank, 10 + i)));
+  const reps: Replacement[] = plan.map((p, i) =>
+    model.getLayer(p.layer).getClassName() === 'Dense'
+      ? plantDense(model, p.layer, p.rank, 10 + i)
+      : plantEmbedding(model, p.layer, p.rank, 10 + i),
+  );
   const x = feeds(model);
   const before = await outputs(model, x);
   const artifacts = await saveModelToArtifacts(model);
@@ -42,10 +69,18 @@ async function roundTrip(model: LayersModel, plan: { layer: string; rank: number
   const loaded = await loadModelFromArtifacts(out.artifacts);
   expect(maxDiff(await outputs(loaded, x), before)).toBeLessThan(1e-5);
   expect(loaded.countParams()).toBe(plannedParams(artifacts, shapes, plan, { fuse }));
-  return { out, loaded, layers: topologyLayers(out.artifacts.modelTopology), inventory: buildInventory(artifacts, shapes) };
+  return {
+    out,
+    loaded,
+    layers: topologyLayers(out.artifacts.modelTopology),
+    inventory: buildInventory(artifacts, shapes),
+  };
 }
 
-/** ids1, ids2 → Reshape [1,3,4] and numerics → Reshape [1,3,1], joined on the last axis, flattened; plus e3 via Reshape [8] and e4 via an unrecomputable Reshape [4,2]. */
+/**
+ * ids1, ids2 → Reshape [1,3,4] and numerics → Reshape [1,3,1], joined on the last axis, flattened; plus e3 via
+ * Reshape [8] and e4 via an unrecomputable Reshape [4,2].
+ */
 function reshapeConcatFlatten(): LayersModel {
   const [i1, i2, i3, i4] = [ids('ids1', 3), ids('ids2', 3), ids('ids3', 2), ids('ids4', 2)];
   const num = tf.input({ shape: [3], name: 'num' });
@@ -73,7 +108,14 @@ describe('Reshape → Concatenate → Flatten → Dense', () => {
     expect(layers.get('r4')!.config.target_shape).toEqual([4, 2]);
     expect(readsFrom(layers.get('r4')!)).toEqual(['e4_up']);
     const e4 = inventory.find((l) => l.name === 'e4') as EmbeddingInfo;
-    expect(e4.fusion).toEqual([{ consumer: 'r4', fusable: false, into: [], blockedBy: expect.objectContaining({ layer: 'r4', className: 'Reshape' }) }]);
+    expect(e4.fusion).toEqual([
+      {
+        consumer: 'r4',
+        fusable: false,
+        into: [],
+        blockedBy: expect.objectContaining({ layer: 'r4', className: 'Reshape' }),
+      },
+    ]);
     const e1 = inventory.find((l) => l.name === 'e1') as EmbeddingInfo;
     expect(e1.fusion).toEqual([{ consumer: 'r1', fusable: true, into: ['d'] }]);
   });
@@ -97,11 +139,19 @@ describe('where fusion must not happen', () => {
     const flat = tf.layers.flatten({ name: 'flat' }).apply(cat) as Sym;
     const gate = tf.layers.multiply({ name: 'gate' }).apply([flat, dense('d1', flat, 16)]) as Sym;
     const model = tf.model({ inputs: [a, b], outputs: dense('out', gate, 1) });
-    const { out, inventory } = await roundTrip(model, [{ layer: 'e1', rank: 2 }, { layer: 'e2', rank: 3 }, { layer: 'd1', rank: 4 }]);
+    const { out, inventory } = await roundTrip(model, [
+      { layer: 'e1', rank: 2 },
+      { layer: 'e2', rank: 3 },
+      { layer: 'd1', rank: 4 },
+    ]);
     expect(out.fused).toEqual([]);
     expect(out.upProjections.sort()).toEqual(['e1_up', 'e2_up']);
     const e1 = inventory.find((l) => l.name === 'e1') as EmbeddingInfo;
-    expect(e1.fusion[0]).toMatchObject({ consumer: 'cat', fusable: false, blockedBy: { layer: 'gate', className: 'Multiply' } });
+    expect(e1.fusion[0]).toMatchObject({
+      consumer: 'cat',
+      fusable: false,
+      blockedBy: { layer: 'gate', className: 'Multiply' },
+    });
   });
 
   it('field-axis concatenation folds with equal ranks and not with different ones', async () => {
@@ -111,10 +161,16 @@ describe('where fusion must not happen', () => {
       const flat = tf.layers.flatten({ name: 'flat' }).apply(cat) as Sym;
       return tf.model({ inputs: [a, b], outputs: dense('out', dense('d', flat, 6, 'relu'), 1) });
     };
-    const same = await roundTrip(build(), [{ layer: 'e1', rank: 2 }, { layer: 'e2', rank: 2 }]);
+    const same = await roundTrip(build(), [
+      { layer: 'e1', rank: 2 },
+      { layer: 'e2', rank: 2 },
+    ]);
     expect(same.out.fused).toHaveLength(2);
     expect(same.out.upProjections).toEqual([]);
-    const mixed = await roundTrip(build(), [{ layer: 'e1', rank: 2 }, { layer: 'e2', rank: 3 }]);
+    const mixed = await roundTrip(build(), [
+      { layer: 'e1', rank: 2 },
+      { layer: 'e2', rank: 3 },
+    ]);
     expect(mixed.out.fused).toEqual([]);
     expect(mixed.out.upProjections.sort()).toEqual(['e1_up', 'e2_up']);
   });
@@ -123,10 +179,19 @@ describe('where fusion must not happen', () => {
     const [a, b] = [ids('a', 1), ids('b', 1)];
     const cat = tf.layers.concatenate({ axis: 1, name: 'fields' }).apply([emb('e1', a), emb('e2', b)]) as Sym;
     const perField = dense('per_field', cat, 3, 'relu');
-    const model = tf.model({ inputs: [a, b], outputs: dense('out', tf.layers.flatten({ name: 'flat' }).apply(perField) as Sym, 1) });
-    const { out, inventory } = await roundTrip(model, [{ layer: 'e1', rank: 2 }, { layer: 'e2', rank: 2 }]);
+    const model = tf.model({
+      inputs: [a, b],
+      outputs: dense('out', tf.layers.flatten({ name: 'flat' }).apply(perField) as Sym, 1),
+    });
+    const { out, inventory } = await roundTrip(model, [
+      { layer: 'e1', rank: 2 },
+      { layer: 'e2', rank: 2 },
+    ]);
     expect(out.fused).toEqual([]);
-    expect((inventory.find((l) => l.name === 'e1') as EmbeddingInfo).fusion[0]).toMatchObject({ fusable: false, blockedBy: { layer: 'per_field', className: 'Dense' } });
+    expect((inventory.find((l) => l.name === 'e1') as EmbeddingInfo).fusion[0]).toMatchObject({
+      fusable: false,
+      blockedBy: { layer: 'per_field', className: 'Dense' },
+    });
   });
 
   it('does not fold into a shared Dense, and passes the shared layer through', async () => {
@@ -138,7 +203,10 @@ describe('where fusion must not happen', () => {
     const model = tf.model({ inputs: [a, x], outputs: dense('out', sum, 1) });
     const { out, inventory } = await roundTrip(model, [{ layer: 'e1', rank: 2 }]);
     expect(out.fused).toEqual([]);
-    expect(inventory.find((l) => l.name === 'shared')).toMatchObject({ compressible: false, reason: 'shared by 2 call sites' });
+    expect(inventory.find((l) => l.name === 'shared')).toMatchObject({
+      compressible: false,
+      reason: 'shared by 2 call sites',
+    });
   });
 
   it('does not fold across a channels_first Flatten (it transposes before flattening)', async () => {
@@ -147,7 +215,10 @@ describe('where fusion must not happen', () => {
     const model = tf.model({ inputs: [a], outputs: dense('out', dense('d', flat, 4, 'relu'), 1) });
     const { out, inventory } = await roundTrip(model, [{ layer: 'e1', rank: 2 }]);
     expect(out.fused).toEqual([]);
-    expect((inventory.find((l) => l.name === 'e1') as EmbeddingInfo).fusion[0]).toMatchObject({ fusable: false, blockedBy: { layer: 'flat', className: 'Flatten' } });
+    expect((inventory.find((l) => l.name === 'e1') as EmbeddingInfo).fusion[0]).toMatchObject({
+      fusable: false,
+      blockedBy: { layer: 'flat', className: 'Flatten' },
+    });
   });
 
   it('keeps the up-projection when the embedding is itself a model output', async () => {
@@ -179,7 +250,10 @@ describe('Dense applied per position (rank-3 input)', () => {
     };
     const one = await roundTrip(build(), [{ layer: 'e1', rank: 2 }]);
     expect(one.out.fused).toEqual([{ embedding: 'e1', dense: 'pos' }]);
-    const both = await roundTrip(build(), [{ layer: 'e1', rank: 2 }, { layer: 'pos', rank: 2 }]);
+    const both = await roundTrip(build(), [
+      { layer: 'e1', rank: 2 },
+      { layer: 'pos', rank: 2 },
+    ]);
     expect(both.out.fused).toEqual([{ embedding: 'e1', dense: 'pos' }]);
   });
 });

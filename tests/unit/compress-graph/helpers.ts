@@ -32,12 +32,18 @@ function randn(n: number, scale: number, g: () => number): Float32Array {
 /** a [m, k] · b [k, n], row-major, in float64. */
 export function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
   const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) out[i * n + j] += a[i * k + p] * b[p * n + j];
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) out[i * n + j] += a[i * k + p] * b[p * n + j];
   return out;
 }
 
 /** Gives Dense `name` a rank-k kernel A·B (and a bias) and returns the factors that reproduce it exactly. */
-export function plantDense(model: LayersModel, name: string, k: number, seed: number): Extract<Replacement, { kind: 'dense' }> {
+export function plantDense(
+  model: LayersModel,
+  name: string,
+  k: number,
+  seed: number,
+): Extract<Replacement, { kind: 'dense' }> {
   const g = normal(createRng(seed));
   const layer = model.getLayer(name);
   const old = layer.getWeights();
@@ -48,10 +54,18 @@ export function plantDense(model: LayersModel, name: string, k: number, seed: nu
   const bias = useBias ? randn(dOut, 0.1, g) : new Float32Array(dOut);
   const c = randn(k, 0.1, g);
   const kernel = Float32Array.from(matmul(a, b, dIn, k, dOut));
-  layer.setWeights(useBias ? [tf.tensor2d(kernel, [dIn, dOut]), tf.tensor1d(bias)] : [tf.tensor2d(kernel, [dIn, dOut])]);
+  layer.setWeights(
+    useBias ? [tf.tensor2d(kernel, [dIn, dOut]), tf.tensor1d(bias)] : [tf.tensor2d(kernel, [dIn, dOut])],
+  );
   // Split the bias between the factors so that both biases are exercised: second = bias − c·B.
   const cb = matmul(c, b, 1, k, dOut);
-  return { kind: 'dense', layer: name, rank: k, first: { kernel: a, bias: c }, second: { kernel: b, bias: Float32Array.from(bias, (v, j) => v - cb[j]) } };
+  return {
+    kind: 'dense',
+    layer: name,
+    rank: k,
+    first: { kernel: a, bias: c },
+    second: { kernel: b, bias: Float32Array.from(bias, (v, j) => v - cb[j]) },
+  };
 }
 
 /** k orthonormal columns of length dim (Gram-Schmidt), row-major [dim, k]. */
@@ -74,7 +88,12 @@ function orthonormal(dim: number, k: number, g: () => number): Float64Array {
  * Gives Embedding `name` a table in μ + span(Q) (Q orthonormal, dim × k) and returns the factors AFM would
  * produce from it: table (E − μ)·Q, up = Qᵀ with bias μ.
  */
-export function plantEmbedding(model: LayersModel, name: string, k: number, seed: number): Extract<Replacement, { kind: 'embedding' }> {
+export function plantEmbedding(
+  model: LayersModel,
+  name: string,
+  k: number,
+  seed: number,
+): Extract<Replacement, { kind: 'embedding' }> {
   const g = normal(createRng(seed));
   const layer = model.getLayer(name);
   const [vocab, dim] = layer.getWeights()[0].shape as [number, number];
@@ -86,7 +105,13 @@ export function plantEmbedding(model: LayersModel, name: string, k: number, seed
   const e = Float32Array.from(matmul(z, qt, vocab, k, dim), (v, i) => v + mu[i % dim]);
   layer.setWeights([tf.tensor2d(e, [vocab, dim])]);
   const centred = Float64Array.from(e, (v, i) => v - mu[i % dim]);
-  return { kind: 'embedding', layer: name, rank: k, table: Float32Array.from(matmul(centred, q, vocab, dim, k)), up: { kernel: Float32Array.from(qt), bias: mu } };
+  return {
+    kind: 'embedding',
+    layer: name,
+    rank: k,
+    table: Float32Array.from(matmul(centred, q, vocab, dim, k)),
+    up: { kernel: Float32Array.from(qt), bias: mu },
+  };
 }
 
 /** Adds small noise to every weight, so that tests see real weights travel (not initial values). */
@@ -111,8 +136,14 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Layer JSON entries of a (functional) topology by name. */
-export function topologyLayers(topology: Record<string, unknown>): Map<string, { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown[][][] }> {
-  const top = (topology.model_config ?? topology) as { config: { layers: { name: string; class_name: string; config: Record<string, unknown>; inbound_nodes: unknown[][][] }[] } };
+export function topologyLayers(
+  topology: Record<string, unknown>,
+): Map<string, { class_name: string; config: Record<string, unknown>; inbound_nodes: unknown[][][] }> {
+  const top = (topology.model_config ?? topology) as {
+    config: {
+      layers: { name: string; class_name: string; config: Record<string, unknown>; inbound_nodes: unknown[][][] }[];
+    };
+  };
   return new Map(top.config.layers.map((l) => [l.name, l]));
 }
 
@@ -129,11 +160,18 @@ export function cloneArtifacts<T>(a: T): T {
 /** Random int32 ids in [0, vocab) as a [rows, width] tensor. */
 export function randomIds(rows: number, width: number, vocab: number, seed: number): tf.Tensor {
   const rng = createRng(seed);
-  return tf.tensor2d(Int32Array.from({ length: rows * width }, () => Math.floor(rng() * vocab)), [rows, width], 'int32');
+  return tf.tensor2d(
+    Int32Array.from({ length: rows * width }, () => Math.floor(rng() * vocab)),
+    [rows, width],
+    'int32',
+  );
 }
 
 /** Random float inputs as a [rows, width] tensor. */
 export function randomFloats(rows: number, width: number, seed: number): tf.Tensor {
   const g = normal(createRng(seed));
-  return tf.tensor2d(Float32Array.from({ length: rows * width }, () => g()), [rows, width]);
+  return tf.tensor2d(
+    Float32Array.from({ length: rows * width }, () => g()),
+    [rows, width],
+  );
 }

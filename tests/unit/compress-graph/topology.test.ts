@@ -8,9 +8,27 @@ import type { LayersModel, SymbolicTensor } from '../../../src/tf/tfjs';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import type { ModelArtifacts } from '../../../src/core/model/artifacts';
-import { buildInventory, isShared, parseTopology, rewriteModel, serializeTopology, type Replacement } from '../../../src/core/compress/graph';
+import {
+  buildInventory,
+  isShared,
+  parseTopology,
+  rewriteModel,
+  serializeTopology,
+  type Replacement,
+} from '../../../src/core/compress/graph';
 import { smallSpec, syntheticEncoding } from '../../helpers/synthetic';
-import { cloneArtifacts, layerShapes, maxDiff, outputs, perturb, plantDense, plantEmbedding, randomFloats, randomIds, topologyLayers } from './helpers';
+import {
+  cloneArtifacts,
+  layerShapes,
+  maxDiff,
+  outputs,
+  perturb,
+  plantDense,
+  plantEmbedding,
+  randomFloats,
+  randomIds,
+  topologyLayers,
+} from './helpers';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -25,7 +43,12 @@ describe('functional topologies', () => {
     expect(g.className).toBe('Model');
     expect(g.inputs.map((r) => r.layer)).toEqual(model.inputNames);
     expect(g.outputs.map((r) => r.layer)).toEqual(['prediction']);
-    expect(g.consumers.get('deep_input')!.map((c) => c.layer).sort()).toEqual(['cross_0', 'cross_0_gate', 'cross_0_residual', 'cross_1_gate'].sort());
+    expect(
+      g.consumers
+        .get('deep_input')!
+        .map((c) => c.layer)
+        .sort(),
+    ).toEqual(['cross_0', 'cross_0_gate', 'cross_0_residual', 'cross_1_gate'].sort());
     expect(g.layers.some(isShared)).toBe(false);
     expect(g.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
   });
@@ -43,13 +66,24 @@ describe('functional topologies', () => {
     const a = tf.input({ shape: [2], dtype: 'int32', name: 'a' });
     const b = tf.input({ shape: [2], dtype: 'int32', name: 'b' });
     const table = tf.layers.embedding({ inputDim: 5, outputDim: 3, name: 'table' });
-    const sum = tf.layers.add({ name: 'sum' }).apply([table.apply(a) as SymbolicTensor, table.apply(b) as SymbolicTensor]) as SymbolicTensor;
-    const model = tf.model({ inputs: [a, b], outputs: tf.layers.flatten({ name: 'flat' }).apply(sum) as SymbolicTensor });
+    const sum = tf.layers
+      .add({ name: 'sum' })
+      .apply([table.apply(a) as SymbolicTensor, table.apply(b) as SymbolicTensor]) as SymbolicTensor;
+    const model = tf.model({
+      inputs: [a, b],
+      outputs: tf.layers.flatten({ name: 'flat' }).apply(sum) as SymbolicTensor,
+    });
     const topo = JSON.parse(JSON.stringify(model.toJSON(null, false)));
     const g = parseTopology(topo);
     expect(isShared(g.byName.get('table')!)).toBe(true);
-    expect(g.consumers.get('table')!.map((c) => [c.layer, c.slot, c.ref.node])).toEqual([['sum', 0, 0], ['sum', 1, 1]]);
-    const inventory = buildInventory({ modelTopology: topo, weightSpecs: [{ name: 'table/embeddings', shape: [5, 3], dtype: 'float32' }] }, layerShapes(model));
+    expect(g.consumers.get('table')!.map((c) => [c.layer, c.slot, c.ref.node])).toEqual([
+      ['sum', 0, 0],
+      ['sum', 1, 1],
+    ]);
+    const inventory = buildInventory(
+      { modelTopology: topo, weightSpecs: [{ name: 'table/embeddings', shape: [5, 3], dtype: 'float32' }] },
+      layerShapes(model),
+    );
     expect(inventory[0]).toMatchObject({ name: 'table', compressible: false, reason: 'shared by 2 call sites' });
   });
 
@@ -60,10 +94,19 @@ describe('functional topologies', () => {
     const a = await saveModelToArtifacts(model);
     const wrapped: ModelArtifacts = {
       ...a,
-      modelTopology: { keras_version: '2.15.0', backend: 'tensorflow', model_config: { ...a.modelTopology, class_name: 'Functional' }, training_config: { loss: 'binary_crossentropy' } },
+      modelTopology: {
+        keras_version: '2.15.0',
+        backend: 'tensorflow',
+        model_config: { ...a.modelTopology, class_name: 'Functional' },
+        training_config: { loss: 'binary_crossentropy' },
+      },
     };
     const out = rewriteModel(wrapped, layerShapes(model), [rep]);
-    const topo = out.artifacts.modelTopology as { model_config: { class_name: string }; training_config: unknown; keras_version: string };
+    const topo = out.artifacts.modelTopology as {
+      model_config: { class_name: string };
+      training_config: unknown;
+      keras_version: string;
+    };
     expect(topo.model_config.class_name).toBe('Functional');
     expect(topo.training_config).toEqual({ loss: 'binary_crossentropy' });
     expect(topo.keras_version).toBe('2.15.0');
@@ -106,7 +149,8 @@ describe('Sequential models', () => {
         const before = await outputs(model, x);
         const a = await saveModelToArtifacts(model);
         expect(a.modelTopology.class_name).toBe('Sequential');
-        if (bare) (a.modelTopology as { config: unknown }).config = (a.modelTopology.config as { layers: unknown[] }).layers;
+        if (bare)
+          (a.modelTopology as { config: unknown }).config = (a.modelTopology.config as { layers: unknown[] }).layers;
         const g = parseTopology(a.modelTopology);
         expect(g.fromSequential).toBe(true);
         expect(g.layers[0].className).toBe('InputLayer');
@@ -126,7 +170,12 @@ describe('Sequential models', () => {
   }
 
   it('factors the first layer of a Dense-only Sequential model (its input shape moves to an InputLayer)', async () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 6, inputShape: [5], activation: 'relu', name: 'a' }), tf.layers.dense({ units: 2, name: 'b' })] });
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 6, inputShape: [5], activation: 'relu', name: 'a' }),
+        tf.layers.dense({ units: 2, name: 'b' }),
+      ],
+    });
     perturb(model, 8);
     const rep = plantDense(model, 'a', 2, 4);
     const x = [randomFloats(7, 5, 1)];

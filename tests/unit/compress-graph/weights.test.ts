@@ -80,7 +80,13 @@ describe('weights', () => {
 
   it.each([
     ['the DNN', () => buildModel(smallSpec('dnn', enc))],
-    ['a model with odd-sized weights', () => tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [5], name: 'a' }), tf.layers.dense({ units: 1, name: 'b' })] })],
+    [
+      'a model with odd-sized weights',
+      () =>
+        tf.sequential({
+          layers: [tf.layers.dense({ units: 3, inputShape: [5], name: 'a' }), tf.layers.dense({ units: 1, name: 'b' })],
+        }),
+    ],
   ])('reads uint8, uint16 and float16 quantized weights exactly as tfjs does (%s)', async (_, make) => {
     const model = make();
     perturb(model, 2);
@@ -123,7 +129,10 @@ describe('weights', () => {
   it('refuses weights it cannot read, with a clear message', () => {
     const a = { weightSpecs: [{ name: 'x', shape: [2], dtype: 'string' as const }], weightData: new ArrayBuffer(8) };
     expect(() => decodeWeights(a)).toThrow(/cannot read/);
-    const short = { weightSpecs: [{ name: 'x', shape: [4], dtype: 'float32' as const }], weightData: new ArrayBuffer(8) };
+    const short = {
+      weightSpecs: [{ name: 'x', shape: [4], dtype: 'float32' as const }],
+      weightData: new ArrayBuffer(8),
+    };
     expect(() => decodeWeights(short)).toThrow(/truncated/);
   });
 });

@@ -10,9 +10,24 @@ import { buildModel } from '../../../src/tf/zoo/models';
 import { predictLogits } from '../../../src/tf/predict';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import type { ModelKind } from '../../../src/core/model/spec';
-import { buildInventory, plannedParams, rewriteModel, totalParams, type Replacement } from '../../../src/core/compress/graph';
+import {
+  buildInventory,
+  plannedParams,
+  rewriteModel,
+  totalParams,
+  type Replacement,
+} from '../../../src/core/compress/graph';
 import { smallSpec, syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
-import { cloneArtifacts, layerShapes, maxDiff, perturb, plantDense, plantEmbedding, readsFrom, topologyLayers } from './helpers';
+import {
+  cloneArtifacts,
+  layerShapes,
+  maxDiff,
+  perturb,
+  plantDense,
+  plantEmbedding,
+  readsFrom,
+  topologyLayers,
+} from './helpers';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -31,7 +46,12 @@ async function planted(kind: ModelKind, which: Which) {
   const inventory = buildInventory(await saveModelToArtifacts(model), shapes);
   const reps: Replacement[] = [];
   inventory.forEach((l, i) => {
-    if (!l.compressible || (which === 'dense' && l.kind !== 'dense') || (which === 'embeddings' && l.kind !== 'embedding')) return;
+    if (
+      !l.compressible ||
+      (which === 'dense' && l.kind !== 'dense') ||
+      (which === 'embeddings' && l.kind !== 'embedding')
+    )
+      return;
     const k = Math.min(2, l.breakEvenRank);
     reps.push(l.kind === 'dense' ? plantDense(model, l.name, k, 100 + i) : plantEmbedding(model, l.name, k, 100 + i));
   });
@@ -51,7 +71,12 @@ async function check(kind: ModelKind, which: Which, fuse: boolean) {
   const after = await predictLogits(loaded, enc, rows);
   expect(maxDiff(after, p.before)).toBeLessThan(1e-5);
   // Parameter accounting: what tfjs counts is what the plan predicts, and what the manifest holds.
-  const planned = plannedParams(p.artifacts, p.shapes, p.reps.map((r) => ({ layer: r.layer, rank: r.rank })), { fuse });
+  const planned = plannedParams(
+    p.artifacts,
+    p.shapes,
+    p.reps.map((r) => ({ layer: r.layer, rank: r.rank })),
+    { fuse },
+  );
   expect(loaded.countParams()).toBe(planned);
   expect(totalParams(out.artifacts.weightSpecs)).toBe(planned);
   expect(out.artifacts.userDefinedMetadata).toEqual({ ctrStudio: { note: 'kept' } });
@@ -75,7 +100,12 @@ const embNames = enc.categorical.map((f) => `emb_${f.name}`);
 describe('fusion in the zoo', () => {
   it.each(['dnn', 'widedeep', 'deepfm'] as ModelKind[])('%s: every emb_* folds into deep_0', async (kind) => {
     const { out } = await check(kind, 'embeddings', true);
-    expect(out.fused.filter((f) => f.dense === 'deep_0').map((f) => f.embedding).sort()).toEqual([...embNames].sort());
+    expect(
+      out.fused
+        .filter((f) => f.dense === 'deep_0')
+        .map((f) => f.embedding)
+        .sort(),
+    ).toEqual([...embNames].sort());
     const layers = topologyLayers(out.artifacts.modelTopology);
     // deep_concat reads the k-wide tables directly.
     expect(readsFrom(layers.get('deep_concat')!)).toEqual(embNames);
@@ -123,7 +153,9 @@ describe('fusion in the zoo', () => {
 describe('the harness is sensitive', () => {
   it.each([true, false])('a slightly wrong factor changes the predictions (fuse %s)', async (fuse) => {
     const p = await planted('deepfm', 'all');
-    const reps = p.reps.map((r) => (r.kind === 'embedding' ? { ...r, up: { ...r.up, bias: r.up.bias.map((v) => v + 0.05) } } : r));
+    const reps = p.reps.map((r) =>
+      r.kind === 'embedding' ? { ...r, up: { ...r.up, bias: r.up.bias.map((v) => v + 0.05) } } : r,
+    );
     const loaded = await loadModelFromArtifacts(rewriteModel(p.artifacts, p.shapes, reps, { fuse }).artifacts);
     expect(maxDiff(await predictLogits(loaded, enc, rows), p.before)).toBeGreaterThan(1e-3);
     const spread = Math.max(...p.before) - Math.min(...p.before);

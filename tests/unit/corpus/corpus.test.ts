@@ -11,7 +11,17 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../../src/core/errors';
 import { readDataset, type ByteSource } from '../../../src/core/data';
-import { caseFiles, CORPUS_DIR, declaredErrorCodes, expectationFor, isOk, loadCases, type CorpusCase, type Expect, type OkExpect } from '../../fixtures/corpus/cases';
+import {
+  caseFiles,
+  CORPUS_DIR,
+  declaredErrorCodes,
+  expectationFor,
+  isOk,
+  loadCases,
+  type CorpusCase,
+  type Expect,
+  type OkExpect,
+} from '../../fixtures/corpus/cases';
 import { CorpusRunner } from './runnerClient';
 
 const cases = loadCases();
@@ -84,7 +94,8 @@ describe('the corpus table', () => {
     expect(codes.size).toBeGreaterThan(10);
     expect(new Set(cases.map((c) => c.id)).size).toBe(cases.length);
     for (const c of cases) {
-      for (const f of [...c.files, ...(c.data ? [c.data] : [])]) expect(statSync(join(CORPUS_DIR, f)).isFile(), `${c.id}: ${f}`).toBe(true);
+      for (const f of [...c.files, ...(c.data ? [c.data] : [])])
+        expect(statSync(join(CORPUS_DIR, f)).isFile(), `${c.id}: ${f}`).toBe(true);
       for (const path of ['cli', 'studio'] as const) {
         const want = expectationFor(c, path);
         if ('skip' in want || isOk(want)) continue;
@@ -126,7 +137,14 @@ describe.each(['cli', 'studio'] as const)('every case through the %s', (path) =>
 describe('limits', () => {
   it('a line longer than the reader accepts is one sentence, not a hang or an out-of-memory', async () => {
     const bytes = caseFiles({ ...cases[0], files: ['data/long-line.tsv'] })[0].bytes;
-    const e = await readDataset(new Blob([bytes as BlobPart]).stream() as unknown as ByteSource, { maxLineChars: 1000 }).catch((x) => x);
-    expect(describeError(e)).toEqual({ code: 'DATA_SCHEMA', message: expect.stringMatching(/^Line 11 is longer than 1000 characters, so this does not look like a line-oriented text data file/) });
+    const e = await readDataset(new Blob([bytes as BlobPart]).stream() as unknown as ByteSource, {
+      maxLineChars: 1000,
+    }).catch((x) => x);
+    expect(describeError(e)).toEqual({
+      code: 'DATA_SCHEMA',
+      message: expect.stringMatching(
+        /^Line 11 is longer than 1000 characters, so this does not look like a line-oriented text data file/,
+      ),
+    });
   });
 });

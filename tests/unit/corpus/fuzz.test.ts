@@ -11,7 +11,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isStudioError } from '../../../src/core/errors';
 import {
-  encodeBatch, overridesForEncoding, readDataset, vocabSize, type BadRowReport, type ByteSource, type FeatureEncoding,
+  encodeBatch,
+  overridesForEncoding,
+  readDataset,
+  vocabSize,
+  type BadRowReport,
+  type ByteSource,
+  type FeatureEncoding,
   type RawBatch,
 } from '../../../src/core/data';
 import { assembleArtifacts, parseModelJson, weightBytes, type ModelArtifacts } from '../../../src/core/model/artifacts';
@@ -26,7 +32,8 @@ const CALL_LIMIT_MS = 3000;
 const LOAD_LIMIT_MS = 15_000;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 
-const demoEncoding = (JSON.parse(readFileSync(join(DEMO_MODEL, 'model.json'), 'utf8')).userDefinedMetadata.ctrStudio.encoding) as FeatureEncoding;
+const demoEncoding = JSON.parse(readFileSync(join(DEMO_MODEL, 'model.json'), 'utf8')).userDefinedMetadata.ctrStudio
+  .encoding as FeatureEncoding;
 const criteoText = readFileSync(join(CORPUS_DIR, 'data/plain.tsv'), 'utf8').split('\n').slice(0, 24).join('\n') + '\n';
 const csvText = readFileSync(join(CORPUS_DIR, 'data/bom.csv'), 'utf8').split('\n').slice(0, 24).join('\n') + '\n';
 const modelText = readFileSync(join(CORPUS_DIR, 'models/base/model.json'), 'utf8');
@@ -74,7 +81,8 @@ async function* chunks(bytes: Uint8Array, cuts: number[]): AsyncGenerator<Uint8A
 }
 
 function sourceOf(content: string | Uint8Array, d: Delivery): { source: ByteSource | string; text: string | null } {
-  if (typeof content === 'string' && d.kind === 'string') return { source: content, text: content.replace(/^\ufeff/, '') };
+  if (typeof content === 'string' && d.kind === 'string')
+    return { source: content, text: content.replace(/^\ufeff/, '') };
   const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
   const text = new TextDecoder().decode(bytes); // drops one BOM, as the reader does
   if (d.kind === 'chunks') return { source: chunks(bytes, d.cuts), text };
@@ -110,10 +118,12 @@ function expectSaneRows(batch: RawBatch, report: BadRowReport): void {
   const problems: string[] = [];
   for (let i = 0; i < batch.rows; i++) {
     if (batch.labels[i] !== 0 && batch.labels[i] !== 1) problems.push(`label ${batch.labels[i]} in row ${i}`);
-    if (i > 0 && !(batch.lines[i] > batch.lines[i - 1])) problems.push(`line ${batch.lines[i]} after ${batch.lines[i - 1]}`);
+    if (i > 0 && !(batch.lines[i] > batch.lines[i - 1]))
+      problems.push(`line ${batch.lines[i]} after ${batch.lines[i - 1]}`);
   }
   for (const x of batch.numeric) if (!Number.isNaN(x) && !Number.isFinite(x)) problems.push(`numeric ${x}`);
-  for (const col of batch.categorical) for (let i = 0; i < batch.rows; i++) if (typeof col[i] !== 'string') problems.push(`cell ${col[i]}`);
+  for (const col of batch.categorical)
+    for (let i = 0; i < batch.rows; i++) if (typeof col[i] !== 'string') problems.push(`cell ${col[i]}`);
   expect(problems).toEqual([]);
 }
 
@@ -125,7 +135,10 @@ async function readChecked(content: string | Uint8Array, d: Delivery, withEncodi
   const { source, text } = sourceOf(content, d);
   let read: Awaited<ReturnType<typeof readDataset>>;
   try {
-    read = await withinLimit(readDataset(source, withEncoding ? { overrides: overridesForEncoding(demoEncoding) } : {}), 'readDataset');
+    read = await withinLimit(
+      readDataset(source, withEncoding ? { overrides: overridesForEncoding(demoEncoding) } : {}),
+      'readDataset',
+    );
   } catch (e) {
     expectStudioError(e, withEncoding ? /^(DATA_|INVALID_ARGUMENT$)/ : /^DATA_/);
     const detail = (e as { detail?: BadRowReport }).detail;
@@ -147,7 +160,8 @@ async function readChecked(content: string | Uint8Array, d: Delivery, withEncodi
     const problems: string[] = [];
     enc.categorical.forEach((ids, k) => {
       const size = vocabSize(demoEncoding.categorical[k]);
-      for (const id of ids) if (!(id >= 0 && id < size)) problems.push(`id ${id} of ${demoEncoding.categorical[k].name}`);
+      for (const id of ids)
+        if (!(id >= 0 && id < size)) problems.push(`id ${id} of ${demoEncoding.categorical[k].name}`);
     });
     for (const x of enc.numeric) if (!Number.isFinite(x)) problems.push(`encoded ${x}`);
     expect(problems).toEqual([]);
@@ -165,7 +179,33 @@ type Mutation =
   | { op: 'duplicateLine'; at: number }
   | { op: 'replaceAll'; from: string; to: string };
 
-const SPECIAL = ['\t', ',', ';', '|', '"', '""', '\n', '\r', '\r\n', '\u0000', ' ', '\ufeff', '\u00a0', 'é', '\ud800', 'x', '1', '0', '-1', '2', '1e999', 'NaN', 'inf', 'label', 'C1'];
+const SPECIAL = [
+  '\t',
+  ',',
+  ';',
+  '|',
+  '"',
+  '""',
+  '\n',
+  '\r',
+  '\r\n',
+  '\u0000',
+  ' ',
+  '\ufeff',
+  '\u00a0',
+  'é',
+  '\ud800',
+  'x',
+  '1',
+  '0',
+  '-1',
+  '2',
+  '1e999',
+  'NaN',
+  'inf',
+  'label',
+  'C1',
+];
 const piece = fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ unit: 'binary', maxLength: 6 }));
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: piece }),
@@ -173,7 +213,11 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('replace' as const), at: fc.nat(), text: piece }),
   fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ op: fc.constant('duplicateLine' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('replaceAll' as const), from: fc.constantFrom('\t', ',', '\n', '0', '1', '"'), to: piece }),
+  fc.record({
+    op: fc.constant('replaceAll' as const),
+    from: fc.constantFrom('\t', ',', '\n', '0', '1', '"'),
+    to: piece,
+  }),
 );
 
 function mutate(text: string, ms: Mutation[]): string {
@@ -221,9 +265,14 @@ describe('data parsers under fuzzing', () => {
   it('mutations of a valid Criteo file', async () => {
     outcomes.read = outcomes.error = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 6 }), delivery, fc.boolean(), async (ms, d, withEncoding) => {
-        await readChecked(mutate(criteoText, ms), d, withEncoding);
-      }),
+      fc.asyncProperty(
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        delivery,
+        fc.boolean(),
+        async (ms, d, withEncoding) => {
+          await readChecked(mutate(criteoText, ms), d, withEncoding);
+        },
+      ),
       { numRuns: 600, seed: SEED },
     );
     expect(outcomes.read).toBeGreaterThan(100);
@@ -233,9 +282,14 @@ describe('data parsers under fuzzing', () => {
   it('mutations of a valid CSV with a header (and a BOM)', async () => {
     outcomes.read = outcomes.error = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 6 }), delivery, fc.boolean(), async (ms, d, withEncoding) => {
-        await readChecked(mutate(csvText, ms), d, withEncoding);
-      }),
+      fc.asyncProperty(
+        fc.array(mutation, { minLength: 1, maxLength: 6 }),
+        delivery,
+        fc.boolean(),
+        async (ms, d, withEncoding) => {
+          await readChecked(mutate(csvText, ms), d, withEncoding);
+        },
+      ),
       { numRuns: 600, seed: SEED },
     );
     expect(outcomes.read).toBeGreaterThan(100);
@@ -257,7 +311,11 @@ describe('data parsers under fuzzing', () => {
 const baseJson = () => JSON.parse(modelText) as Record<string, unknown>;
 
 /** Every path (keys and indices) into a JSON value, depth first. */
-function pathsOf(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function pathsOf(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix);
   if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, Array.isArray(value) ? Number(k) : k], out);
@@ -278,12 +336,37 @@ function setPath(root: Record<string, unknown>, path: (string | number)[], value
 }
 
 /** A structural edit of model.json: a value somewhere replaced by another JSON value, or removed. */
-type JsonEdit = { pick: number; value: unknown; remove: boolean; region: 'any' | 'manifest' | 'metadata' | 'layerConfig' };
+type JsonEdit = {
+  pick: number;
+  value: unknown;
+  remove: boolean;
+  region: 'any' | 'manifest' | 'metadata' | 'layerConfig';
+};
 const jsonEdit: fc.Arbitrary<JsonEdit> = fc.record({
   pick: fc.nat(),
   value: fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
-    fc.constantFrom(0, -1, 1, 2, 1.5, 1e6, 'float16', 'int32', 'bool', 'float64', 'uint8', '', 'MysteryLayer', 'Dense', null, [], {}, [1, 2], ['a']),
+    fc.constantFrom(
+      0,
+      -1,
+      1,
+      2,
+      1.5,
+      1e6,
+      'float16',
+      'int32',
+      'bool',
+      'float64',
+      'uint8',
+      '',
+      'MysteryLayer',
+      'Dense',
+      null,
+      [],
+      {},
+      [1, 2],
+      ['a'],
+    ),
   ),
   remove: fc.boolean(),
   region: fc.constantFrom('any', 'manifest', 'metadata', 'layerConfig'),
@@ -294,7 +377,12 @@ function applyEdits(edits: JsonEdit[]): unknown {
   for (const e of edits) {
     if (!root || typeof root !== 'object') break;
     const all = pathsOf(root);
-    const want = { any: null, manifest: 'weightsManifest', metadata: 'userDefinedMetadata', layerConfig: 'modelTopology' }[e.region];
+    const want = {
+      any: null,
+      manifest: 'weightsManifest',
+      metadata: 'userDefinedMetadata',
+      layerConfig: 'modelTopology',
+    }[e.region];
     const paths = want ? all.filter((p) => p[0] === want && p.length > 1) : all;
     if (paths.length === 0) continue;
     root = setPath(root as Record<string, unknown>, paths[e.pick % paths.length], structuredClone(e.value), e.remove);
@@ -303,13 +391,24 @@ function applyEdits(edits: JsonEdit[]): unknown {
 }
 
 /** What can happen to a weight shard on the way: nothing, cut, padded, a NaN written in, random bytes. */
-type ShardEdit = { op: 'none' } | { op: 'cut'; at: number } | { op: 'pad'; n: number } | { op: 'nan'; at: number } | { op: 'random'; bytes: Uint8Array };
+type ShardEdit =
+  | { op: 'none' }
+  | { op: 'cut'; at: number }
+  | { op: 'pad'; n: number }
+  | { op: 'nan'; at: number }
+  | { op: 'random'; bytes: Uint8Array };
 const shardEdit: fc.Arbitrary<ShardEdit> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ op: 'none' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('cut' as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('pad' as const), n: fc.integer({ min: 1, max: 16 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('nan' as const), at: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('random' as const), bytes: fc.uint8Array({ minLength: shardBytes.length, maxLength: shardBytes.length }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('random' as const),
+      bytes: fc.uint8Array({ minLength: shardBytes.length, maxLength: shardBytes.length }),
+    }),
+  },
 );
 
 function editShard(e: ShardEdit): ArrayBuffer {
@@ -337,7 +436,9 @@ function expectValidArtifacts(a: ModelArtifacts): void {
   for (const w of a.weightSpecs) {
     if (!w.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) problems.push(`shape of ${w.name}`);
     const n = w.shape.reduce((x, y) => x * y, 1);
-    if (!w.quantization && w.dtype === 'float32') for (let i = 0; i < n; i++) if (!Number.isFinite(view.getFloat32(offset + 4 * i, true))) problems.push(`${w.name}[${i}]`);
+    if (!w.quantization && w.dtype === 'float32')
+      for (let i = 0; i < n; i++)
+        if (!Number.isFinite(view.getFloat32(offset + 4 * i, true))) problems.push(`${w.name}[${i}]`);
     offset += weightBytes(w);
   }
   expect(problems).toEqual([]);
@@ -378,7 +479,8 @@ describe('model files under fuzzing', () => {
     expect(valid).toBeGreaterThan(0); // some edits leave a loadable model: the property is not only about errors
   });
 
-  it('loading what passed the checks: a model or a StudioError, in bounded time (tfjs runs in a worker thread)', async () => {
+  it('loading what passed the checks: a model or a StudioError, in bounded time (tfjs ' +
+    'runs in a worker thread)', async () => {
     // tfjs can spin synchronously on a bad topology (it did on an inbound node naming no layer), which no
     // timer in this thread could interrupt: the runner's thread is terminated instead, and the run fails.
     const runner = new CorpusRunner(LOAD_LIMIT_MS);

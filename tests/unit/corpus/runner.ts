@@ -15,7 +15,14 @@ import { evaluateCommand } from '../../../src/cli/commands/evaluate';
 import { trainCommand } from '../../../src/cli/commands/train';
 import { loadStudioModel, type LoadedModel } from '../../../src/cli/io';
 import { describeError, isStudioError, StudioError } from '../../../src/core/errors';
-import { encodeBatch, overridesForEncoding, readDataset, schemaFieldNames, type ByteSource, type FeatureEncoding } from '../../../src/core/data';
+import {
+  encodeBatch,
+  overridesForEncoding,
+  readDataset,
+  schemaFieldNames,
+  type ByteSource,
+  type FeatureEncoding,
+} from '../../../src/core/data';
 import { assembleArtifacts, parseModelJson } from '../../../src/core/model/artifacts';
 import { sortDrop } from '../../../src/core/model/files';
 import { readMetadata } from '../../../src/core/model/metadata';
@@ -40,7 +47,9 @@ export type StudioAnswer =
   | { ok: true; rows?: number; badRows?: number; auc?: number; params?: number; cells?: Record<string, string[]> }
   | { ok: false; studioError: boolean; code: string; message: string };
 
-export type Request = { seq: number; path: 'cli' | 'studio'; c: CorpusCase } | { seq: number; path: 'load'; modelJson: string; shard: Uint8Array };
+export type Request =
+  | { seq: number; path: 'cli' | 'studio'; c: CorpusCase }
+  | { seq: number; path: 'load'; modelJson: string; shard: Uint8Array };
 export type Reply = { seq: number; answer?: CliAnswer | StudioAnswer; crash?: string };
 
 let tmp: string | null = null;
@@ -65,14 +74,21 @@ async function cliArgs(c: CorpusCase): Promise<string[]> {
   tmp ??= await mkdtemp(join(tmpdir(), 'ctr-corpus-'));
   if (c.kind === 'data') {
     const data = join(CORPUS_DIR, c.files[0]);
-    if (c.command === 'train') return ['train', '--model', 'lr', '--train', data, '--out', join(tmp, `${c.id}-out`), '--epochs', '1', '--quiet'];
+    if (c.command === 'train')
+      return ['train', '--model', 'lr', '--train', data, '--out', join(tmp, `${c.id}-out`), '--epochs', '1', '--quiet'];
     return ['evaluate', '--model', DEMO_MODEL, '--data', data];
   }
   const dir = join(tmp, c.id);
   await mkdir(dir, { recursive: true });
   for (const f of c.files) await copyFile(join(CORPUS_DIR, f), join(dir, basename(f)));
   const json = c.files.map((f) => basename(f)).find((f) => f.endsWith('.json'));
-  return ['evaluate', '--model', json ? join(dir, json) : dir, '--data', join(CORPUS_DIR, c.data ?? DEFAULT_MODEL_DATA)];
+  return [
+    'evaluate',
+    '--model',
+    json ? join(dir, json) : dir,
+    '--data',
+    join(CORPUS_DIR, c.data ?? DEFAULT_MODEL_DATA),
+  ];
 }
 
 async function runCli(c: CorpusCase): Promise<CliAnswer> {
@@ -81,7 +97,14 @@ async function runCli(c: CorpusCase): Promise<CliAnswer> {
   let thrown: CliAnswer['thrown'] = null;
   if (r.value !== 0) {
     const command = argv[0] === 'train' ? trainCommand : evaluateCommand;
-    thrown = (await captured(() => command.run(parseArgs(command.def, argv.slice(1))).then(() => null, (e) => describeError(e)))).value;
+    thrown = (
+      await captured(() =>
+        command.run(parseArgs(command.def, argv.slice(1))).then(
+          () => null,
+          (e) => describeError(e),
+        ),
+      )
+    ).value;
   }
   return { argv, code: r.value, out: r.out, err: r.err, thrown };
 }
@@ -105,12 +128,23 @@ async function studioPath(c: CorpusCase): Promise<StudioAnswer> {
     return { ok: true, rows: s.read.batch.rows, badRows: s.read.report.badRows, auc: s.auc, cells };
   }
   // As src/ui/files.ts and src/engine/session.ts loadModel: sort the drop, check it, assemble, load, score.
-  const withText = files.map((f) => ({ ...f, text: f.name.toLowerCase().endsWith('.json') ? new TextDecoder().decode(f.bytes) : undefined }));
+  const withText = files.map((f) => ({
+    ...f,
+    text: f.name.toLowerCase().endsWith('.json') ? new TextDecoder().decode(f.bytes) : undefined,
+  }));
   const drop = sortDrop(withText);
-  if (!drop.modelJson) throw new StudioError('MODEL_NOT_LAYERS', 'No model.json among the dropped files; drop the model.json together with its weight files.');
+  if (!drop.modelJson)
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      'No model.json among the dropped files; drop the model.json together with its weight files.',
+    );
   if (drop.data.length > 0) throw new Error(`the drop sorted ${drop.data.map((f) => f.name).join(', ')} as data`);
   const weights = new Map(drop.shards.map((s) => [s.name, s.bytes.slice().buffer as ArrayBuffer]));
-  const artifacts = assembleArtifacts(parseModelJson(drop.modelJson.text!, drop.modelJson.name), weights, drop.modelJson.name);
+  const artifacts = assembleArtifacts(
+    parseModelJson(drop.modelJson.text!, drop.modelJson.name),
+    weights,
+    drop.modelJson.name,
+  );
   const model = await loadModelFromArtifacts(artifacts, drop.modelJson.name);
   try {
     const meta = readMetadata(artifacts.userDefinedMetadata);
@@ -128,7 +162,11 @@ async function studioPath(c: CorpusCase): Promise<StudioAnswer> {
 async function loadPath(modelJson: string, shard: Uint8Array): Promise<StudioAnswer> {
   const drop = sortDrop([{ name: 'model.json', text: modelJson }, { name: 'group1-shard1of1.bin' }]);
   const json = parseModelJson(drop.modelJson!.text!, 'model.json');
-  const artifacts = assembleArtifacts(json, new Map(drop.shards.map((f) => [f.name, shard.slice().buffer as ArrayBuffer])), 'model.json');
+  const artifacts = assembleArtifacts(
+    json,
+    new Map(drop.shards.map((f) => [f.name, shard.slice().buffer as ArrayBuffer])),
+    'model.json',
+  );
   const model = await loadModelFromArtifacts(artifacts, 'model.json');
   const params = model.countParams();
   model.dispose();
@@ -139,9 +177,20 @@ async function answer(req: Request): Promise<Reply> {
   await useBackend('wasm'); // what the CLI and the studio's worker start before loading anything
   if (req.path === 'cli') return { seq: req.seq, answer: await runCli(req.c) };
   try {
-    return { seq: req.seq, answer: req.path === 'load' ? await loadPath(req.modelJson, req.shard) : await studioPath(req.c) };
+    return {
+      seq: req.seq,
+      answer: req.path === 'load' ? await loadPath(req.modelJson, req.shard) : await studioPath(req.c),
+    };
   } catch (e) {
-    return { seq: req.seq, answer: { ok: false, studioError: isStudioError(e), ...describeError(e), ...(isStudioError(e) ? {} : { message: String((e as Error)?.stack ?? e) }) } };
+    return {
+      seq: req.seq,
+      answer: {
+        ok: false,
+        studioError: isStudioError(e),
+        ...describeError(e),
+        ...(isStudioError(e) ? {} : { message: String((e as Error)?.stack ?? e) }),
+      },
+    };
   }
 }
 

@@ -80,7 +80,9 @@ const cellChar = fc.oneof(
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }).filter((c) => !/[\r\n\uFEFF]/.test(c)),
 );
 const cell = fc.string({ unit: cellChar, maxLength: 8 });
-const table = fc.integer({ min: 1, max: 5 }).chain((cols) => fc.array(fc.array(cell, { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 6 }));
+const table = fc
+  .integer({ min: 1, max: 5 })
+  .chain((cols) => fc.array(fc.array(cell, { minLength: cols, maxLength: cols }), { minLength: 1, maxLength: 6 }));
 const csvCase = fc.record({
   rows: table,
   delimiter: fc.constantFrom(...DELIMITERS),
@@ -101,7 +103,12 @@ describe('CSV round trip (property)', () => {
       fc.asyncProperty(csvCase, async (c) => {
         const bytes = toFile(c);
         const got: string[][] = [];
-        for await (const l of readLines(chunked(bytes, c.cuts.map((x) => x % (bytes.length + 1))))) {
+        for await (const l of readLines(
+          chunked(
+            bytes,
+            c.cuts.map((x) => x % (bytes.length + 1)),
+          ),
+        )) {
           const r = splitDelimited(l.text, c.delimiter);
           expect(r.ok).toBe(true);
           if (r.ok) got.push(r.fields);
@@ -114,22 +121,36 @@ describe('CSV round trip (property)', () => {
 
   it('the row reader returns the same cells as categorical columns next to a label', async () => {
     await fc.assert(
-      fc.asyncProperty(csvCase, fc.array(fc.constantFrom('0', '1', '1.0'), { minLength: 6, maxLength: 6 }), async (c, labels) => {
-        const cols = c.rows[0].length;
-        const schema: DataSchema = {
-          format: 'delimited',
-          delimiter: c.delimiter,
-          hasHeader: false,
-          columns: [{ name: 'y', kind: 'label' }, ...Array.from({ length: cols }, (_, i) => ({ name: `c${i}`, kind: 'categorical' as const }))],
-        };
-        const bytes = toFile({ ...c, rows: c.rows.map((r, i) => [labels[i], ...r]) });
-        const { batch, report } = await readAll(chunked(bytes, c.cuts.map((x) => x % (bytes.length + 1))), schema, { batchSize: 4 });
-        expect(report.badRows).toBe(0);
-        expect(batch.rows).toBe(c.rows.length);
-        expect(Array.from(batch.lines)).toEqual(c.rows.map((_, i) => i + 1));
-        expect(Array.from(batch.labels)).toEqual(c.rows.map((_, i) => (labels[i] === '0' ? 0 : 1)));
-        for (let j = 0; j < cols; j++) expect(batch.categorical[j]).toEqual(c.rows.map((r) => r[j]));
-      }),
+      fc.asyncProperty(
+        csvCase,
+        fc.array(fc.constantFrom('0', '1', '1.0'), { minLength: 6, maxLength: 6 }),
+        async (c, labels) => {
+          const cols = c.rows[0].length;
+          const schema: DataSchema = {
+            format: 'delimited',
+            delimiter: c.delimiter,
+            hasHeader: false,
+            columns: [
+              { name: 'y', kind: 'label' },
+              ...Array.from({ length: cols }, (_, i) => ({ name: `c${i}`, kind: 'categorical' as const })),
+            ],
+          };
+          const bytes = toFile({ ...c, rows: c.rows.map((r, i) => [labels[i], ...r]) });
+          const { batch, report } = await readAll(
+            chunked(
+              bytes,
+              c.cuts.map((x) => x % (bytes.length + 1)),
+            ),
+            schema,
+            { batchSize: 4 },
+          );
+          expect(report.badRows).toBe(0);
+          expect(batch.rows).toBe(c.rows.length);
+          expect(Array.from(batch.lines)).toEqual(c.rows.map((_, i) => i + 1));
+          expect(Array.from(batch.labels)).toEqual(c.rows.map((_, i) => (labels[i] === '0' ? 0 : 1)));
+          for (let j = 0; j < cols; j++) expect(batch.categorical[j]).toEqual(c.rows.map((r) => r[j]));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -56,7 +56,8 @@ beforeAll(async () => {
   criteo = await readDataset(readFileSync(CRITEO_TSV, 'utf8'));
 });
 
-const vocab = (enc: FeatureEncoding, name: string) => (enc.categorical.find((f) => f.name === name) as VocabField).vocab;
+const vocab = (enc: FeatureEncoding, name: string) =>
+  (enc.categorical.find((f) => f.name === name) as VocabField).vocab;
 
 describe('fitEncoding', () => {
   it('builds vocabularies by descending count then string, with minCount and "" as a token', () => {
@@ -82,7 +83,10 @@ describe('fitEncoding', () => {
     const prices = [1.5, 2.5, 3.5, 0.5, 2, 1, 4];
     const mean = prices.reduce((a, b) => a + b) / prices.length;
     expect(enc.numeric[1].mean).toBeCloseTo(mean, 12);
-    expect(enc.numeric[1].std).toBeCloseTo(Math.sqrt(prices.reduce((s, p) => s + (p - mean) ** 2, 0) / prices.length), 12);
+    expect(enc.numeric[1].std).toBeCloseTo(
+      Math.sqrt(prices.reduce((s, p) => s + (p - mean) ** 2, 0) / prices.length),
+      12,
+    );
     expect(chooseTransform(Float64Array.from([0, 1, 2, 3, 1, 2, 0, 40]))).toBe('log');
     expect(chooseTransform(Float64Array.from([-1, -2, 0, 1, 5, 100, 3, 2]))).toBe('log'); // Criteo's I2
     expect(chooseTransform(Float64Array.from([0, 1, 2, 3, 4]))).toBe('none'); // no tail
@@ -106,7 +110,10 @@ describe('fitEncoding', () => {
     const a = fitEncoding(criteo.batch, criteo.schema);
     const b = fitEncoding(criteo.batch, criteo.schema);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-    const shuffled = fitEncoding(sliceRaw(criteo.batch, shuffledIndices(criteo.batch.rows, createRng(3))), criteo.schema);
+    const shuffled = fitEncoding(
+      sliceRaw(criteo.batch, shuffledIndices(criteo.batch.rows, createRng(3))),
+      criteo.schema,
+    );
     expect(shuffled.categorical).toEqual(a.categorical);
     shuffled.numeric.forEach((f, i) => {
       expect(f.transform).toBe(a.numeric[i].transform);
@@ -151,12 +158,15 @@ describe('fnv1a32', () => {
       for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193);
       return h >>> 0;
     };
-    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => fnv1a32(s) === reference(s)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => fnv1a32(s) === reference(s)),
+      { numRuns: 500 },
+    );
   });
 });
 
 describe('encodeBatch', () => {
-  it("maps known values to ids, unseen and rare values to 0, missing numerics to [0, 1]", async () => {
+  it('maps known values to ids, unseen and rare values to 0, missing numerics to [0, 1]', async () => {
     const enc = fitEncoding(small, schema);
     const e = encodeBatch(enc, small, schema);
     expect(e.rows).toBe(8);
@@ -170,7 +180,11 @@ describe('encodeBatch', () => {
     const row = (r: number) => Array.from(e.numeric.subarray(r * 4, r * 4 + 4));
     expect(row(2)).toEqual([Math.fround((Math.log1p(2) - count.mean) / count.std), 0, 0, 1]); // price missing
     expect(row(4)).toEqual([0, 1, Math.fround((0.5 - price.mean) / price.std), 0]); // count missing
-    const unseen = encodeBatch(enc, (await readAll('label,count,city,price,note,dev\n1,5,tokyo,1,x,zz\n', schema)).batch, schema);
+    const unseen = encodeBatch(
+      enc,
+      (await readAll('label,count,city,price,note,dev\n1,5,tokyo,1,x,zz\n', schema)).batch,
+      schema,
+    );
     expect([unseen.categorical[0][0], unseen.categorical[1][0]]).toEqual([0, 0]);
   });
 
@@ -180,50 +194,71 @@ describe('encodeBatch', () => {
     expect(back).toEqual(enc);
     const a = encodeBatch(enc, criteo.batch, criteo.schema);
     const b = encodeBatch(back, criteo.batch, criteo.schema);
-    const same = (x: ArrayBufferView, y: ArrayBufferView) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+    const same = (x: ArrayBufferView, y: ArrayBufferView) =>
+      Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
     expect(b.rows).toBe(a.rows);
     expect(same(b.labels, a.labels)).toBe(true);
     expect(same(b.numeric, a.numeric)).toBe(true);
     expect(b.categorical.map((c, i) => same(c, a.categorical[i]))).toEqual(a.categorical.map(() => true));
   });
 
-  it('matches columns by name: another file with the same fields encodes alike, extra columns are ignored', async () => {
-    const enc = fitEncoding(criteo.batch, criteo.schema);
-    const csv200 = await readDataset(readFileSync(CRITEO_CSV200, 'utf8'));
-    const e = encodeBatch(enc, csv200.batch, csv200.schema);
-    expect(e.rows).toBe(200);
-    expect(e.categorical).toHaveLength(26);
-    // Reordered columns plus an extra one: same encoding.
-    const cols = ['extra', 'C1', 'I1', 'label'];
-    const text = [cols.join(','), 'x,68fd1e64,3,1', 'y,nope,,0'].join('\n');
-    const s2: DataSchema = {
-      format: 'delimited',
-      delimiter: ',',
-      hasHeader: true,
-      columns: [
-        { name: 'extra', kind: 'categorical' },
-        { name: 'C1', kind: 'categorical' },
-        { name: 'I1', kind: 'numeric' },
-        { name: 'label', kind: 'label' },
-      ],
-    };
-    const sub = { ...enc, categorical: enc.categorical.slice(0, 1), numeric: enc.numeric.slice(0, 1) };
-    const got = encodeBatch(sub, (await readAll(text, s2)).batch, s2);
-    expect(got.categorical[0][0]).toBe(vocab(enc, 'C1').indexOf('68fd1e64') + 1);
-    expect(got.categorical[0][0]).toBeGreaterThan(0);
-    expect(got.categorical[0][1]).toBe(0);
-    expect(Array.from(got.numeric.subarray(2, 4))).toEqual([0, 1]);
-  });
+  it(
+    'matches columns by name: another file with the same fields encodes alike, extra ' + 'columns are ignored',
+    async () => {
+      const enc = fitEncoding(criteo.batch, criteo.schema);
+      const csv200 = await readDataset(readFileSync(CRITEO_CSV200, 'utf8'));
+      const e = encodeBatch(enc, csv200.batch, csv200.schema);
+      expect(e.rows).toBe(200);
+      expect(e.categorical).toHaveLength(26);
+      // Reordered columns plus an extra one: same encoding.
+      const cols = ['extra', 'C1', 'I1', 'label'];
+      const text = [cols.join(','), 'x,68fd1e64,3,1', 'y,nope,,0'].join('\n');
+      const s2: DataSchema = {
+        format: 'delimited',
+        delimiter: ',',
+        hasHeader: true,
+        columns: [
+          { name: 'extra', kind: 'categorical' },
+          { name: 'C1', kind: 'categorical' },
+          { name: 'I1', kind: 'numeric' },
+          { name: 'label', kind: 'label' },
+        ],
+      };
+      const sub = { ...enc, categorical: enc.categorical.slice(0, 1), numeric: enc.numeric.slice(0, 1) };
+      const got = encodeBatch(sub, (await readAll(text, s2)).batch, s2);
+      expect(got.categorical[0][0]).toBe(vocab(enc, 'C1').indexOf('68fd1e64') + 1);
+      expect(got.categorical[0][0]).toBeGreaterThan(0);
+      expect(got.categorical[0][1]).toBe(0);
+      expect(Array.from(got.numeric.subarray(2, 4))).toEqual([0, 1]);
+    },
+  );
 
   it('throws DATA_SCHEMA naming the columns the data lacks, or whose kind differs', async () => {
     const enc = fitEncoding(small, schema);
-    const lacking: DataSchema = { ...schema, columns: schema.columns.map((c) => (c.name === 'dev' || c.name === 'price' ? { ...c, kind: 'ignore' as const } : c)) };
+    const lacking: DataSchema = {
+      ...schema,
+      columns: schema.columns.map((c) =>
+        c.name === 'dev' || c.name === 'price' ? { ...c, kind: 'ignore' as const } : c,
+      ),
+    };
     const b = (await readAll(csv, lacking)).batch;
     const e = await studioError(() => encodeBatch(enc, b, lacking), 'DATA_SCHEMA');
     expect(e.message).toMatch(/columns "dev", "price"/);
-    const swapped: DataSchema = { ...schema, columns: schema.columns.map((c) => (c.name === 'city' ? { ...c, kind: 'numeric' as const } : c.name === 'count' ? { ...c, kind: 'categorical' as const } : c)) };
+    const swapped: DataSchema = {
+      ...schema,
+      columns: schema.columns.map((c) =>
+        c.name === 'city'
+          ? { ...c, kind: 'numeric' as const }
+          : c.name === 'count'
+            ? { ...c, kind: 'categorical' as const }
+            : c,
+      ),
+    };
     const text = csv.replace(/paris|berlin|rome|oslo/g, '1');
-    const e2 = await studioError(async () => encodeBatch(enc, (await readAll(text, swapped)).batch, swapped), 'DATA_SCHEMA');
+    const e2 = await studioError(
+      async () => encodeBatch(enc, (await readAll(text, swapped)).batch, swapped),
+      'DATA_SCHEMA',
+    );
     expect(e2.message).toMatch(/"city", "count".*different kind/);
   });
 
@@ -235,6 +270,11 @@ describe('encodeBatch', () => {
     expect(Array.from(s.labels)).toEqual([0, 1]);
     expect(Array.from(s.categorical[0])).toEqual([0, 3]);
     expect(Array.from(s.numeric)).toEqual([...e.numeric.subarray(28, 32), ...e.numeric.subarray(0, 4)]);
-    expect(sliceBatch(e, [])).toEqual({ rows: 0, labels: new Float32Array(0), categorical: [new Int32Array(0), new Int32Array(0)], numeric: new Float32Array(0) });
+    expect(sliceBatch(e, [])).toEqual({
+      rows: 0,
+      labels: new Float32Array(0),
+      categorical: [new Int32Array(0), new Int32Array(0)],
+      numeric: new Float32Array(0),
+    });
   });
 });

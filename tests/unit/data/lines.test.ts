@@ -13,12 +13,15 @@ describe('readLines', () => {
     expect(lines).toEqual(EXPECTED.map((text, i) => ({ text, line: i + 1 })));
   });
 
-  it('gives the same lines for a cut at every byte position (inside multi-byte chars, between \\r and \\n)', async () => {
-    const bytes = utf8(TEXT);
-    for (let p = 0; p <= bytes.length; p++) {
-      expect(await texts(chunked(bytes, [p])), `cut at ${p}`).toEqual(EXPECTED);
-    }
-  });
+  it(
+    'gives the same lines for a cut at every byte position (inside multi-byte chars, ' + 'between \\r and \\n)',
+    async () => {
+      const bytes = utf8(TEXT);
+      for (let p = 0; p <= bytes.length; p++) {
+        expect(await texts(chunked(bytes, [p])), `cut at ${p}`).toEqual(EXPECTED);
+      }
+    },
+  );
 
   it('gives the same lines for every pair of cuts and for 1-byte chunks', async () => {
     const bytes = utf8(TEXT);
@@ -63,7 +66,10 @@ describe('readLines', () => {
   });
 
   it('rejects an overlong line and stops on abort', async () => {
-    await studioError(() => collectAll(readLines(['x'.repeat(50), 'y'.repeat(60)], { maxLineChars: 100 })), 'DATA_SCHEMA');
+    await studioError(
+      () => collectAll(readLines(['x'.repeat(50), 'y'.repeat(60)], { maxLineChars: 100 })),
+      'DATA_SCHEMA',
+    );
     expect(await texts(['x'.repeat(100) + '\r\n'])).toHaveLength(1);
     const ac = new AbortController();
     ac.abort();

@@ -70,7 +70,21 @@ describe('reading the real Criteo files', () => {
     expect(sum(batch.labels)).toBe(49);
     expect(batch.lines[0]).toBe(2);
     // 0,,3,260.0,,17668.0,,,33.0,,,,0.0,,05db9164,...
-    expect(Array.from(batch.numeric.subarray(0, 13))).toEqual([NaN, 3, 260, NaN, 17668, NaN, NaN, 33, NaN, NaN, NaN, 0, NaN]);
+    expect(Array.from(batch.numeric.subarray(0, 13))).toEqual([
+      NaN,
+      3,
+      260,
+      NaN,
+      17668,
+      NaN,
+      NaN,
+      33,
+      NaN,
+      NaN,
+      NaN,
+      0,
+      NaN,
+    ]);
     expect(batch.categorical[0][0]).toBe('05db9164');
   });
 });
@@ -144,7 +158,9 @@ describe('bad rows', () => {
   it('throws DATA_MOSTLY_BAD naming the count, the most common reason and the first bad line', async () => {
     const lines = ['label,n,skip,c', '0,1,2,a', '1,2,3,b', '0;1;2;a', '5,1,2,a', '1;2;3;b', '0;3;4;c'];
     const e = await studioError(() => readAll(lines.join('\n'), schema), 'DATA_MOSTLY_BAD');
-    expect(e.message).toMatch(/^4 of 6 data rows were rejected; the most common reason is "wrong number of columns" \(3 rows\), first seen at line 4/);
+    expect(e.message).toMatch(
+      /^4 of 6 data rows were rejected; the most common reason is "wrong number of columns" \(3 rows\), first seen at line 4/,
+    );
     expect((e as unknown as { detail: BadRowReport }).detail.badRows).toBe(4);
     const all = await studioError(() => readAll('label,n,skip,c\nx,1,2,3\n', schema), 'DATA_MOSTLY_BAD');
     expect(all.message).toMatch(/^All 1 data rows were rejected/);
@@ -218,7 +234,12 @@ describe('batch helpers', () => {
     for await (const b of gen) parts.push(b);
     expect(parts.map((p) => p.rows)).toEqual([64, 64, 64, 8]);
     expect(concatRaw(parts)).toEqual(whole);
-    expect(rangeRaw(whole, 10, 20)).toEqual(sliceRaw(whole, Array.from({ length: 10 }, (_, i) => 10 + i)));
+    expect(rangeRaw(whole, 10, 20)).toEqual(
+      sliceRaw(
+        whole,
+        Array.from({ length: 10 }, (_, i) => 10 + i),
+      ),
+    );
     const picked = sliceRaw(whole, [5, 0]);
     expect(Array.from(picked.lines)).toEqual([7, 2]);
     expect(Array.from(picked.numeric.subarray(13, 26))).toEqual(Array.from(whole.numeric.subarray(0, 13)));

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { criteoColumns, describeSchema, detectSchema, looksLikeIdName, sameFeatureColumns, schemaFieldNames, type DataSchema } from '../../../src/core/data';
+import {
+  criteoColumns,
+  describeSchema,
+  detectSchema,
+  looksLikeIdName,
+  sameFeatureColumns,
+  schemaFieldNames,
+  type DataSchema,
+} from '../../../src/core/data';
 import { CRITEO_CSV200, CRITEO_TSV, studioError } from './helpers';
 
 const head = (path: string, n = 200) => readFileSync(path, 'utf8').split('\n').slice(0, n);
@@ -27,7 +35,10 @@ describe('detectSchema: Criteo', () => {
 
   it('forcing the Criteo format needs 40 columns', async () => {
     await studioError(() => detectSchema(['1\t2\t3'], { format: 'criteo' }), 'DATA_SCHEMA');
-    const s = detectSchema(head(CRITEO_TSV, 5).map((l) => l.replace(/\t/g, ',')), { format: 'criteo', delimiter: ',' });
+    const s = detectSchema(
+      head(CRITEO_TSV, 5).map((l) => l.replace(/\t/g, ',')),
+      { format: 'criteo', delimiter: ',' },
+    );
     expect(s.format).toBe('criteo');
     expect(s.delimiter).toBe(',');
   });
@@ -40,12 +51,24 @@ describe('detectSchema: Criteo', () => {
 });
 
 describe('detectSchema: delimited files', () => {
-  const csv = ['user_id,price,Click,city,score', '17,3.5,0,Paris,0.1', '18,4,1,Berlin,0.9', '17,,0,,0.5', '19,2.25,1,Paris,0.2'];
+  const csv = [
+    'user_id,price,Click,city,score',
+    '17,3.5,0,Paris,0.1',
+    '18,4,1,Berlin,0.9',
+    '17,,0,,0.5',
+    '19,2.25,1,Paris,0.2',
+  ];
 
   it('finds the label by name (case-insensitive), numeric and categorical columns, id-like columns', () => {
     const s = detectSchema(csv);
     expect(s.hasHeader).toBe(true);
-    expect(kinds(s)).toEqual({ user_id: 'categorical', price: 'numeric', Click: 'label', city: 'categorical', score: 'numeric' });
+    expect(kinds(s)).toEqual({
+      user_id: 'categorical',
+      price: 'numeric',
+      Click: 'label',
+      city: 'categorical',
+      score: 'numeric',
+    });
   });
 
   it('prefers label over the other label names', () => {
@@ -66,8 +89,21 @@ describe('detectSchema: delimited files', () => {
   });
 
   it('treats integer id-like columns as categorical, other integers as numeric', () => {
-    const s = detectSchema(['label,id,itemId,adid,userID,paid,valid,count,grid', '0,1,2,3,4,5,6,7,8', '1,9,8,7,6,5,4,3,2']);
-    expect(kinds(s)).toMatchObject({ id: 'categorical', itemId: 'categorical', adid: 'categorical', userID: 'categorical', paid: 'numeric', valid: 'numeric', count: 'numeric', grid: 'numeric' });
+    const s = detectSchema([
+      'label,id,itemId,adid,userID,paid,valid,count,grid',
+      '0,1,2,3,4,5,6,7,8',
+      '1,9,8,7,6,5,4,3,2',
+    ]);
+    expect(kinds(s)).toMatchObject({
+      id: 'categorical',
+      itemId: 'categorical',
+      adid: 'categorical',
+      userID: 'categorical',
+      paid: 'numeric',
+      valid: 'numeric',
+      count: 'numeric',
+      grid: 'numeric',
+    });
     expect(kinds(detectSchema(['label,user_id', '0,1.5', '1,2.5'])).user_id).toBe('numeric'); // not integers
     expect(looksLikeIdName('session-id')).toBe(true);
     expect(looksLikeIdName('Paid')).toBe(false);

@@ -5,7 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bindEncoding, encodeBatch, readDataset, type EncodedBatch, type FeatureEncoding } from '../../../src/core/data';
+import {
+  bindEncoding,
+  encodeBatch,
+  readDataset,
+  type EncodedBatch,
+  type FeatureEncoding,
+} from '../../../src/core/data';
 import { METADATA_KEY, readMetadata } from '../../../src/core/model/metadata';
 import { importOnnx } from '../../../src/core/onnx/import';
 import { Compressor } from '../../../src/tf/compressor';
@@ -35,7 +41,12 @@ beforeAll(async () => {
 describe('an ONNX model with rows bound by column name', () => {
   it('describes its inputs with the tables their ids index', () => {
     expect(describeInputs(model)).toEqual([
-      ...[1, 2, 3, 4].map((f) => ({ name: `C${f}`, dtype: 'int32', width: 1, table: { layer: expect.stringMatching(new RegExp(`C${f}$`)), rows: 21 } })),
+      ...[1, 2, 3, 4].map((f) => ({
+        name: `C${f}`,
+        dtype: 'int32',
+        width: 1,
+        table: { layer: expect.stringMatching(new RegExp(`C${f}$`)), rows: 21 },
+      })),
       { name: 'numeric', dtype: 'float32', width: 6 },
     ]);
   });
@@ -67,7 +78,15 @@ describe('an ONNX model with rows bound by column name', () => {
   });
 
   it('a stored binding whose ids run past a table is refused when the model opens', async () => {
-    const meta = { [METADATA_KEY]: { format: 1, studioVersion: 'test', encoding: { ...encoding, categorical: encoding.categorical.map((f) => ({ ...f, size: 30 })) } } };
-    expect(() => checkEncodingFits(model, meta)).toThrow(/gives field C1 30 ids but its embedding layer .* has only 21 rows/);
+    const meta = {
+      [METADATA_KEY]: {
+        format: 1,
+        studioVersion: 'test',
+        encoding: { ...encoding, categorical: encoding.categorical.map((f) => ({ ...f, size: 30 })) },
+      },
+    };
+    expect(() => checkEncodingFits(model, meta)).toThrow(
+      /gives field C1 30 ids but its embedding layer .* has only 21 rows/,
+    );
   });
 });

@@ -10,7 +10,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bindEncoding, describeBinding, encodeBatch, readDataset, type EncodedBatch, type FeatureEncoding } from '../../../src/core/data';
+import {
+  bindEncoding,
+  describeBinding,
+  encodeBatch,
+  readDataset,
+  type EncodedBatch,
+  type FeatureEncoding,
+} from '../../../src/core/data';
 import { auc } from '../../../src/core/metrics';
 import { METADATA_KEY } from '../../../src/core/model/metadata';
 import { importOnnx } from '../../../src/core/onnx/import';
@@ -56,7 +63,9 @@ describe('a model fed one tensor X of ids and values (DeepCTR-Torch)', () => {
   it('describes X with the positions that index tables, and binds the columns in file order', () => {
     const [x] = describeInputs(model);
     expect(x).toMatchObject({ name: 'X', dtype: 'float32', width: 10 });
-    expect(new Set(x.idRanges!.map((r) => `${r.start}-${r.end}:${r.rows}`))).toEqual(new Set(['0-1:21', '1-2:21', '2-3:21', '3-4:21']));
+    expect(new Set(x.idRanges!.map((r) => `${r.start}-${r.end}:${r.rows}`))).toEqual(
+      new Set(['0-1:21', '1-2:21', '2-3:21', '3-4:21']),
+    );
     expect(encoding.categorical).toEqual([]);
     expect(encoding.numeric.map((f) => [f.name, f.input, f.ids])).toEqual([
       ...['C1', 'C2', 'C3', 'C4'].map((c) => [c, 'X', 21]),
@@ -76,26 +85,43 @@ describe('a model fed one tensor X of ids and values (DeepCTR-Torch)', () => {
     expect(diff).toBeLessThanOrEqual(1e-4);
   });
 
-  it('refuses an id past a table, text where a number goes, and a wrong column count, each in one sentence', async () => {
-    const lines = rows.csv.split('\n');
-    const cells = lines[3].split(',');
-    cells[2] = '21'; // C2 on line 4: the tables have rows 0..20
-    expect(await refusal([...lines.slice(0, 3), cells.join(','), ...lines.slice(4)].join('\n'))).toBe(
-      'Column "C2" holds 21 on line 4, but the model\'s input "X" takes integer ids from 0 to 20 in its place, as they are (the model carries no CTR Studio encoding); give that column the ids the model was trained with.',
-    );
-    const text = lines.map((l, i) => (i === 0 ? l.replace('n1', 'site') : l.replace(/^([^,]*,[^,]*,[^,]*,[^,]*,[^,]*),[^,]*/, '$1,a' + i)));
-    expect(await refusal(text.join('\n'))).toMatch(/^Column "site" holds text, but it is value 5 of the model input "X", which takes a number there/);
-    const fewer = lines.map((l) => l.split(',').slice(0, 10).join(','));
-    expect(await refusal(fewer.join('\n'))).toMatch(/^The model input "X" takes 10 values per row \(4 of them ids for embedding tables\), but the data has 9 feature columns/);
-  });
+  it(
+    'refuses an id past a table, text where a number goes, and a wrong column count, ' + 'each in one sentence',
+    async () => {
+      const lines = rows.csv.split('\n');
+      const cells = lines[3].split(',');
+      cells[2] = '21'; // C2 on line 4: the tables have rows 0..20
+      expect(await refusal([...lines.slice(0, 3), cells.join(','), ...lines.slice(4)].join('\n'))).toBe(
+        'Column "C2" holds 21 on line 4, but the model\'s input "X" takes integer ids ' +
+          'from 0 to 20 in its place, as they are (the model carries no CTR Studio ' +
+          'encoding); give that column the ids the model was trained with.',
+      );
+      const text = lines.map((l, i) =>
+        i === 0 ? l.replace('n1', 'site') : l.replace(/^([^,]*,[^,]*,[^,]*,[^,]*,[^,]*),[^,]*/, '$1,a' + i),
+      );
+      expect(await refusal(text.join('\n'))).toMatch(
+        /^Column "site" holds text, but it is value 5 of the model input "X", which takes a number there/,
+      );
+      const fewer = lines.map((l) => l.split(',').slice(0, 10).join(','));
+      expect(await refusal(fewer.join('\n'))).toMatch(
+        /^The model input "X" takes 10 values per row \(4 of them ids for embedding tables\), but the data has 9 feature columns/,
+      );
+    },
+  );
 
   it('refuses a stored binding that feeds a table unchecked or too large ids', () => {
-    const stored = (numeric: FeatureEncoding['numeric']) => ({ [METADATA_KEY]: { format: 1, studioVersion: 'test', encoding: { ...encoding, numeric } } });
+    const stored = (numeric: FeatureEncoding['numeric']) => ({
+      [METADATA_KEY]: { format: 1, studioVersion: 'test', encoding: { ...encoding, numeric } },
+    });
     expect(() => checkEncodingFits(model, stored(encoding.numeric))).not.toThrow();
     const tooLarge = encoding.numeric.map((f) => (f.name === 'C3' ? { ...f, ids: 30 } : f));
-    expect(() => checkEncodingFits(model, stored(tooLarge))).toThrow(/feeds column C3 to value 3 of the input X, which indexes the embedding layer .* of 21 rows, with ids up to 29/);
+    expect(() => checkEncodingFits(model, stored(tooLarge))).toThrow(
+      /feeds column C3 to value 3 of the input X, which indexes the embedding layer .* of 21 rows, with ids up to 29/,
+    );
     const unchecked = encoding.numeric.map(({ ids: _, ...f }) => f);
-    expect(() => checkEncodingFits(model, stored(unchecked))).toThrow(/feeds column C1 to value 1 of the input X, .* without checking it holds ids/);
+    expect(() => checkEncodingFits(model, stored(unchecked))).toThrow(
+      /feeds column C1 to value 1 of the input X, .* without checking it holds ids/,
+    );
   });
 
   it('the command line scores the .onnx file on such rows, saying how it bound them', async () => {

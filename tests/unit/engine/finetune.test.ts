@@ -26,9 +26,14 @@ describe('fine-tuning a compressed model', () => {
     const c = await Compressor.create(demo.model);
     await c.collect(demo.encoding, demo.train);
     const model = await c.load(c.build(c.uniformPlan({ method: 'afm', denseRank: 8, embeddingRank: 2 })));
-    const lossOf = async (rows: typeof train) => logLossFromLogits(rows.labels, await predictLogits(model, demo.encoding, rows));
+    const lossOf = async (rows: typeof train) =>
+      logLossFromLogits(rows.labels, await predictLogits(model, demo.encoding, rows));
     const before = await lossOf(train);
-    const result = await fineTune(model, demo.encoding, train, valid, { epochs: 1, learningRate: 1e-3, checksPerEpoch: 4 });
+    const result = await fineTune(model, demo.encoding, train, valid, {
+      epochs: 1,
+      learningRate: 1e-3,
+      checksPerEpoch: 4,
+    });
     expect(result.epochs[0].epoch).toBe(0); // the compressed start is a checkpoint
     expect(await lossOf(train)).toBeLessThan(before);
     const best = Math.max(...result.epochs.map((e) => e.validAuc));
@@ -54,7 +59,9 @@ describe('AFM + activation', () => {
     for (const l of c.compressible) if (l.kind === 'dense') choices[l.name] = { method: 'afm', rank: l.shape.dOut };
     const plan = c.explicitPlan(choices, { allowAboveBreakEven: true }).map((p) => {
       const info = c.layer(p.layer);
-      return p.method !== 'keep' && info.kind === 'dense' && info.shape.activation === 'relu' ? { ...p, activationBetween: 'relu' } : p;
+      return p.method !== 'keep' && info.kind === 'dense' && info.shape.activation === 'relu'
+        ? { ...p, activationBetween: 'relu' }
+        : p;
     });
     expect(plan.filter((p) => p.activationBetween === 'relu').length).toBeGreaterThan(0);
     const model = await c.load(c.build(plan));
@@ -67,7 +74,11 @@ describe('AFM + activation', () => {
     };
     const a = await score(original);
     const b = await score(model);
-    console.log(`planted problem: original AUC ${a.auc.toFixed(4)} log loss ${a.logloss.toFixed(4)}; AFM+ReLU full rank fine-tuned AUC ${b.auc.toFixed(4)} log loss ${b.logloss.toFixed(4)}`);
+    console.log(
+      `planted problem: original AUC ${a.auc.toFixed(4)} log loss ` +
+        `${a.logloss.toFixed(4)}; AFM+ReLU full rank fine-tuned AUC ${b.auc.toFixed(4)} ` +
+        `log loss ${b.logloss.toFixed(4)}`,
+    );
     expect(b.auc).toBeGreaterThanOrEqual(a.auc - 1e-3);
     expect(b.logloss).toBeLessThanOrEqual(a.logloss + 1e-3);
     model.dispose();

@@ -12,11 +12,15 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
 });
 
-async function maxLogitDiffAtFullRank(demo: DemoModel, fuse: boolean): Promise<{ diff: number; replaced: number; fused: number }> {
+async function maxLogitDiffAtFullRank(
+  demo: DemoModel,
+  fuse: boolean,
+): Promise<{ diff: number; replaced: number; fused: number }> {
   const c = await Compressor.create(demo.model);
   await c.collect(demo.encoding, demo.train);
   const choices: Record<string, LayerChoice> = {};
-  for (const l of c.compressible) choices[l.name] = { method: 'afm', rank: l.kind === 'dense' ? l.shape.dOut : l.shape.dim };
+  for (const l of c.compressible)
+    choices[l.name] = { method: 'afm', rank: l.kind === 'dense' ? l.shape.dOut : l.shape.dim };
   const plan = c.explicitPlan(choices, { allowAboveBreakEven: true });
   const built = c.build(plan, { fuse });
   const compressed = await c.load(built);
@@ -42,7 +46,8 @@ describe.each([
   it('full-rank AFM with fusion reproduces the logits to 1e-4', async () => {
     const r = await maxLogitDiffAtFullRank(demo, true);
     expect(r.replaced).toBeGreaterThan(26); // every table and every compressible Dense
-    if (kind !== 'dcnv2') expect(r.fused).toBe(26); // every table folds into the deep tower
+    if (kind !== 'dcnv2')
+      expect(r.fused).toBe(26); // every table folds into the deep tower
     else expect(r.fused).toBe(0); // never across the cross layers' Multiply
     expect(r.diff).toBeLessThanOrEqual(1e-4);
   });

@@ -22,7 +22,8 @@ async function fullRank(model: tf.LayersModel) {
   const c = await Compressor.create(model);
   c.setDataFree();
   const choices: Record<string, LayerChoice> = {};
-  for (const l of c.compressible) choices[l.name] = { method: 'svd', rank: l.kind === 'dense' ? Math.min(l.shape.dIn, l.shape.dOut) : l.shape.dim };
+  for (const l of c.compressible)
+    choices[l.name] = { method: 'svd', rank: l.kind === 'dense' ? Math.min(l.shape.dIn, l.shape.dOut) : l.shape.dim };
   const built = c.build(c.explicitPlan(choices, { allowAboveBreakEven: true }));
   return { c, built, model: await c.load(built), choices };
 }
@@ -42,12 +43,16 @@ describe('generic graphs', () => {
     const lstm = tf.layers.lstm({ units: 12, name: 'lstm' }).apply(seq) as tf.SymbolicTensor;
     const conv = tf.layers.conv1d({ filters: 6, kernelSize: 3, name: 'conv' }).apply(seq) as tf.SymbolicTensor;
     const pooled = tf.layers.globalAveragePooling1d({ name: 'pool' }).apply(conv) as tf.SymbolicTensor;
-    const d1 = tf.layers.dense({ units: 12, activation: 'relu', name: 'dense_tower_0' }).apply(dense) as tf.SymbolicTensor;
+    const d1 = tf.layers
+      .dense({ units: 12, activation: 'relu', name: 'dense_tower_0' })
+      .apply(dense) as tf.SymbolicTensor;
     const bn = tf.layers.batchNormalization({ name: 'bn' }).apply(d1) as tf.SymbolicTensor;
     const drop = tf.layers.dropout({ rate: 0.3, name: 'drop' }).apply(bn) as tf.SymbolicTensor;
     const dot = tf.layers.dot({ axes: 1, name: 'dot' }).apply([lstm, drop]) as tf.SymbolicTensor;
     const joined = tf.layers.concatenate({ name: 'joined' }).apply([lstm, pooled, drop, dot]) as tf.SymbolicTensor;
-    const h = tf.layers.dense({ units: 16, activation: 'tanh', name: 'head_hidden' }).apply(joined) as tf.SymbolicTensor;
+    const h = tf.layers
+      .dense({ units: 16, activation: 'tanh', name: 'head_hidden' })
+      .apply(joined) as tf.SymbolicTensor;
     const ctr = tf.layers.dense({ units: 1, activation: 'sigmoid', name: 'ctr' }).apply(h) as tf.SymbolicTensor;
     const cvr = tf.layers.dense({ units: 3, activation: 'softmax', name: 'cvr' }).apply(h) as tf.SymbolicTensor;
     const model = tf.model({ inputs: [ids, dense], outputs: [ctr, cvr], name: 'multi' });
@@ -66,7 +71,8 @@ describe('generic graphs', () => {
       const wa = a.getWeights();
       const wb = b.getWeights();
       expect(wb.length).toBe(wa.length);
-      for (let i = 0; i < wa.length; i++) expect(Array.from(await wb[i].data())).toEqual(Array.from(await wa[i].data()));
+      for (let i = 0; i < wa.length; i++)
+        expect(Array.from(await wb[i].data())).toEqual(Array.from(await wa[i].data()));
     }
     // The embedding reads through an LSTM and a Conv1D: its up-projection must stay (no fold across them).
     const emb = c.inventory.find((l) => l.name === 'item_emb')!;

@@ -21,7 +21,11 @@ describe('a model with a million-id table and a 1024-wide tower', () => {
     const rows = syntheticRows(enc, 3000, 4);
     const big = 1_000_000;
     // The first field's vocabulary is a million ids (hashed ids, as huge real vocabularies are).
-    (enc as FeatureEncoding).categorical[0] = { name: 'C1', kind: 'hash', buckets: big - 1 } as FeatureEncoding['categorical'][number];
+    (enc as FeatureEncoding).categorical[0] = {
+      name: 'C1',
+      kind: 'hash',
+      buckets: big - 1,
+    } as FeatureEncoding['categorical'][number];
     const model = buildModel({
       kind: 'dnn',
       fields: enc.categorical.map((f, i) => ({ name: f.name, vocabSize: i === 0 ? big : 21 })),

@@ -45,7 +45,13 @@ function tail(values: Float64Array, k: number): number {
 }
 
 /** Outputs of a Dense replacement (xA + a)B + c, in Float64. */
-function denseReplacementOutputs(x: Float64Array, n: number, dIn: number, dOut: number, r: Extract<Replacement, { kind: 'dense' }>): Float64Array {
+function denseReplacementOutputs(
+  x: Float64Array,
+  n: number,
+  dIn: number,
+  dOut: number,
+  r: Extract<Replacement, { kind: 'dense' }>,
+): Float64Array {
   const h = matmul(x, Float64Array.from(r.first.kernel), n, dIn, r.rank);
   for (let i = 0; i < n; i++) for (let q = 0; q < r.rank; q++) h[i * r.rank + q] += r.first.bias[q];
   const y = matmul(h, Float64Array.from(r.second.kernel), n, r.rank, dOut);
@@ -82,11 +88,20 @@ describe.each(['deep_0', 'deep_1', 'deep_2'])('Dense %s', (name) => {
       // The replacement as shipped (float32 weights) agrees with its analytic error from the statistics.
       const r = afm.slice(k) as Extract<Replacement, { kind: 'dense' }>;
       const errAfm = sumSquaredDiff(y, denseReplacementOutputs(x, n, dIn, dOut, r));
-      const analytic = n * denseReplacementError({ kernel: Float32Array.from(W), bias: b as Float32Array, dIn, dOut }, c.statistics!.denseInputs.get(name)!, r).meanSquaredError;
+      const analytic =
+        n *
+        denseReplacementError(
+          { kernel: Float32Array.from(W), bias: b as Float32Array, dIn, dOut },
+          c.statistics!.denseInputs.get(name)!,
+          r,
+        ).meanSquaredError;
       expect(Math.abs(errAfm - analytic) / errAfm).toBeLessThanOrEqual(1e-6);
       expect(Math.abs(errAfm - predicted) / predicted).toBeLessThanOrEqual(1e-3);
 
-      const errSvd = sumSquaredDiff(y, denseReplacementOutputs(x, n, dIn, dOut, svd.slice(k) as Extract<Replacement, { kind: 'dense' }>));
+      const errSvd = sumSquaredDiff(
+        y,
+        denseReplacementOutputs(x, n, dIn, dOut, svd.slice(k) as Extract<Replacement, { kind: 'dense' }>),
+      );
       expect(errAfm).toBeLessThanOrEqual(errSvd);
     }
   });
@@ -105,7 +120,8 @@ describe.each(['emb_C3', 'emb_C11', 'emb_C26'])('Embedding %s', (name) => {
     const { mean, vectors, cols } = afm.basis!;
     const errorOf = (reconstruct: (i: number, j: number) => number) => {
       let s = 0;
-      for (let i = 0; i < vocab; i++) for (let j = 0; j < dim; j++) if (counts[i] > 0) s += counts[i] * (E[i * dim + j] - reconstruct(i, j)) ** 2;
+      for (let i = 0; i < vocab; i++)
+        for (let j = 0; j < dim; j++) if (counts[i] > 0) s += counts[i] * (E[i * dim + j] - reconstruct(i, j)) ** 2;
       return s;
     };
     for (const k of [1, 2, 4, 8]) {
@@ -129,7 +145,13 @@ describe.each(['emb_C3', 'emb_C11', 'emb_C26'])('Embedding %s', (name) => {
         });
       };
       const errAfm = fromReplacement(afm.slice(k));
-      const analytic = n * embeddingReplacementError({ table: Float32Array.from(E), vocab, dim }, counts, afm.slice(k) as Extract<Replacement, { kind: 'embedding' }>).meanSquaredError;
+      const analytic =
+        n *
+        embeddingReplacementError(
+          { table: Float32Array.from(E), vocab, dim },
+          counts,
+          afm.slice(k) as Extract<Replacement, { kind: 'embedding' }>,
+        ).meanSquaredError;
       expect(Math.abs(errAfm - analytic) / errAfm).toBeLessThanOrEqual(1e-6);
       expect(errAfm).toBeLessThanOrEqual(fromReplacement(svd.slice(k)));
     }

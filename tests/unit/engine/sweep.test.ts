@@ -22,7 +22,11 @@ beforeAll(async () => {
   c = await Compressor.create(demo.model);
   await c.collect(demo.encoding, demo.train);
   baseline = await scoreBaseline(c, demo.encoding, demo.test);
-  points = await runSweep(c, demo.encoding, demo.test, baseline, { methods: ['afm', 'svd'], denseRanks: [8, 16, 32, 64, 128], embeddingRanks: [2, 4, 8] });
+  points = await runSweep(c, demo.encoding, demo.test, baseline, {
+    methods: ['afm', 'svd'],
+    denseRanks: [8, 16, 32, 64, 128],
+    embeddingRanks: [2, 4, 8],
+  });
 }, 180_000);
 
 describe('demo DeepFM sweep', () => {
@@ -43,7 +47,9 @@ describe('demo DeepFM sweep', () => {
     const afm = points.filter((p) => p.method === 'afm');
     expect(afm.length).toBe(15);
     for (const a of afm) {
-      const s = points.find((p) => p.method === 'svd' && p.denseRank === a.denseRank && p.embeddingRank === a.embeddingRank)!;
+      const s = points.find(
+        (p) => p.method === 'svd' && p.denseRank === a.denseRank && p.embeddingRank === a.embeddingRank,
+      )!;
       expect(s.params).toBe(a.params);
       expect(a.auc, `dense ${a.denseRank}, embedding ${a.embeddingRank}`).toBeGreaterThanOrEqual(s.auc);
     }
@@ -64,8 +70,12 @@ describe('demo DeepFM sweep', () => {
     expect(deep0.method).toBe('keep');
     expect(deep0.note).toMatch(/above its break-even rank 209/);
     expect(() => c.explicitPlan({ deep_0: { method: 'afm', rank: 300 } })).toThrow(/break-even rank 209/);
-    expect(() => c.explicitPlan({ deep_out: { method: 'svd', rank: 1 } })).toThrow(/cannot be compressed \(output width 1/);
-    expect(() => c.explicitPlan({ nope: { method: 'svd', rank: 1 } })).toThrow(/no Dense or Embedding layer named nope/);
+    expect(() => c.explicitPlan({ deep_out: { method: 'svd', rank: 1 } })).toThrow(
+      /cannot be compressed \(output width 1/,
+    );
+    expect(() => c.explicitPlan({ nope: { method: 'svd', rank: 1 } })).toThrow(
+      /no Dense or Embedding layer named nope/,
+    );
   });
 
   it('never modifies the original model', async () => {

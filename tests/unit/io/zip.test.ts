@@ -35,13 +35,21 @@ describe('zip helpers', () => {
     const notZip = errorOf(() => unzipFiles(bytes('label\tI1\n1\t2\n'), 'rows.zip'));
     expect(notZip.code).toBe('ARCHIVE_INVALID');
     expect(notZip.message).toMatch(/^rows\.zip could not be unzipped .*; zip the model's folder again/);
-    expect(errorOf(() => unzipFiles(zipSync({ 'empty/': new Uint8Array(0) }), 'e.zip')).message).toMatch(/^e\.zip holds no files; /);
-    const twice = errorOf(() => unzipFiles(zipSync({ 'a/model.json': bytes('{}'), 'b/model.json': bytes('{}') }), 'two.zip'));
+    expect(errorOf(() => unzipFiles(zipSync({ 'empty/': new Uint8Array(0) }), 'e.zip')).message).toMatch(
+      /^e\.zip holds no files; /,
+    );
+    const twice = errorOf(() =>
+      unzipFiles(zipSync({ 'a/model.json': bytes('{}'), 'b/model.json': bytes('{}') }), 'two.zip'),
+    );
     expect(twice.message).toMatch(/two\.zip holds two files named model\.json .*one model's folder at a time/);
   });
 
   it("opens the tfjs model of the studio's export, not the ONNX copy beside it", () => {
-    const both = [{ name: 'model.json', data: bytes('{}') }, { name: 'w.bin', data: new Uint8Array(1) }, { name: 'model.onnx', data: new Uint8Array(1) }];
+    const both = [
+      { name: 'model.json', data: bytes('{}') },
+      { name: 'w.bin', data: new Uint8Array(1) },
+      { name: 'model.onnx', data: new Uint8Array(1) },
+    ];
     expect(filesToOpen(both).map((f) => f.name)).toEqual(['model.json', 'w.bin']);
     expect(filesToOpen([{ name: 'm.onnx', data: new Uint8Array(1) }]).map((f) => f.name)).toEqual(['m.onnx']);
   });
@@ -53,24 +61,52 @@ describe('the command line with zipped models', () => {
     dir = await mkdtemp(join(tmpdir(), 'ctr-zip-'));
   });
 
-  it('a zipped model folder scores what the folder scores; compress writes a zip that scores what it reports', async () => {
-    const zipped = join(dir, 'deepfm.zip');
-    const files = await Promise.all(['model.json', 'group1-shard1of1.bin'].map(async (n) => ({ name: `deepfm/${n}`, data: new Uint8Array(await readFile(join(MODEL, n))) })));
-    await writeFile(zipped, zipSync(Object.fromEntries(files.map((f) => [f.name, f.data]))));
-    const fromFolder = await runCli(['evaluate', '--model', MODEL, '--data', TEST]);
-    const fromZip = await runCli(['evaluate', '--model', zipped, '--data', TEST]);
-    expect(fromZip.code, fromZip.err).toBe(0);
-    expect(JSON.parse(fromZip.out).auc).toBe(JSON.parse(fromFolder.out).auc);
+  it(
+    'a zipped model folder scores what the folder scores; compress writes a zip that ' + 'scores what it reports',
+    async () => {
+      const zipped = join(dir, 'deepfm.zip');
+      const files = await Promise.all(
+        ['model.json', 'group1-shard1of1.bin'].map(async (n) => ({
+          name: `deepfm/${n}`,
+          data: new Uint8Array(await readFile(join(MODEL, n))),
+        })),
+      );
+      await writeFile(zipped, zipSync(Object.fromEntries(files.map((f) => [f.name, f.data]))));
+      const fromFolder = await runCli(['evaluate', '--model', MODEL, '--data', TEST]);
+      const fromZip = await runCli(['evaluate', '--model', zipped, '--data', TEST]);
+      expect(fromZip.code, fromZip.err).toBe(0);
+      expect(JSON.parse(fromZip.out).auc).toBe(JSON.parse(fromFolder.out).auc);
 
-    const out = join(dir, 'small.zip');
-    const compressed = await runCli(['compress', '--model', zipped, '--train', 'public/demo/criteo/train.tsv', '--test', TEST, '--dense-rank', '32', '--embedding-rank', '4', '--calibration-rows', '2000', '--out', out]);
-    expect(compressed.code, compressed.err).toBe(0);
-    expect(JSON.parse(compressed.out).model).toBe(out);
-    expect(unzipFiles(new Uint8Array(await readFile(out)), out).map((f) => f.name).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
-    const rescored = await runCli(['evaluate', '--model', out, '--data', TEST]);
-    expect(rescored.code, rescored.err).toBe(0);
-    expect(Math.abs(JSON.parse(rescored.out).auc - JSON.parse(compressed.out).auc.compressed)).toBeLessThan(1e-6);
-  });
+      const out = join(dir, 'small.zip');
+      const compressed = await runCli([
+        'compress',
+        '--model',
+        zipped,
+        '--train',
+        'public/demo/criteo/train.tsv',
+        '--test',
+        TEST,
+        '--dense-rank',
+        '32',
+        '--embedding-rank',
+        '4',
+        '--calibration-rows',
+        '2000',
+        '--out',
+        out,
+      ]);
+      expect(compressed.code, compressed.err).toBe(0);
+      expect(JSON.parse(compressed.out).model).toBe(out);
+      expect(
+        unzipFiles(new Uint8Array(await readFile(out)), out)
+          .map((f) => f.name)
+          .sort(),
+      ).toEqual(['group1-shard1of1.bin', 'model.json']);
+      const rescored = await runCli(['evaluate', '--model', out, '--data', TEST]);
+      expect(rescored.code, rescored.err).toBe(0);
+      expect(Math.abs(JSON.parse(rescored.out).auc - JSON.parse(compressed.out).auc.compressed)).toBeLessThan(1e-6);
+    },
+  );
 
   it('a zip without a model says so in one sentence', async () => {
     const zipped = join(dir, 'rows.zip');

@@ -18,7 +18,10 @@ const read = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
 
 // The committed files are the CTR model written by generate.ts (h5wasm) and re-saved by h5py + numpy + zipfile
 // with Keras' own saving statements (h5py_resave.py): the byte encodings real Keras files have.
-const COMMITTED: Record<string, string> = { 'ctr_keras3.keras': 'ctr_keras3.h5py.keras', 'ctr_tf2.h5': 'ctr_tf2.h5py.h5' };
+const COMMITTED: Record<string, string> = {
+  'ctr_keras3.keras': 'ctr_keras3.h5py.keras',
+  'ctr_tf2.h5': 'ctr_tf2.h5py.h5',
+};
 
 describe.each(Object.values(COMMITTED))('committed fixture %s', (name) => {
   it('imports and predicts like the tfjs-built CTR model with the same weights', async () => {
@@ -36,14 +39,17 @@ describe.each(Object.values(COMMITTED))('committed fixture %s', (name) => {
 });
 
 describe('committed fixtures', () => {
-  it('import exactly like what generate.ts writes with h5wasm today (same topology, names and weight bytes)', async () => {
-    const fresh = await fixtureFiles();
-    for (const name of Object.keys(fresh)) {
-      const a = await readKerasFile(fresh[name], name);
-      const b = await readKerasFile(read(COMMITTED[name]), COMMITTED[name]);
-      expect(b.modelTopology).toEqual(a.modelTopology);
-      expect(b.weightSpecs).toEqual(a.weightSpecs);
-      expect(new Uint8Array(b.weightData)).toEqual(new Uint8Array(a.weightData));
-    }
-  });
+  it(
+    'import exactly like what generate.ts writes with h5wasm today (same topology, ' + 'names and weight bytes)',
+    async () => {
+      const fresh = await fixtureFiles();
+      for (const name of Object.keys(fresh)) {
+        const a = await readKerasFile(fresh[name], name);
+        const b = await readKerasFile(read(COMMITTED[name]), COMMITTED[name]);
+        expect(b.modelTopology).toEqual(a.modelTopology);
+        expect(b.weightSpecs).toEqual(a.weightSpecs);
+        expect(new Uint8Array(b.weightData)).toEqual(new Uint8Array(a.weightData));
+      }
+    },
+  );
 });

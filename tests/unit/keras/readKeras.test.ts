@@ -19,7 +19,11 @@ const FORMATS: [string, string, Maker][] = [
   ['Keras 3 .keras', 'model.keras', (m, s) => kerasArchive(m, randomWeights(m, s), { compiled: true })],
   ['tf.keras 2 .h5', 'model.h5', (m, s) => legacyH5(m, randomWeights(m, s), { dialect: 'tf.keras2', compiled: true })],
   ['Keras 3 legacy .h5', 'model.h5', (m, s) => legacyH5(m, randomWeights(m, s), { dialect: 'keras3' })],
-  ['tf.keras 2.13 .keras (_layer_checkpoint_dependencies)', 'model.keras', (m, s) => kerasArchive(m, randomWeights(m, s), { kerasVersion: '2.13.1', checkpointDependencies: true })],
+  [
+    'tf.keras 2.13 .keras (_layer_checkpoint_dependencies)',
+    'model.keras',
+    (m, s) => kerasArchive(m, randomWeights(m, s), { kerasVersion: '2.13.1', checkpointDependencies: true }),
+  ],
 ];
 const MODELS: [string, ModelDesc][] = [
   ['Sequential Dense MLP', MLP],
@@ -70,7 +74,15 @@ describe('converted artifacts', () => {
     expect(a.format).toBe('layers-model');
     expect(a.generatedBy).toBe('keras v3.5.0');
     expect(Object.keys(a.modelTopology)).toEqual(['keras_version', 'backend', 'model_config']);
-    expect(a.weightSpecs.map((w) => w.name)).toEqual(['emb_C1/embeddings', 'emb_C2/embeddings', 'emb_C3/embeddings', 'hidden/kernel', 'hidden/bias', 'ctr/kernel', 'ctr/bias']);
+    expect(a.weightSpecs.map((w) => w.name)).toEqual([
+      'emb_C1/embeddings',
+      'emb_C2/embeddings',
+      'emb_C3/embeddings',
+      'hidden/kernel',
+      'hidden/bias',
+      'ctr/kernel',
+      'ctr/bias',
+    ]);
     expect(a.weightSpecs[0]).toEqual({ name: 'emb_C1/embeddings', shape: [11, 4], dtype: 'float32' });
     const graph = parseTopology(a.modelTopology);
     expect(graph.inputs.map((r) => r.layer)).toEqual(['C1', 'C2', 'C3']);
@@ -83,7 +95,15 @@ describe('converted artifacts', () => {
   it('read chunked layer_names attributes (layer_names0, layer_names1, ...)', async () => {
     const bytes = await legacyH5(CTR, randomWeights(CTR, 6), { dialect: 'tf.keras2', chunkLayerNames: true });
     const a = await readKerasFile(bytes, 'chunked.h5');
-    expect(a.weightSpecs.map((w) => w.name)).toEqual(['emb_C1/embeddings', 'emb_C2/embeddings', 'emb_C3/embeddings', 'hidden/kernel', 'hidden/bias', 'ctr/kernel', 'ctr/bias']);
+    expect(a.weightSpecs.map((w) => w.name)).toEqual([
+      'emb_C1/embeddings',
+      'emb_C2/embeddings',
+      'emb_C3/embeddings',
+      'hidden/kernel',
+      'hidden/bias',
+      'ctr/kernel',
+      'ctr/bias',
+    ]);
   });
 
   it('recognise formats by content, not by name', async () => {
@@ -112,9 +132,15 @@ describe('errors', () => {
       [await kerasArchive(UNSUPPORTED, randomWeights(UNSUPPORTED, 5)), 'attn.keras'],
       [await legacyH5(UNSUPPORTED, randomWeights(UNSUPPORTED, 5), { dialect: 'keras3' }), 'attn.h5'],
     ] as const) {
-      const msg = await expectStudioError(readKerasFile(bytes, name), 'MODEL_UNKNOWN_LAYER', /uses layers tfjs cannot run/);
+      const msg = await expectStudioError(
+        readKerasFile(bytes, name),
+        'MODEL_UNKNOWN_LAYER',
+        /uses layers tfjs cannot run/,
+      );
       expect(msg).toBe(
-        `${name} uses layers tfjs cannot run: MultiHeadAttention (mha_1), Lambda (lambda, lambda_1) and activations tfjs cannot run: hard_silu (dense); rebuild those parts with supported layers or export the model's CTR part only.`,
+        `${name} uses layers tfjs cannot run: MultiHeadAttention (mha_1), Lambda (lambda, ` +
+          `lambda_1) and activations tfjs cannot run: hard_silu (dense); rebuild those ` +
+          `parts with supported layers or export the model's CTR part only.`,
       );
       expect(msg.split('. ').length).toBe(1);
     }
@@ -123,11 +149,23 @@ describe('errors', () => {
   it('rejects a corrupt zip, non-HDF5 bytes and a damaged HDF5 file with a clear sentence', async () => {
     const keras = await kerasArchive(MLP, randomWeights(MLP, 4));
     const cut = keras.slice(0, Math.floor(keras.length / 2));
-    await expectStudioError(readKerasFile(cut, 'cut.keras'), 'MODEL_NOT_LAYERS', /^cut\.keras cannot be read as a Keras model \(.+\); save it again/);
+    await expectStudioError(
+      readKerasFile(cut, 'cut.keras'),
+      'MODEL_NOT_LAYERS',
+      /^cut\.keras cannot be read as a Keras model \(.+\); save it again/,
+    );
     const garbage = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251);
-    await expectStudioError(readKerasFile(garbage, 'model.h5'), 'MODEL_NOT_LAYERS', /neither a \.keras zip archive nor an HDF5 \.h5 file/);
+    await expectStudioError(
+      readKerasFile(garbage, 'model.h5'),
+      'MODEL_NOT_LAYERS',
+      /neither a \.keras zip archive nor an HDF5 \.h5 file/,
+    );
     const h5 = await legacyH5(MLP, randomWeights(MLP, 4), { dialect: 'tf.keras2' });
-    await expectStudioError(readKerasFile(h5.slice(0, 600), 'short.h5'), 'MODEL_NOT_LAYERS', /^short\.h5 cannot be read as a Keras model/);
+    await expectStudioError(
+      readKerasFile(h5.slice(0, 600), 'short.h5'),
+      'MODEL_NOT_LAYERS',
+      /^short\.h5 cannot be read as a Keras model/,
+    );
     await expectStudioError(readKerasFile(new Uint8Array(0), 'empty.keras'), 'MODEL_NOT_LAYERS', /the file is empty/);
   });
 
@@ -138,7 +176,10 @@ describe('errors', () => {
     });
     await expectStudioError(readKerasFile(weightsOnly, 'm.weights.h5'), 'MODEL_NOT_LAYERS', /holds only weights/);
     const { zipStored, strToU8 } = await import('../../fixtures/keras/build');
-    const npz = zipStored([['config.json', strToU8(JSON.stringify({ class_name: 'Sequential', config: { layers: [] } }))], ['model.weights.npz', new Uint8Array(10)]]);
+    const npz = zipStored([
+      ['config.json', strToU8(JSON.stringify({ class_name: 'Sequential', config: { layers: [] } }))],
+      ['model.weights.npz', new Uint8Array(10)],
+    ]);
     await expectStudioError(readKerasFile(npz, 'npz.keras'), 'MODEL_NOT_LAYERS', /model\.weights\.npz/);
     const other = zipStored([['readme.txt', strToU8('hello')]]);
     await expectStudioError(readKerasFile(other, 'other.keras'), 'MODEL_NOT_LAYERS', /no config\.json/);
@@ -146,8 +187,20 @@ describe('errors', () => {
 
   it('explains subclassed models, whose architecture Keras does not save', async () => {
     const { zipStored, strToU8 } = await import('../../fixtures/keras/build');
-    const config = { module: 'my_models', class_name: 'MyCtrModel', config: { units: 8 }, registered_name: 'Custom>MyCtrModel' };
-    const bytes = zipStored([['config.json', strToU8(JSON.stringify(config))], ['model.weights.h5', await writeH5((f) => void f.create_group('vars'))]]);
-    await expectStudioError(readKerasFile(bytes, 'sub.keras'), 'MODEL_NOT_LAYERS', /subclassed Keras model \(MyCtrModel\)/);
+    const config = {
+      module: 'my_models',
+      class_name: 'MyCtrModel',
+      config: { units: 8 },
+      registered_name: 'Custom>MyCtrModel',
+    };
+    const bytes = zipStored([
+      ['config.json', strToU8(JSON.stringify(config))],
+      ['model.weights.h5', await writeH5((f) => void f.create_group('vars'))],
+    ]);
+    await expectStudioError(
+      readKerasFile(bytes, 'sub.keras'),
+      'MODEL_NOT_LAYERS',
+      /subclassed Keras model \(MyCtrModel\)/,
+    );
   });
 });

@@ -9,21 +9,39 @@ type Act = NonNullable<Parameters<typeof tf.layers.dense>[0]['activation']>;
 function layerOf(l: LayerDesc, first?: number[]): { apply(x: SymbolicTensor | SymbolicTensor[]): unknown } {
   const inputShape = first ? { inputShape: first } : {};
   switch (l.kind) {
-    case 'Dense': return tf.layers.dense({ units: l.units, activation: l.activation as Act, useBias: l.useBias !== false, name: l.name, ...inputShape });
-    case 'Embedding': return tf.layers.embedding({ inputDim: l.inputDim, outputDim: l.outputDim, name: l.name, ...inputShape });
-    case 'Concatenate': return tf.layers.concatenate({ axis: l.axis, name: l.name });
-    case 'Flatten': return tf.layers.flatten({ name: l.name, ...inputShape });
-    case 'BatchNormalization': return tf.layers.batchNormalization({ epsilon: l.epsilon, momentum: l.momentum, name: l.name, ...inputShape });
-    case 'Dropout': return tf.layers.dropout({ rate: l.rate, name: l.name, ...inputShape });
-    case 'Activation': return tf.layers.activation({ activation: l.activation as Act, name: l.name, ...inputShape });
-    case 'Sequential': return sequentialOf(l.name, l.layers);
-    default: throw new Error(`no tfjs reference for ${l.kind}`);
+    case 'Dense':
+      return tf.layers.dense({
+        units: l.units,
+        activation: l.activation as Act,
+        useBias: l.useBias !== false,
+        name: l.name,
+        ...inputShape,
+      });
+    case 'Embedding':
+      return tf.layers.embedding({ inputDim: l.inputDim, outputDim: l.outputDim, name: l.name, ...inputShape });
+    case 'Concatenate':
+      return tf.layers.concatenate({ axis: l.axis, name: l.name });
+    case 'Flatten':
+      return tf.layers.flatten({ name: l.name, ...inputShape });
+    case 'BatchNormalization':
+      return tf.layers.batchNormalization({ epsilon: l.epsilon, momentum: l.momentum, name: l.name, ...inputShape });
+    case 'Dropout':
+      return tf.layers.dropout({ rate: l.rate, name: l.name, ...inputShape });
+    case 'Activation':
+      return tf.layers.activation({ activation: l.activation as Act, name: l.name, ...inputShape });
+    case 'Sequential':
+      return sequentialOf(l.name, l.layers);
+    default:
+      throw new Error(`no tfjs reference for ${l.kind}`);
   }
 }
 
 function sequentialOf(name: string, layers: LayerDesc[]): LayersModel {
   const input = layers[0] as { shape: number[] };
-  return tf.sequential({ name, layers: layers.slice(1).map((l, i) => layerOf(l, i === 0 ? input.shape : undefined) as never) });
+  return tf.sequential({
+    name,
+    layers: layers.slice(1).map((l, i) => layerOf(l, i === 0 ? input.shape : undefined) as never),
+  });
 }
 
 /** The desc as a tfjs model with the given weights set layer by layer. */
@@ -67,8 +85,16 @@ export function sampleInputs(desc: ModelDesc, rows: number, seed = 99): Tensor[]
     .map((l) => {
       const n = rows * l.shape.reduce((a, b) => a * b, 1);
       return l.dtype === 'int32'
-        ? tf.tensor(Int32Array.from({ length: n }, () => Math.floor(rng() * 5)), [rows, ...l.shape], 'int32')
-        : tf.tensor(Float32Array.from({ length: n }, () => rng() * 2 - 1), [rows, ...l.shape], 'float32');
+        ? tf.tensor(
+            Int32Array.from({ length: n }, () => Math.floor(rng() * 5)),
+            [rows, ...l.shape],
+            'int32',
+          )
+        : tf.tensor(
+            Float32Array.from({ length: n }, () => rng() * 2 - 1),
+            [rows, ...l.shape],
+            'float32',
+          );
     });
 }
 

@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { addBatch, covariance, createMoments, matmul, svd, symEig } from '../../../src/core/linalg';
 import { randomMatrix } from './helpers';
 
-const n = 1500, din = 30, dout = 24;
+const n = 1500,
+  din = 30,
+  dout = 24;
 
 /** Pre-activation outputs y = x Wᵀ + b (rows), for correlated inputs with a far-from-zero mean. */
 function layer() {
@@ -25,7 +27,8 @@ function layer() {
 /** Σ over rows of ‖y − (μ + U_k U_kᵀ (y − μ))‖². */
 function projectionError(y: Float64Array, mu: Float64Array, vectors: Float64Array, k: number): number {
   let err = 0;
-  const c = new Float64Array(dout), coef = new Float64Array(k);
+  const c = new Float64Array(dout),
+    coef = new Float64Array(k);
   for (let r = 0; r < n; r++) {
     for (let j = 0; j < dout; j++) c[j] = y[r * dout + j] - mu[j];
     coef.fill(0);

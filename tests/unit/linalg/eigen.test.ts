@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  applyQ, eigResidual, identity, matmul, orthogonalityError, symEig, transpose, tridiagEig, tridiagonalize,
+  applyQ,
+  eigResidual,
+  identity,
+  matmul,
+  orthogonalityError,
+  symEig,
+  transpose,
+  tridiagEig,
+  tridiagonalize,
   type SymEig,
 } from '../../../src/core/linalg';
 import { codeOf, maxDiff, randomSymmetric, reluCovariance, withSpectrum } from './helpers';
@@ -15,7 +23,9 @@ function expectValid(a: Float64Array, n: number, e: SymEig): void {
   expect(eigResidual(a, n, e)).toBeLessThan(tol);
   expect(orthogonalityError(e.vectors, n, e.cols)).toBeLessThan(tol);
   // trace = Σλ, relative to Σ|λ| (a scale that cannot cancel).
-  let trace = 0, sum = 0, abs = 0;
+  let trace = 0,
+    sum = 0,
+    abs = 0;
   for (let i = 0; i < n; i++) {
     trace += a[i * n + i];
     sum += e.values[i];
@@ -26,7 +36,8 @@ function expectValid(a: Float64Array, n: number, e: SymEig): void {
 
 /** n×n symmetric tridiagonal matrix from its diagonal and off-diagonal. */
 function tridiagonalMatrix(d: number[], e: number[]): Float64Array {
-  const n = d.length, a = new Float64Array(n * n);
+  const n = d.length,
+    a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     a[i * n + i] = d[i];
     if (i < n - 1) a[i * n + i + 1] = a[(i + 1) * n + i] = e[i];
@@ -60,18 +71,25 @@ describe('symEig on random matrices', () => {
   });
 
   it('does not modify its input, accepts Float32Array, and treats a non-symmetric input as (A+Aᵀ)/2', () => {
-    const n = 40, a = randomSymmetric(n, 9), copy = a.slice();
+    const n = 40,
+      a = randomSymmetric(n, 9),
+      copy = a.slice();
     const e = symEig(a, n);
     expect(maxDiff(a, copy)).toBe(0);
     const f32 = new Float32Array(a);
     expectValid(new Float64Array(f32), n, symEig(f32, n));
     const skew = a.slice();
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) { skew[i * n + j] += 0.5; skew[j * n + i] -= 0.5; }
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) {
+        skew[i * n + j] += 0.5;
+        skew[j * n + i] -= 0.5;
+      }
     expect(maxDiff(symEig(skew, n).values, e.values)).toBeLessThan(1e-12);
   });
 
   it('returns only the leading eigenvectors when asked, and their transpose', () => {
-    const n = 120, a = randomSymmetric(n, 21);
+    const n = 120,
+      a = randomSymmetric(n, 21);
     const full = symEig(a, n);
     const top = symEig(a, n, { vectors: 7, transposed: true });
     expect(top.cols).toBe(7);
@@ -94,18 +112,63 @@ describe('symEig on hard matrices', () => {
     ['2×2', 2, () => new Float64Array([1, 2, 2, 1])],
     ['identity', 70, () => identity(70)],
     ['all ones (rank 1)', 90, () => new Float64Array(8100).fill(1)],
-    ['diagonal with repeats', 80, () => tridiagonalMatrix(Array.from({ length: 80 }, (_, i) => (i * 7) % 5 - 2), new Array(79).fill(0))],
+    [
+      'diagonal with repeats',
+      80,
+      () =>
+        tridiagonalMatrix(
+          Array.from({ length: 80 }, (_, i) => ((i * 7) % 5) - 2),
+          new Array(79).fill(0),
+        ),
+    ],
     ['rank 5 Gram matrix', 150, () => withSpectrum([9, 7, 5, 3, 1, ...new Array(145).fill(0)], 4)],
-    ['three values, each 50 times', 150, () => withSpectrum(Array.from({ length: 150 }, (_, i) => i % 3), 5)],
-    ['tight clusters', 150, () => withSpectrum(Array.from({ length: 150 }, (_, i) => Math.floor(i / 30) + 1e-13 * i), 6)],
-    ['graded 1 .. 1e-15', 120, () => withSpectrum(Array.from({ length: 120 }, (_, i) => Math.pow(10, -i / 8)), 7)],
+    [
+      'three values, each 50 times',
+      150,
+      () =>
+        withSpectrum(
+          Array.from({ length: 150 }, (_, i) => i % 3),
+          5,
+        ),
+    ],
+    [
+      'tight clusters',
+      150,
+      () =>
+        withSpectrum(
+          Array.from({ length: 150 }, (_, i) => Math.floor(i / 30) + 1e-13 * i),
+          6,
+        ),
+    ],
+    [
+      'graded 1 .. 1e-15',
+      120,
+      () =>
+        withSpectrum(
+          Array.from({ length: 120 }, (_, i) => Math.pow(10, -i / 8)),
+          7,
+        ),
+    ],
     ['huge scale 1e150', 60, () => randomSymmetric(60, 8).map((x) => x * 1e150)],
     ['tiny scale 1e-150', 60, () => randomSymmetric(60, 8).map((x) => x * 1e-150)],
-    ['Wilkinson W+ 201', 201, () => tridiagonalMatrix(Array.from({ length: 201 }, (_, i) => Math.abs(i - 100)), new Array(200).fill(1))],
-    ['glued Wilkinson blocks', 210, () => tridiagonalMatrix(
-      Array.from({ length: 210 }, (_, i) => Math.abs((i % 21) - 10)),
-      Array.from({ length: 209 }, (_, i) => (i % 21 === 20 ? 1e-14 : 1)),
-    )],
+    [
+      'Wilkinson W+ 201',
+      201,
+      () =>
+        tridiagonalMatrix(
+          Array.from({ length: 201 }, (_, i) => Math.abs(i - 100)),
+          new Array(200).fill(1),
+        ),
+    ],
+    [
+      'glued Wilkinson blocks',
+      210,
+      () =>
+        tridiagonalMatrix(
+          Array.from({ length: 210 }, (_, i) => Math.abs((i % 21) - 10)),
+          Array.from({ length: 209 }, (_, i) => (i % 21 === 20 ? 1e-14 : 1)),
+        ),
+    ],
     ['ReLU activation covariance, low-rank input', 300, () => reluCovariance(1500, 48, 300, 12, 10)],
     ['ReLU activation covariance, full input', 200, () => reluCovariance(1000, 200, 200, 200, 11)],
   ];
@@ -123,7 +186,8 @@ describe('symEig on hard matrices', () => {
   });
 
   it('finds the exact spectrum of a rank-deficient matrix: zeros stay at rounding level', () => {
-    const n = 100, e = symEig(withSpectrum([4, 3, 2, ...new Array(n - 3).fill(0)], 12), n);
+    const n = 100,
+      e = symEig(withSpectrum([4, 3, 2, ...new Array(n - 3).fill(0)], 12), n);
     expect(maxDiff(e.values.subarray(0, 3), [4, 3, 2])).toBeLessThan(1e-13);
     for (let i = 3; i < n; i++) expect(Math.abs(e.values[i])).toBeLessThan(1e-13);
   });
@@ -156,12 +220,20 @@ describe('building blocks', () => {
         const a = randomSymmetric(n, seed);
         const d = Array.from({ length: n }, (_, i) => a[i * n + i]);
         // Couplings across 20 orders of magnitude, some exactly zero: deflation and splitting paths.
-        const e = Array.from({ length: Math.max(0, n - 1) }, (_, i) => (i % 11 === 5 ? 0 : a[i * n + i + 1] * Math.pow(10, -((i * 7) % 20))));
-        const dd = Float64Array.from(d), ee = new Float64Array(n);
+        const e = Array.from({ length: Math.max(0, n - 1) }, (_, i) =>
+          i % 11 === 5 ? 0 : a[i * n + i + 1] * Math.pow(10, -((i * 7) % 20)),
+        );
+        const dd = Float64Array.from(d),
+          ee = new Float64Array(n);
         ee.set(e);
         const zt = tridiagEig(dd, ee, n);
         const t = tridiagonalMatrix(d, e);
-        const eig: SymEig = { n, values: dd.slice().reverse(), vectors: transpose(zt, n, n).map((_, i, arr) => arr[Math.floor(i / n) * n + (n - 1 - (i % n))]), cols: n };
+        const eig: SymEig = {
+          n,
+          values: dd.slice().reverse(),
+          vectors: transpose(zt, n, n).map((_, i, arr) => arr[Math.floor(i / n) * n + (n - 1 - (i % n))]),
+          cols: n,
+        };
         expectValid(t, n, eig);
       }),
       { numRuns: 30 },

@@ -5,7 +5,6 @@ import { gram, matmul, symEig, transpose, randomMatrix, randomSymmetric } from '
 export { randomMatrix, randomSymmetric };
 export { codeOf } from '../../helpers/errors';
 
-
 /** Plain triple-loop product, the reference for the blocked kernels. */
 export function naiveMatmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Float64Array {
   const c = new Float64Array(m * n);
@@ -47,7 +46,8 @@ export function withSpectrum(values: number[], seed: number): Float64Array {
 /** U diag(sv) Vᵀ (m×n) for random orthonormal U, V: a matrix with exactly these nonzero singular values. */
 export function withSingularValues(m: number, n: number, sv: number[], seed: number): Float64Array {
   const r = sv.length;
-  const u = randomOrthonormal(m, r, seed), v = randomOrthonormal(n, r, seed + 1);
+  const u = randomOrthonormal(m, r, seed),
+    v = randomOrthonormal(n, r, seed + 1);
   for (let i = 0; i < m; i++) for (let j = 0; j < r; j++) u[i * r + j] *= sv[j];
   return matmul(u, transpose(v, n, r), m, r, n);
 }
@@ -57,7 +57,8 @@ export function withSingularValues(m: number, n: number, sv: number[], seed: num
  * dead: the shape of activation covariances (clusters, exact zeros, rank deficiency).
  */
 export function reluCovariance(rows: number, din: number, dout: number, rank: number, seed: number): Float64Array {
-  const basis = randomMatrix(rank, din, seed), coef = randomMatrix(rows, rank, seed + 1);
+  const basis = randomMatrix(rank, din, seed),
+    coef = randomMatrix(rows, rank, seed + 1);
   const x = matmul(coef, basis, rows, rank, din);
   const y = matmul(x, randomMatrix(din, dout, seed + 2), rows, din, dout);
   for (let r = 0; r < rows; r++) {

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  dot, frobenius, gemmNN, gemmTN, gram, identity, matmul, matmulNT, matmulTN, maxAbs, orthogonalityError, transpose,
+  dot,
+  frobenius,
+  gemmNN,
+  gemmTN,
+  gram,
+  identity,
+  matmul,
+  matmulNT,
+  matmulTN,
+  maxAbs,
+  orthogonalityError,
+  transpose,
 } from '../../../src/core/linalg';
 import { maxDiff, naiveMatmul, randomMatrix } from './helpers';
 
@@ -12,7 +23,8 @@ describe('matrix products', () => {
   it('matmul, matmulTN and matmulNT equal the triple loop for all shapes', () => {
     fc.assert(
       fc.property(dims, dims, dims, fc.integer({ min: 0, max: 1000 }), (m, k, n, seed) => {
-        const a = randomMatrix(m, k, seed), b = randomMatrix(k, n, seed + 1);
+        const a = randomMatrix(m, k, seed),
+          b = randomMatrix(k, n, seed + 1);
         const ref = naiveMatmul(a, b, m, k, n);
         expect(maxDiff(matmul(a, b, m, k, n), ref)).toBeLessThan(1e-12);
         expect(maxDiff(matmulTN(transpose(a, m, k), b, k, m, n), ref)).toBeLessThan(1e-12);
@@ -23,8 +35,15 @@ describe('matrix products', () => {
   });
 
   it('gemmNN accumulates alpha·A·B into a strided window of C and leaves the rest alone', () => {
-    const m = 5, k = 6, n = 7, lda = 9, ldb = 8, ldc = 10;
-    const a = randomMatrix(m + 1, lda, 1), b = randomMatrix(k + 1, ldb, 2), c = randomMatrix(m + 2, ldc, 3);
+    const m = 5,
+      k = 6,
+      n = 7,
+      lda = 9,
+      ldb = 8,
+      ldc = 10;
+    const a = randomMatrix(m + 1, lda, 1),
+      b = randomMatrix(k + 1, ldb, 2),
+      c = randomMatrix(m + 2, ldc, 3);
     const before = c.slice();
     gemmNN(m, n, k, -2, a, lda + 1, lda, b, 1, ldb, c, ldc + 2, ldc);
     for (let i = 0; i < m + 2; i++) {
@@ -39,12 +58,17 @@ describe('matrix products', () => {
   });
 
   it('gemmTN in upper mode fills at least the upper triangle of AᵀA', () => {
-    for (const [m, n] of [[3, 1], [10, 9], [17, 13]]) {
+    for (const [m, n] of [
+      [3, 1],
+      [10, 9],
+      [17, 13],
+    ]) {
       const a = randomMatrix(m, n, m + n);
       const c = new Float64Array(n * n);
       gemmTN(n, n, m, 1, a, 0, n, a, 0, n, c, 0, n, true);
       const ref = naiveMatmul(transpose(a, m, n), a, n, m, n);
-      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) expect(Math.abs(c[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
+      for (let i = 0; i < n; i++)
+        for (let j = i; j < n; j++) expect(Math.abs(c[i * n + j] - ref[i * n + j])).toBeLessThan(1e-12);
       expect(maxDiff(gram(a, m, n), ref)).toBeLessThan(1e-12);
     }
   });

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/random';
 import {
-  addBatch, covariance, createMoments, deserializeMoments, mergeMoments, randomNormal, serializeMoments, type Moments,
+  addBatch,
+  covariance,
+  createMoments,
+  deserializeMoments,
+  mergeMoments,
+  randomNormal,
+  serializeMoments,
+  type Moments,
 } from '../../../src/core/linalg';
 import { codeOf, maxDiff, randomMatrix } from './helpers';
 
@@ -43,7 +50,9 @@ function momentsOf(data: Float64Array, dim: number, r0: number, r1: number, weig
 
 describe('moments', () => {
   it('huge mean offset: 1e6 + N(0,1) gives the two-pass covariance to 1e-9', () => {
-    const rows = 3000, dim = 9, rng = createRng(42);
+    const rows = 3000,
+      dim = 9,
+      rng = createRng(42);
     const data = new Float64Array(rows * dim);
     for (let i = 0; i < data.length; i++) data[i] = 1e6 + randomNormal(rng) * (1 + (i % dim));
     const ref = reference(data, rows, dim);
@@ -61,7 +70,9 @@ describe('moments', () => {
   });
 
   it('same in Float32 input (values exactly representable), and the result is symmetric', () => {
-    const rows = 800, dim = 6, rng = createRng(5);
+    const rows = 800,
+      dim = 6,
+      rng = createRng(5);
     const data = new Float32Array(rows * dim);
     for (let i = 0; i < data.length; i++) data[i] = 4096 + Math.round(randomNormal(rng) * 64) / 64;
     const ref = reference(data, rows, dim);
@@ -69,18 +80,30 @@ describe('moments', () => {
     addBatch(m, data, rows);
     const c = covariance(m);
     expect(relErr(c, ref.cov)).toBeLessThan(1e-9);
-    expect(maxDiff(c, Float64Array.from({ length: dim * dim }, (_, k) => c[(k % dim) * dim + Math.floor(k / dim)]))).toBe(0);
+    expect(
+      maxDiff(
+        c,
+        Float64Array.from({ length: dim * dim }, (_, k) => c[(k % dim) * dim + Math.floor(k / dim)]),
+      ),
+    ).toBe(0);
   });
 
   it('merging any split equals one pass (property), and merge is associative and commutative', () => {
-    const dim = 5, rows = 120;
+    const dim = 5,
+      rows = 120;
     const data = randomMatrix(rows, dim, 3).map((x, i) => x * 3 + 100 * (i % dim));
     const whole = momentsOf(data, dim, 0, rows);
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: rows - 1 }), { minLength: 2, maxLength: 2 }), ([x, y]) => {
         const [p, q] = x < y ? [x, y] : [y, x];
-        const a = momentsOf(data, dim, 0, p), b = momentsOf(data, dim, p, q), c = momentsOf(data, dim, q, rows);
-        for (const merged of [mergeMoments(mergeMoments(a, b), c), mergeMoments(a, mergeMoments(b, c)), mergeMoments(c, mergeMoments(b, a))]) {
+        const a = momentsOf(data, dim, 0, p),
+          b = momentsOf(data, dim, p, q),
+          c = momentsOf(data, dim, q, rows);
+        for (const merged of [
+          mergeMoments(mergeMoments(a, b), c),
+          mergeMoments(a, mergeMoments(b, c)),
+          mergeMoments(c, mergeMoments(b, a)),
+        ]) {
           expect(merged.count).toBe(rows);
           expect(relErr(merged.mean, whole.mean)).toBeLessThan(1e-13);
           expect(relErr(merged.m2, whole.m2)).toBeLessThan(1e-12);
@@ -101,27 +124,33 @@ describe('moments', () => {
     expect(e.count).toBe(0);
   });
 
-  it('integer weights equal repeating rows; weight 0 drops a row; fractional weights match the weighted reference', () => {
-    const rows = 40, dim = 3;
-    const data = randomMatrix(rows, dim, 9).map((x) => x + 50);
-    const weights = Float64Array.from({ length: rows }, (_, r) => r % 4); // 0, 1, 2, 3, ...
-    const repeated: number[] = [];
-    for (let r = 0; r < rows; r++) for (let k = 0; k < weights[r]; k++) repeated.push(...data.subarray(r * dim, r * dim + dim));
-    const w = momentsOf(data, dim, 0, rows, weights);
-    const rep = momentsOf(Float64Array.from(repeated), dim, 0, repeated.length / dim);
-    expect(w.count).toBe(rep.count);
-    expect(relErr(w.mean, rep.mean)).toBeLessThan(1e-14);
-    expect(relErr(w.m2, rep.m2)).toBeLessThan(1e-12);
+  it(
+    'integer weights equal repeating rows; weight 0 drops a row; fractional weights ' + 'match the weighted reference',
+    () => {
+      const rows = 40,
+        dim = 3;
+      const data = randomMatrix(rows, dim, 9).map((x) => x + 50);
+      const weights = Float64Array.from({ length: rows }, (_, r) => r % 4); // 0, 1, 2, 3, ...
+      const repeated: number[] = [];
+      for (let r = 0; r < rows; r++)
+        for (let k = 0; k < weights[r]; k++) repeated.push(...data.subarray(r * dim, r * dim + dim));
+      const w = momentsOf(data, dim, 0, rows, weights);
+      const rep = momentsOf(Float64Array.from(repeated), dim, 0, repeated.length / dim);
+      expect(w.count).toBe(rep.count);
+      expect(relErr(w.mean, rep.mean)).toBeLessThan(1e-14);
+      expect(relErr(w.m2, rep.m2)).toBeLessThan(1e-12);
 
-    const frac = Float64Array.from({ length: rows }, (_, r) => 0.1 + (r % 7) * 0.37);
-    const ref = reference(data, rows, dim, frac);
-    const m = momentsOf(data, dim, 0, rows, frac);
-    expect(Math.abs(m.count - ref.n)).toBeLessThan(1e-12);
-    expect(relErr(covariance(m), ref.cov)).toBeLessThan(1e-12);
-  });
+      const frac = Float64Array.from({ length: rows }, (_, r) => 0.1 + (r % 7) * 0.37);
+      const ref = reference(data, rows, dim, frac);
+      const m = momentsOf(data, dim, 0, rows, frac);
+      expect(Math.abs(m.count - ref.n)).toBeLessThan(1e-12);
+      expect(relErr(covariance(m), ref.cov)).toBeLessThan(1e-12);
+    },
+  );
 
   it('handles more rows than one internal chunk, and dimension 1', () => {
-    const rows = 1500, dim = 2;
+    const rows = 1500,
+      dim = 2;
     const data = randomMatrix(rows, dim, 10);
     const ref = reference(data, rows, dim);
     expect(relErr(covariance(momentsOf(data, dim, 0, rows)), ref.cov)).toBeLessThan(1e-12);

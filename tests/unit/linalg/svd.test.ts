@@ -32,7 +32,18 @@ function singularValueError(s: Float64Array, expected: number[]): number {
 
 describe('svd', () => {
   it('square, tall and wide random matrices', () => {
-    for (const [m, n] of [[1, 1], [1, 9], [9, 1], [2, 2], [7, 5], [5, 7], [40, 40], [300, 24], [24, 300], [130, 97]]) {
+    for (const [m, n] of [
+      [1, 1],
+      [1, 9],
+      [9, 1],
+      [2, 2],
+      [7, 5],
+      [5, 7],
+      [40, 40],
+      [300, 24],
+      [24, 300],
+      [130, 97],
+    ]) {
       const a = randomMatrix(m, n, m * 1000 + n);
       const r = svd(a, m, n);
       expectValid(a, m, n, r);
@@ -42,16 +53,25 @@ describe('svd', () => {
 
   it('holds as a property over random shapes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 0, max: 1 << 30 }), (m, n, seed) => {
-        const a = randomMatrix(m, n, seed);
-        expectValid(a, m, n, svd(a, m, n));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 0, max: 1 << 30 }),
+        (m, n, seed) => {
+          const a = randomMatrix(m, n, seed);
+          expectValid(a, m, n, svd(a, m, n));
+        },
+      ),
       { numRuns: 40 },
     );
   });
 
   it('rank-deficient tall and wide inputs: exact rank, zero tail, orthonormal completion of U', () => {
-    for (const [m, n] of [[80, 60], [60, 80], [200, 16]]) {
+    for (const [m, n] of [
+      [80, 60],
+      [60, 80],
+      [200, 16],
+    ]) {
       const sv = [5, 4, 3, 2, 1];
       const a = withSingularValues(m, n, sv, m + n);
       const r = svd(a, m, n);

@@ -14,7 +14,6 @@ function rows<T>(score: fc.Arbitrary<T>, maxLength = 60) {
   });
 }
 
-
 describe('auc', () => {
   it('equals the brute-force pair count on integer scores (many ties)', () => {
     fc.assert(
@@ -40,9 +39,24 @@ describe('auc', () => {
 
   it('is 0.5 for constant scores, 1 for a perfect ranking and 0 for an inverted one', () => {
     const labels = [1, 0, 1, 0, 0, 1, 0];
-    expect(auc(labels, labels.map(() => 0.3))).toBe(0.5);
-    expect(auc(labels, labels.map((y) => y + 0.1))).toBe(1);
-    expect(auc(labels, labels.map((y) => -y))).toBe(0);
+    expect(
+      auc(
+        labels,
+        labels.map(() => 0.3),
+      ),
+    ).toBe(0.5);
+    expect(
+      auc(
+        labels,
+        labels.map((y) => y + 0.1),
+      ),
+    ).toBe(1);
+    expect(
+      auc(
+        labels,
+        labels.map((y) => -y),
+      ),
+    ).toBe(0);
     expect(auc([1, 0], [Infinity, -Infinity])).toBe(1);
     expect(auc([1, 0], [0, -0])).toBe(0.5); // -0 and 0 are the same score
   });
@@ -64,7 +78,12 @@ describe('auc', () => {
     );
     fc.assert(
       fc.property(rows(fc.double({ noNaN: true, min: -1e300, max: 1e300 })), ({ labels, scores }) => {
-        expect(auc(labels, scores.map((s) => s * 4))).toBe(auc(labels, scores)); // exact in floating point
+        expect(
+          auc(
+            labels,
+            scores.map((s) => s * 4),
+          ),
+        ).toBe(auc(labels, scores)); // exact in floating point
       }),
     );
   });
@@ -72,7 +91,12 @@ describe('auc', () => {
   it('becomes 1 - AUC when the scores are negated', () => {
     fc.assert(
       fc.property(rows(fc.integer({ min: -5, max: 5 })), ({ labels, scores }) => {
-        expect(auc(labels, scores.map((s) => -s))).toBeCloseTo(1 - auc(labels, scores), 14);
+        expect(
+          auc(
+            labels,
+            scores.map((s) => -s),
+          ),
+        ).toBeCloseTo(1 - auc(labels, scores), 14);
       }),
     );
   });

@@ -8,7 +8,6 @@ function expectNear(actual: number, expected: number, tol = 1e-12): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(expected)));
 }
 
-
 /** The 97.5% normal quantile, from mpmath at 40 digits: sqrt(2) * erfinv(0.95) = 1.9599639845400542355. */
 const Z975 = 1.9599639845400542;
 
@@ -29,7 +28,8 @@ function delongDirect(labels: number[], a: number[], b: number[]) {
   };
   const A = comps(a);
   const B = comps(b);
-  const cov = (u: number[], mu: number, w: number[], mw: number) => u.reduce((t, x, k) => t + (x - mu) * (w[k] - mw), 0) / (u.length - 1);
+  const cov = (u: number[], mu: number, w: number[], mw: number) =>
+    u.reduce((t, x, k) => t + (x - mu) * (w[k] - mw), 0) / (u.length - 1);
   const s10 = (P: typeof A, Q: typeof A) => cov(P.v10, P.auc, Q.v10, Q.auc);
   const s01 = (P: typeof A, Q: typeof A) => cov(P.v01, P.auc, Q.v01, Q.auc);
   const varA = s10(A, A) / m + s01(A, A) / n;
@@ -128,10 +128,14 @@ describe('delong: published pROC reference values (aSAH data, DeLong method)', (
   // publishes for aSAH (tests/testthat/helper-deLongPlacementsCpp-expected.R); recomputing placements from them
   // reproduces every published value to 1e-12 (checked offline, with exact fractions).
   // ndka: 41 poor outcomes (label 1) then 72 good (label 0), scores on an integer rank scale.
-  const ndkaCases = [42, 26, 32, 40, 4, 10, 20, 48, 52, 48, 48, 16, 36, 44, 6, 8, 34, 2, 56, 44, 18, 20, 24, 34, 46, 29, 44, 8, 54, 39, 4, 13, 44, 4, 12, 48, 22, 36, 50, 20, 40];
+  const ndkaCases = [
+    42, 26, 32, 40, 4, 10, 20, 48, 52, 48, 48, 16, 36, 44, 6, 8, 34, 2, 56, 44, 18, 20, 24, 34, 46, 29, 44, 8, 54, 39,
+    4, 13, 44, 4, 12, 48, 22, 36, 50, 20, 40,
+  ];
   const ndkaControls = [
-    1, 9, 7, 19, 5, 39, 5, 43, 33, 43, 41, 51, 11, 5, 25, 5, 5, 55, 27, 15, 15, 43, 3, 7, 5, 13, 31, 7, 37, 49, 7, 5, 25, 11, 7, 31, 47, 45, 17, 23,
-    53, 5, 41, 15, 19, 19, 37, 3, 41, 25, 11, 19, 43, 19, 23, 7, 15, 19, 47, 9, 25, 29, 49, 21, 25, 11, 47, 17, 35, 45, 5, 33,
+    1, 9, 7, 19, 5, 39, 5, 43, 33, 43, 41, 51, 11, 5, 25, 5, 5, 55, 27, 15, 15, 43, 3, 7, 5, 13, 31, 7, 37, 49, 7, 5,
+    25, 11, 7, 31, 47, 45, 17, 23, 53, 5, 41, 15, 19, 19, 37, 3, 41, 25, 11, 19, 43, 19, 23, 7, 15, 19, 47, 9, 25, 29,
+    49, 21, 25, 11, 47, 17, 35, 45, 5, 33,
   ];
   // wfns is a 1-5 grade; counts per grade, read off the same placements:
   //   poor (41): 2, 12, 1, 8, 18      good (72): 37, 20, 3, 8, 4
@@ -193,9 +197,22 @@ describe('delong: properties', () => {
   it('identical models: diff 0, se 0, z 0, p 1, CI [0, 0]', () => {
     fc.assert(
       fc.property(twoModels, ({ labels, a }) => {
-        expect(delong(labels, a, a)).toEqual({ aucA: auc(labels, a), aucB: auc(labels, a), diff: 0, se: 0, z: 0, p: 1, low: 0, high: 0 });
+        expect(delong(labels, a, a)).toEqual({
+          aucA: auc(labels, a),
+          aucB: auc(labels, a),
+          diff: 0,
+          se: 0,
+          z: 0,
+          p: 1,
+          low: 0,
+          high: 0,
+        });
         // A strictly increasing transform ranks every pair the same way, so it is the same model to DeLong.
-        const r = delong(labels, a, a.map((s) => Math.exp(s)));
+        const r = delong(
+          labels,
+          a,
+          a.map((s) => Math.exp(s)),
+        );
         expect([r.diff, r.se, r.p, r.low, r.high]).toEqual([0, 0, 1, 0, 0]);
       }),
     );
@@ -223,16 +240,20 @@ describe('delong: properties', () => {
     // sample variance is (1/4)·TPR(1 − TPR)·m/(m − 1). Likewise V01 ∈ {(1 + TPR)/2, TPR/2}, the lower for a
     // share FPR of the n non-clicks: (1/4)·FPR(1 − FPR)·n/(n − 1). Dividing by m and n gives the formula.
     fc.assert(
-      fc.property(twoModels, fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 60, maxLength: 60 }), ({ labels }, bits) => {
-        const s = labels.map((_, i) => bits[i]);
-        const m = labels.filter((y) => y === 1).length;
-        const n = labels.length - m;
-        const tpr = labels.filter((y, i) => y === 1 && s[i] === 1).length / m;
-        const fpr = labels.filter((y, i) => y === 0 && s[i] === 1).length / n;
-        const r = aucWithCI(labels, s);
-        expectNear(r.auc, (1 + tpr - fpr) / 2);
-        expectNear(r.se ** 2, ((tpr * (1 - tpr)) / (m - 1) + (fpr * (1 - fpr)) / (n - 1)) / 4);
-      }),
+      fc.property(
+        twoModels,
+        fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 60, maxLength: 60 }),
+        ({ labels }, bits) => {
+          const s = labels.map((_, i) => bits[i]);
+          const m = labels.filter((y) => y === 1).length;
+          const n = labels.length - m;
+          const tpr = labels.filter((y, i) => y === 1 && s[i] === 1).length / m;
+          const fpr = labels.filter((y, i) => y === 0 && s[i] === 1).length / n;
+          const r = aucWithCI(labels, s);
+          expectNear(r.auc, (1 + tpr - fpr) / 2);
+          expectNear(r.se ** 2, ((tpr * (1 - tpr)) / (m - 1) + (fpr * (1 - fpr)) / (n - 1)) / 4);
+        },
+      ),
     );
   });
 
@@ -240,7 +261,11 @@ describe('delong: properties', () => {
     fc.assert(
       fc.property(twoModels, ({ labels, a, b }) => {
         const r = delong(labels, a, b);
-        const t = delong(labels, a.map((s) => 3 * s - 1), b.map((s) => s ** 3));
+        const t = delong(
+          labels,
+          a.map((s) => 3 * s - 1),
+          b.map((s) => s ** 3),
+        );
         expect(t).toEqual(r);
       }),
     );

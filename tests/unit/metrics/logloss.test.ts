@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { logLoss, logLossFromLogits, sigmoid } from '../../../src/core/metrics';
 import { codeOf } from '../../helpers/errors';
 
-
 /** The textbook formula, term by term, with the same clipping. */
 function direct(labels: number[], probs: number[], eps: number): number {
   let s = 0;

@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { sortDrop } from '../../../src/core/model/files';
 
-const modelJson = (paths: string[]) => JSON.stringify({ modelTopology: { class_name: 'Model', config: { layers: [] } }, format: 'layers-model', weightsManifest: [{ paths, weights: [] }] });
+const modelJson = (paths: string[]) =>
+  JSON.stringify({
+    modelTopology: { class_name: 'Model', config: { layers: [] } },
+    format: 'layers-model',
+    weightsManifest: [{ paths, weights: [] }],
+  });
 const f = (name: string, text?: string) => ({ name, text });
 
 describe('sorting a drop', () => {
   it('finds model.json by content, its shards in any order, and data files', () => {
-    const files = [f('group1-shard2of2.bin'), f('train.tsv'), f('group1-shard1of2.bin'), f('m.json', modelJson(['group1-shard1of2.bin', 'group1-shard2of2.bin']))];
+    const files = [
+      f('group1-shard2of2.bin'),
+      f('train.tsv'),
+      f('group1-shard1of2.bin'),
+      f('m.json', modelJson(['group1-shard1of2.bin', 'group1-shard2of2.bin'])),
+    ];
     const s = sortDrop(files);
     expect(s.modelJson?.name).toBe('m.json');
     expect(s.shards.map((x) => x.name).sort()).toEqual(['group1-shard1of2.bin', 'group1-shard2of2.bin']);
@@ -14,8 +24,12 @@ describe('sorting a drop', () => {
   });
 
   it('names missing, extra and duplicated shards, and shards without a model.json', () => {
-    expect(() => sortDrop([f('model.json', modelJson(['a.bin', 'b.bin'])), f('a.bin')])).toThrow(/b\.bin named in model\.json is missing/);
-    expect(() => sortDrop([f('model.json', modelJson(['a.bin'])), f('a.bin'), f('c.bin')])).toThrow(/c\.bin is not named in model\.json/);
+    expect(() => sortDrop([f('model.json', modelJson(['a.bin', 'b.bin'])), f('a.bin')])).toThrow(
+      /b\.bin named in model\.json is missing/,
+    );
+    expect(() => sortDrop([f('model.json', modelJson(['a.bin'])), f('a.bin'), f('c.bin')])).toThrow(
+      /c\.bin is not named in model\.json/,
+    );
     expect(() => sortDrop([f('model.json', modelJson(['a.bin'])), f('a.bin'), f('x/a.bin')])).toThrow(/dropped twice/);
     expect(() => sortDrop([f('a.bin')])).toThrow(/without their model\.json/);
     expect(() => sortDrop([f('model.json', 'nope')])).toThrow(/not valid JSON/);

@@ -69,8 +69,16 @@ describe('importOnnx: DeepCTR-Torch DCN-M (matrix CrossNet)', () => {
     const y = g.one('MatMul', [g.weight('w', [3, 4]), x], '/proj/MatMul');
     g.node('Flatten', [y], [aInt('axis', 1)], { outputs: ['y'] });
     g.output('y');
-    const e = errorOf(() => importOnnx(encodeModel(g.model({ opset: 17, irVersion: 8, producerName: 'p', producerVersion: '1' })), 'left.onnx'));
+    const e = errorOf(() =>
+      importOnnx(
+        encodeModel(g.model({ opset: 17, irVersion: 8, producerName: 'p', producerVersion: '1' })),
+        'left.onnx',
+      ),
+    );
     expect(e.code).toBe('MODEL_UNKNOWN_LAYER');
-    expect(e.message).toContain('MatMul with a [3, 4] weight on the left of an input of shape [?, 4, 2] (only [batch, 4, 1] columns convert) (node /proj/MatMul)');
+    expect(e.message).toContain(
+      'MatMul with a [3, 4] weight on the left of an input of shape [?, 4, 2] (only ' +
+        '[batch, 4, 1] columns convert) (node /proj/MatMul)',
+    );
   });
 });

@@ -27,7 +27,9 @@ const feeds = feedsFromBatch(enc, rows);
 /** A zoo model with weights moved off their initial values (so every weight matters to the scores). */
 function trainedLike(kind: ModelKind, dropout = 0): LayersModel {
   const model = buildModel({ ...smallSpec(kind, enc), dropout });
-  model.setWeights(model.getWeights().map((w, i) => tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0, 0.2, 'float32', 100 + i)))));
+  model.setWeights(
+    model.getWeights().map((w, i) => tf.tidy(() => tf.add(w, tf.randomNormal(w.shape, 0, 0.2, 'float32', 100 + i)))),
+  );
   return model;
 }
 
@@ -56,7 +58,9 @@ describe('exportOnnx: zoo models', () => {
       expect(back.layers.some((l) => l.getClassName() === 'FMInteraction')).toBe(true);
       // Node names carry the layer names, so the round trip gives the same layers back (Dense = MatMul+Add+Relu).
       const original = (artifacts.modelTopology.config as { layers: { name: string; class_name: string }[] }).layers;
-      expect(back.layers.map((l) => `${l.name}:${l.getClassName()}`).sort()).toEqual(original.map((l) => `${l.name}:${l.class_name}`).sort());
+      expect(back.layers.map((l) => `${l.name}:${l.getClassName()}`).sort()).toEqual(
+        original.map((l) => `${l.name}:${l.class_name}`).sort(),
+      );
     }
     const meta = importOnnx(bytes, 'm.onnx').userDefinedMetadata as Record<string, unknown>;
     expect(meta.ctrStudio).toEqual({ kind });
@@ -78,18 +82,21 @@ describe('exportOnnx: zoo models', () => {
 });
 
 describe('exportOnnx: compressed and quantized models', () => {
-  it.each(['deepfm', 'dcnv2', 'widedeep'] as const)('AFM-compressed %s (factored Dense and embedding up-projections) scores the same', async (kind) => {
-    const c = await Compressor.create(trainedLike(kind));
-    await c.collect(enc, rows);
-    const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 4, embeddingRank: 2 }));
-    const names = (built.artifacts.modelTopology.config as { layers: { name: string }[] }).layers.map((l) => l.name);
-    expect(names.some((n) => n.endsWith('_proj'))).toBe(true);
-    // DeepFM keeps the FM branch's embedding up-projections: Dense layers on [batch, 1, k] (a broadcast MatMul).
-    if (kind === 'deepfm') expect(names.some((n) => n.endsWith('_up'))).toBe(true);
-    const { ortDiff, roundTripDiff } = await checkExport(built.artifacts);
-    expect(ortDiff).toBeLessThan(1e-4);
-    expect(roundTripDiff).toBeLessThan(1e-4);
-  });
+  it.each(['deepfm', 'dcnv2', 'widedeep'] as const)(
+    'AFM-compressed %s (factored Dense and embedding up-projections) scores the same',
+    async (kind) => {
+      const c = await Compressor.create(trainedLike(kind));
+      await c.collect(enc, rows);
+      const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 4, embeddingRank: 2 }));
+      const names = (built.artifacts.modelTopology.config as { layers: { name: string }[] }).layers.map((l) => l.name);
+      expect(names.some((n) => n.endsWith('_proj'))).toBe(true);
+      // DeepFM keeps the FM branch's embedding up-projections: Dense layers on [batch, 1, k] (a broadcast MatMul).
+      if (kind === 'deepfm') expect(names.some((n) => n.endsWith('_up'))).toBe(true);
+      const { ortDiff, roundTripDiff } = await checkExport(built.artifacts);
+      expect(ortDiff).toBeLessThan(1e-4);
+      expect(roundTripDiff).toBeLessThan(1e-4);
+    },
+  );
 
   it.each(['uint8', 'float16'] as const)('%s-quantized weights export as the floats tfjs loads', async (mode) => {
     const q = quantizeArtifacts(await saveModelToArtifacts(trainedLike('deepfm')), mode).artifacts;
@@ -105,14 +112,18 @@ describe('exportOnnx: imported ONNX models go back out', () => {
     const again = exportOnnx(artifacts, { opset: 13 });
     const f = randomFeeds(50, 4, 21, 6, 8);
     expect(maxAbsDiff(await runOrt(again, f), await runOrt(original, f))).toBeLessThan(1e-5);
-    expect(maxAbsDiff(await runTfjs(await loadModelFromArtifacts(artifacts), f), await runOrt(again, f))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(await runTfjs(await loadModelFromArtifacts(artifacts), f), await runOrt(again, f))).toBeLessThan(
+      1e-4,
+    );
   });
 });
 
 describe('exportOnnx: errors', () => {
   it('names the layer classes it cannot write', async () => {
     const artifacts = await saveModelToArtifacts(trainedLike('dnn'));
-    const topo = structuredClone(artifacts.modelTopology) as { config: { layers: { class_name: string; name: string; config: Record<string, unknown> }[] } };
+    const topo = structuredClone(artifacts.modelTopology) as {
+      config: { layers: { class_name: string; name: string; config: Record<string, unknown> }[] };
+    };
     const deep0 = topo.config.layers.find((l) => l.name === 'deep_0')!;
     deep0.class_name = 'LSTM';
     let message = '';
@@ -127,8 +138,12 @@ describe('exportOnnx: errors', () => {
 
   it('names an activation it cannot write, with its layer', async () => {
     const artifacts = await saveModelToArtifacts(trainedLike('dnn'));
-    const topo = structuredClone(artifacts.modelTopology) as { config: { layers: { name: string; config: Record<string, unknown> }[] } };
+    const topo = structuredClone(artifacts.modelTopology) as {
+      config: { layers: { name: string; config: Record<string, unknown> }[] };
+    };
     topo.config.layers.find((l) => l.name === 'deep_1')!.config.activation = 'swish';
-    expect(() => exportOnnx({ ...artifacts, modelTopology: topo as never })).toThrow(/Dense \(layer deep_1: its activation swish has no ONNX export here/);
+    expect(() => exportOnnx({ ...artifacts, modelTopology: topo as never })).toThrow(
+      /Dense \(layer deep_1: its activation swish has no ONNX export here/,
+    );
   });
 });

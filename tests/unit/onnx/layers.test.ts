@@ -29,7 +29,18 @@ async function same(a: AnyLayer, b: AnyLayer, inputs: tf.Tensor | tf.Tensor[]): 
 describe('ONNX helper layers', () => {
   let x: tf.Tensor; // [2, 3, 2]
   beforeAll(() => {
-    x = tf.tensor3d([[[1, 2], [3, 4], [5, 6]], [[-1, 0], [2, 2], [0, 1]]]);
+    x = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [
+        [-1, 0],
+        [2, 2],
+        [0, 1],
+      ],
+    ]);
   });
 
   it('OnnxReduce round-trips and sums / averages over the given axes', async () => {
@@ -70,15 +81,27 @@ describe('ONNX helper layers', () => {
 
   it('all four survive a model save / load (snake_case config, stable class names)', async () => {
     const input = tf.input({ shape: [3, 2] });
-    const sliced = new customLayers.OnnxSlice({ name: 'slice', axes: [1], starts: [0], ends: [2] }).apply(input) as tf.SymbolicTensor;
-    const scaled = new customLayers.OnnxConstantOp({ name: 'scale', op: 'mul', valueShape: [] }).apply(sliced) as tf.SymbolicTensor;
+    const sliced = new customLayers.OnnxSlice({ name: 'slice', axes: [1], starts: [0], ends: [2] }).apply(
+      input,
+    ) as tf.SymbolicTensor;
+    const scaled = new customLayers.OnnxConstantOp({ name: 'scale', op: 'mul', valueShape: [] }).apply(
+      sliced,
+    ) as tf.SymbolicTensor;
     const diff = new customLayers.OnnxBinary({ name: 'diff', op: 'sub' }).apply([sliced, scaled]) as tf.SymbolicTensor;
-    const out = new customLayers.OnnxReduce({ name: 'sum', op: 'sum', axes: [1, 2], keepDims: false }).apply(diff) as tf.SymbolicTensor;
+    const out = new customLayers.OnnxReduce({ name: 'sum', op: 'sum', axes: [1, 2], keepDims: false }).apply(
+      diff,
+    ) as tf.SymbolicTensor;
     const model = tf.model({ inputs: input, outputs: out });
     model.getLayer('scale').setWeights([tf.scalar(3)]);
     const artifacts = await saveModelToArtifacts(model);
-    const layers = (artifacts.modelTopology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
-    expect(layers.find((l) => l.class_name === 'OnnxReduce')!.config).toMatchObject({ op: 'sum', axes: [1, 2], keep_dims: false });
+    const layers = (
+      artifacts.modelTopology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }
+    ).layers;
+    expect(layers.find((l) => l.class_name === 'OnnxReduce')!.config).toMatchObject({
+      op: 'sum',
+      axes: [1, 2],
+      keep_dims: false,
+    });
     const reloaded = await loadModelFromArtifacts(artifacts);
     const a = await (model.predict(x) as tf.Tensor).data();
     const b = await (reloaded.predict(x) as tf.Tensor).data();

@@ -8,7 +8,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bindEncoding, describeBinding, encodeBatch, readDataset, type EncodedBatch, type FeatureEncoding } from '../../../src/core/data';
+import {
+  bindEncoding,
+  describeBinding,
+  encodeBatch,
+  readDataset,
+  type EncodedBatch,
+  type FeatureEncoding,
+} from '../../../src/core/data';
 import { auc } from '../../../src/core/metrics';
 import { exportOnnx } from '../../../src/core/onnx/export';
 import { importOnnx } from '../../../src/core/onnx/import';
@@ -28,7 +35,10 @@ const FIELD_DIMS = [5, 7, 3, 6];
 const bytes = pytorchFmDeepFm({ fieldDims: FIELD_DIMS, seed: 6 });
 
 /** Per-field ids as the x feed, and as a CSV (label, f1..f4) with labels drawn from the model's own scores. */
-async function pfmRows(rows: number, seed: number): Promise<{ csv: string; x: Feed; labels: Float32Array; ort: Float32Array }> {
+async function pfmRows(
+  rows: number,
+  seed: number,
+): Promise<{ csv: string; x: Feed; labels: Float32Array; ort: Float32Array }> {
   const rng = createRng(seed);
   const ids = new Int32Array(rows * FIELD_DIMS.length);
   ids.forEach((_, i) => (ids[i] = Math.floor(rng() * FIELD_DIMS[i % FIELD_DIMS.length])));
@@ -64,23 +74,35 @@ describe('pytorch-fm: one int tensor of ids, offsets into one shared table', () 
     expect(x).toMatchObject({ name: 'x', dtype: 'int32', width: 4 });
     const sizes = new Map(x.idRanges!.map((r) => [r.start, r.rows]));
     expect([0, 1, 2, 3].map((p) => sizes.get(p))).toEqual(FIELD_DIMS);
-    expect(encoding.numeric.map((f) => [f.name, f.input, f.ids])).toEqual(['f1', 'f2', 'f3', 'f4'].map((c, i) => [c, 'x', FIELD_DIMS[i]]));
+    expect(encoding.numeric.map((f) => [f.name, f.input, f.ids])).toEqual(
+      ['f1', 'f2', 'f3', 'f4'].map((c, i) => [c, 'x', FIELD_DIMS[i]]),
+    );
     expect(describeBinding(encoding)).toContain('f1, f2, f3, f4 into "x" (4 of them ids for embedding tables)');
   });
 
-  it('scores the bound rows as onnxruntime-web scores the same ids, and full-rank AFM reproduces the logits', async () => {
-    expect(maxAbsDiff(await predictProbs(model, encoding, batch), rows.ort)).toBeLessThan(1e-5);
-    const { diff, layers } = await fullRankAfmDiff(model, encoding, batch);
-    expect(layers).toBeGreaterThanOrEqual(3); // the shared table and the MLP's hidden layers
-    expect(diff).toBeLessThanOrEqual(1e-4);
-  });
+  it(
+    'scores the bound rows as onnxruntime-web scores the same ids, and full-rank AFM ' + 'reproduces the logits',
+    async () => {
+      expect(maxAbsDiff(await predictProbs(model, encoding, batch), rows.ort)).toBeLessThan(1e-5);
+      const { diff, layers } = await fullRankAfmDiff(model, encoding, batch);
+      expect(layers).toBeGreaterThanOrEqual(3); // the shared table and the MLP's hidden layers
+      expect(diff).toBeLessThanOrEqual(1e-4);
+    },
+  );
 
   it("refuses an id past its own field's size, though the shared table has rows for it", async () => {
     const lines = rows.csv.split('\n');
-    lines[5] = lines[5].split(',').map((v, i) => (i === 2 ? '7' : v)).join(','); // f2 has ids 0..6
+    lines[5] = lines[5]
+      .split(',')
+      .map((v, i) => (i === 2 ? '7' : v))
+      .join(','); // f2 has ids 0..6
     const { schema, batch: raw } = await readDataset(lines.join('\n'));
     const e = errorOf(() => encodeBatch(bindEncoding(describeInputs(model), schema), raw, schema));
-    expect(e.message).toBe('Column "f2" holds 7 on line 6, but the model\'s input "x" takes integer ids from 0 to 6 in its place, as they are (the model carries no CTR Studio encoding); give that column the ids the model was trained with.');
+    expect(e.message).toBe(
+      'Column "f2" holds 7 on line 6, but the model\'s input "x" takes integer ids from ' +
+        '0 to 6 in its place, as they are (the model carries no CTR Studio encoding); ' +
+        'give that column the ids the model was trained with.',
+    );
   });
 
   it('compressed, exports to ONNX that scores like the compressed tfjs model', async () => {
@@ -89,7 +111,9 @@ describe('pytorch-fm: one int tensor of ids, offsets into one shared table', () 
     const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 4, embeddingRank: 2 }));
     expect(built.params).toBeLessThan(c.originalParams);
     const compressed = await c.load(built);
-    expect(maxAbsDiff(await runOrt(exportOnnx(built.artifacts), { x: rows.x }), await runTfjs(compressed, { x: rows.x }))).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(await runOrt(exportOnnx(built.artifacts), { x: rows.x }), await runTfjs(compressed, { x: rows.x })),
+    ).toBeLessThan(1e-4);
     compressed.dispose();
   });
 

@@ -20,8 +20,15 @@ export interface Feed {
   data: Float32Array | Int32Array;
 }
 
-/** Runs ONNX bytes in onnxruntime-web; ids are fed as `idType` (int64 like PyTorch, or int32). Returns the first output. */
-export async function runOrt(bytes: Uint8Array, feeds: Record<string, Feed>, idType: 'int64' | 'int32' = 'int64'): Promise<Float32Array> {
+/**
+ * Runs ONNX bytes in onnxruntime-web; ids are fed as `idType` (int64 like PyTorch, or int32). Returns the first
+ * output.
+ */
+export async function runOrt(
+  bytes: Uint8Array,
+  feeds: Record<string, Feed>,
+  idType: 'int64' | 'int32' = 'int64',
+): Promise<Float32Array> {
   const session = await ort.InferenceSession.create(bytes);
   try {
     const ortFeeds: Record<string, ort.Tensor> = {};
@@ -42,7 +49,9 @@ export async function runTfjs(model: LayersModel, feeds: Record<string, Feed>): 
   const inputs = model.inputNames.map((name) => {
     const f = feeds[name];
     if (!f) throw new Error(`no feed for model input ${name}`);
-    return f.ids ? tf.tensor(Int32Array.from(f.data), f.dims, 'int32') : tf.tensor(Float32Array.from(f.data), f.dims, 'float32');
+    return f.ids
+      ? tf.tensor(Int32Array.from(f.data), f.dims, 'int32')
+      : tf.tensor(Float32Array.from(f.data), f.dims, 'float32');
   });
   const y = model.predict(inputs) as tf.Tensor;
   const out = Float32Array.from((await y.data()) as Float32Array);
@@ -51,18 +60,36 @@ export async function runTfjs(model: LayersModel, feeds: Record<string, Feed>): 
 }
 
 /** Random feeds for a torch-style CTR graph: `fields` id inputs C1.. in [0, vocab), `numeric` floats. */
-export function randomFeeds(rows: number, fields: number, vocab: number, numeric: number, seed = 5): Record<string, Feed> {
+export function randomFeeds(
+  rows: number,
+  fields: number,
+  vocab: number,
+  numeric: number,
+  seed = 5,
+): Record<string, Feed> {
   const rng = createRng(seed);
   const feeds: Record<string, Feed> = {};
-  for (let f = 0; f < fields; f++) feeds[`C${f + 1}`] = { ids: true, dims: [rows, 1], data: Int32Array.from({ length: rows }, () => Math.floor(rng() * vocab)) };
-  if (numeric > 0) feeds.numeric = { ids: false, dims: [rows, numeric], data: Float32Array.from({ length: rows * numeric }, () => rng() * 4 - 2) };
+  for (let f = 0; f < fields; f++)
+    feeds[`C${f + 1}`] = {
+      ids: true,
+      dims: [rows, 1],
+      data: Int32Array.from({ length: rows }, () => Math.floor(rng() * vocab)),
+    };
+  if (numeric > 0)
+    feeds.numeric = {
+      ids: false,
+      dims: [rows, numeric],
+      data: Float32Array.from({ length: rows * numeric }, () => rng() * 4 - 2),
+    };
   return feeds;
 }
 
 /** Feeds for a zoo model from encoded rows (the studio's input names: field inputs and `numeric`). */
 export function feedsFromBatch(enc: FeatureEncoding, batch: EncodedBatch): Record<string, Feed> {
   const feeds: Record<string, Feed> = {};
-  enc.categorical.forEach((f, i) => (feeds[inputNameForField(f.name)] = { ids: true, dims: [batch.rows, 1], data: batch.categorical[i] }));
+  enc.categorical.forEach(
+    (f, i) => (feeds[inputNameForField(f.name)] = { ids: true, dims: [batch.rows, 1], data: batch.categorical[i] }),
+  );
   const width = batch.numeric.length / batch.rows;
   if (width > 0) feeds[NUMERIC_INPUT] = { ids: false, dims: [batch.rows, width], data: batch.numeric };
   return feeds;

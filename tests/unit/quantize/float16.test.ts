@@ -83,14 +83,15 @@ describe('float32ToFloat16Bits', () => {
       const mid = (halfValue(h) + halfValue(h + 1)) / 2; // exact in float32 (needs at most 12 significant bits)
       expect(Math.fround(mid)).toBe(mid);
       const want = h % 2 === 0 ? h : h + 1;
-      if (float32ToFloat16Bits(mid) !== want) throw new Error(`midpoint of ${hex(h)}: got ${hex(float32ToFloat16Bits(mid))}, want ${hex(want)}`);
+      if (float32ToFloat16Bits(mid) !== want)
+        throw new Error(`midpoint of ${hex(h)}: got ${hex(float32ToFloat16Bits(mid))}, want ${hex(want)}`);
       if (float32ToFloat16Bits(-mid) !== (want | 0x8000)) throw new Error(`negative midpoint of ${hex(h)}`);
     }
   });
 
   it('picks the nearest half for random float32 values across the whole range', () => {
     let seed = 12345;
-    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const bits = new Uint32Array(1);
     const f = new Float32Array(bits.buffer);
     for (let n = 0; n < 200000; n++) {
@@ -102,7 +103,8 @@ describe('float32ToFloat16Bits', () => {
       const err = Math.abs(halfValue(h) - x);
       const lower = h & 0x7fff ? h - 1 : h; // neighbours with the same sign
       const upper = (h & 0x7fff) < 0x7bff ? h + 1 : h;
-      if (Math.abs(halfValue(lower) - x) < err || Math.abs(halfValue(upper) - x) < err) throw new Error(`${x} → ${hex(h)} is not the nearest half`);
+      if (Math.abs(halfValue(lower) - x) < err || Math.abs(halfValue(upper) - x) < err)
+        throw new Error(`${x} → ${hex(h)} is not the nearest half`);
     }
   });
 });

@@ -2,7 +2,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quantizeArtifacts, quantizationBound, type QuantizeMode } from '../../../src/core/model/quantize';
-import { artifactsToFiles, assembleArtifacts, parseModelJson, type ModelArtifacts } from '../../../src/core/model/artifacts';
+import {
+  artifactsToFiles,
+  assembleArtifacts,
+  parseModelJson,
+  type ModelArtifacts,
+} from '../../../src/core/model/artifacts';
 import { decodeWeights, encodeWeights, type Weight } from '../../../src/core/compress/graph/weights';
 import { isStudioError } from '../../../src/core/errors';
 
@@ -11,7 +16,7 @@ const topology = { class_name: 'Functional', config: { name: 'm', layers: [] } }
 
 function rng(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 function normal(r: () => number, n: number, std = 1): Float32Array {
   return Float32Array.from({ length: n }, () => std * Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r()));
@@ -20,7 +25,12 @@ function f32(shape: number[], values: ArrayLike<number>): Weight {
   return { shape, dtype: 'float32', values: Float32Array.from(values) };
 }
 function artifactsOf(weights: [string, Weight][]): ModelArtifacts {
-  return { modelTopology: structuredClone(topology), format: 'layers-model', ...encodeWeights(weights), userDefinedMetadata: { note: 'x' } };
+  return {
+    modelTopology: structuredClone(topology),
+    format: 'layers-model',
+    ...encodeWeights(weights),
+    userDefinedMetadata: { note: 'x' },
+  };
 }
 
 const r = rng(1);
@@ -122,7 +132,11 @@ describe.each(MODES)('%s', (mode) => {
 
   it('copies int32 weights byte for byte and keeps their manifest entry', () => {
     const ids: Weight = { shape: [3], dtype: 'int32', values: Int32Array.from([7, -2_000_000_000, 42]) };
-    const a = artifactsOf([['k', f32([3], [1, -2, 0.5])], ['ids', ids], ['b', f32([1], [0.25])]]);
+    const a = artifactsOf([
+      ['k', f32([3], [1, -2, 0.5])],
+      ['ids', ids],
+      ['b', f32([1], [0.25])],
+    ]);
     const out = quantizeArtifacts(a, mode);
     expect(out.artifacts.weightSpecs[1]).toEqual({ name: 'ids', shape: [3], dtype: 'int32' });
     expect('quantization' in out.artifacts.weightSpecs[1]).toBe(false); // tfjs tests `'quantization' in spec`
@@ -147,18 +161,21 @@ describe.each(MODES)('%s', (mode) => {
   it('stays within the bound for arbitrary finite float32 weights (property)', () => {
     const limit = mode === 'float16' ? 65504 : 3.4028234663852886e38;
     fc.assert(
-      fc.property(fc.float32Array({ minLength: 1, maxLength: 40, noNaN: true, noDefaultInfinity: true, min: -limit, max: limit }), (values) => {
-        const out = quantizeArtifacts(artifactsOf([['w', f32([values.length], values)]]), mode);
-        const got = decodeWeights(out.artifacts).get('w')!.values;
-        const bound = quantizationBound(values, mode);
-        for (let i = 0; i < values.length; i++) {
-          const err = Math.abs(got[i] - values[i]);
-          if (!(err <= bound)) return false;
-          // 0 is exact unless the weight comes within scale/2 of float32's limit (documented fallback).
-          if (values[i] === 0 && got[i] !== 0 && Math.max(...Array.from(values, Math.abs)) < 3.3e38) return false;
-        }
-        return out.perWeight[0].bound === bound && out.maxAbsError <= bound;
-      }),
+      fc.property(
+        fc.float32Array({ minLength: 1, maxLength: 40, noNaN: true, noDefaultInfinity: true, min: -limit, max: limit }),
+        (values) => {
+          const out = quantizeArtifacts(artifactsOf([['w', f32([values.length], values)]]), mode);
+          const got = decodeWeights(out.artifacts).get('w')!.values;
+          const bound = quantizationBound(values, mode);
+          for (let i = 0; i < values.length; i++) {
+            const err = Math.abs(got[i] - values[i]);
+            if (!(err <= bound)) return false;
+            // 0 is exact unless the weight comes within scale/2 of float32's limit (documented fallback).
+            if (values[i] === 0 && got[i] !== 0 && Math.max(...Array.from(values, Math.abs)) < 3.3e38) return false;
+          }
+          return out.perWeight[0].bound === bound && out.maxAbsError <= bound;
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -184,7 +201,11 @@ describe('error bounds', () => {
   });
 
   it('float16: each value within |v|·2^-11 (normal range) or 2^-25 (subnormal range)', () => {
-    const values = Float32Array.from([...normal(rng(9), 5000, 3), ...normal(rng(10), 2000, 1e-5), ...normal(rng(11), 500, 1e-7)]);
+    const values = Float32Array.from([
+      ...normal(rng(9), 5000, 3),
+      ...normal(rng(10), 2000, 1e-5),
+      ...normal(rng(11), 500, 1e-7),
+    ]);
     const out = quantizeArtifacts(artifactsOf([['w', f32([values.length], values)]]), 'float16');
     const got = decodeWeights(out.artifacts).get('w')!.values;
     let worstRel = 0;
@@ -200,7 +221,13 @@ describe('error bounds', () => {
   it('float16 refuses values beyond ±65504 (tfjs would load Infinity) but takes 65504 itself', () => {
     expect(quantizeArtifacts(artifactsOf([['w', f32([2], [65504, -65504])]]), 'float16').maxAbsError).toBe(0);
     try {
-      quantizeArtifacts(artifactsOf([['ok', f32([1], [1])], ['big/kernel', f32([3], [1, -70000, 2])]]), 'float16');
+      quantizeArtifacts(
+        artifactsOf([
+          ['ok', f32([1], [1])],
+          ['big/kernel', f32([3], [1, -70000, 2])],
+        ]),
+        'float16',
+      );
       expect.unreachable();
     } catch (e) {
       expect(isStudioError(e) && e.code).toBe('INVALID_ARGUMENT');
@@ -217,7 +244,8 @@ describe('error bounds', () => {
     const got = decodeWeights(twice.artifacts);
     for (const [name, w] of loaded) {
       const bound = quantizationBound(w.values as Float32Array, 'float16');
-      for (let i = 0; i < w.values.length; i++) expect(Math.abs(got.get(name)!.values[i] - w.values[i])).toBeLessThanOrEqual(bound);
+      for (let i = 0; i < w.values.length; i++)
+        expect(Math.abs(got.get(name)!.values[i] - w.values[i])).toBeLessThanOrEqual(bound);
     }
     expect(twice.bytes * 2).toBe(twice.float32Bytes);
   });

@@ -28,11 +28,20 @@ const GRAD_ROWS = 24;
 const report: string[] = [];
 
 afterAll(() => {
-  console.info(`logit drift from the float32 model (max over ${rows.rows} rows; ratio = max drift / first-order bound over ${GRAD_ROWS} rows)\n${report.join('\n')}`);
+  console.info(
+    `logit drift from the float32 model (max over ${rows.rows} rows; ratio = max ` +
+      `drift / first-order bound over ${GRAD_ROWS} rows)\n${report.join('\n')}`,
+  );
 });
 
 function load(a: ModelArtifacts): Promise<LayersModel> {
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: a.modelTopology, weightSpecs: a.weightSpecs, weightData: a.weightData } as unknown as tf.io.ModelArtifacts));
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: a.modelTopology,
+      weightSpecs: a.weightSpecs,
+      weightData: a.weightData,
+    } as unknown as tf.io.ModelArtifacts),
+  );
 }
 
 /** |∂logit_r/∂w| for the first n rows, per weight name (tfjs' saved name, LayersVariable.originalName). */
@@ -46,7 +55,9 @@ function gradMagnitudes(model: LayersModel, n: number): Map<string, Float32Array
   for (let r = 0; r < n; r++) {
     const inputs = makeInputs(plan, rows, { start: r, end: r + 1 });
     const { value, grads } = tf.variableGrads(() => (net.apply(inputs) as tf.Tensor).sum() as tf.Scalar, vars);
-    out.push(new Map(weights.map((w, i) => [w.originalName, Float32Array.from(grads[vars[i].name].dataSync(), Math.abs)])));
+    out.push(
+      new Map(weights.map((w, i) => [w.originalName, Float32Array.from(grads[vars[i].name].dataSync(), Math.abs)])),
+    );
     value.dispose();
     Object.values(grads).forEach((g) => g.dispose());
     inputs.forEach((t) => t.dispose());
@@ -93,35 +104,42 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
     loaded.dispose();
   });
 
-  it.each(MODES)('%s: logits equal the float model with dequantized weights and move within the first-order bound', async (mode) => {
-    const q = quantizeArtifacts(artifacts, mode);
-    const quantized = await load(q.artifacts);
-    const reference = await loadModelFromArtifacts({ ...artifacts, ...encodeWeights(decodeWeights(q.artifacts)) });
-    const got = await predictLogits(quantized, enc, rows);
-    const ref = await predictLogits(reference, enc, rows);
-    let drift = 0;
-    for (let r = 0; r < rows.rows; r++) {
-      expect(Math.abs(got[r] - ref[r])).toBeLessThanOrEqual(1e-6);
-      drift = Math.max(drift, Math.abs(got[r] - base[r]));
-    }
-    // First order: |Δlogit_r| ≲ Σ_w Σ_i |∂logit_r/∂w_i| · bound(w). Second-order terms and float32 evaluation
-    // noise are far smaller at these step sizes; allow a factor 2 and 1e-5 absolute for them.
-    const bounds = new Map(q.perWeight.map((p) => [p.name, p.bound]));
-    let worstRatio = 0;
-    for (let r = 0; r < GRAD_ROWS; r++) {
-      let bound = 0;
-      for (const [name, g] of grads[r]) {
-        const b = bounds.get(name)!;
-        for (let i = 0; i < g.length; i++) bound += g[i] * b;
+  it.each(MODES)(
+    '%s: logits equal the float model with dequantized weights and move within the first-order bound',
+    async (mode) => {
+      const q = quantizeArtifacts(artifacts, mode);
+      const quantized = await load(q.artifacts);
+      const reference = await loadModelFromArtifacts({ ...artifacts, ...encodeWeights(decodeWeights(q.artifacts)) });
+      const got = await predictLogits(quantized, enc, rows);
+      const ref = await predictLogits(reference, enc, rows);
+      let drift = 0;
+      for (let r = 0; r < rows.rows; r++) {
+        expect(Math.abs(got[r] - ref[r])).toBeLessThanOrEqual(1e-6);
+        drift = Math.max(drift, Math.abs(got[r] - base[r]));
       }
-      const d = Math.abs(got[r] - base[r]);
-      expect(d, `row ${r}`).toBeLessThanOrEqual(2 * bound + 1e-5);
-      worstRatio = Math.max(worstRatio, d / bound);
-    }
-    report.push(`${kind.padEnd(8)} ${mode.padEnd(7)} bytes ${q.bytes}/${q.float32Bytes}  max|Δw| ${q.maxAbsError.toExponential(2)}  max|Δlogit| ${drift.toExponential(2)}  ratio ${worstRatio.toFixed(3)}`);
-    quantized.dispose();
-    reference.dispose();
-  });
+      // First order: |Δlogit_r| ≲ Σ_w Σ_i |∂logit_r/∂w_i| · bound(w). Second-order terms and float32 evaluation
+      // noise are far smaller at these step sizes; allow a factor 2 and 1e-5 absolute for them.
+      const bounds = new Map(q.perWeight.map((p) => [p.name, p.bound]));
+      let worstRatio = 0;
+      for (let r = 0; r < GRAD_ROWS; r++) {
+        let bound = 0;
+        for (const [name, g] of grads[r]) {
+          const b = bounds.get(name)!;
+          for (let i = 0; i < g.length; i++) bound += g[i] * b;
+        }
+        const d = Math.abs(got[r] - base[r]);
+        expect(d, `row ${r}`).toBeLessThanOrEqual(2 * bound + 1e-5);
+        worstRatio = Math.max(worstRatio, d / bound);
+      }
+      report.push(
+        `${kind.padEnd(8)} ${mode.padEnd(7)} bytes ${q.bytes}/${q.float32Bytes}  max|Δw| ` +
+          `${q.maxAbsError.toExponential(2)}  max|Δlogit| ${drift.toExponential(2)}  ratio ` +
+          `${worstRatio.toFixed(3)}`,
+      );
+      quantized.dispose();
+      reference.dispose();
+    },
+  );
 });
 
 describe('tfjs io.decodeWeights on mixed, unaligned entries', () => {
@@ -140,7 +158,11 @@ describe('tfjs io.decodeWeights on mixed, unaligned entries', () => {
     const data = new Uint8Array(aBytes.length + rest.length);
     data.set(aBytes, 0);
     data.set(rest, 5);
-    const mixed: ModelArtifacts = { modelTopology: {}, weightSpecs: [u8.weightSpecs[0], f16.weightSpecs[1], f16.weightSpecs[2]], weightData: data.buffer };
+    const mixed: ModelArtifacts = {
+      modelTopology: {},
+      weightSpecs: [u8.weightSpecs[0], f16.weightSpecs[1], f16.weightSpecs[2]],
+      weightData: data.buffer,
+    };
     const ours = decodeWeights(mixed);
     const theirs = tf.io.decodeWeights(mixed.weightData, mixed.weightSpecs as unknown as tf.io.WeightsManifestEntry[]);
     for (const [name, w] of ours) {

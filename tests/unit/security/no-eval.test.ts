@@ -22,7 +22,8 @@ describe('no code execution from data', () => {
     const offenders: string[] = [];
     for (const f of files) {
       const text = readFileSync(f, 'utf8');
-      if (/\beval\s*\(/.test(text) || /new\s+Function\s*\(/.test(text) || /\bimport\(\s*[^'"\s)]/.test(text)) offenders.push(f);
+      if (/\beval\s*\(/.test(text) || /new\s+Function\s*\(/.test(text) || /\bimport\(\s*[^'"\s)]/.test(text))
+        offenders.push(f);
     }
     expect(offenders).toEqual([]);
   });

@@ -20,7 +20,19 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
     const embeddings = model.layers.filter((l) => l.getClassName() === 'Embedding' && l.name.startsWith('emb_'));
     expect(embeddings.length).toBe(kind === 'lr' ? 0 : enc.categorical.length);
     // Only standard tfjs classes plus FMInteraction: every matrix lives in a plain Dense or Embedding.
-    const standard = new Set(['InputLayer', 'Embedding', 'Dense', 'Concatenate', 'Flatten', 'Reshape', 'Add', 'Multiply', 'Activation', 'Dropout', 'FMInteraction']);
+    const standard = new Set([
+      'InputLayer',
+      'Embedding',
+      'Dense',
+      'Concatenate',
+      'Flatten',
+      'Reshape',
+      'Add',
+      'Multiply',
+      'Activation',
+      'Dropout',
+      'FMInteraction',
+    ]);
     for (const l of model.layers) expect(standard.has(l.getClassName()), l.getClassName()).toBe(true);
     const withWeights = model.layers.filter((l) => l.getWeights().length > 0).map((l) => l.getClassName());
     expect(new Set(withWeights)).toEqual(new Set(['Embedding', 'Dense']));
@@ -42,7 +54,9 @@ describe.each(MODEL_KINDS)('%s', (kind) => {
     const files = artifactsToFiles(artifacts);
     const json = parseModelJson(files.modelJson);
     expect(json.format).toBe('layers-model');
-    const reloaded = await loadModelFromArtifacts(assembleArtifacts(json, new Map([[files.weightsName, files.weights]])));
+    const reloaded = await loadModelFromArtifacts(
+      assembleArtifacts(json, new Map([[files.weightsName, files.weights]])),
+    );
     const after = await predictLogits(reloaded, enc, rows);
     for (let i = 0; i < rows.rows; i++) expect(Math.abs(after[i] - before[i])).toBeLessThan(1e-6);
     const probs = await predictProbs(reloaded, enc, rows);

@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { defaultSweep } from '../../../src/ui/defaults';
 import type { LayerInfo } from '../../../src/engine/protocol';
 
-const dense = (name: string, breakEvenRank: number) => ({ name, kind: 'dense', compressible: true, breakEvenRank, shape: { dIn: 4 * breakEvenRank, dOut: 4 * breakEvenRank } }) as unknown as LayerInfo;
+const dense = (name: string, breakEvenRank: number) =>
+  ({
+    name,
+    kind: 'dense',
+    compressible: true,
+    breakEvenRank,
+    shape: { dIn: 4 * breakEvenRank, dOut: 4 * breakEvenRank },
+  }) as unknown as LayerInfo;
 const plan = { method: 'afm' as const, denseRank: 2, embeddingRank: 1 };
 
 describe('defaultSweep', () => {

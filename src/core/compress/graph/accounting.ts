@@ -29,14 +29,19 @@ export function plannedParams(
   let total = totalParams(artifacts.weightSpecs);
   for (const { layer, rank: k } of plan) {
     const info = infos.get(layer);
-    if (!info) throw new StudioError('INVALID_ARGUMENT', `The model has no Dense or Embedding layer ${layer}; pick a layer from the model's inventory.`);
+    if (!info)
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `The model has no Dense or Embedding layer ${layer}; pick a layer from the model's inventory.`,
+      );
     if (info.kind === 'dense') total += factoredDenseParams(info.shape.dIn, info.shape.dOut, k) - info.params;
     else {
       embRanks.set(layer, k);
       total += info.shape.vocab * k - info.params;
     }
   }
-  const fusion: Pick<FusionPlan, 'fused' | 'folds'> = opts.fuse === false ? { fused: new Set(), folds: new Map() } : planFusion(graph, shapes, embRanks);
+  const fusion: Pick<FusionPlan, 'fused' | 'folds'> =
+    opts.fuse === false ? { fused: new Set(), folds: new Map() } : planFusion(graph, shapes, embRanks);
   for (const [layer, k] of embRanks) {
     const { dim } = (infos.get(layer) as EmbeddingInfo).shape;
     if (keepsUp(graph, fusion.fused, layer)) total += k * dim + dim;

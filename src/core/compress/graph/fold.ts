@@ -4,7 +4,19 @@
  * Concatenate / Flatten / Reshape layers above it, once with the original shapes and once with the factored
  * embeddings' k-wide outputs, then matching the two element by element.
  */
-import { count, concatAxis, concatProvenance, concatShape, isRearranging, leafProvenance, perSample, recomputeTarget, resolveTarget, type Provenance, type Shape } from './layout';
+import {
+  count,
+  concatAxis,
+  concatProvenance,
+  concatShape,
+  isRearranging,
+  leafProvenance,
+  perSample,
+  recomputeTarget,
+  resolveTarget,
+  type Provenance,
+  type Shape,
+} from './layout';
 import { isShared, type LayerGraph, type TensorRef } from './topology';
 
 /** One kernel row after folding: a copy of an old row, or an embedding's up-projection applied to its d old rows. */
@@ -58,7 +70,8 @@ class Walker {
 
   walk(consumer: string, ref: TensorRef): Walk | FoldFailure {
     const layer = this.ctx.graph.byName.get(ref.layer)!;
-    const passThrough = isRearranging(layer) && !isShared(layer) && ref.node === 0 && ref.tensor === 0 && layer.inbound.length === 1;
+    const passThrough =
+      isRearranging(layer) && !isShared(layer) && ref.node === 0 && ref.tensor === 0 && layer.inbound.length === 1;
     if (!passThrough) return this.leaf(consumer, ref);
     const inputs: Walk[] = [];
     for (const r of layer.inbound[0]) {
@@ -71,21 +84,43 @@ class Walker {
     if (layer.className === 'Concatenate') {
       const axis = concatAxis(layer.config, inputs[0].now.shape.length);
       if (axis === null) return { layer: layer.name, reason: 'it concatenates along the batch axis' };
-      const shape = concatShape(inputs.map((i) => i.now.shape), axis);
+      const shape = concatShape(
+        inputs.map((i) => i.now.shape),
+        axis,
+      );
       if (typeof shape === 'string') return { layer: layer.name, reason: `after factoring, its ${shape}` };
       return {
-        old: { shape: oldShape, prov: concatProvenance(inputs.map((i) => i.old), axis) },
-        now: { shape, prov: concatProvenance(inputs.map((i) => i.now), axis) },
+        old: {
+          shape: oldShape,
+          prov: concatProvenance(
+            inputs.map((i) => i.old),
+            axis,
+          ),
+        },
+        now: {
+          shape,
+          prov: concatProvenance(
+            inputs.map((i) => i.now),
+            axis,
+          ),
+        },
       };
     }
     const [input] = inputs;
-    if (count(input.old.shape) !== count(oldShape)) return { layer: layer.name, reason: 'its input and output sizes differ' };
-    if (layer.className === 'Flatten') return { old: { ...input.old, shape: oldShape }, now: { ...input.now, shape: [count(input.now.shape)] } };
+    if (count(input.old.shape) !== count(oldShape))
+      return { layer: layer.name, reason: 'its input and output sizes differ' };
+    if (layer.className === 'Flatten')
+      return { old: { ...input.old, shape: oldShape }, now: { ...input.now, shape: [count(input.now.shape)] } };
     // Reshape: keep the target when the input is unchanged, else recompute it (flatten, or keep the last axis).
-    if (sameShape(input.old.shape, input.now.shape)) return { old: { ...input.old, shape: oldShape }, now: { ...input.now, shape: oldShape } };
+    if (sameShape(input.old.shape, input.now.shape))
+      return { old: { ...input.old, shape: oldShape }, now: { ...input.now, shape: oldShape } };
     const target = resolveTarget((layer.config.target_shape as number[]) ?? [], count(input.old.shape));
     const next = target && recomputeTarget(target, input.old.shape, input.now.shape);
-    if (!next) return { layer: layer.name, reason: `its target shape [${String(layer.config.target_shape)}] cannot follow a narrower input` };
+    if (!next)
+      return {
+        layer: layer.name,
+        reason: `its target shape [${String(layer.config.target_shape)}] cannot follow a narrower input`,
+      };
     this.reshapes.set(layer.name, next);
     return { old: { ...input.old, shape: oldShape }, now: { ...input.now, shape: next } };
   }
@@ -97,7 +132,10 @@ class Walker {
     const newShape = rank === undefined ? shape : [...shape.slice(0, -1), rank];
     // One leaf per edge, so an element reached along two paths keeps two distinct labels.
     const id = this.leaves.push({ layer: ref.layer, rank, oldShape: shape, newShape }) - 1;
-    return { old: { shape, prov: leafProvenance(id, count(shape)) }, now: { shape: newShape, prov: leafProvenance(id, count(newShape)) } };
+    return {
+      old: { shape, prov: leafProvenance(id, count(shape)) },
+      now: { shape: newShape, prov: leafProvenance(id, count(newShape)) },
+    };
   }
 }
 
@@ -133,7 +171,8 @@ function matchRows(w: Walk, leaves: Leaf[], target: string): FoldMap | FoldFailu
     const pos: number[] = [];
     for (let q = 0; q < positions; q++) {
       const p = q * dNew + r;
-      if (w.now.prov.src[p] !== leaf || w.now.prov.idx[p] % last !== j) return fail('one kernel row would see different inputs at different positions');
+      if (w.now.prov.src[p] !== leaf || w.now.prov.idx[p] % last !== j)
+        return fail('one kernel row would see different inputs at different positions');
       pos.push(Math.floor(w.now.prov.idx[p] / last));
     }
     if (l.rank === undefined) {
@@ -155,13 +194,17 @@ function matchRows(w: Walk, leaves: Leaf[], target: string): FoldMap | FoldFailu
   const bias: FoldMap['bias'] = [];
   for (let row = 0; row < dOld; row++) {
     const l = leaves[w.old.prov.src[row]];
-    if (l.rank !== undefined) bias.push({ embedding: l.layer, c: w.old.prov.idx[row] % l.oldShape[l.oldShape.length - 1], row });
+    if (l.rank !== undefined)
+      bias.push({ embedding: l.layer, c: w.old.prov.idx[row] % l.oldShape[l.oldShape.length - 1], row });
   }
   return { oldRows: dOld, newRows: dNew, rows, bias };
 }
 
 /** The fold map of a Dense layer (plus the Reshape targets its input path needs), or why it cannot fold. */
-export function foldInto(ctx: FoldContext, dense: string): { fold: FoldMap; reshapes: Map<string, number[]> } | FoldFailure {
+export function foldInto(
+  ctx: FoldContext,
+  dense: string,
+): { fold: FoldMap; reshapes: Map<string, number[]> } | FoldFailure {
   const layer = ctx.graph.byName.get(dense)!;
   const walker = new Walker(ctx);
   const w = walker.walk(dense, layer.inbound[0][0]);

@@ -58,7 +58,10 @@ function walkBranch(graph: LayerGraph, embedding: string, consumer: string): Bra
       branch.targets.add(name);
       return true;
     }
-    if (!isRearranging(layer)) return block(`${layer.className} ${name} is in the way (only Concatenate, Flatten and Reshape can be folded across)`);
+    if (!isRearranging(layer))
+      return block(
+        `${layer.className} ${name} is in the way (only Concatenate, Flatten and Reshape can be folded across)`,
+      );
     if (isModelOutput(graph, name)) return block(`${name} is a model output`);
     const readers = [...new Set(graph.consumers.get(name)!.map((c) => c.layer))];
     if (readers.length === 0) return block(`nothing reads ${name}`);
@@ -73,7 +76,11 @@ function walkBranch(graph: LayerGraph, embedding: string, consumer: string): Bra
  * Plans fusion for the embeddings in `ranks` (name → factored width k). Starts from every branch that passes
  * the layer-class test, then drops branches whose shapes or kernel rows do not work out, until stable.
  */
-export function planFusion(graph: LayerGraph, shapes: Record<string, (number | null)[]>, ranks: Map<string, number>): FusionPlan {
+export function planFusion(
+  graph: LayerGraph,
+  shapes: Record<string, (number | null)[]>,
+  ranks: Map<string, number>,
+): FusionPlan {
   const branches: Branch[] = [];
   const verdicts = new Map<string, BranchVerdict[]>();
   for (const embedding of ranks.keys()) {
@@ -81,13 +88,17 @@ export function planFusion(graph: LayerGraph, shapes: Record<string, (number | n
     for (const consumer of readers) branches.push(walkBranch(graph, embedding, consumer));
   }
   let live = branches.filter((b) => !b.blockedBy);
-  let result: { folds: Map<string, FoldMap>; reshapes: Map<string, number[]> } = { folds: new Map(), reshapes: new Map() };
+  let result: { folds: Map<string, FoldMap>; reshapes: Map<string, number[]> } = {
+    folds: new Map(),
+    reshapes: new Map(),
+  };
   for (;;) {
     const fused = new Set(live.map((b) => edgeKey(b.embedding, b.consumer)));
     const ctx: FoldContext = {
       graph,
       shapes,
-      foldedRank: (consumer: string, ref: TensorRef) => (fused.has(edgeKey(ref.layer, consumer)) ? ranks.get(ref.layer) : undefined),
+      foldedRank: (consumer: string, ref: TensorRef) =>
+        fused.has(edgeKey(ref.layer, consumer)) ? ranks.get(ref.layer) : undefined,
     };
     const folds = new Map<string, FoldMap>();
     const reshapes = new Map<string, number[]>();
@@ -120,13 +131,22 @@ export function planFusion(graph: LayerGraph, shapes: Record<string, (number | n
   const liveSet = new Set(live);
   for (const b of branches) {
     const list = verdicts.get(b.embedding) ?? [];
-    list.push(liveSet.has(b) ? { consumer: b.consumer, fusable: true, into: [...b.targets] } : { consumer: b.consumer, fusable: false, into: [], blockedBy: b.blockedBy });
+    list.push(
+      liveSet.has(b)
+        ? { consumer: b.consumer, fusable: true, into: [...b.targets] }
+        : { consumer: b.consumer, fusable: false, into: [], blockedBy: b.blockedBy },
+    );
     verdicts.set(b.embedding, list);
   }
   for (const embedding of ranks.keys()) {
     const list = verdicts.get(embedding) ?? [];
     if (isModelOutput(graph, embedding)) {
-      list.push({ consumer: '(model output)', fusable: false, into: [], blockedBy: { layer: embedding, className: 'Embedding', reason: `${embedding} is a model output` } });
+      list.push({
+        consumer: '(model output)',
+        fusable: false,
+        into: [],
+        blockedBy: { layer: embedding, className: 'Embedding', reason: `${embedding} is a model output` },
+      });
     }
     verdicts.set(embedding, list);
   }
@@ -135,5 +155,8 @@ export function planFusion(graph: LayerGraph, shapes: Record<string, (number | n
 
 /** True when a factored embedding keeps its up-projection: the model outputs it, or some reader is not folded. */
 export function keepsUp(graph: LayerGraph, fused: ReadonlySet<string>, embedding: string): boolean {
-  return isModelOutput(graph, embedding) || graph.consumers.get(embedding)!.some((c) => !fused.has(edgeKey(embedding, c.layer)));
+  return (
+    isModelOutput(graph, embedding) ||
+    graph.consumers.get(embedding)!.some((c) => !fused.has(edgeKey(embedding, c.layer)))
+  );
 }

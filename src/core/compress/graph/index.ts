@@ -2,11 +2,33 @@
  * The pure graph part of the compressor: read a layers-model topology and its weights, list what can be
  * factored, and rewrite the model with ready-made factors. No tfjs, no React.
  */
-export { type TensorRef, type LayerNode, type Consumer, type LayerGraph, parseTopology, serializeTopology, isShared, isModelOutput, modelConfigOf } from './topology';
+export {
+  type TensorRef,
+  type LayerNode,
+  type Consumer,
+  type LayerGraph,
+  parseTopology,
+  serializeTopology,
+  isShared,
+  isModelOutput,
+  modelConfigOf,
+} from './topology';
 export { type Weight, decodeWeights, encodeWeights, sizeOf } from './weights';
 export {
-  type DenseShape, type EmbeddingShape, type DenseInfo, type EmbeddingInfo, type LayerInfo,
-  buildInventory, listLayers, factoredParams, factoredDenseParams, factoredEmbeddingParams, denseBreakEven, embeddingBreakEven, totalParams, weightName,
+  type DenseShape,
+  type EmbeddingShape,
+  type DenseInfo,
+  type EmbeddingInfo,
+  type LayerInfo,
+  buildInventory,
+  listLayers,
+  factoredParams,
+  factoredDenseParams,
+  factoredEmbeddingParams,
+  denseBreakEven,
+  embeddingBreakEven,
+  totalParams,
+  weightName,
 } from './inventory';
 export { type BranchVerdict, type FusionPlan, planFusion, edgeKey, keepsUp } from './fusion';
 export { type FoldMap, type RowSource } from './fold';

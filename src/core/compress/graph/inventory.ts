@@ -95,17 +95,43 @@ export function listLayers(graph: LayerGraph, specs: readonly WeightSpec[]): Lay
       const useBias = cfg.use_bias !== false;
       const dOut = Number(cfg.units);
       const dIn = kernel?.length === 2 ? kernel[0] : 0;
-      const shape: DenseShape = { dIn, dOut, useBias, activation: typeof cfg.activation === 'string' ? cfg.activation : 'linear' };
+      const shape: DenseShape = {
+        dIn,
+        dOut,
+        useBias,
+        activation: typeof cfg.activation === 'string' ? cfg.activation : 'linear',
+      };
       const breakEvenRank = denseBreakEven(dIn, dOut, useBias);
-      const reason = kernel ? whyNot(graph, layer.name, dOut, breakEvenRank, 'output width') : `its kernel ${weightName(layer.name, 'kernel')} is not in the weight manifest`;
-      out.push({ name: layer.name, kind: 'dense', shape, params: dIn * dOut + (useBias ? dOut : 0), breakEvenRank, compressible: !reason, ...(reason ? { reason } : {}) });
+      const reason = kernel
+        ? whyNot(graph, layer.name, dOut, breakEvenRank, 'output width')
+        : `its kernel ${weightName(layer.name, 'kernel')} is not in the weight manifest`;
+      out.push({
+        name: layer.name,
+        kind: 'dense',
+        shape,
+        params: dIn * dOut + (useBias ? dOut : 0),
+        breakEvenRank,
+        compressible: !reason,
+        ...(reason ? { reason } : {}),
+      });
     } else if (layer.className === 'Embedding') {
       const table = shapeOf.get(weightName(layer.name, 'embeddings'));
       const vocab = table?.[0] ?? Number(cfg.input_dim);
       const dim = table?.[1] ?? Number(cfg.output_dim);
       const breakEvenRank = embeddingBreakEven(vocab, dim);
-      const reason = table ? whyNot(graph, layer.name, dim, breakEvenRank, 'embedding dimension') : `its table ${weightName(layer.name, 'embeddings')} is not in the weight manifest`;
-      out.push({ name: layer.name, kind: 'embedding', shape: { vocab, dim }, params: vocab * dim, breakEvenRank, compressible: !reason, fusion: [], ...(reason ? { reason } : {}) });
+      const reason = table
+        ? whyNot(graph, layer.name, dim, breakEvenRank, 'embedding dimension')
+        : `its table ${weightName(layer.name, 'embeddings')} is not in the weight manifest`;
+      out.push({
+        name: layer.name,
+        kind: 'embedding',
+        shape: { vocab, dim },
+        params: vocab * dim,
+        breakEvenRank,
+        compressible: !reason,
+        fusion: [],
+        ...(reason ? { reason } : {}),
+      });
     }
   }
   return out;
@@ -115,7 +141,10 @@ export function listLayers(graph: LayerGraph, specs: readonly WeightSpec[]): Lay
  * Every Dense and Embedding layer of a model. `shapes` holds each layer's output shape (batch axis null), as
  * tfjs reports it; the fusion verdicts assume every compressible embedding is factored (at rank 1).
  */
-export function buildInventory(artifacts: Pick<ModelArtifacts, 'modelTopology' | 'weightSpecs'>, shapes: Record<string, (number | null)[]>): LayerInfo[] {
+export function buildInventory(
+  artifacts: Pick<ModelArtifacts, 'modelTopology' | 'weightSpecs'>,
+  shapes: Record<string, (number | null)[]>,
+): LayerInfo[] {
   const graph = parseTopology(artifacts.modelTopology);
   const layers = listLayers(graph, artifacts.weightSpecs);
   const ranks = new Map(layers.filter((l) => l.kind === 'embedding' && l.compressible).map((l) => [l.name, 1]));

@@ -54,7 +54,11 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function invalid(why: string): StudioError {
-  return new StudioError('MODEL_NOT_LAYERS', `The model topology cannot be read (${why}); export the model again with tfjs model.save or tensorflowjs_converter.`);
+  return new StudioError(
+    'MODEL_NOT_LAYERS',
+    `The model topology cannot be read (${why}); export the model again with tfjs ` +
+      `model.save or tensorflowjs_converter.`,
+  );
 }
 
 /** The model description itself: Keras-converted files wrap it in {model_config, training_config}. */
@@ -63,14 +67,16 @@ export function modelConfigOf(modelTopology: Json): Json {
 }
 
 function parseRef(entry: unknown): TensorRef {
-  if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw invalid(`bad inbound entry ${JSON.stringify(entry)}`);
+  if (!Array.isArray(entry) || typeof entry[0] !== 'string')
+    throw invalid(`bad inbound entry ${JSON.stringify(entry)}`);
   const ref: TensorRef = { layer: entry[0], node: Number(entry[1] ?? 0), tensor: Number(entry[2] ?? 0) };
   if (entry.length > 3) ref.kwargs = (entry[3] ?? {}) as Record<string, unknown>;
   return ref;
 }
 
 function parseLayer(json: unknown): LayerNode {
-  if (!isObject(json) || typeof json.class_name !== 'string' || !isObject(json.config)) throw invalid('a layer without class_name or config');
+  if (!isObject(json) || typeof json.class_name !== 'string' || !isObject(json.config))
+    throw invalid('a layer without class_name or config');
   const { name, class_name: className, config, inbound_nodes: inbound, ...extra } = json;
   const layerName = typeof name === 'string' ? name : (config as Json).name;
   if (typeof layerName !== 'string') throw invalid(`a ${className} layer without a name`);
@@ -95,7 +101,12 @@ function parseRefList(list: unknown): TensorRef[] {
 }
 
 /** Sequential → functional: an InputLayer (existing or made from the first layer's input shape), then a chain. */
-function sequentialLayers(config: unknown): { name: string; layers: LayerNode[]; inputs: TensorRef[]; outputs: TensorRef[] } {
+function sequentialLayers(config: unknown): {
+  name: string;
+  layers: LayerNode[];
+  inputs: TensorRef[];
+  outputs: TensorRef[];
+} {
   const list = Array.isArray(config) ? config : isObject(config) && Array.isArray(config.layers) ? config.layers : null;
   if (!list || list.length === 0) throw invalid('a Sequential model without layers');
   const name = isObject(config) && typeof config.name === 'string' ? config.name : 'sequential';
@@ -108,11 +119,19 @@ function sequentialLayers(config: unknown): { name: string; layers: LayerNode[];
   } else {
     const first = seq[0].config;
     let batchShape = first.batch_input_shape as unknown[] | undefined;
-    if (!Array.isArray(batchShape) && Array.isArray(first.input_shape)) batchShape = [first.batch_size ?? null, ...(first.input_shape as unknown[])];
-    if (!Array.isArray(batchShape)) throw invalid(`the first layer ${seq[0].name} of the Sequential model has no input shape`);
+    if (!Array.isArray(batchShape) && Array.isArray(first.input_shape))
+      batchShape = [first.batch_size ?? null, ...(first.input_shape as unknown[])];
+    if (!Array.isArray(batchShape))
+      throw invalid(`the first layer ${seq[0].name} of the Sequential model has no input shape`);
     // tfjs names the implicit input of a Sequential model `${first}_input`; the same name keeps files familiar.
     prev = uniqueName(`${seq[0].name}_input`, new Set(seq.map((l) => l.name)));
-    layers.push({ name: prev, className: 'InputLayer', config: { batch_input_shape: batchShape, dtype: first.dtype ?? 'float32', sparse: false, name: prev }, inbound: [], extra: {} });
+    layers.push({
+      name: prev,
+      className: 'InputLayer',
+      config: { batch_input_shape: batchShape, dtype: first.dtype ?? 'float32', sparse: false, name: prev },
+      inbound: [],
+      extra: {},
+    });
   }
   const inputs = [{ layer: prev, node: 0, tensor: 0 }];
   for (const layer of seq) {
@@ -147,7 +166,8 @@ export function indexGraph(base: Omit<LayerGraph, 'byName' | 'consumers'>): Laye
       }),
     );
   }
-  for (const ref of [...base.inputs, ...base.outputs]) if (!byName.has(ref.layer)) throw invalid(`the model names an unknown input/output layer ${ref.layer}`);
+  for (const ref of [...base.inputs, ...base.outputs])
+    if (!byName.has(ref.layer)) throw invalid(`the model names an unknown input/output layer ${ref.layer}`);
   return { ...base, byName, consumers };
 }
 
@@ -159,7 +179,8 @@ export function parseTopology(modelTopology: Json): LayerGraph {
     const seq = sequentialLayers(top.config);
     return indexGraph({ className: 'Model', fromSequential: true, ...seq });
   }
-  if (className !== 'Model' && className !== 'Functional') throw invalid(`top-level class ${String(className)} is not Model, Functional or Sequential`);
+  if (className !== 'Model' && className !== 'Functional')
+    throw invalid(`top-level class ${String(className)} is not Model, Functional or Sequential`);
   const config = top.config;
   if (!isObject(config) || !Array.isArray(config.layers)) throw invalid('the model has no layer list');
   return indexGraph({
@@ -205,7 +226,8 @@ export function serializeTopology(graph: LayerGraph, original: Json): Json {
       output_layers: graph.outputs.map((r) => [r.layer, r.node, r.tensor]),
     },
   };
-  if (isObject(original.model_config)) return { ...structuredClone(original), model_config: { ...structuredClone(original.model_config), ...model } };
+  if (isObject(original.model_config))
+    return { ...structuredClone(original), model_config: { ...structuredClone(original.model_config), ...model } };
   const { class_name: _c, config: _k, ...rest } = original;
   return { ...model, ...structuredClone(rest) };
 }

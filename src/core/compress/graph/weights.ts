@@ -21,9 +21,12 @@ export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
-
 function unsupported(spec: WeightSpec, what: string): StudioError {
-  return new StudioError('INVALID_ARGUMENT', `The weight ${spec.name} is stored as ${what}, which the compressor cannot read; export the model with float32 weights.`);
+  return new StudioError(
+    'INVALID_ARGUMENT',
+    `The weight ${spec.name} is stored as ${what}, which the compressor cannot read; ` +
+      `export the model with float32 weights.`,
+  );
 }
 
 function decodeOne(spec: WeightSpec, bytes: Uint8Array): Weight {
@@ -33,7 +36,8 @@ function decodeOne(spec: WeightSpec, bytes: Uint8Array): Weight {
   // must never be aliased (results are edited in place by the rewriter).
   const own = bytes.slice().buffer;
   if (!q) {
-    if (spec.dtype === 'float32') return { shape: [...spec.shape], dtype: 'float32', values: new Float32Array(own, 0, n) };
+    if (spec.dtype === 'float32')
+      return { shape: [...spec.shape], dtype: 'float32', values: new Float32Array(own, 0, n) };
     if (spec.dtype === 'int32') return { shape: [...spec.shape], dtype: 'int32', values: new Int32Array(own, 0, n) };
     throw unsupported(spec, spec.dtype);
   }
@@ -46,7 +50,8 @@ function decodeOne(spec: WeightSpec, bytes: Uint8Array): Weight {
     return { shape: [...spec.shape], dtype: 'float32', values };
   }
   if (q.dtype !== 'uint8' && q.dtype !== 'uint16') throw unsupported(spec, `quantization ${String(q.dtype)}`);
-  if (typeof q.scale !== 'number' || typeof q.min !== 'number') throw unsupported(spec, `${q.dtype} without scale and min`);
+  if (typeof q.scale !== 'number' || typeof q.min !== 'number')
+    throw unsupported(spec, `${q.dtype} without scale and min`);
   const raw = q.dtype === 'uint8' ? new Uint8Array(own, 0, n) : new Uint16Array(own, 0, n);
   const values = spec.dtype === 'float32' ? new Float32Array(n) : new Int32Array(n);
   for (let i = 0; i < n; i++) {
@@ -67,9 +72,17 @@ export function decodeWeights(artifacts: Pick<ModelArtifacts, 'weightSpecs' | 'w
     if (per === undefined) throw unsupported(spec, stored);
     const length = sizeOf(spec.shape) * per;
     if (offset + length > all.byteLength) {
-      throw new StudioError('MODEL_WEIGHTS_SIZE', `The weight data ends before the weight ${spec.name}; the weight file is truncated or belongs to another model.`);
+      throw new StudioError(
+        'MODEL_WEIGHTS_SIZE',
+        `The weight data ends before the weight ${spec.name}; the weight file is ` +
+          `truncated or belongs to another model.`,
+      );
     }
-    if (out.has(spec.name)) throw new StudioError('INVALID_ARGUMENT', `The weight manifest names ${spec.name} twice; export the model again.`);
+    if (out.has(spec.name))
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        `The weight manifest names ${spec.name} twice; export the model again.`,
+      );
     out.set(spec.name, decodeOne(spec, all.subarray(offset, offset + length)));
     offset += length;
   }
@@ -82,14 +95,18 @@ export function encodeWeights(weights: Iterable<[string, Weight]>): Pick<ModelAr
   const weightSpecs: WeightSpec[] = [];
   let total = 0;
   for (const [name, w] of list) {
-    if (w.values.length !== sizeOf(w.shape)) throw new Error(`weight ${name}: ${w.values.length} values for shape [${w.shape.join(', ')}]`);
+    if (w.values.length !== sizeOf(w.shape))
+      throw new Error(`weight ${name}: ${w.values.length} values for shape [${w.shape.join(', ')}]`);
     weightSpecs.push({ name, shape: [...w.shape], dtype: w.dtype });
     total += w.values.length * 4;
   }
   const data = new ArrayBuffer(total);
   let offset = 0;
   for (const [, w] of list) {
-    const view = w.dtype === 'int32' ? new Int32Array(data, offset, w.values.length) : new Float32Array(data, offset, w.values.length);
+    const view =
+      w.dtype === 'int32'
+        ? new Int32Array(data, offset, w.values.length)
+        : new Float32Array(data, offset, w.values.length);
     view.set(w.values);
     offset += w.values.length * 4;
   }
