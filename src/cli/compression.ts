@@ -2,10 +2,11 @@
 import { sliceBatch, type EncodedBatch } from '../core/data';
 import { StudioError } from '../core/errors';
 import { createRng, shuffledIndices } from '../core/random';
-import { Compressor } from '../tf/compressor';
+import { ModelCompressor } from '../app/modelCompressor';
 import { tailSplit } from '../core/pipeline/splits';
-import { concatEncoded, loadEncoded, loadStudioModel, streamEncoded, type LoadedModel } from './io';
-import type { RowSource } from '../tf/stats';
+import { concatEncoded } from '../core/data';
+import { loadEncoded, loadStudioModel, streamEncoded, type LoadedModel } from './io';
+import type { RowSource } from '../core/data';
 import { readFile } from 'node:fs/promises';
 import { requireFile } from '../node/files';
 import { mergeStatistics, parseStatistics, type LayerStatistics } from '../core/compress/statistics';
@@ -22,7 +23,7 @@ export const CALIBRATION_OPTIONS: OptionDef[] = [
 
 export interface CompressionSession {
   loaded: LoadedModel;
-  compressor: Compressor;
+  compressor: ModelCompressor;
   seed: number;
   /**
    * The calibration rows: a seeded in-memory sample with --calibration-rows, otherwise every training file
@@ -82,7 +83,7 @@ export async function openCompression(args: ParsedArgs): Promise<CompressionSess
   let testInMemory: Promise<EncodedBatch> | null = null;
   return {
     loaded,
-    compressor: await Compressor.create(loaded.model),
+    compressor: new ModelCompressor(loaded.model),
     seed,
     trainRows: allTrain,
     async calibration() {

@@ -15,17 +15,12 @@ import {
 } from '../core/data';
 import { readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { STUDIO_VERSION } from '../core/version';
-import { describeInputs } from '../tf/feed';
-import { openDataFile, readModelFiles, requireFile } from '../node/files';
-import { readFile } from 'node:fs/promises';
-import { assembleArtifacts, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
-import { foreignModelKind, sortDrop } from '../core/model/files';
-import { StudioError } from '../core/errors';
-import { filesToOpen, isZipName, unzipFiles } from '../io/zip';
-import { convertForeignModel } from '../engine/foreign';
-import { loadModelFromArtifacts } from '../tf/modelio';
-import type { LayersModel } from '../tf/tfjs';
+import { modelInputFiles, openDataFile } from '../node/files';
+import { openModelFiles, type OpenedModel } from '../formats';
+import type { RunnableModel } from '../app/runtime';
+import type { ModelLoader } from '../app/workspace';
 import { useBackend } from '../tf/backend';
+import { tfjsLoader } from '../tf/runtime';
 
 /** Prints a one-line warning per file with skipped rows (rows are never dropped silently). */
 export function warnBadRows(file: string, report: BadRowReport): void {
@@ -56,28 +51,44 @@ export async function loadData(file: string, overrides?: SchemaOverrides): Promi
 }
 
 export interface LoadedModel {
-  model: LayersModel;
+  model: RunnableModel;
   meta: StudioMetadata;
   params: number;
+  /** The model file's name as the user gave it. */
+  fileName: string;
 }
 
+/** The wasm backend, then the model a path names, opened by the format registry and loaded in its runtime. */
+export async function loadModelPath(path: string): Promise<{ model: RunnableModel; opened: OpenedModel }> {
+  await useBackend('wasm');
+  const opened = await readAnyModel(path);
+  const { model } = await NODE_LOADER(opened);
+  return { model, opened };
+}
+
+/** Loads models in Node (tfjs on the wasm backend). */
+export const NODE_LOADER: ModelLoader = tfjsLoader();
+
 /**
- * Starts the wasm backend and loads a model (model.json or its folder, .keras/.h5, .onnx) with the encoding
- * that turns rows into its inputs: its own, or for a model made elsewhere, the columns of `rowsFile` bound
- * to its inputs by name (said on stderr), as the studio does.
+ * Loads a model (model.json or its folder, .keras/.h5, .onnx, .zip) with the encoding that turns rows into
+ * its inputs: its own, or for a model made elsewhere, the columns of `rowsFile` bound to its inputs by name
+ * (said on stderr), as the studio does.
  */
 export async function loadStudioModel(path: string, rowsFile?: string): Promise<LoadedModel> {
-  await useBackend('wasm');
-  const { artifacts, fileName } = await readAnyModel(path);
-  const model = await loadModelFromArtifacts(artifacts, fileName);
-  let meta = readMetadata(artifacts.userDefinedMetadata);
+  const { model, opened } = await loadModelPath(path);
+  let meta = readMetadata(model.userDefinedMetadata);
   if (!meta && rowsFile) {
     const { schema, batches } = await openDataset(await openDataFile(rowsFile));
     await batches.return(undefined as never); // only the header and kinds were needed
-    meta = { format: 1, studioVersion: STUDIO_VERSION, encoding: bindEncoding(describeInputs(model), schema) };
+    meta = { format: 1, studioVersion: STUDIO_VERSION, encoding: bindEncoding(model.inputs, schema) };
     console.error(`note: ${describeBinding(meta.encoding)}`);
   }
-  return { model, meta: meta ?? requireMetadata(artifacts.userDefinedMetadata, fileName), params: model.countParams() };
+  return {
+    model,
+    meta: meta ?? requireMetadata(model.userDefinedMetadata, opened.name),
+    params: model.params,
+    fileName: opened.name,
+  };
 }
 
 /** Prints a result object as indented JSON on stdout. */
@@ -122,58 +133,8 @@ export async function* streamEncoded(
   }
 }
 
-/** Encoded batches joined into one (rows in order). */
-export function concatEncoded(parts: EncodedBatch[]): EncodedBatch {
-  const rows = parts.reduce((s, p) => s + p.rows, 0);
-  const width = parts[0].numeric.length / Math.max(1, parts[0].rows);
-  const out: EncodedBatch = {
-    rows,
-    labels: new Float32Array(rows),
-    categorical: parts[0].categorical.map(() => new Int32Array(rows)),
-    numeric: new Float32Array(rows * width),
-  };
-  let at = 0;
-  for (const p of parts) {
-    out.labels.set(p.labels, at);
-    p.categorical.forEach((c, f) => out.categorical[f].set(c, at));
-    out.numeric.set(p.numeric, at * width);
-    at += p.rows;
-  }
-  return out;
-}
 
-/** Artifacts of a model file of any supported format: tfjs model.json (or its folder), Keras, ONNX. */
-export async function readAnyModel(path: string): Promise<{ artifacts: ModelArtifacts; fileName: string }> {
-  if (isZipName(path)) return readZippedModel(path);
-  if (foreignModelKind(path)) {
-    const full = await requireFile(path, 'model file');
-    return { artifacts: await convertForeignModel(path, new Uint8Array(await readFile(full))), fileName: path };
-  }
-  const { modelJson, weights, fileName } = await readModelFiles(path);
-  return { artifacts: assembleArtifacts(parseModelJson(modelJson, fileName), weights, fileName), fileName };
-}
-
-/** A model zipped with its weights (the studio's "Download all"), or a zipped Keras/ONNX file. */
-async function readZippedModel(path: string): Promise<{ artifacts: ModelArtifacts; fileName: string }> {
-  const full = await requireFile(path, 'model file');
-  const files = filesToOpen(unzipFiles(new Uint8Array(await readFile(full)), path));
-  const drop = sortDrop(
-    files.map((f) => ({ ...f, text: /\.json$/i.test(f.name) ? new TextDecoder().decode(f.data) : undefined })),
-  );
-  if (drop.foreign)
-    return { artifacts: await convertForeignModel(drop.foreign.name, drop.foreign.data), fileName: drop.foreign.name };
-  if (!drop.modelJson)
-    throw new StudioError(
-      'ARCHIVE_INVALID',
-      `${path} holds no model (model.json with its weights, .keras, .h5 or .onnx); zip the model's folder.`,
-    );
-  const weights = new Map(drop.shards.map((f) => [f.name, f.data.slice().buffer as ArrayBuffer]));
-  return {
-    artifacts: assembleArtifacts(
-      parseModelJson(drop.modelJson.text!, drop.modelJson.name),
-      weights,
-      drop.modelJson.name,
-    ),
-    fileName: drop.modelJson.name,
-  };
+/** A model file of any supported format, read by the format registry. */
+export async function readAnyModel(path: string): Promise<OpenedModel> {
+  return openModelFiles(await modelInputFiles(path), path);
 }

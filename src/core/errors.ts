@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'MODEL_UNKNOWN_LAYER' // a layer class tfjs and this project do not know
   | 'MODEL_NO_ENCODING' // no fitted feature encoding in userDefinedMetadata
   | 'MODEL_LOAD' // tfjs refused the model for another reason
+  | 'MODEL_METADATA_INVALID' // CTR Studio's metadata in the model (recipe, encoding) is damaged
   | 'ARCHIVE_INVALID' // a .zip that cannot be unzipped, holds no files, or holds one name twice
   // command line and settings
   | 'USAGE' // bad command-line usage

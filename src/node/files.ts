@@ -3,8 +3,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StudioError } from '../core/errors';
-import { isZipName, zipFiles } from '../io/zip';
-import { artifactsToFiles, manifestPaths, parseModelJson, type ModelArtifacts } from '../core/model/artifacts';
+import { isZipName, zipFiles } from '../formats/zip/zip';
+import type { InputFile, OutputFile } from '../formats';
+import { artifactsToFiles, manifestPaths, parseModelJson, type ModelArtifacts } from '../core/layers/artifacts';
 
 /** Fails with one clear sentence when a file named on the command line does not exist or is a folder. */
 export async function requireFile(path: string, what: string): Promise<string> {
@@ -77,4 +78,56 @@ export async function writeModelDir(dir: string, artifacts: ModelArtifacts): Pro
   await writeFile(join(dir, files.weightsName), new Uint8Array(files.weights));
   await writeFile(jsonPath, files.modelJson);
   return jsonPath;
+}
+
+/** A file on disk as the format registry reads it. */
+export function pathFile(path: string): InputFile {
+  return {
+    name: basename(path),
+    bytes: async () => new Uint8Array(await readFile(path)),
+    stream: async () => createReadStream(path, { highWaterMark: 1 << 20 }),
+  };
+}
+
+/**
+ * The files a model path names: a model.json (or the folder holding it) with the weight files its manifest
+ * names beside it, or one model file (.keras, .h5, .onnx, .zip).
+ */
+export async function modelInputFiles(path: string): Promise<InputFile[]> {
+  let full = resolve(path);
+  try {
+    if ((await stat(full)).isDirectory()) full = join(full, 'model.json');
+  } catch {
+    /* requireFile below says what is wrong */
+  }
+  await requireFile(full, 'model file');
+  if (!full.toLowerCase().endsWith('.json')) return [pathFile(full)];
+  const text = await readFile(full, 'utf8');
+  const shards = manifestPaths(parseModelJson(text, basename(full)));
+  const present: InputFile[] = [];
+  for (const shard of shards) {
+    const at = join(dirname(full), shard);
+    try {
+      await stat(at);
+      present.push(pathFile(at));
+    } catch {
+      /* a missing shard is reported when the model is assembled, with the full list */
+    }
+  }
+  return [pathFile(full), ...present];
+}
+
+/**
+ * Writes files into dir (created if needed), or into one zip when dir ends in .zip. Returns the path of the
+ * first file (or the zip).
+ */
+export async function writeFilesTo(dir: string, files: OutputFile[]): Promise<string> {
+  if (isZipName(dir)) {
+    await mkdir(dirname(resolve(dir)), { recursive: true });
+    await writeFile(dir, zipFiles(files.map((f) => ({ name: f.name, data: f.data }))));
+    return dir;
+  }
+  await mkdir(dir, { recursive: true });
+  for (const f of [...files].reverse()) await writeFile(join(dir, f.name), f.data);
+  return join(dir, files[0].name);
 }

@@ -6,6 +6,7 @@
  */
 import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import type { LayersModel } from './tfjs';
+import { DEFAULT_FINE_TUNE } from '../app/pipeline';
 import { trainModel, type TrainOptions, type TrainResult } from './train';
 
 export type FineTuneOptions = Pick<
@@ -13,15 +14,6 @@ export type FineTuneOptions = Pick<
   'epochs' | 'learningRate' | 'batchSize' | 'patience' | 'checksPerEpoch' | 'seed' | 'monitor'
 >;
 
-export const DEFAULT_FINE_TUNE: FineTuneOptions = {
-  epochs: 1,
-  learningRate: 1e-3,
-  batchSize: 256,
-  checksPerEpoch: 4,
-  patience: 4,
-  seed: 42,
-  monitor: 'auc',
-};
 
 /** Trains `model` in place from its compressed weights; returns the training log (best check restored). */
 export async function fineTune(

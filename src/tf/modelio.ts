@@ -11,7 +11,7 @@ import {
   parseModelJson,
   shown,
   type ModelArtifacts,
-} from '../core/model/artifacts';
+} from '../core/layers/artifacts';
 import { readMetadata } from '../core/model/metadata';
 import { numericBlocks, vocabSize, type CategoricalField } from '../core/data/encoding';
 import { idPositions } from '../core/data/binding';

@@ -4,7 +4,7 @@ import type { LayersModel, SymbolicTensor } from './tfjs';
 import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { LOGIT_LAYER } from '../core/model/spec';
 import { makeInputs, planFeed, type FeedPlan } from './feed';
-import { chunksOf, type RowSource } from './stats';
+import { chunksOfRows, type RowSource } from '../core/data';
 import { yieldToEventLoop } from '../core/yield';
 
 const logitModels = new WeakMap<LayersModel, LayersModel>();
@@ -92,7 +92,7 @@ export async function predictLogitsStream(
   const labels: Float32Array[] = [];
   const logits: Float32Array[][] = models.map(() => []);
   let done = 0;
-  for await (const chunk of chunksOf(rows).chunks) {
+  for await (const chunk of chunksOfRows(rows).chunks) {
     await yieldToEventLoop();
     labels.push(chunk.labels);
     for (let m = 0; m < models.length; m++)

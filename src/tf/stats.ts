@@ -6,7 +6,8 @@
  */
 import { tf } from './tfjs';
 import type { LayersModel, SymbolicTensor, Tensor } from './tfjs';
-import type { EncodedBatch, FeatureEncoding } from '../core/data';
+import { chunksOfRows, type FeatureEncoding, type RowSource } from '../core/data';
+export type { RowSource };
 import { addBatch, createMoments, type Moments } from '../core/linalg';
 import { StudioError } from '../core/errors';
 import type { LayerStatistics } from '../core/compress/statistics';
@@ -39,34 +40,6 @@ function singleInput(model: LayersModel, name: string): SymbolicTensor {
   return input as SymbolicTensor;
 }
 
-/**
- * Encoded rows: in memory, a stream of encoded chunks (a large file read batch by batch), or a function that
- * opens a fresh stream each time (for work that needs several passes, such as sequential statistics).
- */
-export type RowSource = EncodedBatch | AsyncIterable<EncodedBatch> | (() => AsyncIterable<EncodedBatch>);
-
-/** Several row sources read one after the other, as one re-openable source. */
-export function concatSources(sources: RowSource[]): RowSource {
-  return sources.length === 1
-    ? sources[0]
-    : () =>
-        (async function* () {
-          for (const s of sources) yield* chunksOf(s).chunks;
-        })();
-}
-
-/** The chunks of a row source (a fresh pass when the source is a function). */
-export function chunksOf(rows: RowSource): { chunks: AsyncIterable<EncodedBatch>; total?: number } {
-  if (typeof rows === 'function') return { chunks: rows() };
-  if (Symbol.asyncIterator in rows) return { chunks: rows as AsyncIterable<EncodedBatch> };
-  const batch = rows as EncodedBatch;
-  return {
-    chunks: (async function* () {
-      yield batch;
-    })(),
-    total: batch.rows,
-  };
-}
 
 /**
  * Runs the model over the rows (in memory or streamed) and accumulates the requested statistics. With a
@@ -105,7 +78,7 @@ export async function collectStatistics(
   const idCounts = new Map(embSlots.map((e) => [e.name, new Float64Array(e.vocab)]));
   const probe = wanted.length > 0 ? tf.model({ inputs: model.inputs, outputs: wanted }) : null;
   const size = opts.batchSize ?? 2048;
-  const { chunks, total } = chunksOf(rows);
+  const { chunks, total } = chunksOfRows(rows);
   let seen = 0;
   for await (const chunk of chunks) {
     for (let start = 0; probe && start < chunk.rows; start += size) {

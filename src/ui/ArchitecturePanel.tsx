@@ -1,5 +1,5 @@
 /** Every layer of the open model: class, output shape, parameters, inputs, and what compression can do with it. */
-import type { ModelDescription } from '../core/model/describe';
+import type { ModelDescription } from '../core/layers/describe';
 import { formatInt } from './format';
 
 const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');

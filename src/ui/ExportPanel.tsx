@@ -7,8 +7,8 @@ import { useState } from 'react';
 import type { ExportOptions, ExportResult, SweepPointInfo, BaselineInfo, ModelInfo } from '../engine/protocol';
 import { sweepCsv } from '../core/compress/report';
 import { STUDIO_VERSION } from '../core/version';
-import { download } from './files';
-import { zipFiles } from '../io/zip';
+import { download } from './download';
+import { zipFiles } from '../formats/zip/zip';
 import { formatAuc, formatInt } from './format';
 
 interface Props {
@@ -90,7 +90,7 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
               ? ` instead of ${formatInt(exported.float32Bytes)} in float32 (largest weight ` +
                 `change ${exported.maxWeightError.toExponential(2)})`
               : ''}
-            .{exported.recipe.fineTuned ? ' Fine-tuned weights.' : ''}
+            .{exported.recipe.fineTune ? ' Fine-tuned weights.' : ''}
           </p>
           <div className="button-row">
             <button

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { encodeBatch } from '../../src/core/data';
-import { predictProbs } from '../../src/tf/predict';
 import { loadData, loadStudioModel } from '../../src/cli/io';
 import { main } from '../../src/cli/main';
 import { launchBrowser, openStudio } from './browser';
@@ -18,7 +17,7 @@ const TEST_TSV = 'public/demo/criteo/test.tsv';
 async function nodePredictions(modelPath: string): Promise<Float32Array> {
   const { model, meta } = await loadStudioModel(modelPath);
   const data = await loadData(TEST_TSV);
-  return predictProbs(model, meta.encoding, encodeBatch(meta.encoding, data.raw, data.schema));
+  return model.probabilities(meta.encoding, encodeBatch(meta.encoding, data.raw, data.schema));
 }
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { main } from '../../src/cli/main';
-import { unzipFiles } from '../../src/io/zip';
+import { unzipFiles } from '../../src/formats/zip/zip';
 import { launchBrowser, openStudio, SHOTS } from './browser';
 import { dropFiles, fileFromDisk, studioState, waitForScores, waitForSettled } from './drop';
 

@@ -6,7 +6,8 @@ import { buildModel } from '../../src/tf/zoo/models';
 import { trainModel } from '../../src/tf/train';
 import type { ModelKind } from '../../src/core/model/spec';
 import { tf, type LayersModel } from '../../src/tf/tfjs';
-import { Compressor } from '../../src/tf/compressor';
+import { compressorOf, type TfCompressor } from './compressor';
+import type { TfjsModel } from '../../src/tf/runnable';
 
 export const DEMO = {
   train: 'public/demo/criteo/train.tsv',
@@ -28,7 +29,7 @@ export async function openDemoModel(kind: 'deepfm' | 'dcnv2'): Promise<DemoModel
   const enc = loaded.meta.encoding;
   const [train, test] = await Promise.all([loadData(DEMO.train), loadData(DEMO.test)]);
   return {
-    model: loaded.model,
+    model: (loaded.model as TfjsModel).net,
     encoding: enc,
     train: encodeBatch(enc, train.raw, train.schema),
     test: encodeBatch(enc, test.raw, test.schema),
@@ -37,10 +38,10 @@ export async function openDemoModel(kind: 'deepfm' | 'dcnv2'): Promise<DemoModel
 }
 
 /** A shipped demo model on the wasm backend with its statistics collected on the demo training rows. */
-export async function calibratedDemo(kind: 'deepfm' | 'dcnv2'): Promise<{ demo: DemoModel; c: Compressor }> {
+export async function calibratedDemo(kind: 'deepfm' | 'dcnv2'): Promise<{ demo: DemoModel; c: TfCompressor }> {
   await tf.setBackend('wasm');
   const demo = await openDemoModel(kind);
-  const c = await Compressor.create(demo.model);
+  const c = await compressorOf(demo.model);
   await c.collect(demo.encoding, demo.train);
   return { demo, c };
 }

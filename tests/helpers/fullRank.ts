@@ -1,6 +1,6 @@
 /** Full-rank AFM of a model: every compressible layer at its full rank, the invariant that it reproduces the model. */
 import type { EncodedBatch, FeatureEncoding } from '../../src/core/data';
-import { Compressor, type LayerChoice } from '../../src/tf/compressor';
+import { compressorOf, type LayerChoice } from './compressor';
 import { predictLogits } from '../../src/tf/predict';
 import type { LayersModel } from '../../src/tf/tfjs';
 import { maxAbsDiff } from '../unit/onnx/reference';
@@ -14,12 +14,12 @@ export async function fullRankAfmDiff(
   encoding: FeatureEncoding,
   batch: EncodedBatch,
 ): Promise<{ diff: number; layers: number }> {
-  const c = await Compressor.create(model);
+  const c = await compressorOf(model);
   await c.collect(encoding, batch);
   const choices: Record<string, LayerChoice> = {};
   for (const l of c.compressible)
     choices[l.name] = { method: 'afm', rank: l.kind === 'dense' ? l.shape.dOut : l.shape.dim };
-  const compressed = await c.load(c.build(c.explicitPlan(choices, { allowAboveBreakEven: true })));
+  const compressed = await c.loadNet(c.build(c.explicitPlan(choices, { allowAboveBreakEven: true })));
   try {
     return {
       diff: maxAbsDiff(await predictLogits(compressed, encoding, batch), await predictLogits(model, encoding, batch)),

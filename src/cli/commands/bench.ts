@@ -8,8 +8,9 @@ import { cpus } from 'node:os';
 import type { CommandDef, ParsedArgs } from '../args';
 import { benchLinalg } from '../../core/linalg';
 import { STUDIO_VERSION } from '../../core/version';
-import { Compressor } from '../../tf/compressor';
-import { measureThroughput } from '../../tf/throughput';
+import { ModelCompressor } from '../../app/modelCompressor';
+import type { RunnableModel } from '../../app/runtime';
+import { DEFAULT_METHOD } from '../../core/compress/methods';
 import { tf } from '../../tf/tfjs';
 import { numberArg } from '../args';
 import { printJson, round } from '../io';
@@ -48,7 +49,7 @@ async function run(args: ParsedArgs): Promise<void> {
   const test = await s.testRows();
   const encoding = loaded.meta.encoding;
   const plan = {
-    method: 'afm' as const,
+    method: DEFAULT_METHOD.id,
     denseRank: rankArg(args, 'dense-rank'),
     embeddingRank: rankArg(args, 'embedding-rank'),
   };
@@ -56,13 +57,13 @@ async function run(args: ParsedArgs): Promise<void> {
   // End-to-end AFM compression, from the loaded model to the loaded compressed model, on a fresh compressor
   // each run (so every decomposition is computed every time).
   const stages: { statistics: number; decomposition: number; rewrite: number; load: number; total: number }[] = [];
-  let last: { params: number; model: tf.LayersModel | null } = { params: 0, model: null };
+  let last: { params: number; model: RunnableModel | null } = { params: 0, model: null };
   for (let r = 0; r <= runs; r++) {
     const t0 = performance.now();
-    const c = await Compressor.create(loaded.model);
+    const c = new ModelCompressor(loaded.model);
     await c.collect(encoding, calibration);
     const t1 = performance.now();
-    c.decomposeAll('afm');
+    c.decomposeAll(plan.method);
     const t2 = performance.now();
     const built = c.build(c.uniformPlan(plan));
     const t3 = performance.now();
@@ -77,8 +78,8 @@ async function run(args: ParsedArgs): Promise<void> {
   const compressed = last.model!;
   const inference = [];
   for (const batchSize of [1, 2048]) {
-    const original = await measureThroughput(loaded.model, encoding, test, batchSize, { runs });
-    const small = await measureThroughput(compressed, encoding, test, batchSize, { runs });
+    const original = await loaded.model.throughput(encoding, test, batchSize, { runs });
+    const small = await compressed.throughput(encoding, test, batchSize, { runs });
     inference.push({
       batchSize,
       originalRowsPerSec: original.rowsPerSec,

@@ -3,7 +3,6 @@ import { StudioError } from '../../core/errors';
 import type { CommandDef, ParsedArgs } from '../args';
 import { encodeBatch, overridesForEncoding } from '../../core/data';
 import { delong, logLoss } from '../../core/metrics';
-import { predictProbs } from '../../tf/predict';
 import { loadData, loadStudioModel, printJson, round } from '../io';
 import type { Command } from '../main';
 
@@ -37,8 +36,8 @@ async function run(args: ParsedArgs): Promise<void> {
   const data = await loadData(String(args.data), overridesForEncoding(a.meta.encoding));
   const rowsA = encodeBatch(a.meta.encoding, data.raw, data.schema);
   const rowsB = encodeBatch(b.meta.encoding, data.raw, data.schema);
-  const pa = await predictProbs(a.model, a.meta.encoding, rowsA);
-  const pb = await predictProbs(b.model, b.meta.encoding, rowsB);
+  const pa = await a.model.probabilities(a.meta.encoding, rowsA);
+  const pb = await b.model.probabilities(b.meta.encoding, rowsB);
   const d = delong(rowsA.labels, pa, pb);
   printJson({
     rows: rowsA.rows,

@@ -8,18 +8,15 @@ import type { CommandDef, ParsedArgs } from '../args';
 import { StudioError } from '../../core/errors';
 import { exportOnnx } from '../../core/onnx/export';
 import { importOnnx } from '../../core/onnx/import';
-import { useBackend } from '../../tf/backend';
-import { loadModelFromArtifacts } from '../../tf/modelio';
-import { writeModelDir } from '../../node/files';
-import { loadData, printJson, readAnyModel, round } from '../io';
+import { writeFilesTo } from '../../node/files';
+import { writeLayersModel } from '../../formats/tfjs/write';
+import type { RunnableModel } from '../../app/runtime';
+import { loadData, loadModelPath, printJson, round } from '../io';
 import { bindEncoding, describeBinding, encodeBatch } from '../../core/data';
 import { auc, logLoss } from '../../core/metrics';
 import { METADATA_KEY, readMetadata, type StudioMetadata } from '../../core/model/metadata';
-import type { ModelArtifacts } from '../../core/model/artifacts';
+import type { ModelArtifacts } from '../../core/layers/artifacts';
 import { STUDIO_VERSION } from '../../core/version';
-import { describeInputs } from '../../tf/feed';
-import { predictProbs } from '../../tf/predict';
-import type { LayersModel } from '../../tf/tfjs';
 import type { Command } from '../main';
 
 const def: CommandDef = {
@@ -63,15 +60,15 @@ async function run(args: ParsedArgs): Promise<void> {
   const idType = String(args['id-type']);
   if (idType !== 'int64' && idType !== 'int32')
     throw new StudioError('USAGE', `--id-type must be int64 or int32, not "${idType}".`);
-  await useBackend('wasm');
-  const { artifacts, fileName } = await readAnyModel(String(args.model));
-  const model = await loadModelFromArtifacts(artifacts, fileName); // proves tfjs can run it
-  const params = model.countParams();
-  const bound = args.data ? await bindToData(model, artifacts, fileName, String(args.data)) : null;
+  const { model, opened } = await loadModelPath(String(args.model)); // proves the runtime can run it
+  const fileName = opened.name;
+  const artifacts = (await model.payload()) as ModelArtifacts;
+  const params = model.params;
+  const bound = args.data ? await bindToData(model, fileName, String(args.data)) : null;
   model.dispose();
   if (bound) artifacts.userDefinedMetadata = { ...(artifacts.userDefinedMetadata ?? {}), [METADATA_KEY]: bound.meta };
   if (to === 'tfjs') {
-    const path = await writeModelDir(String(args.out), artifacts);
+    const path = await writeFilesTo(String(args.out), writeLayersModel(artifacts, artifacts.userDefinedMetadata).files);
     return printJson({ model: path, format: 'tfjs layers-model', params, ...(bound ? { binding: bound.report } : {}) });
   }
   const bytes = exportOnnx(artifacts, { idType });
@@ -90,17 +87,17 @@ async function run(args: ParsedArgs): Promise<void> {
  * The model's inputs bound to a data file's columns (see bindEncoding), proven by scoring every row of the
  * file: a column the model cannot take fails here, with its line, not later.
  */
-async function bindToData(model: LayersModel, artifacts: ModelArtifacts, fileName: string, file: string) {
-  if (readMetadata(artifacts.userDefinedMetadata)) {
+async function bindToData(model: RunnableModel, fileName: string, file: string) {
+  if (readMetadata(model.userDefinedMetadata)) {
     throw new StudioError(
       'USAGE',
       `${fileName} already carries a CTR Studio feature encoding; --data is for models made elsewhere.`,
     );
   }
   const data = await loadData(file);
-  const encoding = { ...bindEncoding(describeInputs(model), data.schema), fitRows: data.raw.rows };
+  const encoding = { ...bindEncoding(model.inputs, data.schema), fitRows: data.raw.rows };
   const rows = encodeBatch(encoding, data.raw, data.schema);
-  const probs = await predictProbs(model, encoding, rows);
+  const probs = await model.probabilities(encoding, rows);
   const meta: StudioMetadata = {
     format: 1,
     studioVersion: STUDIO_VERSION,

@@ -1,19 +1,19 @@
 /**
  * `ctr-studio compress --data-free`: compression with no rows at all, for any model (tfjs, Keras, ONNX):
- * Dense layers by SVD of their weights, embedding tables by AFM with every id weighted alike (or by the id
- * frequencies given). Reports reconstruction errors instead of AUC.
+ * Dense layers from their weights, embedding tables with every id weighted alike (or by the id frequencies
+ * given). Reports reconstruction errors instead of AUC.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ParsedArgs } from '../args';
 import { StudioError } from '../../core/errors';
 import type { UniformPlan } from '../../core/compress/plan';
-import { METADATA_KEY, readMetadata } from '../../core/model/metadata';
+import { readMetadata } from '../../core/model/metadata';
 import { STUDIO_VERSION } from '../../core/version';
-import { useBackend } from '../../tf/backend';
-import { Compressor } from '../../tf/compressor';
-import { loadModelFromArtifacts } from '../../tf/modelio';
-import { requireFile, writeModelDir } from '../../node/files';
-import { printJson, readAnyModel, round } from '../io';
+import { exportModel } from '../../app/export';
+import { ModelCompressor } from '../../app/modelCompressor';
+import type { Compressor } from '../../core/compress/compressor';
+import { requireFile, writeFilesTo } from '../../node/files';
+import { loadModelPath, NODE_LOADER, printJson, round } from '../io';
 
 /** Reads `layer,id,count` lines (a header line is allowed) into per-table id counts. */
 export async function readIdFrequencies(path: string, c: Compressor): Promise<Map<string, Float64Array>> {
@@ -21,7 +21,7 @@ export async function readIdFrequencies(path: string, c: Compressor): Promise<Ma
   const out = new Map<string, Float64Array>();
   text.split(/\r?\n/).forEach((line, i) => {
     const cells = line.split(',').map((x) => x.trim());
-    if (cells.length < 3 || (i === 0 && isNaN(Number(cells[1])))) return;
+    if (cells.length < 3 || (i === 0 && Number.isNaN(Number(cells[1])))) return;
     const [layer, id, count] = [cells[0], Number(cells[1]), Number(cells[2])];
     const info = c.inventory.find((l) => l.name === layer);
     if (!info || info.kind !== 'embedding')
@@ -44,10 +44,8 @@ export async function readIdFrequencies(path: string, c: Compressor): Promise<Ma
 
 export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<void> {
   const t0 = performance.now();
-  await useBackend('wasm');
-  const { artifacts, fileName } = await readAnyModel(String(args.model));
-  const model = await loadModelFromArtifacts(artifacts, fileName);
-  const c = await Compressor.create(model);
+  const { model, opened } = await loadModelPath(String(args.model));
+  const c = new ModelCompressor(model);
   c.setDataFree(args['id-frequencies'] ? await readIdFrequencies(String(args['id-frequencies']), c) : undefined);
   const resolved = c.uniformPlan(plan);
   const built = c.build(resolved, { fuse: !args['no-fuse'] });
@@ -66,23 +64,30 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
       ...(p.note ? { note: p.note } : {}),
     };
   });
-  const recipe = {
-    method: plan.method,
-    dataFree: true,
-    idFrequencies: args['id-frequencies'] ? String(args['id-frequencies']) : 'uniform',
-    ranks: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.rank])),
-    methods: Object.fromEntries(resolved.filter((p) => p.method !== 'keep').map((p) => [p.layer, p.method])),
-    paramsBefore: c.originalParams,
-    paramsAfter: built.params,
-    studioVersion: STUDIO_VERSION,
-    source: fileName,
-  };
+  const compressed = await c.load(built);
   // A CTR Studio model keeps its feature encoding, so `evaluate` can score the result on rows later.
-  const meta = readMetadata(artifacts.userDefinedMetadata);
-  const userDefinedMetadata = meta
-    ? { [METADATA_KEY]: { format: 1, studioVersion: STUDIO_VERSION, encoding: meta.encoding, compression: recipe } }
-    : { [`${METADATA_KEY}Compression`]: recipe };
-  const path = await writeModelDir(String(args.out), { ...built.artifacts, userDefinedMetadata });
+  const exported = await exportModel({
+    model: compressed,
+    loader: NODE_LOADER,
+    keep: readMetadata(model.userDefinedMetadata),
+    recipe: {
+      plan,
+      resolved,
+      fused: built.fused.length,
+      dataFree: true,
+      idFrequencies: args['id-frequencies'] ? String(args['id-frequencies']) : 'uniform',
+      calibrationRows: 0,
+      seed: null,
+      aucBefore: null,
+      aucAfter: null,
+      testRows: 0,
+      paramsBefore: c.originalParams,
+      paramsAfter: built.params,
+      source: opened.name,
+    },
+  });
+  compressed.dispose();
+  const path = await writeFilesTo(String(args.out), exported.written.files);
   const values = [...errors.values()];
   const report = {
     tool: 'ctr-studio compress --data-free',
@@ -107,10 +112,7 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
     report: args.report ?? null,
     dataFree: true,
     params: { original: c.originalParams, compressed: built.params, ratio: round(report.paramRatio, 4) },
-    reconstructionError: {
-      mean: round(report.reconstructionError.mean, 6),
-      worst: round(report.reconstructionError.worst, 6),
-    },
+    reconstructionError: { mean: round(report.reconstructionError.mean, 6), worst: round(report.reconstructionError.worst, 6) },
     seconds: round(report.timingsMs.total / 1000, 2),
   });
 }

@@ -1,7 +1,7 @@
 /** `ctr-studio evaluate`: scores a data file with a saved model and prints rows, AUC, log loss, parameters. */
 import type { CommandDef, ParsedArgs } from '../args';
 import { auc, aucWithCI, logLossFromLogits } from '../../core/metrics';
-import { predictLogitsStream } from '../../tf/predict';
+import { scoreStream } from '../../app/scoring';
 import { loadStudioModel, printJson, round, streamEncoded } from '../io';
 import type { Command } from '../main';
 
@@ -29,7 +29,7 @@ const def: CommandDef = {
 async function run(args: ParsedArgs): Promise<void> {
   const t0 = performance.now();
   const { model, meta, params } = await loadStudioModel(String(args.model), String(args.data));
-  const { labels, logits } = await predictLogitsStream([model], meta.encoding, () =>
+  const { labels, logits } = await scoreStream([model], meta.encoding, () =>
     streamEncoded(String(args.data), meta.encoding),
   );
   const scores = logits[0];

@@ -1,10 +1,7 @@
 /** `ctr-studio inspect`: every layer of a model, and what compression can do with each. */
 import type { CommandDef, ParsedArgs } from '../args';
-import { describeAsText, describeModel } from '../../core/model/describe';
-import { useBackend } from '../../tf/backend';
-import { Compressor } from '../../tf/compressor';
-import { loadModelFromArtifacts } from '../../tf/modelio';
-import { printJson, readAnyModel } from '../io';
+import { describeAsText } from '../../core/layers/describe';
+import { loadModelPath, printJson } from '../io';
 import type { Command } from '../main';
 
 const def: CommandDef = {
@@ -27,11 +24,9 @@ const def: CommandDef = {
 };
 
 async function run(args: ParsedArgs): Promise<void> {
-  await useBackend('wasm');
-  const { artifacts, fileName } = await readAnyModel(String(args.model));
-  const model = await loadModelFromArtifacts(artifacts, fileName);
-  const c = await Compressor.create(model);
-  const d = describeModel(artifacts, c.shapes, c.inventory);
+  const { model } = await loadModelPath(String(args.model));
+  const d = model.description;
+  model.dispose();
   if (args.json) printJson(d);
   else console.log(describeAsText(d));
 }

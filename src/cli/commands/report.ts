@@ -10,15 +10,13 @@ import { StudioError } from '../../core/errors';
 import { delong, logLoss } from '../../core/metrics';
 import { budgetFromArg } from '../../core/compress/allocate';
 import type { UniformPlan } from '../../core/compress/plan';
-import { quantizeArtifacts } from '../../core/model/quantize';
+import { quantizeArtifacts } from '../../core/layers/quantize';
 import { STUDIO_VERSION } from '../../core/version';
-import { autoRanks } from '../../tf/autoRank';
-import type { FineTuneOptions } from '../../tf/finetune';
-import { saveModelToArtifacts } from '../../tf/modelio';
-import { compressModel } from '../../tf/pipeline';
-import { predictProbs } from '../../tf/predict';
-import { measureThroughput } from '../../tf/throughput';
-import type { LayersModel } from '../../tf/tfjs';
+import { autoRanks } from '../../app/autoRank';
+import type { FineTuneOptions, RunnableModel } from '../../app/runtime';
+import { compressModel } from '../../app/pipeline';
+import { DEFAULT_METHOD, METHODS } from '../../core/compress/methods';
+import type { ModelArtifacts } from '../../core/layers/artifacts';
 import { openCompression } from '../compression';
 import { printJson, round } from '../io';
 import type { Command } from '../main';
@@ -91,6 +89,40 @@ function markdown(model: string, rows: Row[], note: string): string {
   return [`#### ${model}`, '', head, ...lines, '', note].join('\n');
 }
 
+/**
+ * The rows of a model's table: every method of the registry the runtime can feed at the given ranks, then the
+ * default method fine-tuned (two recipes) and, where it has one, with the activation between its factors.
+ */
+function reportVariants(
+  c: { has(k: 'activations' | 'gradients'): boolean },
+  dense: number,
+  emb: number,
+  lowLr: Partial<FineTuneOptions>,
+): [string, UniformPlan, Partial<FineTuneOptions> | null][] {
+  const uniform = (method: string, extra: Partial<UniformPlan> = {}): UniformPlan => ({
+    method,
+    denseRank: dense,
+    embeddingRank: emb,
+    ...extra,
+  });
+  const main = DEFAULT_METHOD;
+  const low = `Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs`;
+  return [
+    ...METHODS.filter((m) => !m.needs || c.has(m.needs)).map(
+      (m): [string, UniformPlan, null] => [`${m.label} (dense ${dense}, embedding ${emb})`, uniform(m.id), null],
+    ),
+    [`${main.label} + fine-tune (defaults: Adam 1e-3, 1 epoch)`, uniform(main.id), {}],
+    [`${main.label} + fine-tune (${low})`, uniform(main.id), lowLr],
+    ...(main.activation
+      ? [[`${main.label} + activation + fine-tune (${low})`, uniform(main.id, { activation: true }), lowLr] as [
+          string,
+          UniformPlan,
+          Partial<FineTuneOptions>,
+        ]]
+      : []),
+  ];
+}
+
 async function run(args: ParsedArgs): Promise<void> {
   const dense = numberArg(args, 'dense-rank', { integer: true, min: 1 })!;
   const emb = numberArg(args, 'embedding-rank', { integer: true, min: 1 })!;
@@ -114,17 +146,18 @@ async function run(args: ParsedArgs): Promise<void> {
     const test = await s.testRows();
     const calibration = await s.calibration();
     const ftRows = await s.fineTuneRows();
-    await c.collect(encoding, calibration);
-    const baseProbs = await predictProbs(loaded.model, encoding, test);
+    const gradients = loaded.model.capabilities.gradients && METHODS.some((m) => m.needs === 'gradients');
+    await c.collect(encoding, calibration, { gradients });
+    const baseProbs = await loaded.model.probabilities(encoding, test);
     const rows: Row[] = [];
-    const measure = async (label: string, model: LayersModel) => {
-      const probs = await predictProbs(model, encoding, test);
+    const measure = async (label: string, model: RunnableModel) => {
+      const probs = await model.probabilities(encoding, test);
       const d = delong(test.labels, baseProbs, probs);
-      const artifacts = await saveModelToArtifacts(model);
-      const speed = await measureThroughput(model, encoding, test, 2048, { runs });
+      const artifacts = (await model.payload()) as ModelArtifacts;
+      const speed = await model.throughput(encoding, test, 2048, { runs });
       rows.push({
         label,
-        params: model.countParams(),
+        params: model.params,
         bytes: artifacts.weightData.byteLength,
         bytesUint8: quantizeArtifacts(artifacts, 'uint8').bytes,
         auc: d.aucB,
@@ -138,32 +171,16 @@ async function run(args: ParsedArgs): Promise<void> {
     };
     await measure('original', loaded.model);
     const rowsIn = { calibration, ...ftRows };
-    const uniform = (method: 'afm' | 'svd', extra: Partial<UniformPlan> = {}): UniformPlan => ({
-      method,
-      denseRank: dense,
-      embeddingRank: emb,
-      ...extra,
-    });
-    const variants: [string, UniformPlan, Partial<FineTuneOptions> | null][] = [
-      [`SVD (dense ${dense}, embedding ${emb})`, uniform('svd'), null],
-      [`AFM (dense ${dense}, embedding ${emb})`, uniform('afm'), null],
-      ['AFM + fine-tune (defaults: Adam 1e-3, 1 epoch)', uniform('afm'), {}],
-      [`AFM + fine-tune (Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs)`, uniform('afm'), lowLr],
-      [
-        `AFM + activation + fine-tune (Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs)`,
-        uniform('afm', { activation: true }),
-        lowLr,
-      ],
-    ];
+    const variants = reportVariants(c, dense, emb, lowLr);
     for (const [label, plan, fineTune] of variants) {
       const out = await compressModel(c, encoding, rowsIn, { plan, fineTune });
       await measure(label, out.model);
       out.model.dispose();
     }
     const budget = budgetFromArg(String(args.budget), c.originalParams);
-    const auto = await autoRanks(c, encoding, ftRows.valid, budget);
+    const auto = await autoRanks(c, DEFAULT_METHOD.id, encoding, ftRows.valid, budget);
     const autoOut = await compressModel(c, encoding, rowsIn, { plan: auto.chosen.plan });
-    await measure(`auto-ranked AFM (budget ${fmtInt(budget)}: ${auto.chosen.label})`, autoOut.model);
+    await measure(`auto-ranked ${DEFAULT_METHOD.label} (budget ${fmtInt(budget)}: ${auto.chosen.label})`, autoOut.model);
     autoOut.model.dispose();
     json[id] = rows;
     const note =

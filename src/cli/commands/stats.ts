@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { CommandDef, ParsedArgs } from '../args';
 import { serializeStatistics } from '../../core/compress/statistics';
-import { Compressor } from '../../tf/compressor';
+import { ModelCompressor } from '../../app/modelCompressor';
 import { loadStudioModel, printJson, round, streamEncoded } from '../io';
 import { fileListArg } from '../compression';
 import type { Command } from '../main';
@@ -43,7 +43,7 @@ const def: CommandDef = {
 async function run(args: ParsedArgs): Promise<void> {
   const t0 = performance.now();
   const loaded = await loadStudioModel(String(args.model), fileListArg(args, 'data')[0]);
-  const c = await Compressor.create(loaded.model);
+  const c = new ModelCompressor(loaded.model);
   const enc = loaded.meta.encoding;
   const stats = await c.collect(
     enc,

@@ -3,36 +3,25 @@ import { writeFile } from 'node:fs/promises';
 import type { CommandDef, ParsedArgs } from '../args';
 import { StudioError } from '../../core/errors';
 import { STUDIO_VERSION } from '../../core/version';
-import { runSweep, scoreBaseline } from '../../tf/sweep';
-import { concatSources } from '../../tf/stats';
-import type { SweepMethod } from '../../tf/sweep';
+import { runSweep, scoreBaseline } from '../../app/sweep';
+import { concatSources } from '../../core/data';
+import { DEFAULT_METHOD, seriesOf, statisticsNeeded } from '../../core/compress/methods';
+import { MODEL_OPTION, SERIES_OPTION, seriesArg } from '../options';
 import { printJson, round } from '../io';
 import { CALIBRATION_OPTIONS, openCompression, rankListArg } from '../compression';
 import type { Command } from '../main';
 
 const def: CommandDef = {
   name: 'sweep',
-  summary: 'evaluate AFM and SVD over a grid of dense and embedding ranks (JSON report)',
+  summary: 'evaluate compression methods over a grid of dense and embedding ranks (JSON report)',
   usage:
-    'ctr-studio sweep --model M --train FILE --test FILE --methods afm,svd ' +
+    'ctr-studio sweep --model M --train FILE --test FILE --methods S,S ' +
     '--dense-ranks 8,16,32,64,128 --embedding-ranks 2,4,8 --report R.json',
   options: [
-    {
-      name: 'model',
-      value: 'PATH',
-      help:
-        'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without ' +
-        'CTR Studio encoding is fed the columns named after its inputs',
-      required: true,
-    },
+    MODEL_OPTION,
     { name: 'train', value: 'FILE', help: 'training rows: the calibration rows for AFM statistics', required: true },
     { name: 'test', value: 'FILE', help: 'test rows every point is scored on', required: true },
-    {
-      name: 'methods',
-      value: 'afm,svd',
-      help: 'methods to compare: afm, svd, afm-seq (AFM with sequential statistics)',
-      default: 'afm,svd',
-    },
+    SERIES_OPTION,
     {
       name: 'dense-ranks',
       value: 'K,K,...',
@@ -61,11 +50,7 @@ const def: CommandDef = {
 };
 
 async function run(args: ParsedArgs): Promise<void> {
-  const methods = String(args.methods)
-    .split(',')
-    .map((m) => m.trim()) as SweepMethod[];
-  if (methods.length === 0 || methods.some((m) => !['afm', 'svd', 'afm-seq'].includes(m)))
-    throw new StudioError('USAGE', `--methods must list afm, svd and/or afm-seq, not "${args.methods}".`);
+  const methods = seriesArg(args);
   const denseRanks = rankListArg(args, 'dense-ranks');
   const embeddingRanks = rankListArg(args, 'embedding-ranks');
   const fractions =
@@ -81,9 +66,10 @@ async function run(args: ParsedArgs): Promise<void> {
   const encoding = loaded.meta.encoding;
   const test = await s.testRows();
   const calibration = await s.calibration();
-  if (methods.some((m) => m !== 'svd')) await c.collect(encoding, calibration);
+  const needs = statisticsNeeded(methods.map((m) => seriesOf(m).method.id));
+  if (needs.size > 0) await c.collect(encoding, calibration, { gradients: needs.has('gradients') });
   const tDec = performance.now();
-  for (const m of methods) c.decomposeAll(m === 'svd' ? 'svd' : 'afm');
+  for (const m of methods) c.decomposeAll(seriesOf(m).method.id);
   const decompositionMs = performance.now() - tDec;
   const baseline = await scoreBaseline(c, encoding, test);
   // With fractions: per embedding rank, the largest dense rank within each budget (the same for both methods).
@@ -91,7 +77,7 @@ async function run(args: ParsedArgs): Promise<void> {
     embeddingRanks.map((embeddingRank) => ({
       fraction: f,
       embeddingRank,
-      denseRank: c.denseRankForFraction({ method: 'afm', denseRank: null, embeddingRank }, f, {
+      denseRank: c.denseRankForFraction({ method: DEFAULT_METHOD.id, denseRank: null, embeddingRank }, f, {
         fuse: !args['no-fuse'],
       }),
     })),
@@ -135,7 +121,7 @@ async function run(args: ParsedArgs): Promise<void> {
       ...(l.reason ? { reason: l.reason } : {}),
     })),
     points,
-    timingsMs: { statistics: c.timings.statisticsMs, decomposition: decompositionMs, total: performance.now() - t0 },
+    timingsMs: { statistics: c.statisticsMs, decomposition: decompositionMs, total: performance.now() - t0 },
   };
   await writeFile(String(args.report), JSON.stringify(report, null, 2));
   printJson({

@@ -18,8 +18,8 @@
  * `count` and repaired if the model was wrong (see allocateRanks).
  */
 import { StudioError } from '../errors';
-import { cumulativeExplained } from './factors';
-import type { LayerInfo, PlannedRank } from './graph';
+import { cumulativeExplained } from './decomposition';
+import type { LayerInfo, PlannedRank } from './inventory';
 
 /** What the allocator needs: the layers, their spectra, an exact parameter count and the budget. */
 export interface AllocationInput {

@@ -5,9 +5,7 @@
  * eigenvalues; SVD is never better on this measure.
  */
 import { covariance, matmul, type Moments } from '../linalg';
-import type { Replacement } from './graph';
-import type { DenseWeights, TableWeights } from './factors';
-import { outputMoments } from './factors';
+import { outputMoments, type DenseWeights, type Replacement, type TableWeights } from './decomposition';
 
 export interface ReplacementError {
   /** Mean over calibration rows of ‖y − y'‖² (pre-activation outputs). */

@@ -4,18 +4,18 @@
  * moves, and the engine builds exactly what was shown.
  */
 import { StudioError } from '../errors';
-import type { LayerInfo, PlannedRank } from './graph';
-import type { Method } from './factors';
+import type { LayerInfo, PlannedRank } from './inventory';
 
 /** What to do with one layer. */
 export interface LayerChoice {
-  method: Method | 'keep';
+  method: string;
   rank?: number;
 }
 
 /** A method and a rank per kind of layer (null keeps that kind), with optional per-layer ranks. */
 export interface UniformPlan {
-  method: Method;
+  /** A method id (see ./methods). */
+  method: string;
   denseRank: number | null;
   embeddingRank: number | null;
   /** Per-layer rank overriding the kind's rank (null keeps the layer). */
@@ -33,7 +33,7 @@ export interface UniformPlan {
 export interface ResolvedLayer {
   layer: string;
   kind: 'dense' | 'embedding';
-  method: Method | 'keep';
+  method: string;
   rank: number | null;
   /** Why a layer is kept although the plan asked otherwise (not compressible, rank above break-even). */
   note?: string;

@@ -1,5 +1,4 @@
 /** Sweep points, and sweep reports as files a user can keep: JSON (everything) and CSV (one row per point). Pure. */
-import type { Method } from './factors';
 
 /** Paired DeLong test of AUC(compressed) − AUC(original) on the same rows. */
 export interface DeLongSummary {
@@ -10,8 +9,8 @@ export interface DeLongSummary {
   p: number;
 }
 
-/** What a sweep compares: AFM with one-pass statistics (the paper), AFM with sequential statistics, SVD. */
-export type SweepMethod = Method | 'afm-seq';
+/** What a sweep compares: a series id, a method with one-pass or sequential statistics (see ./methods). */
+export type SweepMethod = string;
 
 /** One compressed model of a sweep, scored on the test rows against the original. */
 export interface SweepPoint {

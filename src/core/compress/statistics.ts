@@ -24,6 +24,11 @@ export interface LayerStatistics {
   denseInputs: Map<string, Moments>;
   /** How often each id of each embedding table was looked up. */
   idCounts: Map<string, Float64Array>;
+  /**
+   * Gradient statistics, when a method needs them: per layer, Σ over calibration batches of the squared loss
+   * gradients of its weights, per input dimension (Dense) or per id (table).
+   */
+  fisher?: Map<string, Float64Array>;
 }
 
 const MAGIC = 'CTRSTATS';

@@ -6,3 +6,4 @@ export * from './schema';
 export * from './reader';
 export * from './encoding';
 export * from './binding';
+export * from './rows';

@@ -5,6 +5,7 @@
 import type { FeatureEncoding } from '../data';
 import { StudioError } from '../errors';
 import type { ModelSpec } from './spec';
+import { readRecipe, type CompressionRecipe } from '../compress/recipe';
 
 export const METADATA_KEY = 'ctrStudio';
 
@@ -29,7 +30,7 @@ export interface StudioMetadata {
   /** Test-set quality measured when the model was made. */
   evaluation?: { file: string; rows: number; auc: number; logloss: number };
   /** Compression recipe, for compressed models. */
-  compression?: Record<string, unknown>;
+  compression?: CompressionRecipe;
 }
 
 /** Reads CTR Studio's metadata from a model's userDefinedMetadata, or null when it has none. */
@@ -53,4 +54,13 @@ export function requireMetadata(
     );
   }
   return meta;
+}
+
+/** Key of the recipe in a model without CTR Studio's encoding (a model made elsewhere, compressed data-free). */
+export const RECIPE_ONLY_KEY = `${METADATA_KEY}Compression`;
+
+/** The compression recipe a model carries, checked (null when it has none). */
+export function recipeOf(userDefinedMetadata: Record<string, unknown> | undefined, fileName: string): CompressionRecipe | null {
+  const own = userDefinedMetadata?.[METADATA_KEY] as { compression?: unknown } | undefined;
+  return readRecipe(own?.compression ?? userDefinedMetadata?.[RECIPE_ONLY_KEY], fileName);
 }

@@ -3,8 +3,8 @@
  * tfjs layer with its static shape), the layer list and weights being built, unique layer names, and the
  * problems found so far (collected, so the user hears about every unsupported node in one sentence). Pure.
  */
-import type { Weight } from '../compress/graph/weights';
-import { uniqueName } from '../compress/graph/topology';
+import type { Weight } from '../layers/weights';
+import { uniqueName } from '../layers/topology';
 import type { Const } from './fold';
 import type { NodeProto } from './onnx';
 

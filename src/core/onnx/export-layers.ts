@@ -3,8 +3,8 @@
  * Gather, FMInteraction → the ReduceSum/Mul/Sub subgraph, merges → Add/Sum/Mul/Concat, shape layers →
  * Flatten/Reshape, and the Onnx* helper layers back to the operators they came from. Pure.
  */
-import type { LayerNode } from '../compress/graph/topology';
-import type { Weight } from '../compress/graph/weights';
+import type { LayerNode } from '../layers/topology';
+import type { Weight } from '../layers/weights';
 import { aInt, aInts, type GraphBuilder } from './builder';
 import { DT } from './onnx';
 

@@ -6,9 +6,9 @@
  * Dense is two MatMuls, a factored table a Gather then a MatMul on [batch, 1, k]. Pure.
  */
 import { StudioError } from '../errors';
-import { parseTopology, type LayerNode, type TensorRef } from '../compress/graph/topology';
-import { decodeWeights } from '../compress/graph/weights';
-import type { ModelArtifacts } from '../model/artifacts';
+import { parseTopology, type LayerNode, type TensorRef } from '../layers/topology';
+import { decodeWeights } from '../layers/weights';
+import type { ModelArtifacts } from '../layers/artifacts';
 import { STUDIO_VERSION } from '../version';
 import { aInt, GraphBuilder } from './builder';
 import { ExportIssue, LAYER_EXPORTERS, type ExportState } from './export-layers';

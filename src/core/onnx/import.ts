@@ -6,8 +6,8 @@
  * bytes in, artifacts out; src/tf/modelio.ts loads them.
  */
 import { StudioError } from '../errors';
-import { encodeWeights } from '../compress/graph/weights';
-import type { ModelArtifacts } from '../model/artifacts';
+import { encodeWeights } from '../layers/weights';
+import type { ModelArtifacts } from '../layers/artifacts';
 import { ImportContext, sanitizeName, type Issue } from './context';
 import { METADATA_KEY } from './export';
 import { findFmPatterns, fmShapesFit, type FmMatch } from './fm-pattern';

@@ -11,7 +11,7 @@ import { binary, transpose2d, type Const } from './fold';
 import type { FmMatch } from './fm-pattern';
 import type { NodeProto } from './onnx';
 import type { Converter } from './ops-tensor';
-import { DENSE_DEFAULTS } from '../model/layerDefaults';
+import { DENSE_DEFAULTS } from '../layers/layerDefaults';
 
 /** ONNX activation op → tfjs activation name. */
 export const ACTIVATIONS: Record<string, string> = {

@@ -1,6 +1,6 @@
 /** Values of ONNX tensors: building float/int64 initializers, reading any numeric storage as doubles. Pure. */
 import type { AttributeProto, NodeProto, TensorProto } from './onnx';
-import { float16BitsToNumber as halfToFloat } from '../model/float16';
+import { float16BitsToNumber as halfToFloat } from '../layers/float16';
 
 /** TensorProto.DataType values this project names. */
 export const DT = {

@@ -7,7 +7,9 @@
 import type * as tfType from '@tensorflow/tfjs';
 
 /** Stable serialization name: never derived from constructor.name, which minifiers rename. */
-export const FM_CLASS_NAME = 'FMInteraction';
+import { FM_CLASS_NAME } from '../../core/layers/customClasses';
+
+export { FM_CLASS_NAME };
 
 export function defineFMInteraction(tf: typeof tfType) {
   class FMInteraction extends tf.layers.Layer {

@@ -9,13 +9,9 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 
-/** Stable serialization names of the ONNX helper layers. */
-export const ONNX_LAYER_CLASS_NAMES = {
-  reduce: 'OnnxReduce',
-  constantOp: 'OnnxConstantOp',
-  binary: 'OnnxBinary',
-  slice: 'OnnxSlice',
-} as const;
+import { ONNX_LAYER_CLASS_NAMES } from '../../core/layers/customClasses';
+
+export { ONNX_LAYER_CLASS_NAMES };
 
 /** Operations of OnnxConstantOp: x op c, or c op x for the r-forms. */
 export type ConstantOpKind = 'add' | 'sub' | 'rsub' | 'mul' | 'div' | 'rdiv' | 'pow';

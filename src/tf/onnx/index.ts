@@ -6,7 +6,7 @@ import type { LayersModel } from '../tfjs';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../modelio';
 import { importOnnx } from '../../core/onnx/import';
 import { exportOnnx, type OnnxExportOptions } from '../../core/onnx/export';
-import type { ModelArtifacts } from '../../core/model/artifacts';
+import type { ModelArtifacts } from '../../core/layers/artifacts';
 
 /** Converts ONNX bytes (torch.onnx.export) to a loaded LayersModel, with its artifacts (to save or compress). */
 export async function loadOnnxModel(

@@ -1,7 +1,9 @@
 /** AUC against parameters for every sweep point (the compression frontier), the original and the current plan. */
 import { CartesianGrid, Label, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ScatterShapeProps, TooltipContentProps } from 'recharts';
-import type { BaselineInfo, SweepMethod as Method, SweepPointInfo } from '../../engine/protocol';
+import type { BaselineInfo, SweepPointInfo } from '../../engine/protocol';
+
+type Method = string;
 import { formatAuc, formatInt } from '../format';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';
@@ -10,8 +12,8 @@ import {
   AXIS_LABEL,
   CHART_HEIGHT,
   GRID_COLOR,
-  METHOD_COLOR,
-  METHOD_LABEL,
+  methodColor,
+  methodLabel,
   METHODS,
   ORIGINAL_COLOR,
   TICK,
@@ -33,7 +35,7 @@ const CURRENT_COLOR = '#111827';
 const CURRENT_HALO = '#facc15';
 
 type Datum =
-  | { kind: Method; x: number; y: number; point: SweepPointInfo }
+  | { kind: 'point'; method: Method; x: number; y: number; point: SweepPointInfo }
   | { kind: 'original'; x: number; y: number; baseline: BaselineInfo }
   | { kind: 'current'; x: number; y: number; params: number; auc: number };
 
@@ -45,7 +47,7 @@ function MethodDot(props: ScatterShapeProps, method: Method) {
       cx={cx}
       cy={cy}
       r={props.isActive ? 5.5 : 4}
-      fill={METHOD_COLOR[method]}
+      fill={methodColor(method)}
       fillOpacity={0.8}
       stroke="white"
       strokeWidth={1}
@@ -121,8 +123,8 @@ function FrontierTooltip({ active, payload }: TooltipContentProps) {
     <ChartTooltip
       heading={
         <>
-          <span className="chart-swatch" style={{ background: METHOD_COLOR[d.kind] }} />
-          {METHOD_LABEL[d.kind]}
+          <span className="chart-swatch" style={{ background: methodColor(d.method) }} />
+          {methodLabel(d.method)}
         </>
       }
       rows={rows}
@@ -133,7 +135,7 @@ function FrontierTooltip({ active, payload }: TooltipContentProps) {
 export function FrontierChart({ points, baseline, current }: FrontierChartProps) {
   const byMethod = METHODS.map((m) => ({
     method: m,
-    data: points.filter((p) => p.method === m).map((p): Datum => ({ kind: m, x: p.params / 1000, y: p.auc, point: p })),
+    data: points.filter((p) => p.method === m).map((p): Datum => ({ kind: 'point', method: m, x: p.params / 1000, y: p.auc, point: p })),
   })).filter((s) => s.data.length > 0);
   const original: Datum[] = baseline
     ? [{ kind: 'original', x: baseline.params / 1000, y: baseline.auc, baseline }]
@@ -153,7 +155,7 @@ export function FrontierChart({ points, baseline, current }: FrontierChartProps)
     { pad: 0.08 },
   );
   const legend: LegendItem[] = [
-    ...byMethod.map((s): LegendItem => ({ label: METHOD_LABEL[s.method], color: METHOD_COLOR[s.method], mark: 'dot' })),
+    ...byMethod.map((s): LegendItem => ({ label: methodLabel(s.method), color: methodColor(s.method), mark: 'dot' })),
     ...(baseline ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'diamond' } as LegendItem] : []),
     ...(current ? [{ label: 'current plan', color: CURRENT_COLOR, mark: 'ring' } as LegendItem] : []),
   ];
@@ -199,7 +201,7 @@ export function FrontierChart({ points, baseline, current }: FrontierChartProps)
           {byMethod.map((s) => (
             <Scatter
               key={s.method}
-              name={METHOD_LABEL[s.method]}
+              name={methodLabel(s.method)}
               data={s.data}
               shape={(p: ScatterShapeProps) => MethodDot(p, s.method)}
               isAnimationActive={false}

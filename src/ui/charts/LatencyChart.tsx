@@ -22,8 +22,8 @@ import {
   CHART_HEIGHT,
   COMPRESSED_COLOR,
   GRID_COLOR,
-  METHOD_COLOR,
-  METHOD_LABEL,
+  methodColor,
+  methodLabel,
   ORIGINAL_COLOR,
   TICK,
   niceAxis,
@@ -147,11 +147,11 @@ function Panel({ info, color }: { info: LatencyInfo; color: string }) {
 }
 
 export function LatencyChart({ latency, method }: LatencyChartProps) {
-  const color = method ? METHOD_COLOR[method] : COMPRESSED_COLOR;
+  const color = method ? methodColor(method) : COMPRESSED_COLOR;
   const sorted = [...latency].sort((a, b) => a.batchSize - b.batchSize);
   const legend: LegendItem[] = [
     { label: 'original', color: ORIGINAL_COLOR, mark: 'box' },
-    { label: method ? `compressed (${METHOD_LABEL[method]})` : 'compressed', color, mark: 'box' },
+    { label: method ? `compressed (${methodLabel(method)})` : 'compressed', color, mark: 'box' },
   ];
   const empty =
     sorted.length === 0 ? 'No latency measured yet: time the current plan to compare it with the original.' : null;

@@ -21,8 +21,8 @@ import {
   AXIS_LABEL,
   CHART_HEIGHT,
   GRID_COLOR,
-  METHOD_COLOR,
-  METHOD_LABEL,
+  methodColor,
+  methodLabel,
   METHODS,
   ORIGINAL_COLOR,
   ORIGINAL_DASH,
@@ -53,7 +53,7 @@ function RankAucTooltip({ active, payload, baseline }: TooltipContentProps & { b
     const p = row.points[m];
     if (!p) continue;
     const [lo, hi] = aucInterval(p, baseline);
-    rows.push({ label: `${METHOD_LABEL[m]} AUC`, value: formatAuc(p.auc), color: METHOD_COLOR[m] });
+    rows.push({ label: `${methodLabel(m)} AUC`, value: formatAuc(p.auc), color: methodColor(m) });
     rows.push({ label: '95% interval', value: `${formatAuc(lo)} – ${formatAuc(hi)}` });
     rows.push({ label: 'Δ AUC', value: formatDelta(p.delong.diff) });
   }
@@ -74,7 +74,7 @@ export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartPr
   const empty = sweepEmptyMessage(sweep, points, 'AUC');
 
   const legend: LegendItem[] = [
-    ...present.map((m): LegendItem => ({ label: METHOD_LABEL[m], color: METHOD_COLOR[m], mark: 'line' })),
+    ...present.map((m): LegendItem => ({ label: methodLabel(m), color: methodColor(m), mark: 'line' })),
     ...(present.length > 0 ? [{ label: '95% interval (DeLong)', color: '#486581', mark: 'band' } as LegendItem] : []),
     ...(baseline ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'dashed' } as LegendItem] : []),
   ];
@@ -118,9 +118,9 @@ export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartPr
             <Area
               key={`${m}-band`}
               dataKey={`${m}Band`}
-              name={`${METHOD_LABEL[m]} 95% interval`}
+              name={`${methodLabel(m)} 95% interval`}
               stroke="none"
-              fill={METHOD_COLOR[m]}
+              fill={methodColor(m)}
               fillOpacity={0.12}
               legendType="none"
               connectNulls
@@ -132,10 +132,10 @@ export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartPr
             <Line
               key={m}
               dataKey={m}
-              name={METHOD_LABEL[m]}
-              stroke={METHOD_COLOR[m]}
+              name={methodLabel(m)}
+              stroke={methodColor(m)}
               strokeWidth={2}
-              dot={{ r: 3, fill: METHOD_COLOR[m] }}
+              dot={{ r: 3, fill: methodColor(m) }}
               connectNulls
               isAnimationActive={false}
             />

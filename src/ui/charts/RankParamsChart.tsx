@@ -20,8 +20,8 @@ import {
   AXIS_LABEL,
   CHART_HEIGHT,
   GRID_COLOR,
-  METHOD_COLOR,
-  METHOD_LABEL,
+  methodColor,
+  methodLabel,
   METHODS,
   ORIGINAL_COLOR,
   ORIGINAL_DASH,
@@ -52,14 +52,27 @@ function RankParamsTooltip({
     const p = row.points[m];
     if (p)
       rows.push({
-        label: METHOD_LABEL[m],
+        label: methodLabel(m),
         value: `${formatInt(p.params)} (${formatPercent(p.paramRatio)})`,
-        color: METHOD_COLOR[m],
+        color: methodColor(m),
       });
   }
   if (baselineParams !== null)
     rows.push({ label: 'Original', value: formatInt(baselineParams), color: ORIGINAL_COLOR });
   return <ChartTooltip heading={rankHeading(row)} rows={rows} />;
+}
+
+/** For each series whose counts equal an earlier series' at every shared rank, that earlier series. */
+function repeats(rows: RankRow[], present: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  present.forEach((m, i) => {
+    const earlier = present.slice(0, i).find((e) => {
+      const both = rows.filter((r) => r.points[m] && r.points[e]);
+      return both.length > 0 && both.every((r) => r.points[m]!.params === r.points[e]!.params);
+    });
+    if (earlier) out.set(m, earlier);
+  });
+  return out;
 }
 
 export function RankParamsChart({ points, baselineParams, embeddingRank }: RankParamsChartProps) {
@@ -73,15 +86,15 @@ export function RankParamsChart({ points, baselineParams, embeddingRank }: RankP
     { includeZero: true },
   );
   const empty = sweepEmptyMessage(sweep, points, 'parameters');
-  // AFM and SVD at the same ranks have the same count: SVD is drawn dashed over AFM, and the legend says so.
-  const both = rows.filter((r) => r.points.afm && r.points.svd);
-  const coincide = both.length > 0 && both.every((r) => r.points.afm!.params === r.points.svd!.params);
+  // Methods at the same ranks usually have the same count: a line that repeats an earlier one is drawn dashed
+  // over it, and the legend says so.
+  const same = repeats(rows, present);
   const legend: LegendItem[] = [
     ...present.map(
       (m): LegendItem => ({
-        label: m === 'svd' && coincide ? 'SVD (same as AFM)' : METHOD_LABEL[m],
-        color: METHOD_COLOR[m],
-        mark: m === 'svd' ? 'dashed' : 'line',
+        label: same.has(m) ? `${methodLabel(m)} (same as ${methodLabel(same.get(m)!)})` : methodLabel(m),
+        color: methodColor(m),
+        mark: same.has(m) ? 'dashed' : 'line',
       }),
     ),
     ...(baselineParams !== null ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'dashed' } as LegendItem] : []),
@@ -125,15 +138,15 @@ export function RankParamsChart({ points, baselineParams, embeddingRank }: RankP
             isAnimationActive={false}
           />
           {present.map((m) =>
-            m === 'svd' ? (
+            same.has(m) ? (
               <Line
                 key={m}
                 dataKey={m}
-                name={METHOD_LABEL[m]}
-                stroke={METHOD_COLOR[m]}
+                name={methodLabel(m)}
+                stroke={methodColor(m)}
                 strokeWidth={2}
                 strokeDasharray="6 4"
-                dot={{ r: 2.5, fill: METHOD_COLOR[m] }}
+                dot={{ r: 2.5, fill: methodColor(m) }}
                 connectNulls
                 isAnimationActive={false}
               />
@@ -141,10 +154,10 @@ export function RankParamsChart({ points, baselineParams, embeddingRank }: RankP
               <Line
                 key={m}
                 dataKey={m}
-                name={METHOD_LABEL[m]}
-                stroke={METHOD_COLOR[m]}
+                name={methodLabel(m)}
+                stroke={methodColor(m)}
                 strokeWidth={2.5}
-                dot={{ r: 3.5, fill: METHOD_COLOR[m] }}
+                dot={{ r: 3.5, fill: methodColor(m) }}
                 connectNulls
                 isAnimationActive={false}
               />

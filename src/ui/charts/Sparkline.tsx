@@ -1,6 +1,6 @@
 /** A tiny inline SVG of a cumulative explained-variance curve with a marker at a rank (for the layer table). */
 import type { Method } from '../../engine/protocol';
-import { METHOD_COLOR, METHOD_LABEL, MUTED_COLOR } from './theme';
+import { methodColor, methodLabel, MUTED_COLOR } from './theme';
 import './charts.css';
 
 export interface SparklineProps {
@@ -16,7 +16,7 @@ export interface SparklineProps {
 
 /** The text of the sparkline's title: "AFM explained variance: 97.7% at rank 64". */
 export function sparklineTitle(explained: number[], rank: number | null, method?: Method): string {
-  const who = method ? `${METHOD_LABEL[method]} explained variance` : 'Explained variance';
+  const who = method ? `${methodLabel(method)} explained variance` : 'Explained variance';
   const maxRank = explained.length - 1;
   if (maxRank < 0) return `${who}: no spectrum`;
   if (rank === null) return `${who}: layer kept (full rank ${maxRank})`;
@@ -26,7 +26,7 @@ export function sparklineTitle(explained: number[], rank: number | null, method?
 
 export function Sparkline({ explained, rank, width = 80, height = 20, method }: SparklineProps) {
   const title = sparklineTitle(explained, rank, method);
-  const color = method ? METHOD_COLOR[method] : '#334e68';
+  const color = method ? methodColor(method) : '#334e68';
   const n = explained.length;
   const pad = 2;
   const sx = (k: number) => pad + (n > 1 ? (k / (n - 1)) * (width - 2 * pad) : (width - 2 * pad) / 2);

@@ -11,14 +11,15 @@ import {
   YAxis,
 } from 'recharts';
 import type { TooltipContentProps } from 'recharts';
+import { METHODS as REGISTERED } from '../../core/compress/methods';
 import type { LayerSpectrum, Method } from '../../engine/protocol';
 import type { LegendItem } from './ChartLegend';
 import { ChartFrame } from './ChartFrame';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, METHOD_COLOR, METHOD_LABEL, MUTED_COLOR, TICK, niceAxis } from './theme';
+import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, methodColor, methodLabel, MUTED_COLOR, TICK, niceAxis } from './theme';
 
-/** Spectra exist for the two decompositions (sequential AFM is a sweep variant, not a spectrum of its own). */
-const SPECTRUM_METHODS: readonly Method[] = ['afm', 'svd'];
+/** Every method of the registry has a spectrum (a sequential variant is a sweep series, not a spectrum). */
+const SPECTRUM_METHODS: readonly Method[] = REGISTERED.map((m) => m.id);
 
 export interface SpectrumChartProps {
   layer: string;
@@ -32,8 +33,7 @@ export interface SpectrumChartProps {
 
 interface Row {
   rank: number;
-  afm?: number;
-  svd?: number;
+  [method: string]: number | undefined;
 }
 
 const RANK_COLOR = '#102a43';
@@ -42,9 +42,9 @@ function SpectrumTooltip({ active, payload }: TooltipContentProps) {
   const row = payload?.[0]?.payload as Row | undefined;
   if (!active || !row) return null;
   const rows: TooltipRow[] = SPECTRUM_METHODS.filter((m) => row[m] !== undefined).map((m) => ({
-    label: METHOD_LABEL[m],
+    label: methodLabel(m),
     value: `${row[m]!.toFixed(1)}%`,
-    color: METHOD_COLOR[m],
+    color: methodColor(m),
   }));
   return <ChartTooltip heading={`Rank ${row.rank}`} rows={rows} />;
 }
@@ -63,8 +63,8 @@ export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumC
   // Ticks at a nice step, the axis ending at the last rank (not at the next nice number).
   const xTicks = (niceAxis([0, maxRank], 6, { includeZero: true, pad: 0 })?.ticks ?? [0]).filter((t) => t <= maxRank);
   const legend: LegendItem[] = mine.map((s) => ({
-    label: METHOD_LABEL[s.method],
-    color: METHOD_COLOR[s.method],
+    label: methodLabel(s.method),
+    color: methodColor(s.method),
     mark: 'line',
   }));
   const empty =
@@ -75,7 +75,7 @@ export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumC
   };
   const atText = SPECTRUM_METHODS.map((m) => [m, at(m)] as const)
     .filter(([, v]) => v !== undefined)
-    .map(([m, v]) => `${METHOD_LABEL[m]} ${(v! * 100).toFixed(1)}%`)
+    .map(([m, v]) => `${methodLabel(m)} ${(v! * 100).toFixed(1)}%`)
     .join(', ');
   // Labels of the two lines would overlap when the ranks are close: the break-even label goes to the bottom then.
   const clash = rank !== null && Math.abs(rank - breakEvenRank) < Math.max(1, maxRank * 0.15);
@@ -132,8 +132,8 @@ export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumC
             <Line
               key={s.method}
               dataKey={s.method}
-              name={METHOD_LABEL[s.method]}
-              stroke={METHOD_COLOR[s.method]}
+              name={methodLabel(s.method)}
+              stroke={methodColor(s.method)}
               strokeWidth={2}
               dot={false}
               isAnimationActive={false}

@@ -10,4 +10,4 @@ export { TrainingChart, type TrainingChartProps } from './TrainingChart';
 export { Sparkline, sparklineTitle, type SparklineProps } from './Sparkline';
 export { ChartFrame, type ChartFrameProps } from './ChartFrame';
 export { ChartLegend, type LegendItem, type LegendMark } from './ChartLegend';
-export { METHOD_COLOR, METHOD_LABEL, ORIGINAL_COLOR } from './theme';
+export { methodColor, methodLabel, ORIGINAL_COLOR } from './theme';

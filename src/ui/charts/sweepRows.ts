@@ -1,5 +1,7 @@
 /** Sweep points at one embedding rank as chart rows, one per dense rank, each method under its own key. */
-import type { SweepMethod as Method, SweepPointInfo } from '../../engine/protocol';
+import type { SweepPointInfo } from '../../engine/protocol';
+
+type Method = string;
 import { METHODS, rankLabel, sortRanks } from './theme';
 
 /** One dense rank: each method's point, and the values a chart plots under keys it chooses. */

@@ -1,16 +1,17 @@
 /** Colors, labels and small helpers shared by the charts (pure data, no React). */
-import type { SweepMethod } from '../../engine/protocol';
+import { allSeries, seriesOf } from '../../core/compress/methods';
 
-export const METHOD_COLOR: Record<SweepMethod, string> = { afm: '#2563eb', svd: '#ea580c', 'afm-seq': '#7c3aed' };
-export const METHOD_LABEL: Record<SweepMethod, string> = { afm: 'AFM', svd: 'SVD', 'afm-seq': 'AFM, sequential' };
-export const METHODS: readonly SweepMethod[] = ['afm', 'afm-seq', 'svd'];
+/** A method's (or sweep series') chart colour and name, from the method registry. */
+export const methodColor = (id: string): string => seriesOf(id).color;
+export const methodLabel = (id: string): string => seriesOf(id).label;
+/** Every sweep series, in the registry's order (a method, then its sequential variant). */
+export const METHODS: readonly string[] = allSeries().map((s) => s.id);
 /** The original (uncompressed) model: dark gray, drawn dashed. */
 export const ORIGINAL_COLOR = '#374151';
 export const ORIGINAL_DASH = '6 4';
 /** Compressed model when its method is not known (latency bars). */
 export const COMPRESSED_COLOR = '#0d9488';
 export const GRID_COLOR = '#e4e7eb';
-export const AXIS_COLOR = '#627d98';
 export const MUTED_COLOR = '#829ab1';
 
 /** Height of every chart's plot area (the wrapping div adds the h3 title): fits a 600×300 box. */

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocateRanks, budgetFromArg } from '../../../src/core/compress/allocate';
-import { cumulativeExplained } from '../../../src/core/compress/factors';
-import type { LayerInfo, PlannedRank } from '../../../src/core/compress/graph';
+import { cumulativeExplained } from '../../../src/core/compress/decomposition';
+import type { LayerInfo, PlannedRank } from '../../../src/core/layers';
 import { isStudioError } from '../../../src/core/errors';
 import { additiveCount, dense, embedding, objectiveOf, planOf, randomSpectrum, rng, widthOf } from './helpers';
 

@@ -4,19 +4,19 @@
  * DeepFM with 1024-wide towers and 26 tables for speed. Figures are printed; no timing is asserted.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Compressor } from '../../../src/tf/compressor';
+import { compressorOf, type TfCompressor } from '../../helpers/compressor';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { predictProbs } from '../../../src/tf/predict';
 import { auc } from '../../../src/core/metrics/auc';
 import { allocateRanks } from '../../../src/core/compress/allocate';
-import { cumulativeExplained } from '../../../src/core/compress/factors';
-import { plannedParams, type PlannedRank } from '../../../src/core/compress/graph';
+import { cumulativeExplained } from '../../../src/core/compress/decomposition';
+import { plannedParams, type PlannedRank } from '../../../src/core/layers';
 import { plannedRanks, type ResolvedLayer } from '../../../src/core/compress/plan';
 import { calibratedDemo, type DemoModel } from '../../helpers/demo';
 import { planOf, rng } from './helpers';
 
 let demo: DemoModel;
-let c: Compressor;
+let c: TfCompressor;
 
 beforeAll(async () => {
   ({ demo, c } = await calibratedDemo('deepfm'));
@@ -71,14 +71,14 @@ describe('allocateRanks on the demo DeepFM', () => {
 
     // AUC on the demo test rows, for the record (not asserted: 2,000 rows are noisy).
     const score = async (p: ResolvedLayer[]): Promise<number> => {
-      const model = await c.load(c.build(p));
+      const model = await c.loadNet(c.build(p));
       try {
         return auc(demo.test.labels, await predictProbs(model, demo.encoding, demo.test));
       } finally {
         model.dispose();
       }
     };
-    const original = auc(demo.test.labels, await predictProbs(c.model, demo.encoding, demo.test));
+    const original = auc(demo.test.labels, await predictProbs(c.net, demo.encoding, demo.test));
     const [allocatedAuc, uniformAuc] = [await score(plan), await score(uniform)];
 
     const dense = c.compressible
@@ -117,7 +117,7 @@ describe('allocateRanks on a DeepFM with 1024-wide towers and 26 tables', () => 
       seed: 3,
     });
     try {
-      const big = await Compressor.create(model);
+      const big = await compressorOf(model);
       const spectra = new Map(
         big.compressible.map((l) => {
           const width = l.kind === 'dense' ? l.shape.dOut : l.shape.dim;

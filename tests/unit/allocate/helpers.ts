@@ -7,8 +7,8 @@ import {
   type EmbeddingInfo,
   type LayerInfo,
   type PlannedRank,
-} from '../../../src/core/compress/graph';
-import { cumulativeExplained } from '../../../src/core/compress/factors';
+} from '../../../src/core/layers';
+import { cumulativeExplained } from '../../../src/core/compress/decomposition';
 import { createRng } from '../../../src/core/random';
 
 export function dense(name: string, dIn: number, dOut: number, useBias = true): DenseInfo {

@@ -13,7 +13,7 @@ import {
   rewriteModel,
   type EmbeddingInfo,
   type Replacement,
-} from '../../../src/core/compress/graph';
+} from '../../../src/core/layers';
 import {
   cloneArtifacts,
   layerShapes,

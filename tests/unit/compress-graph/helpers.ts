@@ -5,7 +5,7 @@
 import { tf } from '../../../src/tf/tfjs';
 import type { LayersModel } from '../../../src/tf/tfjs';
 import { createRng, type Rng } from '../../../src/core/random';
-import type { Replacement } from '../../../src/core/compress/graph';
+import type { Replacement } from '../../../src/core/layers';
 
 /** Output shape of every layer (node 0), as the caller of rewriteModel supplies it. */
 export function layerShapes(model: LayersModel): Record<string, (number | null)[]> {

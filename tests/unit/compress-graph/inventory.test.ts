@@ -17,7 +17,7 @@ import {
   type EmbeddingInfo,
   type LayerInfo,
   type Replacement,
-} from '../../../src/core/compress/graph';
+} from '../../../src/core/layers';
 import { smallSpec, syntheticEncoding } from '../../helpers/synthetic';
 import { layerShapes } from './helpers';
 

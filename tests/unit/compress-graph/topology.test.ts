@@ -7,7 +7,7 @@ import { tf } from '../../../src/tf/tfjs';
 import type { LayersModel, SymbolicTensor } from '../../../src/tf/tfjs';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
-import type { ModelArtifacts } from '../../../src/core/model/artifacts';
+import type { ModelArtifacts } from '../../../src/core/layers/artifacts';
 import {
   buildInventory,
   isShared,
@@ -15,7 +15,7 @@ import {
   rewriteModel,
   serializeTopology,
   type Replacement,
-} from '../../../src/core/compress/graph';
+} from '../../../src/core/layers';
 import { smallSpec, syntheticEncoding } from '../../helpers/synthetic';
 import {
   cloneArtifacts,

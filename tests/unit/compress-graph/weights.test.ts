@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
-import type { ModelArtifacts, WeightSpec } from '../../../src/core/model/artifacts';
-import { decodeWeights, encodeWeights, rewriteModel } from '../../../src/core/compress/graph';
+import type { ModelArtifacts, WeightSpec } from '../../../src/core/layers/artifacts';
+import { decodeWeights, encodeWeights, rewriteModel } from '../../../src/core/layers';
 import { smallSpec, syntheticEncoding } from '../../helpers/synthetic';
 import { layerShapes, perturb, plantDense } from './helpers';
 

@@ -16,7 +16,7 @@ import {
   rewriteModel,
   totalParams,
   type Replacement,
-} from '../../../src/core/compress/graph';
+} from '../../../src/core/layers';
 import { smallSpec, syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 import {
   cloneArtifacts,

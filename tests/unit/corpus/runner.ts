@@ -23,11 +23,12 @@ import {
   type ByteSource,
   type FeatureEncoding,
 } from '../../../src/core/data';
-import { assembleArtifacts, parseModelJson } from '../../../src/core/model/artifacts';
-import { sortDrop } from '../../../src/core/model/files';
+import { assembleArtifacts, parseModelJson } from '../../../src/core/layers/artifacts';
+import { sortDrop } from '../../../src/formats/tfjs/sortDrop';
 import { readMetadata } from '../../../src/core/model/metadata';
 import { auc } from '../../../src/core/metrics';
 import { useBackend } from '../../../src/tf/backend';
+import type { TfjsModel } from '../../../src/tf/runnable';
 import { loadModelFromArtifacts } from '../../../src/tf/modelio';
 import { predictProbs } from '../../../src/tf/predict';
 import type { LayersModel } from '../../../src/tf/tfjs';
@@ -122,7 +123,7 @@ async function studioPath(c: CorpusCase): Promise<StudioAnswer> {
   const files = caseFiles(c);
   if (c.kind === 'data') {
     demo ??= await loadStudioModel(DEMO_MODEL);
-    const s = await studioScore(demo.model, demo.meta.encoding, files[0].bytes);
+    const s = await studioScore((demo.model as TfjsModel).net, demo.meta.encoding, files[0].bytes);
     const names = schemaFieldNames(s.read.schema).categorical;
     const cells = Object.fromEntries(names.map((n, j) => [n, s.read.batch.categorical[j].slice(0, 8)]));
     return { ok: true, rows: s.read.batch.rows, badRows: s.read.report.badRows, auc: s.auc, cells };

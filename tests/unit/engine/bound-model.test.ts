@@ -14,7 +14,7 @@ import {
 } from '../../../src/core/data';
 import { METADATA_KEY, readMetadata } from '../../../src/core/model/metadata';
 import { importOnnx } from '../../../src/core/onnx/import';
-import { Compressor } from '../../../src/tf/compressor';
+import { compressorOf } from '../../helpers/compressor';
 import { describeInputs } from '../../../src/tf/feed';
 import { checkEncodingFits, loadModelFromArtifacts } from '../../../src/tf/modelio';
 import { predictProbs } from '../../../src/tf/predict';
@@ -63,12 +63,12 @@ describe('an ONNX model with rows bound by column name', () => {
   });
 
   it('exports with the binding, which reloads, fits the model and scores the same', async () => {
-    const c = await Compressor.create(model);
+    const c = await compressorOf(model);
     await c.collect(encoding, batch);
     const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 4, embeddingRank: 2 }));
-    const compressed = await c.load(built);
+    const compressed = await c.loadNet(built);
     const meta = { [METADATA_KEY]: { format: 1, studioVersion: 'test', encoding } };
-    const reloaded = await loadModelFromArtifacts({ ...built.artifacts, userDefinedMetadata: meta }, 'model.json');
+    const reloaded = await loadModelFromArtifacts({ ...built.payload, userDefinedMetadata: meta }, 'model.json');
     checkEncodingFits(reloaded, meta);
     const back = readMetadata(JSON.parse(JSON.stringify(meta)))!.encoding;
     expect(back).toEqual(encoding);

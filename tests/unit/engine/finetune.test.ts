@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { Compressor, type LayerChoice } from '../../../src/tf/compressor';
+import { compressorOf, type LayerChoice } from '../../helpers/compressor';
 import { fineTune } from '../../../src/tf/finetune';
 import { predictLogits, predictProbs } from '../../../src/tf/predict';
 import { trainModel } from '../../../src/tf/train';
@@ -23,9 +23,9 @@ describe('fine-tuning a compressed model', () => {
   it('lowers the training loss and keeps the best validation checkpoint', async () => {
     const demo = await openDemoModel('deepfm');
     const [train, valid] = tailSplit(demo.train, 0.1);
-    const c = await Compressor.create(demo.model);
+    const c = await compressorOf(demo.model);
     await c.collect(demo.encoding, demo.train);
-    const model = await c.load(c.build(c.uniformPlan({ method: 'afm', denseRank: 8, embeddingRank: 2 })));
+    const model = await c.loadNet(c.build(c.uniformPlan({ method: 'afm', denseRank: 8, embeddingRank: 2 })));
     const lossOf = async (rows: typeof train) =>
       logLossFromLogits(rows.labels, await predictLogits(model, demo.encoding, rows));
     const before = await lossOf(train);
@@ -53,7 +53,7 @@ describe('AFM + activation', () => {
     const test = syntheticRows(enc, 3000, 13);
     const original = buildModel(smallSpec('dnn', enc, 3));
     await trainModel(original, enc, train, valid, { epochs: 15, learningRate: 3e-3, patience: 3 });
-    const c = await Compressor.create(original);
+    const c = await compressorOf(original);
     await c.collect(enc, train);
     const choices: Record<string, LayerChoice> = {};
     for (const l of c.compressible) if (l.kind === 'dense') choices[l.name] = { method: 'afm', rank: l.shape.dOut };
@@ -64,7 +64,7 @@ describe('AFM + activation', () => {
         : p;
     });
     expect(plan.filter((p) => p.activationBetween === 'relu').length).toBeGreaterThan(0);
-    const model = await c.load(c.build(plan));
+    const model = await c.loadNet(c.build(plan));
     // The ReLU really sits between the factors in the saved topology.
     expect(model.getLayer('deep_0_proj').getConfig().activation).toBe('relu');
     await fineTune(model, enc, train, valid, { epochs: 2, learningRate: 1e-3 });

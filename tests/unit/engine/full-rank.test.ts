@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { Compressor, type LayerChoice } from '../../../src/tf/compressor';
+import { compressorOf, type LayerChoice } from '../../helpers/compressor';
 import { predictLogits } from '../../../src/tf/predict';
 import { openDemoModel, trainDemoModel, type DemoModel } from '../../helpers/demo';
 
@@ -16,14 +16,14 @@ async function maxLogitDiffAtFullRank(
   demo: DemoModel,
   fuse: boolean,
 ): Promise<{ diff: number; replaced: number; fused: number }> {
-  const c = await Compressor.create(demo.model);
+  const c = await compressorOf(demo.model);
   await c.collect(demo.encoding, demo.train);
   const choices: Record<string, LayerChoice> = {};
   for (const l of c.compressible)
     choices[l.name] = { method: 'afm', rank: l.kind === 'dense' ? l.shape.dOut : l.shape.dim };
   const plan = c.explicitPlan(choices, { allowAboveBreakEven: true });
   const built = c.build(plan, { fuse });
-  const compressed = await c.load(built);
+  const compressed = await c.loadNet(built);
   const before = await predictLogits(demo.model, demo.encoding, demo.test);
   const after = await predictLogits(compressed, demo.encoding, demo.test);
   compressed.dispose();

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { Compressor, type LayerChoice } from '../../../src/tf/compressor';
+import { compressorOf, type LayerChoice } from '../../helpers/compressor';
 
 beforeAll(async () => {
   await tf.setBackend('wasm');
@@ -19,13 +19,13 @@ async function outputs(model: tf.LayersModel, inputs: tf.Tensor[]): Promise<Floa
 
 /** Full-rank SVD of every compressible Dense (and embedding) layer; returns the rewritten model. */
 async function fullRank(model: tf.LayersModel) {
-  const c = await Compressor.create(model);
+  const c = await compressorOf(model);
   c.setDataFree();
   const choices: Record<string, LayerChoice> = {};
   for (const l of c.compressible)
     choices[l.name] = { method: 'svd', rank: l.kind === 'dense' ? Math.min(l.shape.dIn, l.shape.dOut) : l.shape.dim };
   const built = c.build(c.explicitPlan(choices, { allowAboveBreakEven: true }));
-  return { c, built, model: await c.load(built), choices };
+  return { c, built, model: await c.loadNet(built), choices };
 }
 
 function maxDiff(a: Float32Array[], b: Float32Array[]): number {

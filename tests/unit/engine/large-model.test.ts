@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import { buildModel } from '../../../src/tf/zoo/models';
-import { Compressor } from '../../../src/tf/compressor';
+import { compressorOf } from '../../helpers/compressor';
 import { predictLogits } from '../../../src/tf/predict';
 import { syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 import type { FeatureEncoding } from '../../../src/core/data';
@@ -39,7 +39,7 @@ describe('a model with a million-id table and a 1024-wide tower', () => {
     expect(model.countParams()).toBeGreaterThan(17_000_000);
     const rng = createRng(9);
     for (let r = 0; r < rows.rows; r++) rows.categorical[0][r] = Math.floor(rng() * big);
-    const c = await Compressor.create(model);
+    const c = await compressorOf(model);
     const table = c.inventory.find((l) => l.name === 'emb_C1')!;
     expect(table.kind === 'embedding' && table.shape.vocab).toBe(big);
     const progress: number[] = [];
@@ -48,7 +48,7 @@ describe('a model with a million-id table and a 1024-wide tower', () => {
     expect(progress[progress.length - 1]).toBe(3000);
     const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 64, embeddingRank: 4 }));
     expect(built.params).toBeLessThan(model.countParams() / 3);
-    const small = await c.load(built);
+    const small = await c.loadNet(built);
     const logits = await predictLogits(small, enc, rows);
     expect(logits.every((x) => Number.isFinite(x))).toBe(true);
     small.dispose();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { denseRankForBudget, plannedRanks, resolveUniformPlan } from '../../../src/core/compress/plan';
 import { sweepCsv } from '../../../src/core/compress/report';
-import type { LayerInfo } from '../../../src/core/compress/graph';
+import type { LayerInfo } from '../../../src/core/layers';
 
 const inventory: LayerInfo[] = [
   {

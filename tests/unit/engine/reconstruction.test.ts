@@ -6,15 +6,15 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { Compressor } from '../../../src/tf/compressor';
+import { type TfCompressor } from '../../helpers/compressor';
 import { makeInputs, planFeed } from '../../../src/tf/feed';
 import { matmul } from '../../../src/core/linalg';
 import { denseReplacementError, embeddingReplacementError } from '../../../src/core/compress/error';
-import type { Replacement } from '../../../src/core/compress/graph';
+import type { Replacement } from '../../../src/core/layers';
 import { calibratedDemo, type DemoModel } from '../../helpers/demo';
 
 let demo: DemoModel;
-let c: Compressor;
+let c: TfCompressor;
 
 beforeAll(async () => {
   ({ demo, c } = await calibratedDemo('deepfm'));

@@ -5,12 +5,12 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { Compressor } from '../../../src/tf/compressor';
-import { runSweep, scoreBaseline, type Baseline, type SweepPoint } from '../../../src/tf/sweep';
+import { compressorOf, type TfCompressor } from '../../helpers/compressor';
+import { runSweep, scoreBaseline, type Baseline, type SweepPoint } from '../../../src/app/sweep';
 import { openDemoModel, type DemoModel } from '../../helpers/demo';
 
 let demo: DemoModel;
-let c: Compressor;
+let c: TfCompressor;
 let baseline: Baseline;
 let points: SweepPoint[];
 let weightsBefore: Float32Array[];
@@ -19,7 +19,7 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
   demo = await openDemoModel('deepfm');
   weightsBefore = await Promise.all(demo.model.getWeights().map(async (w) => (await w.data()) as Float32Array));
-  c = await Compressor.create(demo.model);
+  c = await compressorOf(demo.model);
   await c.collect(demo.encoding, demo.train);
   baseline = await scoreBaseline(c, demo.encoding, demo.test);
   points = await runSweep(c, demo.encoding, demo.test, baseline, {
@@ -57,7 +57,7 @@ describe('demo DeepFM sweep', () => {
 
   it('parameter counts are those of the loaded compressed model, and shrink with rank', async () => {
     const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 32, embeddingRank: 4 }));
-    const model = await c.load(built);
+    const model = await c.loadNet(built);
     expect(model.countParams()).toBe(built.params);
     model.dispose();
     const afm = points.filter((p) => p.method === 'afm' && p.embeddingRank === 4).map((p) => p.params);

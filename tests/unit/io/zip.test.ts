@@ -7,7 +7,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { filesToOpen, unzipFiles, zipFiles } from '../../../src/io/zip';
+import { filesToOpen, unzipFiles, zipFiles } from '../../../src/formats/zip/zip';
 import { errorOf } from '../../helpers/errors';
 import { runCli } from '../../helpers/cli';
 
@@ -114,6 +114,6 @@ describe('the command line with zipped models', () => {
     const r = await runCli(['evaluate', '--model', zipped, '--data', TEST]);
     expect(r.code).not.toBe(0);
     expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/rows\.zip holds no model \(model\.json with its weights, \.keras, \.h5 or \.onnx\)/);
+    expect(r.err).toMatch(/rows\.zip holds no model; give a tfjs model\.json with its weight files, a Keras/);
   });
 });

@@ -7,7 +7,7 @@ import {
   convertKerasH5,
   toSnakeCase,
   type RawTensor,
-} from '../../../src/core/keras/convert';
+} from '../../../src/formats/keras/convert';
 import { isStudioError } from '../../../src/core/errors';
 import { customLayerClassNames } from '../../../src/tf/layers/register';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import { loadModelFromArtifacts } from '../../../src/tf/modelio';
-import { readKerasFile } from '../../../src/io/keras/readKeras';
+import { readKerasFile } from '../../../src/formats/keras/readKeras';
 import { randomWeights } from '../../fixtures/keras/build';
 import { CTR } from '../../fixtures/keras/models';
 import { FIXTURE_SEED, fixtureFiles } from '../../fixtures/keras/generate';

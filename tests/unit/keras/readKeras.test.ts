@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import { loadModelFromArtifacts } from '../../../src/tf/modelio';
-import { detectKerasFormat, readKerasFile } from '../../../src/io/keras/readKeras';
-import { parseTopology } from '../../../src/core/compress/graph/topology';
-import { listLayers } from '../../../src/core/compress/graph/inventory';
+import { detectKerasFormat, readKerasFile } from '../../../src/formats/keras/readKeras';
+import { parseTopology } from '../../../src/core/layers/topology';
+import { listLayers } from '../../../src/core/layers/inventory';
 import { isStudioError } from '../../../src/core/errors';
 import { randomWeights, writeH5, bytesAttr, type ModelDesc } from '../../fixtures/keras/build';
 import { kerasArchive, legacyH5 } from '../../fixtures/keras/files';
@@ -118,7 +118,7 @@ describe('converted artifacts', () => {
 
   it('leave no files behind in the h5wasm in-memory file system', async () => {
     const bytes = await legacyH5(CTR, randomWeights(CTR, 3), { dialect: 'tf.keras2' });
-    const { loadH5wasm } = await import('../../../src/io/keras/h5');
+    const { loadH5wasm } = await import('../../../src/formats/keras/h5');
     const { module } = await loadH5wasm();
     const before = module.FS.readdir('/').length;
     for (let i = 0; i < 3; i++) await readKerasFile(bytes, 'ctr.h5');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sortDrop } from '../../../src/core/model/files';
+import { sortDrop } from '../../../src/formats/tfjs/sortDrop';
+import { memoryFile, sortFiles } from '../../../src/formats';
 
 const modelJson = (paths: string[]) =>
   JSON.stringify({
@@ -35,13 +36,15 @@ describe('sorting a drop', () => {
     expect(() => sortDrop([f('model.json', 'nope')])).toThrow(/not valid JSON/);
   });
 
-  it('a Keras or ONNX file is a model to convert, one at a time', () => {
-    expect(sortDrop([f('rows.tsv'), f('m.keras')]).foreign?.name).toBe('m.keras');
-    expect(sortDrop([f('net.onnx')]).foreign?.name).toBe('net.onnx');
-    expect(() => sortDrop([f('a.onnx'), f('b.h5')])).toThrow(/one model at a time/);
+  it('a Keras or ONNX file is a model of its own format, one model at a time', async () => {
+    const file = (name: string) => memoryFile(name, new Uint8Array([1]));
+    const keras = await sortFiles([file('rows.tsv'), file('m.keras')]);
+    expect([keras.model?.format.id, keras.model?.files[0].name, keras.data[0].name]).toEqual(['keras', 'm.keras', 'rows.tsv']);
+    expect((await sortFiles([file('net.onnx')])).model?.format.id).toBe('onnx');
+    await expect(sortFiles([file('a.onnx'), file('b.h5')])).rejects.toThrow(/one model at a time/);
   });
 
   it('data alone is just data', () => {
-    expect(sortDrop([f('rows.csv')])).toEqual({ modelJson: null, shards: [], foreign: null, data: [f('rows.csv')] });
+    expect(sortDrop([f('rows.csv')])).toEqual({ modelJson: null, shards: [], data: [f('rows.csv')] });
   });
 });

@@ -10,7 +10,7 @@ import { aInt } from '../../../src/core/onnx/builder';
 import { exportOnnx } from '../../../src/core/onnx/export';
 import { importOnnx } from '../../../src/core/onnx/import';
 import { DT, encodeModel } from '../../../src/core/onnx/onnx';
-import { Compressor } from '../../../src/tf/compressor';
+import { compressorOf } from '../../helpers/compressor';
 import { describeInputs } from '../../../src/tf/feed';
 import { loadModelFromArtifacts } from '../../../src/tf/modelio';
 import { tf, type LayersModel } from '../../../src/tf/tfjs';
@@ -35,7 +35,7 @@ describe('importOnnx: DeepCTR-Torch DCN-M (matrix CrossNet)', () => {
   });
 
   it('turns each cross matrix into a Dense layer the compressor can factor', async () => {
-    const c = await Compressor.create(model);
+    const c = await compressorOf(model);
     const cross = c.compressible.filter((l) => l.name.startsWith('crossnet'));
     expect(cross.map((l) => [l.kind, l.kind === 'dense' ? [l.shape.dIn, l.shape.dOut] : null])).toEqual([
       ['dense', [22, 22]],
@@ -53,12 +53,12 @@ describe('importOnnx: DeepCTR-Torch DCN-M (matrix CrossNet)', () => {
   });
 
   it('compressed (cross matrices at rank 8), exports to ONNX that scores like the compressed tfjs model', async () => {
-    const c = await Compressor.create(model);
+    const c = await compressorOf(model);
     const built = c.build(c.uniformPlan({ method: 'svd', denseRank: 8, embeddingRank: 2 }));
     expect(built.params).toBeLessThan(c.originalParams);
-    const compressed = await c.load(built);
+    const compressed = await c.loadNet(built);
     const { feeds } = foreignRows(200, 3);
-    const onnx = exportOnnx(built.artifacts);
+    const onnx = exportOnnx(built.payload);
     expect(maxAbsDiff(await runOrt(onnx, feeds), await runTfjs(compressed, feeds))).toBeLessThan(1e-4);
     compressed.dispose();
   });

@@ -4,13 +4,13 @@ import type { LayersModel } from '../../../src/tf/tfjs';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { predictProbs } from '../../../src/tf/predict';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
-import { Compressor } from '../../../src/tf/compressor';
+import { compressorOf } from '../../helpers/compressor';
 import { exportOnnx } from '../../../src/core/onnx/export';
 import { importOnnx } from '../../../src/core/onnx/import';
 import { decodeModel } from '../../../src/core/onnx/onnx';
-import { quantizeArtifacts } from '../../../src/core/model/quantize';
+import { quantizeArtifacts } from '../../../src/core/layers/quantize';
 import { MODEL_KINDS, type ModelKind } from '../../../src/core/model/spec';
-import type { ModelArtifacts } from '../../../src/core/model/artifacts';
+import type { ModelArtifacts } from '../../../src/core/layers/artifacts';
 import { isStudioError } from '../../../src/core/errors';
 import { smallSpec, syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 import { feedsFromBatch, maxAbsDiff, randomFeeds, runOrt, runTfjs } from './reference';
@@ -85,14 +85,14 @@ describe('exportOnnx: compressed and quantized models', () => {
   it.each(['deepfm', 'dcnv2', 'widedeep'] as const)(
     'AFM-compressed %s (factored Dense and embedding up-projections) scores the same',
     async (kind) => {
-      const c = await Compressor.create(trainedLike(kind));
+      const c = await compressorOf(trainedLike(kind));
       await c.collect(enc, rows);
       const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 4, embeddingRank: 2 }));
-      const names = (built.artifacts.modelTopology.config as { layers: { name: string }[] }).layers.map((l) => l.name);
+      const names = (built.payload.modelTopology.config as { layers: { name: string }[] }).layers.map((l) => l.name);
       expect(names.some((n) => n.endsWith('_proj'))).toBe(true);
       // DeepFM keeps the FM branch's embedding up-projections: Dense layers on [batch, 1, k] (a broadcast MatMul).
       if (kind === 'deepfm') expect(names.some((n) => n.endsWith('_up'))).toBe(true);
-      const { ortDiff, roundTripDiff } = await checkExport(built.artifacts);
+      const { ortDiff, roundTripDiff } = await checkExport(built.payload);
       expect(ortDiff).toBeLessThan(1e-4);
       expect(roundTripDiff).toBeLessThan(1e-4);
     },

@@ -20,7 +20,7 @@ import { auc } from '../../../src/core/metrics';
 import { exportOnnx } from '../../../src/core/onnx/export';
 import { importOnnx } from '../../../src/core/onnx/import';
 import { createRng } from '../../../src/core/random';
-import { Compressor } from '../../../src/tf/compressor';
+import { compressorOf } from '../../helpers/compressor';
 import { describeInputs } from '../../../src/tf/feed';
 import { loadModelFromArtifacts } from '../../../src/tf/modelio';
 import { predictProbs } from '../../../src/tf/predict';
@@ -106,13 +106,13 @@ describe('pytorch-fm: one int tensor of ids, offsets into one shared table', () 
   });
 
   it('compressed, exports to ONNX that scores like the compressed tfjs model', async () => {
-    const c = await Compressor.create(model);
+    const c = await compressorOf(model);
     await c.collect(encoding, batch);
     const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 4, embeddingRank: 2 }));
     expect(built.params).toBeLessThan(c.originalParams);
-    const compressed = await c.load(built);
+    const compressed = await c.loadNet(built);
     expect(
-      maxAbsDiff(await runOrt(exportOnnx(built.artifacts), { x: rows.x }), await runTfjs(compressed, { x: rows.x })),
+      maxAbsDiff(await runOrt(exportOnnx(built.payload), { x: rows.x }), await runTfjs(compressed, { x: rows.x })),
     ).toBeLessThan(1e-4);
     compressed.dispose();
   });

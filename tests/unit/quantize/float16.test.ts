@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { float32ToFloat16Bits } from '../../../src/core/model/quantize';
+import { float32ToFloat16Bits } from '../../../src/core/layers/quantize';
 
 /** Exact value of half bits (independent reference, straight from IEEE 754). */
 function halfValue(h: number): number {

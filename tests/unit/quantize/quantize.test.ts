@@ -1,14 +1,14 @@
 /** quantizeArtifacts on hand-built artifacts: sizes, manifest entries, error bounds, zero, constants, errors. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quantizeArtifacts, quantizationBound, type QuantizeMode } from '../../../src/core/model/quantize';
+import { quantizeArtifacts, quantizationBound, type QuantizeMode } from '../../../src/core/layers/quantize';
 import {
   artifactsToFiles,
   assembleArtifacts,
   parseModelJson,
   type ModelArtifacts,
-} from '../../../src/core/model/artifacts';
-import { decodeWeights, encodeWeights, type Weight } from '../../../src/core/compress/graph/weights';
+} from '../../../src/core/layers/artifacts';
+import { decodeWeights, encodeWeights, type Weight } from '../../../src/core/layers/weights';
 import { isStudioError } from '../../../src/core/errors';
 
 const MODES: QuantizeMode[] = ['uint8', 'uint16', 'float16'];

@@ -12,9 +12,9 @@ import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/mo
 import { logitModel, predictLogits } from '../../../src/tf/predict';
 import { makeInputs, planFeed } from '../../../src/tf/feed';
 import { MODEL_KINDS } from '../../../src/core/model/spec';
-import type { ModelArtifacts } from '../../../src/core/model/artifacts';
-import { quantizeArtifacts, type QuantizeMode } from '../../../src/core/model/quantize';
-import { decodeWeights, encodeWeights } from '../../../src/core/compress/graph/weights';
+import type { ModelArtifacts } from '../../../src/core/layers/artifacts';
+import { quantizeArtifacts, type QuantizeMode } from '../../../src/core/layers/quantize';
+import { decodeWeights, encodeWeights } from '../../../src/core/layers/weights';
 import { smallSpec, syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tf } from '../../../src/tf/tfjs';
 import { buildModel } from '../../../src/tf/zoo/models';
 import { predictLogits, predictProbs } from '../../../src/tf/predict';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
-import { artifactsToFiles, assembleArtifacts, parseModelJson } from '../../../src/core/model/artifacts';
+import { artifactsToFiles, assembleArtifacts, parseModelJson } from '../../../src/core/layers/artifacts';
 import { MODEL_KINDS } from '../../../src/core/model/spec';
 import { smallSpec, syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 

@@ -1,0 +1,123 @@
+/**
+ * Data files in the worker, whatever their size: one streaming pass counts the rows and keeps a uniform
+ * sample (at most SAMPLE_ROWS, in file order) for the interactive work; full passes (statistics, full-file
+ * evaluation) stream the file again, chunk by chunk. Memory is bounded by the sample, not the file.
+ */
+import {
+  encodeBatch,
+  openDataset,
+  readBatches,
+  rangeRaw,
+  sliceRaw,
+  type BadRowReport,
+  type ByteSource,
+  type DataSchema,
+  type EncodedBatch,
+  type FeatureEncoding,
+  type RawBatch,
+  type SchemaOverrides,
+} from '../core/data';
+import { RowReservoir } from '../core/data/reservoir';
+import { yieldToEventLoop } from '../core/yield';
+import { throwIfCancelled } from './jobs';
+
+/** Rows kept in memory per file for training, fine-tuning and scoring on every slider move. */
+export const SAMPLE_ROWS = 100_000;
+
+/** Seed of the uniform sample of a file larger than SAMPLE_ROWS. */
+export const SAMPLE_SEED = 7;
+
+export interface OpenedData {
+  name: string;
+  /** A fresh byte stream of the file (a Blob's stream, or a new fetch). */
+  open: () => Promise<ByteSource>;
+  schema: DataSchema;
+  /** Good rows in the whole file. */
+  rows: number;
+  positives: number;
+  report: BadRowReport;
+  /** At most SAMPLE_ROWS rows, in file order; every row when the file is small. */
+  sample: RawBatch;
+  /** Position of each sample row among the file's good rows. */
+  ordinals: Float64Array;
+  /** True when the sample is not the whole file. */
+  sampled: boolean;
+}
+
+export interface OpenOptions {
+  overrides?: SchemaOverrides;
+  capacity?: number;
+  signal?: AbortSignal;
+  onProgress?: (rows: number) => void;
+}
+
+/** Reads a file once: schema, counts, bad rows and the in-memory sample. */
+export async function openData(
+  name: string,
+  open: () => Promise<ByteSource>,
+  opts: OpenOptions = {},
+): Promise<OpenedData> {
+  const { schema, batches } = await openDataset(await open(), { overrides: opts.overrides, signal: opts.signal });
+  const reservoir = new RowReservoir(opts.capacity ?? SAMPLE_ROWS, SAMPLE_SEED);
+  let positives = 0;
+  let report: BadRowReport;
+  for (;;) {
+    throwIfCancelled(opts.signal);
+    const step = await batches.next();
+    if (step.done) {
+      report = step.value;
+      break;
+    }
+    reservoir.add(step.value);
+    for (const l of step.value.labels) positives += l;
+    opts.onProgress?.(reservoir.rowsSeen);
+    await yieldToEventLoop();
+  }
+  const result = reservoir.result()!;
+  return {
+    name,
+    open,
+    schema,
+    rows: reservoir.rowsSeen,
+    positives,
+    report,
+    sample: result.batch,
+    ordinals: result.ordinals,
+    sampled: result.batch.rows < reservoir.rowsSeen,
+  };
+}
+
+/** The sample rows whose file position is in [from, to). */
+export function sampleRange(d: OpenedData, from: number, to: number): RawBatch {
+  const idx: number[] = [];
+  for (let i = 0; i < d.sample.rows; i++) if (d.ordinals[i] >= from && d.ordinals[i] < to) idx.push(i);
+  return sliceRaw(d.sample, idx);
+}
+
+/** A re-openable stream of the file's rows [from, to) (by position among good rows), encoded chunk by chunk. */
+export function streamRows(
+  d: OpenedData,
+  encoding: FeatureEncoding,
+  from = 0,
+  to = Infinity,
+): () => AsyncIterable<EncodedBatch> {
+  return () =>
+    (async function* () {
+      const batches = readBatches(await d.open(), d.schema, { batchSize: 8192 });
+      let at = 0;
+      try {
+        for (;;) {
+          const step = await batches.next();
+          if (step.done) return;
+          const b = step.value;
+          const lo = Math.max(0, from - at);
+          const hi = Math.min(b.rows, to - at);
+          at += b.rows;
+          if (hi > lo) yield encodeBatch(encoding, lo === 0 && hi === b.rows ? b : rangeRaw(b, lo, hi), d.schema);
+          if (at >= to) return;
+        }
+      } finally {
+        await batches.return(undefined as never); // close the file's stream when stopping early
+      }
+    })();
+}

@@ -1,0 +1,205 @@
+/**
+ * The studio's longer jobs on the open model and rows: fine-tuning a plan, automatic ranks for a budget,
+ * rank sweeps, latency, and training a zoo model on the open rows. Each starts a long job (a new one
+ * supersedes the running one) and reports progress.
+ */
+import { tailSplit, prepareSplits, type PreparedSplits } from '../core/pipeline/splits';
+import type { UniformPlan } from '../core/compress/plan';
+import { StudioError } from '../core/errors';
+import type { ModelSpec } from '../core/model/spec';
+import { autoRanks } from './autoRank';
+import { throwIfCancelled } from './jobs';
+import { compressModel } from './pipeline';
+import type { EpochLog, RunnableModel } from './runtime';
+import type { Studio } from './studio';
+import { runSweep } from './sweep';
+import {
+  planKey,
+  type AutoRankInfo,
+  type FineTuneSettings,
+  type LatencyInfo,
+  type ModelInfo,
+  type PlanResult,
+  type Progress,
+  type SweepPointInfo,
+  type SweepRequest,
+  type TrainEpochInfo,
+  type TrainRequest,
+} from './types';
+
+const epochInfo = (e: EpochLog): TrainEpochInfo => ({
+  epoch: e.epoch,
+  trainLoss: e.trainLoss,
+  validAuc: e.validAuc,
+  validLogloss: e.validLogloss,
+});
+
+/** Runs a long job: one at a time, cancellable through its signal. */
+async function longJob<T>(s: Studio, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const signal = s.ws.jobs.startLong();
+  try {
+    return await work(signal);
+  } finally {
+    s.ws.jobs.endLong(signal);
+  }
+}
+
+/** Compresses by the plan and fine-tunes on the training rows (the best validation check kept). */
+export function fineTunePlan(
+  s: Studio,
+  plan: UniformPlan,
+  settings: FineTuneSettings,
+  onEpoch?: (e: TrainEpochInfo) => void,
+  onProgress?: (p: Progress) => void,
+): Promise<PlanResult & { bestEpoch: number }> {
+  const { meta, rows, c, model } = s.ws.ready();
+  if (!model.fineTune) throw new StudioError('INVALID_ARGUMENT', `${s.ws.modelName} cannot be fine-tuned in this runtime.`);
+  s.requirePrepared();
+  return longJob(s, async (signal) => {
+    const [train, valid] = tailSplit(rows.train, 0.1);
+    const steps = settings.epochs * Math.ceil(train.rows / settings.batchSize);
+    let done = 0;
+    const out = await compressModel(
+      c,
+      meta.encoding,
+      { calibration: rows.train, train, valid },
+      {
+        plan,
+        signal,
+        fineTune: { epochs: settings.epochs, learningRate: settings.learningRate, batchSize: settings.batchSize },
+        onStep: () => onProgress?.({ stage: 'fine-tuning', done: ++done, total: steps, unit: 'steps' }),
+        onEpoch: (e) => onEpoch?.(epochInfo(e)),
+      },
+    );
+    const result = await s.score(out.model, plan, out.built.params, { fused: out.built.fused.length });
+    s.tuned?.model.dispose();
+    const tuned = { ...result, bestEpoch: out.fineTune?.bestEpoch ?? 0 };
+    s.tuned = { key: planKey(plan), at: s.ws.generation, model: out.model, result: tuned, settings };
+    return tuned;
+  });
+}
+
+/** Per-layer ranks for a parameter budget (the plan's method), checked on validation rows. */
+export async function chooseRanks(s: Studio, method: string, budget: number): Promise<AutoRankInfo> {
+  const { meta, rows, c } = s.ws.ready();
+  s.requirePrepared();
+  const [, valid] = tailSplit(rows.train, 0.1);
+  const r = await autoRanks(c, method, meta.encoding, valid, budget);
+  return {
+    plan: r.chosen.plan,
+    chosen: r.chosen.label,
+    budget: r.budget,
+    candidates: r.candidates.map(({ label, params, validAuc }) => ({ label, params, validAuc })),
+  };
+}
+
+/** A rank sweep on the test rows; each point is reported as it finishes. */
+export async function sweep(
+  s: Studio,
+  request: SweepRequest,
+  onPoint?: (p: SweepPointInfo) => void,
+  onProgress?: (p: Progress) => void,
+): Promise<SweepPointInfo[]> {
+  const { meta, rows, c } = s.ws.ready();
+  s.requirePrepared();
+  return longJob(s, async (signal) => {
+    const base = await s.baselineScores();
+    return runSweep(c, meta.encoding, rows.test, base, {
+      ...request,
+      calibration: rows.train,
+      signal,
+      onPoint: (p, done, total) => {
+        onPoint?.(p);
+        onProgress?.({ stage: 'sweep', done, total, unit: 'points' });
+      },
+    });
+  });
+}
+
+/** Inference latency of the original and the plan's model at batch 1 and 2048 (medians after warm-up). */
+export async function latency(s: Studio, plan: UniformPlan): Promise<LatencyInfo[]> {
+  const { model, meta, rows } = s.ws.ready();
+  return longJob(s, async (signal) => {
+    const small = (await s.buildPlan(plan, signal)).model;
+    try {
+      const out: LatencyInfo[] = [];
+      for (const batchSize of [1, 2048]) {
+        throwIfCancelled(signal);
+        const opts = { runs: 5, warmup: 1, callsPerRun: batchSize === 1 ? 20 : 1 };
+        const a = await model.throughput(meta.encoding, rows.test, batchSize, opts);
+        throwIfCancelled(signal);
+        const b = await small.throughput(meta.encoding, rows.test, batchSize, opts);
+        out.push({
+          batchSize,
+          originalMsPerBatch: a.msPerBatch,
+          compressedMsPerBatch: b.msPerBatch,
+          originalRowsPerSec: a.rowsPerSec,
+          compressedRowsPerSec: b.rowsPerSec,
+        });
+      }
+      return out;
+    } finally {
+      small.dispose();
+    }
+  });
+}
+
+/** What a runtime needs to train a zoo model on prepared splits. */
+export interface ZooTraining {
+  kind: TrainRequest['kind'];
+  splits: PreparedSplits;
+  architecture: Pick<ModelSpec, 'embeddingDim' | 'tower' | 'crossLayers' | 'dropout'>;
+  options: {
+    epochs: number;
+    batchSize: number;
+    learningRate: number;
+    seed: number;
+    signal?: AbortSignal;
+    onStep?: () => void;
+    onEpoch?: (e: EpochLog) => void;
+  };
+  trainFile: string;
+  testFile?: string;
+}
+
+/** Trains a zoo model (with its encoding in its metadata) and returns it loaded. */
+export type ZooTrainer = (t: ZooTraining) => Promise<RunnableModel>;
+
+/** Trains a zoo model on the open rows; it becomes the open model. */
+export async function trainModel(
+  s: Studio,
+  trainer: ZooTrainer,
+  request: TrainRequest,
+  onEpoch?: (e: TrainEpochInfo) => void,
+  onProgress?: (p: Progress) => void,
+): Promise<ModelInfo> {
+  const sp = s.ws.splits();
+  if (!sp) throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
+  return longJob(s, async (signal) => {
+    const splits = prepareSplits(
+      sp.train.sample,
+      sp.train.data.schema,
+      { raw: sp.test.sample, schema: sp.test.data.schema },
+      { validFraction: 0.1, minCount: 10 },
+    );
+    const totalSteps = request.epochs * Math.ceil(splits.train.rows / request.batchSize);
+    let stepsDone = 0;
+    const model = await trainer({
+      kind: request.kind,
+      splits,
+      architecture: { embeddingDim: request.embeddingDim, tower: request.tower, crossLayers: 3, dropout: 0 },
+      options: {
+        epochs: request.epochs,
+        batchSize: request.batchSize,
+        learningRate: request.learningRate,
+        seed: request.seed,
+        signal,
+        onStep: () => onProgress?.({ stage: 'training', done: ++stepsDone, total: totalSteps, unit: 'steps' }),
+        onEpoch: (e) => onEpoch?.(epochInfo(e)),
+      },
+      trainFile: sp.train.name,
+      testFile: sp.test.name,
+    });
+    return s.ws.adopt(model, `${request.kind} trained on ${sp.train.name}`);
+  });
+}

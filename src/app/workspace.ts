@@ -1,0 +1,279 @@
+/**
+ * What the studio has open: one model (in whatever runtime runs its format) and its rows (a training file,
+ * a test file or the tail of the training file), with the encoding that turns rows into the model's inputs
+ * (its own, or the columns bound to the inputs of a model made elsewhere). The user's files are only read:
+ * every compressed model is built from new artifacts. Runtime-free: the runtimes are handed in.
+ */
+import {
+  bindEncoding,
+  encodeBatch,
+  overridesForEncoding,
+  sameFeatureColumns,
+  type ByteSource,
+  type EncodedBatch,
+  type RawBatch,
+} from '../core/data';
+import { StudioError } from '../core/errors';
+import { METADATA_KEY, readMetadata, recipeOf, requireMetadata, type StudioMetadata } from '../core/model/metadata';
+import { STUDIO_VERSION } from '../core/version';
+import type { InputFile, OpenedModel } from '../formats';
+import { openData, sampleRange, type OpenedData } from './datasets';
+import { JobControl } from './jobs';
+import { ModelCompressor } from './modelCompressor';
+import type { RunnableModel } from './runtime';
+import type { DataInfo, DataRole, ModelInfo, Progress } from './types';
+
+/** Share of a single data file held out (its tail) as test rows when no test file is given. */
+export const SPLIT_TEST_FRACTION = 0.2;
+
+/** Loads an opened model in the runtime of its format. */
+export type ModelLoader = (
+  opened: OpenedModel,
+) => Promise<{ model: RunnableModel; notice?: string; backend?: string }>;
+
+/** Rows [from, to) of an opened file (by position among its good rows), with the sample rows among them. */
+export interface Part {
+  data: OpenedData;
+  name: string;
+  from: number;
+  to: number;
+  sample: RawBatch;
+}
+
+/** A data file the workspace can read again (full passes stream it anew). */
+export interface DataSource {
+  name: string;
+  open: () => Promise<ByteSource>;
+}
+
+export const dataSourceOf = (f: InputFile): DataSource => ({ name: f.name, open: () => f.stream() });
+
+/** The roles of dropped data files: a name with "test" is test rows (once training rows are open). */
+export function dataRoles<F extends { name: string }>(files: F[], hasTrainData: boolean): { role: DataRole; file: F }[] {
+  if (files.length === 0) return [];
+  if (files.length > 2) {
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `Drop at most two data files (training rows and test rows), not ${files.length}.`,
+    );
+  }
+  if (files.length === 1) return [{ role: /test/i.test(files[0].name) && hasTrainData ? 'test' : 'train', file: files[0] }];
+  const test = files.find((d) => /test/i.test(d.name)) ?? files[1];
+  return [
+    { role: 'train', file: files.find((d) => d !== test)! },
+    { role: 'test', file: test },
+  ];
+}
+
+export class Workspace {
+  model: RunnableModel | null = null;
+  compressor: ModelCompressor | null = null;
+  /** The metadata the model came with (its fitted encoding), or null for a model made elsewhere. */
+  ownMeta: StudioMetadata | null = null;
+  /** What scores rows: ownMeta, or for a model made elsewhere, the open columns bound to its inputs by name. */
+  meta: StudioMetadata | null = null;
+  modelName = '';
+  trainData: OpenedData | null = null;
+  testData: OpenedData | null = null;
+  encoded: { train: EncodedBatch; test: EncodedBatch } | null = null;
+  /** Why the open rows cannot feed the open model (said when scoring is asked for), or null. */
+  encodeError: unknown = null;
+  /** The open rows' columns fit the model, but a value did not (an id past its table, a missing value). */
+  valueRefused = false;
+  /** The open rows came after the open model (given for it), rather than being open already (the demo's). */
+  rowsForModel = false;
+  readonly jobs = new JobControl();
+  /** Bumped whenever the model or the rows change: results computed before are stale. */
+  generation = 0;
+
+  constructor(private readonly loader: ModelLoader) {}
+
+  // ---- models ------------------------------------------------------------------------------------------
+
+  /** Opens a model read by the format registry; it replaces the open one only once it has loaded. */
+  async openModel(opened: OpenedModel): Promise<ModelInfo> {
+    const { model, notice, backend } = await this.loader(opened);
+    return { ...this.adopt(model, opened.name, notice), ...(notice && backend ? { backend } : {}) };
+  }
+
+  /** Makes a loaded model the open one (a model trained in the studio comes this way too). */
+  adopt(model: RunnableModel, name: string, notice?: string): ModelInfo {
+    let ownMeta: StudioMetadata | null;
+    try {
+      ownMeta = readMetadata(model.userDefinedMetadata);
+      recipeOf(model.userDefinedMetadata, name);
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+    this.model?.dispose();
+    this.model = model;
+    this.ownMeta = ownMeta;
+    this.modelName = name;
+    this.rowsForModel = false;
+    this.compressor = new ModelCompressor(model);
+    this.changed();
+    return { ...this.modelInfo(), ...(notice ? { notice } : {}) };
+  }
+
+  modelInfo(): ModelInfo {
+    const m = this.requireModel();
+    return {
+      name: this.modelName,
+      params: m.params,
+      layerCount: m.description.layers.length,
+      kind: this.ownMeta?.spec?.kind,
+      recordedAuc: this.ownMeta?.evaluation?.auc,
+      hasEncoding: this.ownMeta !== null,
+      inputs: m.inputs,
+      inventory: m.target.inventory,
+      description: m.description,
+      accounting: m.accounting,
+      format: m.format,
+      capabilities: m.capabilities,
+      ...(recipeOf(m.userDefinedMetadata, this.modelName) ? { compression: recipeOf(m.userDefinedMetadata, this.modelName)! } : {}),
+    };
+  }
+
+  requireModel(): RunnableModel {
+    if (!this.model) throw new StudioError('INVALID_ARGUMENT', 'No model is open yet; open a model or the demo first.');
+    return this.model;
+  }
+
+  // ---- data --------------------------------------------------------------------------------------------
+
+  /**
+   * Reads training or test rows (a test file replaces the split-off tail). A training file whose feature
+   * columns differ from the open test file's closes it, so that the new file's tail is the test split.
+   */
+  async openData(role: DataRole, source: DataSource, onProgress?: (p: Progress) => void): Promise<DataInfo[]> {
+    const signal = this.jobs.startLong();
+    let data: OpenedData;
+    try {
+      data = await openData(source.name, source.open, {
+        overrides: this.ownMeta ? overridesForEncoding(this.ownMeta.encoding) : undefined,
+        signal,
+        onProgress: (rows) => onProgress?.({ stage: `reading ${source.name}`, done: rows, total: rows, unit: 'rows' }),
+      });
+    } finally {
+      this.jobs.endLong(signal);
+    }
+    this.rowsForModel = this.model !== null;
+    if (role === 'test') this.testData = data;
+    else {
+      this.trainData = data;
+      // A test file with other columns cannot hold the new rows' test rows (the demo's, under a user's own
+      // rows for a model made elsewhere, say): the new file's tail becomes the test split.
+      if (this.testData && !sameFeatureColumns(this.testData.schema, data.schema)) this.testData = null;
+    }
+    this.changed();
+    return this.dataInfos();
+  }
+
+  /** New model or rows: derived results are dropped and the rows are encoded for the model again. */
+  private changed(): void {
+    this.generation++;
+    this.refreshEncoded();
+  }
+
+  /**
+   * Train rows and test rows (samples in memory, and the file positions they stand for); without a test
+   * file, the last SPLIT_TEST_FRACTION of the training file is the test split.
+   */
+  splits(): { train: Part; test: Part; splitFromTrain: boolean } | null {
+    const t = this.trainData;
+    if (!t) return null;
+    if (this.testData) {
+      const d = this.testData;
+      return {
+        train: { data: t, name: t.name, from: 0, to: Infinity, sample: t.sample },
+        test: { data: d, name: d.name, from: 0, to: Infinity, sample: d.sample },
+        splitFromTrain: false,
+      };
+    }
+    const cut = t.rows - Math.round(t.rows * SPLIT_TEST_FRACTION);
+    return {
+      train: { data: t, name: t.name, from: 0, to: cut, sample: sampleRange(t, 0, cut) },
+      test: {
+        data: t,
+        name: `${t.name} (last ${SPLIT_TEST_FRACTION * 100}%)`,
+        from: cut,
+        to: Infinity,
+        sample: sampleRange(t, cut, Infinity),
+      },
+      splitFromTrain: true,
+    };
+  }
+
+  /**
+   * Encodes the open rows for the open model (a model made elsewhere gets the columns named after its inputs).
+   * A model and rows that do not fit are both kept (a drop of a new model and its data may arrive in either
+   * order); the mismatch is reported when scoring is asked for.
+   */
+  private refreshEncoded(): void {
+    this.encoded = null;
+    this.encodeError = null;
+    this.valueRefused = false;
+    this.meta = this.ownMeta;
+    const s = this.splits();
+    if (!this.model || !s) return;
+    try {
+      this.meta ??= {
+        format: 1,
+        studioVersion: STUDIO_VERSION,
+        encoding: bindEncoding(this.model.inputs, s.train.data.schema),
+      };
+    } catch (e) {
+      this.encodeError = e;
+      return;
+    }
+    try {
+      const enc = this.meta.encoding;
+      this.encoded = {
+        train: encodeBatch(enc, s.train.sample, s.train.data.schema),
+        test: encodeBatch(enc, s.test.sample, s.test.data.schema),
+      };
+    } catch (e) {
+      this.encodeError = e;
+      this.valueRefused = true;
+    }
+  }
+
+  dataInfos(): DataInfo[] {
+    const s = this.splits();
+    if (!s) return [];
+    const info = (role: DataRole, p: Part, split: boolean): DataInfo => {
+      const whole = p.from === 0 && p.to === Infinity;
+      let positives = whole ? p.data.positives : 0;
+      if (!whole) for (const l of p.sample.labels) positives += l;
+      const rows = whole ? p.data.rows : Math.min(p.to, p.data.rows) - p.from;
+      const estimate = Math.round((positives / Math.max(1, p.sample.rows)) * rows);
+      return {
+        role,
+        name: p.name,
+        rows,
+        positives: whole || !p.data.sampled ? positives : estimate,
+        sampleRows: p.sample.rows,
+        badRows: p.data.report.badRows,
+        badExamples: p.data.report.examples.slice(0, 5),
+        format: p.data.schema.format,
+        ...(split ? { splitFromTrain: true } : {}),
+      };
+    };
+    return [info('train', s.train, false), info('test', s.test, s.splitFromTrain)];
+  }
+
+  /** True when the open model cannot score the open rows (no data, no encoding): compression is data-free. */
+  get dataFree(): boolean {
+    return !this.meta || !this.encoded || this.encodeError !== null;
+  }
+
+  /** The open model, the encoding that feeds it and the rows in memory; what is missing is one sentence. */
+  ready(): { model: RunnableModel; meta: StudioMetadata; rows: { train: EncodedBatch; test: EncodedBatch }; c: ModelCompressor } {
+    const model = this.requireModel();
+    const meta = requireMetadata(this.meta ? { [METADATA_KEY]: this.meta } : undefined, this.modelName);
+    if (this.encodeError) throw this.encodeError;
+    if (!this.encoded) throw new StudioError('INVALID_ARGUMENT', 'No rows are loaded yet; drop a data file or open the demo.');
+    return { model, meta, rows: this.encoded, c: this.compressor! };
+  }
+}

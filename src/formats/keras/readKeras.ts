@@ -1,0 +1,166 @@
+/**
+ * Keras model files → tfjs layers-model artifacts, in the browser worker and in Node. Recognises files by
+ * content: a `.keras` archive (zip with config.json, metadata.json, model.weights.h5: Keras 3 and tf.keras
+ * 2.13+ `model.save('m.keras')`) or a legacy HDF5 model (`model.save('m.h5')`: root attribute `model_config`,
+ * weights under `model_weights`). Reads with fflate and h5wasm, converts with src/core/keras/convert.
+ */
+import { strFromU8, unzipSync } from 'fflate';
+import type { File as H5File, Group } from 'h5wasm';
+import { StudioError } from '../../core/errors';
+import { convertKeras3, convertKerasH5, type KerasConvertOptions, type KerasH5Input } from './convert';
+import type { RawTensor } from './weights';
+import type { ModelArtifacts } from '../../core/layers/artifacts';
+import { isDataset, isGroup, readTensor, readTensorsBelow, stringAttr, stringListAttr, withH5File } from './h5';
+
+/** The two Keras file kinds, told apart by their first bytes. */
+export type KerasFileKind = 'keras-zip' | 'hdf5';
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function hasSignatureAt(bytes: Uint8Array, at: number): boolean {
+  return at + 8 <= bytes.length && HDF5_SIGNATURE.every((b, i) => bytes[at + i] === b);
+}
+
+/** 'keras-zip' for a zip archive, 'hdf5' for an HDF5 file (signature at 0, 512, 1024, ...), else null. */
+export function detectKerasFormat(bytes: Uint8Array): KerasFileKind | null {
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05))
+    return 'keras-zip';
+  for (let at = 0; at + 8 <= bytes.length; at = at === 0 ? 512 : at * 2) if (hasSignatureAt(bytes, at)) return 'hdf5';
+  return null;
+}
+
+/** True for the file names the Keras importer accepts (.keras, .h5, .hdf5). */
+export function isKerasFileName(name: string): boolean {
+  return /\.(keras|h5|hdf5)$/i.test(name);
+}
+
+const SAVE_AGAIN = "save it again with model.save('model.keras') or model.save('model.h5')";
+
+function corrupt(fileName: string, why: string): StudioError {
+  return new StudioError('MODEL_NOT_LAYERS', `${fileName} cannot be read as a Keras model (${why}); ${SAVE_AGAIN}.`);
+}
+
+/** Wraps a read failure that is not already a StudioError. */
+function readFailure(fileName: string, e: unknown): StudioError {
+  if (e instanceof StudioError) return e;
+  const text = String((e as Error)?.message ?? e);
+  // An HDF5 error stack: its innermost frame ("#006: ... H5F__super_read(): file signature not found") says most.
+  const frames = [...text.matchAll(/#\d+:.*?\(\): (.+)$/gm)].map((m) => m[1].trim());
+  const why =
+    frames.length > 0
+      ? `HDF5 reports: ${frames[frames.length - 1]}`
+      : (text.split('\n').find((l) => l.trim()) ?? 'unknown error');
+  return corrupt(fileName, why.trim().slice(0, 300));
+}
+
+function parseJson(text: string, what: string, fileName: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw corrupt(fileName, `its ${what} is not a JSON object`);
+}
+
+const ZIP_MEMBERS = new Set(['config.json', 'metadata.json', 'model.weights.h5', 'model.weights.npz']);
+
+async function readKerasZip(
+  bytes: Uint8Array,
+  fileName: string,
+  options: KerasConvertOptions,
+): Promise<ModelArtifacts> {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, { filter: (f) => ZIP_MEMBERS.has(f.name) });
+  } catch (e) {
+    throw corrupt(fileName, `the zip archive is damaged: ${(e as Error).message}`);
+  }
+  if (!files['config.json']) throw corrupt(fileName, 'the archive has no config.json, so it is not a .keras model');
+  const config = parseJson(strFromU8(files['config.json']), 'config.json', fileName);
+  const metadata = files['metadata.json']
+    ? parseJson(strFromU8(files['metadata.json']), 'metadata.json', fileName)
+    : undefined;
+  const weights = files['model.weights.h5'];
+  if (!weights) {
+    if (files['model.weights.npz'])
+      throw new StudioError(
+        'MODEL_NOT_LAYERS',
+        `${fileName} stores its weights as model.weights.npz, which the importer cannot ` +
+          `read; save the model with the default weights format ` +
+          `(model.save('model.keras')).`,
+      );
+    throw corrupt(fileName, 'the archive has no model.weights.h5');
+  }
+  const tensors = new Map<string, RawTensor>();
+  try {
+    await withH5File(weights, (file) => {
+      for (const top of ['layers', '_layer_checkpoint_dependencies']) {
+        const g = file.get(top);
+        if (isGroup(g)) readTensorsBelow(g, tensors);
+      }
+    });
+  } catch (e) {
+    throw readFailure(fileName, e);
+  }
+  return convertKeras3({ config, metadata, tensors }, fileName, options);
+}
+
+function readH5Model(file: H5File, fileName: string): KerasH5Input {
+  const configText = stringAttr(file, 'model_config');
+  if (configText === undefined) {
+    const keys = file.keys();
+    const weightsOnly = 'layer_names' in file.attrs || keys.includes('layers') || keys.includes('vars');
+    if (weightsOnly)
+      throw new StudioError(
+        'MODEL_NOT_LAYERS',
+        `${fileName} holds only weights (model.save_weights) without the model's ` +
+          `architecture; save the whole model with model.save('model.keras').`,
+      );
+    throw corrupt(fileName, 'it is an HDF5 file without a Keras model_config');
+  }
+  const modelConfig = parseJson(configText, 'model_config', fileName);
+  const group = file.get('model_weights');
+  if (!isGroup(group)) throw corrupt(fileName, 'it has no model_weights group');
+  const layers = stringListAttr(group, 'layer_names').map((layer) => {
+    const g = group.get(layer);
+    if (!isGroup(g)) throw corrupt(fileName, `model_weights has no group for layer ${layer}`);
+    const names = stringListAttr(g as Group, 'weight_names');
+    return {
+      layer,
+      weights: names.map((name) => {
+        const ds = (g as Group).get(name);
+        if (!isDataset(ds)) throw corrupt(fileName, `the weight ${name} of layer ${layer} is missing`);
+        return { name, tensor: readTensor(ds) };
+      }),
+    };
+  });
+  return { modelConfig, kerasVersion: stringAttr(file, 'keras_version'), backend: stringAttr(file, 'backend'), layers };
+}
+
+/**
+ * Reads a Keras `.keras` or `.h5` model file into tfjs layers-model artifacts that loadModelFromArtifacts
+ * loads. Throws a StudioError: MODEL_NOT_LAYERS for files that are not (readable) Keras models,
+ * MODEL_UNKNOWN_LAYER naming every layer class and activation tfjs cannot run.
+ */
+export async function readKerasFile(
+  bytes: Uint8Array,
+  fileName: string,
+  options: KerasConvertOptions = {},
+): Promise<ModelArtifacts> {
+  if (!(bytes instanceof Uint8Array))
+    throw new StudioError('INVALID_ARGUMENT', `readKerasFile needs the bytes of ${fileName} as a Uint8Array.`);
+  if (bytes.length === 0) throw corrupt(fileName, 'the file is empty');
+  const kind = detectKerasFormat(bytes);
+  if (kind === 'keras-zip') return readKerasZip(bytes, fileName, options);
+  if (kind === 'hdf5') {
+    let input: KerasH5Input;
+    try {
+      input = await withH5File(bytes, (file) => readH5Model(file, fileName));
+    } catch (e) {
+      throw readFailure(fileName, e);
+    }
+    return convertKerasH5(input, fileName, options);
+  }
+  throw corrupt(fileName, 'it is neither a .keras zip archive nor an HDF5 .h5 file');
+}
