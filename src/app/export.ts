@@ -69,7 +69,10 @@ export async function exportModel(job: ExportJob): Promise<Exported> {
   try {
     if (job.score) reloadedAuc = await job.score(reloaded);
     else if (!job.quantize && !(await sameWeights(job.model, reloaded))) {
-      throw new StudioError('INTERNAL', "The exported model's weights differ after reloading; the export was not offered.");
+      throw new StudioError(
+        'INTERNAL',
+        "The exported model's weights differ after reloading; the export was not offered.",
+      );
     }
   } finally {
     reloaded.dispose();

@@ -83,10 +83,16 @@ export async function compressModel<P>(
     throw new StudioError('INVALID_ARGUMENT', 'Fine-tuning needs training rows; provide a training file.');
   }
   if (job.fineTune && !c.model.fineTune) {
-    throw new StudioError('INVALID_ARGUMENT', `${c.model.name} cannot be fine-tuned here; compress it without fine-tuning.`);
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `${c.model.name} cannot be fine-tuned here; compress it without fine-tuning.`,
+    );
   }
   const before = { statisticsMs: c.statisticsMs, decompositionMs: c.timings.decompositionMs };
-  await ensureStatistics(c, encoding, rows.calibration, plan.method, { signal: job.signal, onProgress: job.onStatistics });
+  await ensureStatistics(c, encoding, rows.calibration, plan.method, {
+    signal: job.signal,
+    onProgress: job.onStatistics,
+  });
   const resolved = c.uniformPlan(plan);
   const sequential = plan.statistics === 'sequential' && getMethod(plan.method).sequential;
   const own = sequential

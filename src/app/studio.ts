@@ -21,7 +21,6 @@ import type { RunnableModel } from './runtime';
 import type { BaselineInfo, DataInfo, OpenedFiles, PlanResult, PreparedInfo, Progress } from './types';
 import { dataRoles, dataSourceOf, Workspace, type DataSource, type ModelLoader } from './workspace';
 
-
 export class Studio {
   readonly ws: Workspace;
   /** Statistics and decompositions are ready for the open model and rows (this generation). */
@@ -58,7 +57,8 @@ export class Studio {
   /** Whether the open model can score the open rows, and if not, why (then compression is data-free). */
   scoringStatus(): { dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string } {
     const ws = this.ws;
-    if (!ws.dataFree) return { dataAware: true, ...(ws.ownMeta ? {} : { binding: describeBinding(ws.meta!.encoding) }) };
+    if (!ws.dataFree)
+      return { dataAware: true, ...(ws.ownMeta ? {} : { binding: describeBinding(ws.meta!.encoding) }) };
     // Rows that do not fit a model's own encoding, or rows given for a model made elsewhere whose values do not
     // fit the inputs their columns are bound to, are the user's to fix (an error); rows that were open before
     // such a model came (the demo's, say) and do not fit it are a fact about the pair (a notice).
@@ -116,7 +116,11 @@ export class Studio {
       const logits = full.logits[0];
       return {
         ...info,
-        full: { rows: full.labels.length, auc: auc(full.labels, logits), logloss: logLossFromLogits(full.labels, logits) },
+        full: {
+          rows: full.labels.length,
+          auc: auc(full.labels, logits),
+          logloss: logLossFromLogits(full.labels, logits),
+        },
       };
     } finally {
       this.ws.jobs.endLong(signal);
@@ -144,7 +148,8 @@ export class Studio {
       const layers = c.compressible;
       for (let i = 0; i < layers.length; i++) {
         throwIfCancelled(signal);
-        for (const m of methods) if (c.methodFor(m.id, layers[i].kind).id === m.id) c.decomposition(layers[i].name, m.id);
+        for (const m of methods)
+          if (c.methodFor(m.id, layers[i].kind).id === m.id) c.decomposition(layers[i].name, m.id);
         onProgress?.({ stage: 'decomposition', done: i + 1, total: layers.length, unit: 'steps' });
         if (i % 8 === 7) await yieldToEventLoop(); // let cancel and newer requests in
       }
@@ -154,7 +159,11 @@ export class Studio {
           .filter((m) => c.methodFor(m.id, l.kind).id === m.id)
           .map((m) => {
             const d = c.decomposition(l.name, m.id);
-            return { layer: l.name, method: m.id, explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)) };
+            return {
+              layer: l.name,
+              method: m.id,
+              explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)),
+            };
           }),
       );
       return {
@@ -185,7 +194,10 @@ export class Studio {
   /** New rows or a new model reset the statistics while a plan was on its way: that result would be stale. */
   requirePrepared(): void {
     if (!this.prepared) {
-      throw new StudioError('CANCELLED', 'The statistics are being recomputed; the plan is scored again when they are ready.');
+      throw new StudioError(
+        'CANCELLED',
+        'The statistics are being recomputed; the plan is scored again when they are ready.',
+      );
     }
   }
 
@@ -246,7 +258,10 @@ export class Studio {
   private evaluateDataFree(plan: UniformPlan): PlanResult {
     const c = this.ws.compressor;
     if (!c || !this.prepared) {
-      throw new StudioError('CANCELLED', 'The decompositions are being recomputed; the plan is scored again when they are ready.');
+      throw new StudioError(
+        'CANCELLED',
+        'The decompositions are being recomputed; the plan is scored again when they are ready.',
+      );
     }
     const t0 = performance.now();
     const resolved = c.uniformPlan(plan);

@@ -25,7 +25,8 @@ export async function exportPlan(
       'An activation between the factors must be fine-tuned before it is exported; run "Fine-tune" for this plan first.',
     );
   }
-  if (!s.prepared) throw new StudioError('INVALID_ARGUMENT', 'The decompositions are not ready yet; wait for "Preparing" to finish.');
+  if (!s.prepared)
+    throw new StudioError('INVALID_ARGUMENT', 'The decompositions are not ready yet; wait for "Preparing" to finish.');
   const base = dataFree ? null : await s.baselineScores();
   const resolved = c.uniformPlan(plan);
   const built = tuned ? null : c.build(resolved);
@@ -83,4 +84,3 @@ function tunedSettings(s: Studio) {
   const t = s.tuned!;
   return { epochs: t.settings.epochs, learningRate: t.settings.learningRate, batchSize: t.settings.batchSize };
 }
-

@@ -53,7 +53,8 @@ export function fineTunePlan(
   onProgress?: (p: Progress) => void,
 ): Promise<PlanResult & { bestEpoch: number }> {
   const { meta, rows, c, model } = s.ws.ready();
-  if (!model.fineTune) throw new StudioError('INVALID_ARGUMENT', `${s.ws.modelName} cannot be fine-tuned in this runtime.`);
+  if (!model.fineTune)
+    throw new StudioError('INVALID_ARGUMENT', `${s.ws.modelName} cannot be fine-tuned in this runtime.`);
   s.requirePrepared();
   return longJob(s, async (signal) => {
     const [train, valid] = tailSplit(rows.train, 0.1);

@@ -38,7 +38,11 @@ export interface Baseline {
 }
 
 /** Scores the original model once: the reference every sweep point is compared with. */
-export async function scoreBaseline(c: ModelCompressor, encoding: FeatureEncoding, test: EncodedBatch): Promise<Baseline> {
+export async function scoreBaseline(
+  c: ModelCompressor,
+  encoding: FeatureEncoding,
+  test: EncodedBatch,
+): Promise<Baseline> {
   const probs = await c.model.probabilities(encoding, test);
   return { params: c.originalParams, probs, auc: auc(test.labels, probs), logloss: logLoss(test.labels, probs) };
 }

@@ -212,7 +212,6 @@ export interface Progress {
   unit: 'rows' | 'points' | 'steps' | 'epochs';
 }
 
-
 /** What a drop of files opened: the model (if one was among them) and the rows now open. */
 export interface OpenedFiles {
   model: ModelInfo | null;

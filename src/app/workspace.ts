@@ -27,9 +27,7 @@ import type { DataInfo, DataRole, ModelInfo, Progress } from './types';
 export const SPLIT_TEST_FRACTION = 0.2;
 
 /** Loads an opened model in the runtime of its format. */
-export type ModelLoader = (
-  opened: OpenedModel,
-) => Promise<{ model: RunnableModel; notice?: string; backend?: string }>;
+export type ModelLoader = (opened: OpenedModel) => Promise<{ model: RunnableModel; notice?: string; backend?: string }>;
 
 /** Rows [from, to) of an opened file (by position among its good rows), with the sample rows among them. */
 export interface Part {
@@ -49,7 +47,10 @@ export interface DataSource {
 export const dataSourceOf = (f: InputFile): DataSource => ({ name: f.name, open: () => f.stream() });
 
 /** The roles of dropped data files: a name with "test" is test rows (once training rows are open). */
-export function dataRoles<F extends { name: string }>(files: F[], hasTrainData: boolean): { role: DataRole; file: F }[] {
+export function dataRoles<F extends { name: string }>(
+  files: F[],
+  hasTrainData: boolean,
+): { role: DataRole; file: F }[] {
   if (files.length === 0) return [];
   if (files.length > 2) {
     throw new StudioError(
@@ -57,7 +58,8 @@ export function dataRoles<F extends { name: string }>(files: F[], hasTrainData: 
       `Drop at most two data files (training rows and test rows), not ${files.length}.`,
     );
   }
-  if (files.length === 1) return [{ role: /test/i.test(files[0].name) && hasTrainData ? 'test' : 'train', file: files[0] }];
+  if (files.length === 1)
+    return [{ role: /test/i.test(files[0].name) && hasTrainData ? 'test' : 'train', file: files[0] }];
   const test = files.find((d) => /test/i.test(d.name)) ?? files[1];
   return [
     { role: 'train', file: files.find((d) => d !== test)! },
@@ -131,7 +133,9 @@ export class Workspace {
       accounting: m.accounting,
       format: m.format,
       capabilities: m.capabilities,
-      ...(recipeOf(m.userDefinedMetadata, this.modelName) ? { compression: recipeOf(m.userDefinedMetadata, this.modelName)! } : {}),
+      ...(recipeOf(m.userDefinedMetadata, this.modelName)
+        ? { compression: recipeOf(m.userDefinedMetadata, this.modelName)! }
+        : {}),
     };
   }
 
@@ -269,11 +273,17 @@ export class Workspace {
   }
 
   /** The open model, the encoding that feeds it and the rows in memory; what is missing is one sentence. */
-  ready(): { model: RunnableModel; meta: StudioMetadata; rows: { train: EncodedBatch; test: EncodedBatch }; c: ModelCompressor } {
+  ready(): {
+    model: RunnableModel;
+    meta: StudioMetadata;
+    rows: { train: EncodedBatch; test: EncodedBatch };
+    c: ModelCompressor;
+  } {
     const model = this.requireModel();
     const meta = requireMetadata(this.meta ? { [METADATA_KEY]: this.meta } : undefined, this.modelName);
     if (this.encodeError) throw this.encodeError;
-    if (!this.encoded) throw new StudioError('INVALID_ARGUMENT', 'No rows are loaded yet; drop a data file or open the demo.');
+    if (!this.encoded)
+      throw new StudioError('INVALID_ARGUMENT', 'No rows are loaded yet; drop a data file or open the demo.');
     return { model, meta, rows: this.encoded, c: this.compressor! };
   }
 }

@@ -133,7 +133,6 @@ export async function* streamEncoded(
   }
 }
 
-
 /** A model file of any supported format, read by the format registry. */
 export async function readAnyModel(path: string): Promise<OpenedModel> {
   return openModelFiles(await modelInputFiles(path), path);

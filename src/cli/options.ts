@@ -31,7 +31,9 @@ export const SERIES_OPTION: OptionDef = {
   help: `series to compare: ${allSeries()
     .map((s) => `${s.id} (${s.label})`)
     .join(', ')}`,
-  default: METHODS.filter((m) => m.needs !== 'gradients').map((m) => m.id).join(','),
+  default: METHODS.filter((m) => m.needs !== 'gradients')
+    .map((m) => m.id)
+    .join(','),
 };
 
 /** The method --method names (a USAGE error lists the ids). */

@@ -103,7 +103,8 @@ export class StudioSession implements StudioApi {
     file: FilePayload | { url: string; name: string },
     onProgress?: (p: Progress) => void,
   ): Promise<DataInfo[]> {
-    const source = 'url' in file ? urlSource(file.url, file.name, fetchOk) : { name: file.name, open: payloadFile(file).stream };
+    const source =
+      'url' in file ? urlSource(file.url, file.name, fetchOk) : { name: file.name, open: payloadFile(file).stream };
     return this.studio.openData(role, source, onProgress);
   }
 

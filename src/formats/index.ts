@@ -9,7 +9,14 @@ import { onnxFormat } from './onnx';
 import { tfjsFormat } from './tfjs';
 import type { ModelArtifacts } from '../core/layers/artifacts';
 import { writeLayersModel, type LayersWriteOptions } from './tfjs/write';
-import { memoryFile, type InputFile, type ModelFormat, type OpenedModel, type OutputFile, type WrittenModel } from './types';
+import {
+  memoryFile,
+  type InputFile,
+  type ModelFormat,
+  type OpenedModel,
+  type OutputFile,
+  type WrittenModel,
+} from './types';
 import { expandZips } from './zip';
 
 export type { InputFile, ModelFormat, OpenedModel, OutputFile, WrittenModel } from './types';
@@ -33,7 +40,8 @@ export interface SortedFiles {
 
 async function jsonTexts(files: InputFile[]): Promise<Map<InputFile, string>> {
   const texts = new Map<InputFile, string>();
-  for (const f of files) if (f.name.toLowerCase().endsWith('.json')) texts.set(f, new TextDecoder().decode(await f.bytes()));
+  for (const f of files)
+    if (f.name.toLowerCase().endsWith('.json')) texts.set(f, new TextDecoder().decode(await f.bytes()));
   return texts;
 }
 
@@ -62,7 +70,10 @@ export async function openFiles(given: InputFile[]): Promise<{ model: OpenedMode
 }
 
 /** Opens the one model among the files; no model is one sentence naming what was given. */
-export async function openModelFiles(given: InputFile[], what = given.map((f) => f.name).join(', ')): Promise<OpenedModel> {
+export async function openModelFiles(
+  given: InputFile[],
+  what = given.map((f) => f.name).join(', '),
+): Promise<OpenedModel> {
   const { model, data } = await openFiles(given);
   if (!model) {
     throw new StudioError('MODEL_NOT_LAYERS', `${what} holds no model; give ${describeFormats()}.`);

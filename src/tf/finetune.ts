@@ -14,7 +14,6 @@ export type FineTuneOptions = Pick<
   'epochs' | 'learningRate' | 'batchSize' | 'patience' | 'checksPerEpoch' | 'seed' | 'monitor'
 >;
 
-
 /** Trains `model` in place from its compressed weights; returns the training log (best check restored). */
 export async function fineTune(
   model: LayersModel,

@@ -45,7 +45,11 @@ export class TfjsModel implements RunnableModel<ModelArtifacts> {
   }
 
   /** Wraps a loaded model (its artifacts are captured once, in memory). */
-  static async wrap(net: LayersModel, name = 'model', userDefinedMetadata?: Record<string, unknown>): Promise<TfjsModel> {
+  static async wrap(
+    net: LayersModel,
+    name = 'model',
+    userDefinedMetadata?: Record<string, unknown>,
+  ): Promise<TfjsModel> {
     const artifacts = await saveModelToArtifacts(net, userDefinedMetadata);
     return new TfjsModel(net, name, artifacts);
   }
@@ -57,7 +61,11 @@ export class TfjsModel implements RunnableModel<ModelArtifacts> {
   static async load(artifacts: ModelArtifacts, name: string): Promise<TfjsModel> {
     const net = await loadModelFromArtifacts(artifacts, name);
     const quantized = artifacts.weightSpecs.some((w) => w.quantization || w.dtype !== 'float32');
-    return new TfjsModel(net, name, quantized ? await saveModelToArtifacts(net, artifacts.userDefinedMetadata) : artifacts);
+    return new TfjsModel(
+      net,
+      name,
+      quantized ? await saveModelToArtifacts(net, artifacts.userDefinedMetadata) : artifacts,
+    );
   }
 
   get inputs() {

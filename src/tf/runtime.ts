@@ -17,10 +17,10 @@ import { trainZooModel } from './trainZoo';
 /** The largest weight as float32 (on the GPU every weight is float32, whatever it is stored as). */
 function largestWeight(artifacts: ModelArtifacts): { name: string; bytes: number } {
   const gpuBytes = (w: ModelArtifacts['weightSpecs'][number]) => 4 * w.shape.reduce((x, y) => x * y, 1);
-  return artifacts.weightSpecs.reduce(
-    (a, w) => (gpuBytes(w) > a.bytes ? { name: w.name, bytes: gpuBytes(w) } : a),
-    { name: '', bytes: 0 },
-  );
+  return artifacts.weightSpecs.reduce((a, w) => (gpuBytes(w) > a.bytes ? { name: w.name, bytes: gpuBytes(w) } : a), {
+    name: '',
+    bytes: 0,
+  });
 }
 
 /**

@@ -40,7 +40,6 @@ function singleInput(model: LayersModel, name: string): SymbolicTensor {
   return input as SymbolicTensor;
 }
 
-
 /**
  * Runs the model over the rows (in memory or streamed) and accumulates the requested statistics. With a
  * stream, memory is one chunk plus the statistics, whatever the number of rows.

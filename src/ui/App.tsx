@@ -19,6 +19,7 @@ import { FineTunePanel } from './FineTunePanel';
 import { AutoRankPanel } from './AutoRankPanel';
 import { ArchitecturePanel } from './ArchitecturePanel';
 import { useStudio, type StudioActions, type StudioState } from './useStudio';
+import { unavailableMethods, usableMethods } from './defaults';
 
 declare global {
   interface Window {
@@ -38,6 +39,7 @@ export function App() {
   const stale = state.result !== null && state.resultPlan !== plan;
   // Sweeps, latency, fine-tuning and automatic ranks score rows: not available data-free.
   const needsRows = !state.prepared || state.prepared.dataFree;
+  const unavailable = model ? unavailableMethods(model, state.prepared) : {};
   return (
     <div className="app">
       <Header backend={state.backend} choice={state.backendChoice} onChoose={actions.setBackend} />
@@ -67,7 +69,12 @@ export function App() {
                 stale={stale}
               />
               <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
-              <PlanControls plan={plan} inventory={model.inventory} onChange={actions.setPlan} />
+              <PlanControls
+                plan={plan}
+                inventory={model.inventory}
+                unavailable={unavailable}
+                onChange={actions.setPlan}
+              />
               <LayerTable
                 inventory={model.inventory}
                 plan={plan}
@@ -87,6 +94,7 @@ export function App() {
                 spectra={state.prepared?.spectra ?? []}
                 selectedLayer={selectedLayer}
                 latency={state.latency}
+                usable={usableMethods(unavailable)}
                 busy={busy || needsRows}
                 onSweep={actions.sweep}
                 onLatency={actions.latency}

@@ -1,33 +1,43 @@
 /** Method choice and the global ranks: every Dense layer at one rank, every embedding table at another. */
-import type { LayerInfo, Method, UniformPlan } from '../engine/protocol';
+import { getMethod, METHODS } from '../core/compress/methods';
+import type { LayerInfo, UniformPlan } from '../engine/protocol';
 import { maxRank } from './defaults';
 import { RankSlider } from './RankSlider';
+
+const SEQUENTIAL_HELP =
+  "Collect each Dense layer's statistics from the model whose earlier layers are already compressed, so each " +
+  'layer corrects upstream error (one forward pass per layer: slower)';
 
 export function PlanControls({
   plan,
   inventory,
+  unavailable,
   onChange,
 }: {
   plan: UniformPlan;
   inventory: LayerInfo[];
+  /** Methods this model and its rows cannot use, with the reason. */
+  unavailable: Record<string, string>;
   onChange: (p: Partial<UniformPlan>) => void;
 }) {
-  const methods: { value: Method; label: string; title: string }[] = [
-    { value: 'afm', label: 'AFM', title: 'Atomic Feature Mimicking: PCA of each layer\u2019s outputs on your rows' },
-    { value: 'svd', label: 'SVD', title: 'Truncated SVD of the weights (ignores the data)' },
-  ];
+  const method = getMethod(plan.method);
   return (
     <section className="plan-controls card">
       <div className="method" role="radiogroup" aria-label="Method">
-        {methods.map((m) => (
-          <label key={m.value} title={m.title} className={plan.method === m.value ? 'selected' : ''}>
+        {METHODS.map((m) => (
+          <label
+            key={m.id}
+            title={unavailable[m.id] ?? m.summary}
+            className={`${plan.method === m.id ? 'selected' : ''}${unavailable[m.id] ? ' disabled' : ''}`}
+          >
             <input
               type="radio"
               name="method"
-              value={m.value}
-              checked={plan.method === m.value}
-              onChange={() => onChange({ method: m.value })}
-              data-testid={`method-${m.value}`}
+              value={m.id}
+              checked={plan.method === m.id}
+              disabled={Boolean(unavailable[m.id])}
+              onChange={() => onChange({ method: m.id })}
+              data-testid={`method-${m.id}`}
             />
             {m.label}
           </label>
@@ -48,11 +58,11 @@ export function PlanControls({
         testId="embedding-rank"
       />
       <div className="variants">
-        <label title="Collect each Dense layer's statistics from the model whose earlier layers are already compressed, so each layer corrects upstream error (one forward pass per layer: slower)">
+        <label title={SEQUENTIAL_HELP}>
           <input
             type="checkbox"
             checked={plan.statistics === 'sequential'}
-            disabled={plan.method !== 'afm'}
+            disabled={!method.sequential}
             onChange={(e) => onChange({ statistics: e.target.checked ? 'sequential' : 'one-pass' })}
             data-testid="sequential"
           />
@@ -62,6 +72,7 @@ export function PlanControls({
           <input
             type="checkbox"
             checked={Boolean(plan.activation)}
+            disabled={!method.activation}
             onChange={(e) => onChange({ activation: e.target.checked })}
             data-testid="activation"
           />

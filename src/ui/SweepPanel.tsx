@@ -15,6 +15,7 @@ import type {
 } from '../engine/protocol';
 import { FrontierChart, LatencyChart, RankAucChart, RankParamsChart, SpectrumChart } from './charts';
 import { defaultSweep } from './defaults';
+import { getMethod, seriesId } from '../core/compress/methods';
 
 interface Props {
   inventory: LayerInfo[];
@@ -26,6 +27,8 @@ interface Props {
   spectra: LayerSpectrum[];
   selectedLayer: string | null;
   latency: LatencyInfo[] | null;
+  /** Ids of the methods this model and its rows can use. */
+  usable: string[];
   busy: boolean;
   onSweep: (r: SweepRequest) => void;
   onLatency: () => void;
@@ -50,14 +53,17 @@ export function SweepPanel({
   spectra,
   selectedLayer,
   latency,
+  usable,
   busy,
   onSweep,
   onLatency,
 }: Props) {
-  const initial = defaultSweep(inventory, plan);
+  const initial = defaultSweep(inventory, plan, usable);
   const [ranksText, setRanksText] = useState(initial.denseRanks.map((r) => r ?? 'keep').join(','));
   const [sequential, setSequential] = useState(false);
-  const methods: SweepRequest['methods'] = sequential ? ['afm', 'afm-seq', 'svd'] : ['afm', 'svd'];
+  const methods: SweepRequest['methods'] = usable.flatMap((id) =>
+    sequential && getMethod(id).sequential ? [id, seriesId(id, true)] : [id],
+  );
   const ranks = parseRanks(ranksText);
   const layer = inventory.find((l) => l.name === selectedLayer) ?? inventory.find((l) => l.compressible);
   const layerRank = layer

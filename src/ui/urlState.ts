@@ -2,7 +2,8 @@
  * The shareable part of the studio's state in the URL hash: which demo model, the method and the ranks
  * (global and per layer). Parsing never throws: anything unreadable falls back to the defaults.
  */
-import type { Method, UniformPlan } from '../engine/protocol';
+import { isMethodId } from '../core/compress/methods';
+import type { UniformPlan } from '../engine/protocol';
 
 export interface UrlState {
   demo: string | null;
@@ -20,7 +21,7 @@ export function parseUrlState(hash: string): UrlState {
   const q = new URLSearchParams(hash.replace(/^#/, ''));
   const plan: Partial<UniformPlan> = {};
   const method = q.get('method');
-  if (method === 'afm' || method === 'svd') plan.method = method as Method;
+  if (isMethodId(method)) plan.method = method!;
   const dense = rank(q.get('dense'));
   if (dense !== undefined) plan.denseRank = dense;
   const emb = rank(q.get('emb'));

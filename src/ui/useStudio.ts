@@ -40,12 +40,18 @@ export function useStudio() {
     // notice). Said once the data-free steps have run (each step clears the previous error).
     const say = () => {
       if (!status.dataAware && status.reason && s.data.length > 0) {
-        dispatch(status.mismatch ? { type: 'error', message: status.reason } : { type: 'notice', message: status.reason });
+        dispatch(
+          status.mismatch ? { type: 'error', message: status.reason } : { type: 'notice', message: status.reason },
+        );
       }
       if (status.dataAware && status.binding) dispatch({ type: 'notice', message: status.binding });
     };
     if (status.dataAware) {
-      const baseline = await run('Scoring the original model', (c) => c.call((api) => api.baseline(proxy(onProgress))), true);
+      const baseline = await run(
+        'Scoring the original model',
+        (c) => c.call((api) => api.baseline(proxy(onProgress))),
+        true,
+      );
       if (!baseline || cancelGen.current !== gen) return;
       dispatch({ type: 'baseline', baseline });
     } else dispatch({ type: 'baseline', baseline: null });
@@ -61,21 +67,31 @@ export function useStudio() {
     dispatch({ type: 'modelOpened', model, plan, demoId, reopen });
     if (model.notice) dispatch({ type: 'notice', message: model.notice });
     const backend = get().backend;
-    if (model.backend && backend) dispatch({ type: 'backend', backend: { ...backend, backend: model.backend as never } });
+    if (model.backend && backend)
+      dispatch({ type: 'backend', backend: { ...backend, backend: model.backend as never } });
   };
 
   /** Opens the demo: its rows, then its model. */
   const openDemo = async (id: string, urlPlan?: Partial<UniformPlan>, reopen = false) => {
     const manifest = get().manifest ?? (await fetchDemoManifest());
     dispatch({ type: 'manifest', manifest });
-    for (const [role, path] of [['train', manifest.data.train], ['test', manifest.data.test]] as const) {
+    for (const [role, path] of [
+      ['train', manifest.data.train],
+      ['test', manifest.data.test],
+    ] as const) {
       const file = { url: demoUrl(path), name: path.split('/').pop()! };
-      const data = await run(`Reading ${file.name}`, (c) => c.call((api) => api.loadData(role, file, proxy(onProgress))), true);
+      const data = await run(
+        `Reading ${file.name}`,
+        (c) => c.call((api) => api.loadData(role, file, proxy(onProgress))),
+        true,
+      );
       if (!data) return false;
-      dispatch({ type: 'dataOpened', data });
+      dispatch({ type: 'dataOpened', data, reopen });
     }
     const entry = manifest.models.find((m) => m.id === id) ?? manifest.models[0];
-    const model = await run(`Opening the demo ${entry.title}`, (c) => c.call((api) => api.loadModelUrl(demoUrl(entry.path))));
+    const model = await run(`Opening the demo ${entry.title}`, (c) =>
+      c.call((api) => api.loadModelUrl(demoUrl(entry.path))),
+    );
     if (!model) return false;
     if (!reopen) openings.current = [{ kind: 'demo', id: entry.id }];
     adoptModel(model, entry.id, urlPlan, reopen);
@@ -84,10 +100,14 @@ export function useStudio() {
 
   /** Opens dropped files in the worker (unzipped and sorted there): data first, then the model among them. */
   const openDrop = async (files: FilePayload[], reopen = false) => {
-    const opened = await run('Opening the files', (c) => c.call((api) => api.openFiles(files, proxy(onProgress))), true);
+    const opened = await run(
+      `Opening ${files.map((f) => f.name).join(', ')}`,
+      (c) => c.call((api) => api.openFiles(files, proxy(onProgress))),
+      true,
+    );
     if (!opened) return false;
     if (!reopen) openings.current.push({ kind: 'drop', files });
-    if (opened.data.length > 0) dispatch({ type: 'dataOpened', data: opened.data });
+    if (opened.data.length > 0) dispatch({ type: 'dataOpened', data: opened.data, reopen });
     if (opened.model) adoptModel(opened.model, null, reopen ? (get().plan ?? undefined) : undefined, reopen);
     return true;
   };
@@ -96,7 +116,10 @@ export function useStudio() {
   const connect = async (reopen: boolean) => {
     conn.current?.close();
     conn.current = new StudioConnection((reason) => {
-      dispatch({ type: 'notice', message: `The compute worker stopped (${reason}); a fresh one was started and your files were reopened.` });
+      dispatch({
+        type: 'notice',
+        message: `The compute worker stopped (${reason}); a fresh one was started and your files were reopened.`,
+      });
       dispatch({ type: 'jobEnd', label: get().job?.label ?? '' });
       void connect(true);
     });
@@ -107,7 +130,11 @@ export function useStudio() {
     for (const o of openings.current) {
       if (o.kind === 'demo') await openDemo(o.id, get().plan ?? undefined, true);
       else if (o.kind === 'drop') await openDrop(o.files, true);
-      else dispatch({ type: 'error', message: 'The model trained in the studio was lost with the worker; train it again or open a saved model.' });
+      else
+        dispatch({
+          type: 'error',
+          message: 'The model trained in the studio was lost with the worker; train it again or open a saved model.',
+        });
     }
     await analyse();
   };
@@ -122,7 +149,11 @@ export function useStudio() {
     void (async () => {
       await connect(false);
       const manifest = await fetchDemoManifest().catch(() => null);
-      if (!manifest) return dispatch({ type: 'error', message: 'The demo could not be loaded; drop a model and a data file instead.' });
+      if (!manifest)
+        return dispatch({
+          type: 'error',
+          message: 'The demo could not be loaded; drop a model and a data file instead.',
+        });
       dispatch({ type: 'manifest', manifest });
       const id = url.demo && manifest.models.some((m) => m.id === url.demo) ? url.demo : manifest.models[0].id;
       if (await openDemo(id, url.plan)) await analyse();
@@ -156,7 +187,11 @@ export function useStudio() {
     const { model, plan } = state;
     if (!model || !plan) return null;
     try {
-      return countPlannedParams(model.accounting, model.inventory, plannedRanks(resolveUniformPlan(model.inventory, plan)));
+      return countPlannedParams(
+        model.accounting,
+        model.inventory,
+        plannedRanks(resolveUniformPlan(model.inventory, plan)),
+      );
     } catch {
       return null;
     }

@@ -41,7 +41,7 @@ describe('faults', () => {
     const bigDir = await mkdtemp(join(tmpdir(), 'ctr-big-'));
     const big = join(bigDir, 'big-train.tsv');
     expect(await quietCli(['synth', '--rows', '1000000', '--out', big])).toBe(0);
-    await cancelDuring(/Reading big-train\.tsv/, () => studio.page.getByTestId('file-input').setInputFiles(big));
+    await cancelDuring(/Opening big-train\.tsv/, () => studio.page.getByTestId('file-input').setInputFiles(big));
     expect((await studioState(studio.page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
     await rm(bigDir, { recursive: true });
     // Statistics of another demo model.

@@ -146,7 +146,6 @@ export function planFromArgs(args: ParsedArgs): UniformPlan {
   return plan;
 }
 
-
 type FineTune = { epochs: number; learningRate: number; batchSize: number } | null;
 
 function fineTuneFromArgs(args: ParsedArgs): FineTune {
@@ -243,7 +242,12 @@ async function run(args: ParsedArgs): Promise<void> {
     plan = { ...auto.chosen.plan, statistics: plan.statistics, activation: plan.activation };
   }
   const calibration = plan.statistics === 'sequential' ? await s.calibration() : [];
-  const out = await compressModel(c, encoding, { calibration, ...(ftRows ?? {}) }, { plan, fuse: !args['no-fuse'], fineTune });
+  const out = await compressModel(
+    c,
+    encoding,
+    { calibration, ...(ftRows ?? {}) },
+    { plan, fuse: !args['no-fuse'], fineTune },
+  );
   const tEval = performance.now();
   const ev = await evaluate(s, out);
   const evaluationMs = performance.now() - tEval;

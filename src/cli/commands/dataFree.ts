@@ -112,7 +112,10 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
     report: args.report ?? null,
     dataFree: true,
     params: { original: c.originalParams, compressed: built.params, ratio: round(report.paramRatio, 4) },
-    reconstructionError: { mean: round(report.reconstructionError.mean, 6), worst: round(report.reconstructionError.worst, 6) },
+    reconstructionError: {
+      mean: round(report.reconstructionError.mean, 6),
+      worst: round(report.reconstructionError.worst, 6),
+    },
     seconds: round(report.timingsMs.total / 1000, 2),
   });
 }

@@ -108,17 +108,21 @@ function reportVariants(
   const main = DEFAULT_METHOD;
   const low = `Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs`;
   return [
-    ...METHODS.filter((m) => !m.needs || c.has(m.needs)).map(
-      (m): [string, UniformPlan, null] => [`${m.label} (dense ${dense}, embedding ${emb})`, uniform(m.id), null],
-    ),
+    ...METHODS.filter((m) => !m.needs || c.has(m.needs)).map((m): [string, UniformPlan, null] => [
+      `${m.label} (dense ${dense}, embedding ${emb})`,
+      uniform(m.id),
+      null,
+    ]),
     [`${main.label} + fine-tune (defaults: Adam 1e-3, 1 epoch)`, uniform(main.id), {}],
     [`${main.label} + fine-tune (${low})`, uniform(main.id), lowLr],
     ...(main.activation
-      ? [[`${main.label} + activation + fine-tune (${low})`, uniform(main.id, { activation: true }), lowLr] as [
-          string,
-          UniformPlan,
-          Partial<FineTuneOptions>,
-        ]]
+      ? [
+          [`${main.label} + activation + fine-tune (${low})`, uniform(main.id, { activation: true }), lowLr] as [
+            string,
+            UniformPlan,
+            Partial<FineTuneOptions>,
+          ],
+        ]
       : []),
   ];
 }
@@ -180,7 +184,10 @@ async function run(args: ParsedArgs): Promise<void> {
     const budget = budgetFromArg(String(args.budget), c.originalParams);
     const auto = await autoRanks(c, DEFAULT_METHOD.id, encoding, ftRows.valid, budget);
     const autoOut = await compressModel(c, encoding, rowsIn, { plan: auto.chosen.plan });
-    await measure(`auto-ranked ${DEFAULT_METHOD.label} (budget ${fmtInt(budget)}: ${auto.chosen.label})`, autoOut.model);
+    await measure(
+      `auto-ranked ${DEFAULT_METHOD.label} (budget ${fmtInt(budget)}: ${auto.chosen.label})`,
+      autoOut.model,
+    );
     autoOut.model.dispose();
     json[id] = rows;
     const note =

@@ -6,12 +6,7 @@
  */
 import { StudioError } from '../errors';
 import type { Decomposition, LayerStatisticsView, Replacement } from './decomposition';
-import {
-  denseReplacementError,
-  denseWeightError,
-  embeddingReplacementError,
-  type ReplacementError,
-} from './error';
+import { denseReplacementError, denseWeightError, embeddingReplacementError, type ReplacementError } from './error';
 import type { LayerInfo } from './inventory';
 import { dataFreeMethod, getMethod, type StatisticsKind } from './methods';
 import {
@@ -180,7 +175,9 @@ export class Compressor<P = unknown> {
     return plan.map((l) => {
       if (l.method === 'keep') return l;
       const m = dataFreeMethod(l.method, l.kind);
-      return m.id === l.method ? l : ({ ...l, method: m.id, note: `data-free: ${m.label} of the weights` } as ResolvedLayer);
+      return m.id === l.method
+        ? l
+        : ({ ...l, method: m.id, note: `data-free: ${m.label} of the weights` } as ResolvedLayer);
     });
   }
 
@@ -212,7 +209,9 @@ export class Compressor<P = unknown> {
         const r = d.slice(p.rank!);
         if (r.kind !== 'dense' || !p.activationBetween) return r;
         const m = getMethod(p.method);
-        return m.withActivation ? m.withActivation(d, r, p.activationBetween) : { ...r, activationBetween: p.activationBetween };
+        return m.withActivation
+          ? m.withActivation(d, r, p.activationBetween)
+          : { ...r, activationBetween: p.activationBetween };
       });
   }
 
@@ -227,7 +226,10 @@ export class Compressor<P = unknown> {
       const s = this.statsFor(r.layer);
       if (r.kind === 'dense') {
         const w = this.target.denseWeights(r.layer);
-        out.set(r.layer, s.inputs ? 1 - denseReplacementError(w, s.inputs, r).explainedVariance : denseWeightError(w, r));
+        out.set(
+          r.layer,
+          s.inputs ? 1 - denseReplacementError(w, s.inputs, r).explainedVariance : denseWeightError(w, r),
+        );
       } else {
         const t = this.target.tableWeights(r.layer);
         const counts = s.idCounts ?? new Float64Array(t.vocab).fill(1);
@@ -256,7 +258,10 @@ export class Compressor<P = unknown> {
   }
 
   /** A new model for a plan; the original is left as it is. */
-  build(plan: ResolvedLayer[], opts: { fuse?: boolean; decompositions?: Map<string, Decomposition> } = {}): BuiltModel<P> {
+  build(
+    plan: ResolvedLayer[],
+    opts: { fuse?: boolean; decompositions?: Map<string, Decomposition> } = {},
+  ): BuiltModel<P> {
     const t0 = performance.now();
     const rewritten = this.target.rewrite(this.replacements(plan, opts.decompositions), { fuse: opts.fuse ?? true });
     return { ...rewritten, plan, ms: performance.now() - t0 };

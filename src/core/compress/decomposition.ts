@@ -100,7 +100,8 @@ export function leadingColumnsT(a: Float64Array, rows: number, cols: number, k: 
 }
 
 export function checkRank(k: number, max: number, layer: string): void {
-  if (!Number.isInteger(k) || k < 1 || k > max) throw new RangeError(`Rank ${k} is outside 1..${max} for layer ${layer}.`);
+  if (!Number.isInteger(k) || k < 1 || k > max)
+    throw new RangeError(`Rank ${k} is outside 1..${max} for layer ${layer}.`);
 }
 
 /** Mean and covariance of a Dense layer's pre-activation outputs, from the moments of its inputs. */

@@ -77,7 +77,6 @@ export function factoredParams(layer: LayerInfo, rank: number): number {
     : factoredEmbeddingParams(layer.shape.vocab, layer.shape.dim, rank);
 }
 
-
 /** One planned factorization: layer name and rank. */
 export interface PlannedRank {
   layer: string;

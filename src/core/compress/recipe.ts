@@ -98,8 +98,10 @@ const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
 const numOrNull: Check = (v) => v === null || num(v);
 const str: Check = (v) => typeof v === 'string';
 const bool: Check = (v) => typeof v === 'boolean';
-const record = (inner: Check): Check => (v) =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(inner);
+const record =
+  (inner: Check): Check =>
+  (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(inner);
 
 const FIELDS: Record<string, Check> = {
   method: str,

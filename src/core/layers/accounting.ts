@@ -8,7 +8,13 @@ import type { ModelArtifacts } from './artifacts';
 import { keepsUp, planFusion, type FusionPlan } from './fusion';
 import { listLayers, totalParams } from './inventory';
 import { parseTopology } from './topology';
-import { factoredDenseParams, factoredParams, type EmbeddingInfo, type LayerInfo, type PlannedRank } from '../compress/inventory';
+import {
+  factoredDenseParams,
+  factoredParams,
+  type EmbeddingInfo,
+  type LayerInfo,
+  type PlannedRank,
+} from '../compress/inventory';
 import type { WeightSpec } from './artifacts';
 
 export type { PlannedRank };
@@ -71,7 +77,8 @@ export type ParamAccounting =
 
 /** Parameters of the model a plan's ranks give. */
 export function countPlannedParams(a: ParamAccounting, inventory: LayerInfo[], ranks: PlannedRank[]): number {
-  if (a.kind === 'layers') return plannedParams({ modelTopology: a.topology, weightSpecs: a.weightSpecs }, a.shapes, ranks);
+  if (a.kind === 'layers')
+    return plannedParams({ modelTopology: a.topology, weightSpecs: a.weightSpecs }, a.shapes, ranks);
   const byName = new Map(inventory.map((l) => [l.name, l]));
   let total = a.params;
   for (const { layer, rank } of ranks) {

@@ -5,12 +5,7 @@
  */
 import type { ModelArtifacts, WeightSpec } from './artifacts';
 import { planFusion } from './fusion';
-import {
-  denseBreakEven,
-  embeddingBreakEven,
-  type DenseShape,
-  type LayerInfo,
-} from '../compress/inventory';
+import { denseBreakEven, embeddingBreakEven, type DenseShape, type LayerInfo } from '../compress/inventory';
 import { isShared, parseTopology, type LayerGraph } from './topology';
 
 /** Name of a layer's weight in the manifest (tfjs: `${layer}/${weight}`). */

@@ -60,7 +60,10 @@ export function requireMetadata(
 export const RECIPE_ONLY_KEY = `${METADATA_KEY}Compression`;
 
 /** The compression recipe a model carries, checked (null when it has none). */
-export function recipeOf(userDefinedMetadata: Record<string, unknown> | undefined, fileName: string): CompressionRecipe | null {
+export function recipeOf(
+  userDefinedMetadata: Record<string, unknown> | undefined,
+  fileName: string,
+): CompressionRecipe | null {
   const own = userDefinedMetadata?.[METADATA_KEY] as { compression?: unknown } | undefined;
   return readRecipe(own?.compression ?? userDefinedMetadata?.[RECIPE_ONLY_KEY], fileName);
 }

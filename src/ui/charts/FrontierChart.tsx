@@ -135,7 +135,9 @@ function FrontierTooltip({ active, payload }: TooltipContentProps) {
 export function FrontierChart({ points, baseline, current }: FrontierChartProps) {
   const byMethod = METHODS.map((m) => ({
     method: m,
-    data: points.filter((p) => p.method === m).map((p): Datum => ({ kind: 'point', method: m, x: p.params / 1000, y: p.auc, point: p })),
+    data: points
+      .filter((p) => p.method === m)
+      .map((p): Datum => ({ kind: 'point', method: m, x: p.params / 1000, y: p.auc, point: p })),
   })).filter((s) => s.data.length > 0);
   const original: Datum[] = baseline
     ? [{ kind: 'original', x: baseline.params / 1000, y: baseline.auc, baseline }]

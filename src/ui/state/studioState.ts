@@ -120,7 +120,7 @@ export type Action =
   | { type: 'notice'; message: string | null }
   | { type: 'dismiss' }
   | { type: 'modelOpened'; model: ModelInfo; plan: UniformPlan; demoId: string | null; reopen: boolean }
-  | { type: 'dataOpened'; data: DataInfo[] }
+  | { type: 'dataOpened'; data: DataInfo[]; reopen?: boolean }
   | { type: 'baseline'; baseline: BaselineInfo | null }
   | { type: 'prepared'; prepared: PreparedInfo }
   | { type: 'plan'; plan: Partial<UniformPlan> }
@@ -169,7 +169,7 @@ function reduceOpen(s: StudioState, a: Action): Partial<StudioState> | null {
     case 'modelOpened':
       return { model: a.model, plan: a.plan, demoId: a.demoId, ...(a.reopen ? {} : STALE.model) };
     case 'dataOpened':
-      return { data: a.data, ...STALE.data };
+      return { data: a.data, ...(a.reopen ? {} : STALE.data) };
     case 'baseline':
       return { baseline: a.baseline };
     case 'prepared':
@@ -211,7 +211,9 @@ function reduceWork(s: StudioState, a: Action): Partial<StudioState> {
     case 'fineTuned':
       return { fineTuned: a.result };
     case 'autoRanks': {
-      const plan = s.plan ? { ...a.auto.plan, statistics: s.plan.statistics, activation: s.plan.activation } : a.auto.plan;
+      const plan = s.plan
+        ? { ...a.auto.plan, statistics: s.plan.statistics, activation: s.plan.activation }
+        : a.auto.plan;
       return { autoRanks: a.auto, plan };
     }
     case 'exportStart':

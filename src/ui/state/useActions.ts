@@ -17,7 +17,7 @@ import type {
   UniformPlan,
 } from '../../engine/protocol';
 import { planKey } from '../../engine/protocol';
-import { defaultSweep } from '../defaults';
+import { defaultSweep, unavailableMethods, usableMethods } from '../defaults';
 import { proxy, type StudioConnection } from '../studioClient';
 import type { Opening } from '../useStudio';
 import type { Store } from './useStore';
@@ -61,13 +61,18 @@ export function useActions(
       async sweep(request?: SweepRequest) {
         const s = get();
         if (!s.model || !s.plan) return;
-        const req = request ?? defaultSweep(s.model.inventory, s.plan);
+        const req =
+          request ?? defaultSweep(s.model.inventory, s.plan, usableMethods(unavailableMethods(s.model, s.prepared)));
         dispatch({ type: 'sweepStart', request: req });
         // Points arrive on their own channel and may trail the final answer: only this sweep, while it runs.
         let live = true;
         const onPoint = (point: SweepPointInfo) => live && dispatch({ type: 'sweepPoint', point, request: req });
         try {
-          const points = await run('Running the sweep', (c) => c.call((api) => api.sweep(req, proxy(onPoint), proxy(onProgress))), true);
+          const points = await run(
+            'Running the sweep',
+            (c) => c.call((api) => api.sweep(req, proxy(onPoint), proxy(onProgress))),
+            true,
+          );
           if (points) dispatch({ type: 'sweepDone', points });
         } finally {
           live = false;
@@ -96,7 +101,9 @@ export function useActions(
         const p = plan();
         if (!p) return;
         dispatch({ type: 'exportStart' });
-        const exported = await run('Exporting and checking the compressed model', (c) => c.call((api) => api.exportModel(p, options)));
+        const exported = await run('Exporting and checking the compressed model', (c) =>
+          c.call((api) => api.exportModel(p, options)),
+        );
         if (exported) dispatch({ type: 'exported', exported });
         return exported;
       },

@@ -8,7 +8,11 @@ import type { Progress } from '../../engine/protocol';
 import { StudioConnection } from '../studioClient';
 import type { Store } from './useStore';
 
-export type Run = <T>(label: string | null, f: (c: StudioConnection) => Promise<T>, cancellable?: boolean) => Promise<T | undefined>;
+export type Run = <T>(
+  label: string | null,
+  f: (c: StudioConnection) => Promise<T>,
+  cancellable?: boolean,
+) => Promise<T | undefined>;
 
 export function useWorker(store: Store) {
   const conn = useRef<StudioConnection | null>(null);

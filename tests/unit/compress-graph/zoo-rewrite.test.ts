@@ -10,13 +10,7 @@ import { buildModel } from '../../../src/tf/zoo/models';
 import { predictLogits } from '../../../src/tf/predict';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import type { ModelKind } from '../../../src/core/model/spec';
-import {
-  buildInventory,
-  plannedParams,
-  rewriteModel,
-  totalParams,
-  type Replacement,
-} from '../../../src/core/layers';
+import { buildInventory, plannedParams, rewriteModel, totalParams, type Replacement } from '../../../src/core/layers';
 import { smallSpec, syntheticEncoding, syntheticRows } from '../../helpers/synthetic';
 import {
   cloneArtifacts,

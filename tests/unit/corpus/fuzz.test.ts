@@ -20,7 +20,12 @@ import {
   type FeatureEncoding,
   type RawBatch,
 } from '../../../src/core/data';
-import { assembleArtifacts, parseModelJson, weightBytes, type ModelArtifacts } from '../../../src/core/layers/artifacts';
+import {
+  assembleArtifacts,
+  parseModelJson,
+  weightBytes,
+  type ModelArtifacts,
+} from '../../../src/core/layers/artifacts';
 import { sortDrop } from '../../../src/formats/tfjs/sortDrop';
 import { CORPUS_DIR, declaredErrorCodes, DEMO_MODEL } from '../../fixtures/corpus/cases';
 import { CorpusRunner } from './runnerClient';

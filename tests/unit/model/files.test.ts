@@ -39,7 +39,11 @@ describe('sorting a drop', () => {
   it('a Keras or ONNX file is a model of its own format, one model at a time', async () => {
     const file = (name: string) => memoryFile(name, new Uint8Array([1]));
     const keras = await sortFiles([file('rows.tsv'), file('m.keras')]);
-    expect([keras.model?.format.id, keras.model?.files[0].name, keras.data[0].name]).toEqual(['keras', 'm.keras', 'rows.tsv']);
+    expect([keras.model?.format.id, keras.model?.files[0].name, keras.data[0].name]).toEqual([
+      'keras',
+      'm.keras',
+      'rows.tsv',
+    ]);
     expect((await sortFiles([file('net.onnx')])).model?.format.id).toBe('onnx');
     await expect(sortFiles([file('a.onnx'), file('b.h5')])).rejects.toThrow(/one model at a time/);
   });

@@ -103,11 +103,7 @@ function embeddingAfm(layer: string, t: TableWeights, counts: Float64Array, maxR
  * deviations) is clipped. Fine-tuning then starts from the compressed model's quality, not from a model whose
  * negative principal-component scores were all cut to zero.
  */
-export function shiftForRelu(
-  d: Decomposition,
-  r: DenseReplacement,
-  sigmas = 4,
-): DenseReplacement {
+export function shiftForRelu(d: Decomposition, r: DenseReplacement, sigmas = 4): DenseReplacement {
   if (!d.basis || d.kind !== 'dense') return { ...r, activationBetween: 'relu' };
   const { mean, vectors, cols } = d.basis;
   const k = r.rank;
@@ -141,10 +137,15 @@ export const afm: CompressionMethod = {
   denseWidth: (_dIn, dOut) => dOut,
   dense(layer, w, stats, maxRank) {
     if (!stats.inputs) {
-      throw new StudioError('INVALID_ARGUMENT', 'AFM needs statistics from calibration rows; provide training rows first.');
+      throw new StudioError(
+        'INVALID_ARGUMENT',
+        'AFM needs statistics from calibration rows; provide training rows first.',
+      );
     }
     return denseAfm(layer, w, stats.inputs, maxRank);
   },
-  table: (layer, t, stats, maxRank) => embeddingAfm(layer, t, stats.idCounts ?? new Float64Array(t.vocab).fill(1), maxRank),
-  withActivation: (d, r, activation) => (activation === 'relu' ? shiftForRelu(d, r) : { ...r, activationBetween: activation }),
+  table: (layer, t, stats, maxRank) =>
+    embeddingAfm(layer, t, stats.idCounts ?? new Float64Array(t.vocab).fill(1), maxRank),
+  withActivation: (d, r, activation) =>
+    activation === 'relu' ? shiftForRelu(d, r) : { ...r, activationBetween: activation },
 };

@@ -24,7 +24,11 @@ export const isMethodId = (id: unknown): boolean => typeof id === 'string' && ME
 /** The method with this id; anything else is one sentence listing the ids. */
 export function getMethod(id: string): CompressionMethod {
   const m = METHODS.find((x) => x.id === id);
-  if (!m) throw new StudioError('INVALID_ARGUMENT', `"${id}" is not a compression method; use one of ${methodIds().join(', ')}.`);
+  if (!m)
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `"${id}" is not a compression method; use one of ${methodIds().join(', ')}.`,
+    );
   return m;
 }
 
