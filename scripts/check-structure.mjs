@@ -67,7 +67,7 @@ function checkImports(file, sf, folderEdges) {
     }
     const target = path.posix.normalize(path.posix.join(fromDir, name));
     const layer = LAYERS.find((l) => file.startsWith(l.from));
-    if (layer && target.startsWith('src/') && !layer.may.some((m) => target.startsWith(m))) {
+    if (layer && target.startsWith('src/') && !layer.may.some((m) => target.startsWith(m) || `${target}/` === m)) {
       say(file, line, `imports ${target}, outside what ${layer.from} may use (${layer.may.join(', ')})`);
     }
     const toDir = path.posix.dirname(target);

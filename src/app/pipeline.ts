@@ -76,7 +76,8 @@ export async function compressModel<P>(
   if (plan.activation && !job.fineTune && !job.allowUntunedActivation) {
     throw new StudioError(
       'INVALID_ARGUMENT',
-      'An activation between the factors changes what the model computes, so it must be fine-tuned; turn fine-tuning on.',
+      'An activation between the factors changes what the model computes, so it must be fine-tuned; ' +
+        'turn fine-tuning on.',
     );
   }
   if (job.fineTune && (!rows.train || !rows.valid)) {

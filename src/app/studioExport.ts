@@ -22,7 +22,8 @@ export async function exportPlan(
   if (plan.activation && !tuned) {
     throw new StudioError(
       'INVALID_ARGUMENT',
-      'An activation between the factors must be fine-tuned before it is exported; run "Fine-tune" for this plan first.',
+      'An activation between the factors must be fine-tuned before it is exported; ' +
+        'run "Fine-tune" for this plan first.',
     );
   }
   if (!s.prepared)

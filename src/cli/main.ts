@@ -3,7 +3,7 @@
  * in its own module under commands/ and declares its options once (see args.ts).
  */
 import { describeError } from '../core/errors';
-import { commandHelp, parseArgs, type CommandDef, type ParsedArgs } from './args';
+import { commandHelp, parseArgs, type Command } from './shared/args';
 import { trainCommand } from './commands/train';
 import { evaluateCommand } from './commands/evaluate';
 import { compareCommand } from './commands/compare';
@@ -16,10 +16,7 @@ import { synthCommand } from './commands/synth';
 import { inspectCommand } from './commands/inspect';
 import { convertCommand } from './commands/convert';
 
-export interface Command {
-  def: CommandDef;
-  run(args: ParsedArgs): Promise<void>;
-}
+export type { Command };
 
 const COMMANDS: Command[] = [
   inspectCommand,

@@ -16,11 +16,11 @@ import {
   type OpenedModel,
   type OutputFile,
   type WrittenModel,
-} from './types';
+} from './shared/types';
 import { expandZips } from './zip';
 
-export type { InputFile, ModelFormat, OpenedModel, OutputFile, WrittenModel } from './types';
-export { memoryFile } from './types';
+export type { InputFile, ModelFormat, OpenedModel, OutputFile, WrittenModel } from './shared/types';
+export { memoryFile } from './shared/types';
 export { isZipName, zipFiles } from './zip/zip';
 
 /** Every model format, in the order files are offered to them. */

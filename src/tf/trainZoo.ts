@@ -12,7 +12,7 @@ import { STUDIO_VERSION } from '../core/version';
 import type { LayersModel } from './tfjs';
 import { predictProbs } from './predict';
 import { trainModel, type TrainOptions, type TrainResult } from './train';
-import { buildModel } from './zoo/models';
+import { buildModel } from './zooModels';
 
 export interface ZooTraining {
   kind: ModelKind;

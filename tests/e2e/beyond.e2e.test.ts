@@ -54,7 +54,10 @@ describe('fine-tuning, automatic ranks, activation, quantized export', () => {
     await studio.page.getByTestId('export-check').waitFor({ timeout: 60_000 });
     const e = (await studio.page.evaluate(() => window.ctrStudio!.state().exported))!;
     expect(e.weightBytes * 4).toBe(e.float32Bytes);
-    expect(e.recipe).toMatchObject({ quantization: 'uint8', fineTune: expect.objectContaining({ epochs: expect.any(Number) }) });
+    expect(e.recipe).toMatchObject({
+      quantization: 'uint8',
+      fineTune: expect.objectContaining({ epochs: expect.any(Number) }),
+    });
     expect(Math.abs(e.reloadedAuc - e.auc)).toBeLessThan(5e-3); // 8-bit weights move the AUC a little, not a lot
     await studio.page.getByTestId('finetune-panel').scrollIntoViewIfNeeded();
     await studio.page.screenshot({ path: `${SHOTS}/7-finetune-auto-quantize.png` });

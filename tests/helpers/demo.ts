@@ -1,8 +1,8 @@
 /** The shipped demo (real Criteo rows, models trained on them) opened for engine tests. */
 import { encodeBatch, numericWidth, vocabSize, type EncodedBatch, type FeatureEncoding } from '../../src/core/data';
 import { prepareSplits } from '../../src/core/pipeline/splits';
-import { loadData, loadStudioModel, type LoadedModel } from '../../src/cli/io';
-import { buildModel } from '../../src/tf/zoo/models';
+import { loadData, loadStudioModel, type LoadedModel } from '../../src/cli/shared/io';
+import { buildModel } from '../../src/tf/zooModels';
 import { trainModel } from '../../src/tf/train';
 import type { ModelKind } from '../../src/core/model/spec';
 import { tf, type LayersModel } from '../../src/tf/tfjs';

@@ -5,17 +5,18 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import type { CommandDef, ParsedArgs } from '../args';
+import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { benchLinalg } from '../../core/linalg';
 import { STUDIO_VERSION } from '../../core/version';
 import { ModelCompressor } from '../../app/modelCompressor';
 import type { RunnableModel } from '../../app/runtime';
 import { DEFAULT_METHOD } from '../../core/compress/methods';
+import type { UniformPlan } from '../../core/compress/plan';
+import type { EncodedBatch, FeatureEncoding } from '../../core/data';
 import { tf } from '../../tf/tfjs';
-import { numberArg } from '../args';
-import { printJson, round } from '../io';
-import { openCompression, rankArg } from '../compression';
-import type { Command } from '../main';
+import { numberArg } from '../shared/args';
+import { printJson, round } from '../shared/io';
+import { openCompression, rankArg } from '../shared/compression';
 
 const def: CommandDef = {
   name: 'bench',
@@ -39,6 +40,66 @@ function median(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)];
 }
 
+type Stages = { statistics: number; decomposition: number; rewrite: number; load: number; total: number };
+
+/**
+ * End-to-end compression, from the loaded model to the loaded compressed model, on a fresh compressor each
+ * run (so every decomposition is computed every time); run 0 is a warm-up.
+ */
+async function timeCompression(
+  original: RunnableModel,
+  encoding: FeatureEncoding,
+  calibration: EncodedBatch,
+  plan: UniformPlan,
+  runs: number,
+  log: (s: string) => void,
+) {
+  const stages: Stages[] = [];
+  let last: { params: number; model: RunnableModel | null } = { params: 0, model: null };
+  for (let r = 0; r <= runs; r++) {
+    const t0 = performance.now();
+    const c = new ModelCompressor(original);
+    await c.collect(encoding, calibration);
+    const t1 = performance.now();
+    c.decomposeAll(plan.method);
+    const t2 = performance.now();
+    const built = c.build(c.uniformPlan(plan));
+    const t3 = performance.now();
+    const model = await c.load(built);
+    const t4 = performance.now();
+    const stage = { statistics: t1 - t0, decomposition: t2 - t1, rewrite: t3 - t2, load: t4 - t3, total: t4 - t0 };
+    if (r > 0) stages.push(stage);
+    last.model?.dispose();
+    last = { params: built.params, model };
+    log(`compress run ${r}${r === 0 ? ' (warm-up)' : ''}: ${(t4 - t0).toFixed(0)} ms`);
+  }
+  return { stages, last };
+}
+
+/** Rows per second of the original and the compressed model at batch 1 and 2048. */
+async function timeInference(
+  original: RunnableModel,
+  compressed: RunnableModel,
+  encoding: FeatureEncoding,
+  test: EncodedBatch,
+  runs: number,
+  log: (s: string) => void,
+) {
+  const inference = [];
+  for (const batchSize of [1, 2048]) {
+    const a = await original.throughput(encoding, test, batchSize, { runs });
+    const b = await compressed.throughput(encoding, test, batchSize, { runs });
+    inference.push({
+      batchSize,
+      originalRowsPerSec: a.rowsPerSec,
+      compressedRowsPerSec: b.rowsPerSec,
+      speedup: b.rowsPerSec / a.rowsPerSec,
+    });
+    log(`inference batch ${batchSize}: ${a.rowsPerSec.toFixed(0)} → ${b.rowsPerSec.toFixed(0)} rows/s`);
+  }
+  return inference;
+}
+
 async function run(args: ParsedArgs): Promise<void> {
   const runs = numberArg(args, 'runs', { integer: true, min: 1 })!;
   const log = (s: string) => console.error(`bench: ${s}`);
@@ -54,40 +115,9 @@ async function run(args: ParsedArgs): Promise<void> {
     embeddingRank: rankArg(args, 'embedding-rank'),
   };
 
-  // End-to-end AFM compression, from the loaded model to the loaded compressed model, on a fresh compressor
-  // each run (so every decomposition is computed every time).
-  const stages: { statistics: number; decomposition: number; rewrite: number; load: number; total: number }[] = [];
-  let last: { params: number; model: RunnableModel | null } = { params: 0, model: null };
-  for (let r = 0; r <= runs; r++) {
-    const t0 = performance.now();
-    const c = new ModelCompressor(loaded.model);
-    await c.collect(encoding, calibration);
-    const t1 = performance.now();
-    c.decomposeAll(plan.method);
-    const t2 = performance.now();
-    const built = c.build(c.uniformPlan(plan));
-    const t3 = performance.now();
-    const model = await c.load(built);
-    const t4 = performance.now();
-    if (r > 0)
-      stages.push({ statistics: t1 - t0, decomposition: t2 - t1, rewrite: t3 - t2, load: t4 - t3, total: t4 - t0 });
-    last.model?.dispose();
-    last = { params: built.params, model };
-    log(`compress run ${r}${r === 0 ? ' (warm-up)' : ''}: ${(t4 - t0).toFixed(0)} ms`);
-  }
+  const { stages, last } = await timeCompression(s.loaded.model, encoding, calibration, plan, runs, log);
   const compressed = last.model!;
-  const inference = [];
-  for (const batchSize of [1, 2048]) {
-    const original = await loaded.model.throughput(encoding, test, batchSize, { runs });
-    const small = await compressed.throughput(encoding, test, batchSize, { runs });
-    inference.push({
-      batchSize,
-      originalRowsPerSec: original.rowsPerSec,
-      compressedRowsPerSec: small.rowsPerSec,
-      speedup: small.rowsPerSec / original.rowsPerSec,
-    });
-    log(`inference batch ${batchSize}: ${original.rowsPerSec.toFixed(0)} → ${small.rowsPerSec.toFixed(0)} rows/s`);
-  }
+  const inference = await timeInference(loaded.model, compressed, encoding, test, runs, log);
   const med = (k: keyof (typeof stages)[number]) => median(stages.map((x) => x[k]));
   const report = {
     tool: 'ctr-studio bench',

@@ -1,10 +1,9 @@
 /** `ctr-studio compare`: two models on the same rows, with DeLong's paired test of their AUC difference. */
 import { StudioError } from '../../core/errors';
-import type { CommandDef, ParsedArgs } from '../args';
+import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { encodeBatch, overridesForEncoding } from '../../core/data';
 import { delong, logLoss } from '../../core/metrics';
-import { loadData, loadStudioModel, printJson, round } from '../io';
-import type { Command } from '../main';
+import { loadData, loadStudioModel, printJson, round } from '../shared/io';
 
 const def: CommandDef = {
   name: 'compare',

@@ -11,7 +11,7 @@ import { StudioError } from '../../core/errors';
 import { delong, logLoss, sigmoid } from '../../core/metrics';
 import { STUDIO_VERSION } from '../../core/version';
 import { writeFilesTo } from '../../node/files';
-import { numberArg, type CommandDef, type ParsedArgs } from '../args';
+import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import {
   CALIBRATION_OPTIONS,
   fileListArg,
@@ -19,10 +19,9 @@ import {
   rankArg,
   readStatisticsFiles,
   type CompressionSession,
-} from '../compression';
-import { NODE_LOADER, printJson, round } from '../io';
-import type { Command } from '../main';
-import { METHOD_OPTION, MODEL_OPTION, methodArg } from '../options';
+} from '../shared/compression';
+import { NODE_LOADER, printJson, round } from '../shared/io';
+import { METHOD_OPTION, MODEL_OPTION, methodArg } from '../shared/options';
 import { runDataFree } from './dataFree';
 
 const def: CommandDef = {
@@ -215,6 +214,61 @@ function layerReport(s: CompressionSession, out: CompressionOutcome) {
   });
 }
 
+/** The JSON report of a compression: plan, rows, both models' quality, per-layer outcome, timings. */
+function compressReport(
+  args: ParsedArgs,
+  s: CompressionSession,
+  r: {
+    plan: UniformPlan;
+    out: CompressionOutcome;
+    ev: Awaited<ReturnType<typeof evaluate>>;
+    auto: AutoRanks | null;
+    fineTune: FineTune;
+    t0: number;
+    tLoad: number;
+    evaluationMs: number;
+  },
+) {
+  const { plan, out, ev, auto, fineTune, t0, tLoad, evaluationMs } = r;
+  const c = s.compressor;
+  return {
+    tool: 'ctr-studio compress',
+    version: STUDIO_VERSION,
+    model: String(args.model),
+    method: plan.method,
+    denseRank: plan.denseRank,
+    embeddingRank: plan.embeddingRank,
+    statistics: plan.statistics,
+    activation: plan.activation,
+    fineTune: fineTune && { ...fineTune, bestEpoch: out.fineTune!.bestEpoch, checks: out.fineTune!.epochs },
+    budget: auto && {
+      params: auto.budget,
+      chosen: auto.chosen.label,
+      candidates: auto.candidates.map(({ label, params, validAuc }) => ({ label, params, validAuc })),
+    },
+    calibrationRows: c.statistics?.rows ?? 0,
+    statisticsFiles: fileListArg(args, 'stats').length > 0 ? fileListArg(args, 'stats') : undefined,
+    testRows: ev.rows,
+    seed: s.seed,
+    original: { params: c.originalParams, auc: ev.d.aucA, logloss: ev.loglossBefore },
+    compressed: { params: out.built.params, auc: ev.d.aucB, logloss: ev.loglossAfter },
+    paramRatio: out.built.params / c.originalParams,
+    delong: { diff: ev.d.diff, se: ev.d.se, low: ev.d.low, high: ev.d.high, p: ev.d.p },
+    maxAbsLogitDiff: ev.maxAbsLogitDiff,
+    layers: layerReport(s, out),
+    fused: out.built.fused,
+    timingsMs: {
+      load: tLoad - t0,
+      statistics: c.statisticsMs,
+      decomposition: out.timings.decompositionMs,
+      rewrite: out.timings.rewriteMs,
+      fineTune: out.timings.fineTuneMs,
+      evaluation: evaluationMs,
+      total: performance.now() - t0,
+    },
+  };
+}
+
 async function run(args: ParsedArgs): Promise<void> {
   let plan = planFromArgs(args);
   const fineTune = fineTuneFromArgs(args);
@@ -251,42 +305,7 @@ async function run(args: ParsedArgs): Promise<void> {
   const tEval = performance.now();
   const ev = await evaluate(s, out);
   const evaluationMs = performance.now() - tEval;
-  const report = {
-    tool: 'ctr-studio compress',
-    version: STUDIO_VERSION,
-    model: String(args.model),
-    method: plan.method,
-    denseRank: plan.denseRank,
-    embeddingRank: plan.embeddingRank,
-    statistics: plan.statistics,
-    activation: plan.activation,
-    fineTune: fineTune && { ...fineTune, bestEpoch: out.fineTune!.bestEpoch, checks: out.fineTune!.epochs },
-    budget: auto && {
-      params: auto.budget,
-      chosen: auto.chosen.label,
-      candidates: auto.candidates.map(({ label, params, validAuc }) => ({ label, params, validAuc })),
-    },
-    calibrationRows: c.statistics?.rows ?? 0,
-    statisticsFiles: fileListArg(args, 'stats').length > 0 ? fileListArg(args, 'stats') : undefined,
-    testRows: ev.rows,
-    seed: s.seed,
-    original: { params: c.originalParams, auc: ev.d.aucA, logloss: ev.loglossBefore },
-    compressed: { params: out.built.params, auc: ev.d.aucB, logloss: ev.loglossAfter },
-    paramRatio: out.built.params / c.originalParams,
-    delong: { diff: ev.d.diff, se: ev.d.se, low: ev.d.low, high: ev.d.high, p: ev.d.p },
-    maxAbsLogitDiff: ev.maxAbsLogitDiff,
-    layers: layerReport(s, out),
-    fused: out.built.fused,
-    timingsMs: {
-      load: tLoad - t0,
-      statistics: c.statisticsMs,
-      decomposition: out.timings.decompositionMs,
-      rewrite: out.timings.rewriteMs,
-      fineTune: out.timings.fineTuneMs,
-      evaluation: evaluationMs,
-      total: performance.now() - t0,
-    },
-  };
+  const report = compressReport(args, s, { plan, out, ev, auto, fineTune, t0, tLoad, evaluationMs });
   const path = await save(args, s, plan, out, ev, auto, fineTune);
   if (args.report) await writeFile(String(args.report), JSON.stringify(report, null, 2));
   out.model.dispose();

@@ -4,20 +4,19 @@
  * users. The converted model is loaded and, for ONNX output, read back before it is written.
  */
 import { writeFile } from 'node:fs/promises';
-import type { CommandDef, ParsedArgs } from '../args';
+import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { exportOnnx } from '../../core/onnx/export';
 import { importOnnx } from '../../core/onnx/import';
 import { writeFilesTo } from '../../node/files';
 import { writeLayersModel } from '../../formats/tfjs/write';
 import type { RunnableModel } from '../../app/runtime';
-import { loadData, loadModelPath, printJson, round } from '../io';
+import { loadData, loadModelPath, printJson, round } from '../shared/io';
 import { bindEncoding, describeBinding, encodeBatch } from '../../core/data';
 import { auc, logLoss } from '../../core/metrics';
 import { METADATA_KEY, readMetadata, type StudioMetadata } from '../../core/model/metadata';
 import type { ModelArtifacts } from '../../core/layers/artifacts';
 import { STUDIO_VERSION } from '../../core/version';
-import type { Command } from '../main';
 
 const def: CommandDef = {
   name: 'convert',

@@ -4,7 +4,7 @@
  * given). Reports reconstruction errors instead of AUC.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { ParsedArgs } from '../args';
+import type { ParsedArgs } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import type { UniformPlan } from '../../core/compress/plan';
 import { readMetadata } from '../../core/model/metadata';
@@ -13,7 +13,7 @@ import { exportModel } from '../../app/export';
 import { ModelCompressor } from '../../app/modelCompressor';
 import type { Compressor } from '../../core/compress/compressor';
 import { requireFile, writeFilesTo } from '../../node/files';
-import { loadModelPath, NODE_LOADER, printJson, round } from '../io';
+import { loadModelPath, NODE_LOADER, printJson, round } from '../shared/io';
 
 /** Reads `layer,id,count` lines (a header line is allowed) into per-table id counts. */
 export async function readIdFrequencies(path: string, c: Compressor): Promise<Map<string, Float64Array>> {

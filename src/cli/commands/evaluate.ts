@@ -1,9 +1,8 @@
 /** `ctr-studio evaluate`: scores a data file with a saved model and prints rows, AUC, log loss, parameters. */
-import type { CommandDef, ParsedArgs } from '../args';
+import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { auc, aucWithCI, logLossFromLogits } from '../../core/metrics';
 import { scoreStream } from '../../app/scoring';
-import { loadStudioModel, printJson, round, streamEncoded } from '../io';
-import type { Command } from '../main';
+import { loadStudioModel, printJson, round, streamEncoded } from '../shared/io';
 
 const def: CommandDef = {
   name: 'evaluate',

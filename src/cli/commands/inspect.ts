@@ -1,8 +1,7 @@
 /** `ctr-studio inspect`: every layer of a model, and what compression can do with each. */
-import type { CommandDef, ParsedArgs } from '../args';
+import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { describeAsText } from '../../core/layers/describe';
-import { loadModelPath, printJson } from '../io';
-import type { Command } from '../main';
+import { loadModelPath, printJson } from '../shared/io';
 
 const def: CommandDef = {
   name: 'inspect',

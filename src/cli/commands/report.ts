@@ -5,7 +5,7 @@
  * Writes a Markdown table (optionally into the README between report markers) and a JSON file.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { numberArg, type CommandDef, type ParsedArgs } from '../args';
+import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { delong, logLoss } from '../../core/metrics';
 import { budgetFromArg } from '../../core/compress/allocate';
@@ -17,9 +17,8 @@ import type { FineTuneOptions, RunnableModel } from '../../app/runtime';
 import { compressModel } from '../../app/pipeline';
 import { DEFAULT_METHOD, METHODS } from '../../core/compress/methods';
 import type { ModelArtifacts } from '../../core/layers/artifacts';
-import { openCompression } from '../compression';
-import { printJson, round } from '../io';
-import type { Command } from '../main';
+import { openCompression } from '../shared/compression';
+import { printJson, round } from '../shared/io';
 
 const def: CommandDef = {
   name: 'report',
@@ -127,6 +126,65 @@ function reportVariants(
   ];
 }
 
+/** One demo model's table rows: the original and every variant, measured on the test rows. */
+async function reportModel(
+  args: ParsedArgs,
+  id: string,
+  dense: number,
+  emb: number,
+  runs: number,
+  lowLr: Partial<FineTuneOptions>,
+): Promise<{ rows: Row[]; note: string }> {
+  console.error(`report: ${id}`);
+  const s = await openCompression({ ...args, model: `public/demo/models/${id}` });
+  const { compressor: c, loaded } = s;
+  const encoding = loaded.meta.encoding;
+  const test = await s.testRows();
+  const calibration = await s.calibration();
+  const ftRows = await s.fineTuneRows();
+  const gradients = loaded.model.capabilities.gradients && METHODS.some((m) => m.needs === 'gradients');
+  await c.collect(encoding, calibration, { gradients });
+  const baseProbs = await loaded.model.probabilities(encoding, test);
+  const rows: Row[] = [];
+  const measure = async (label: string, model: RunnableModel) => {
+    const probs = await model.probabilities(encoding, test);
+    const d = delong(test.labels, baseProbs, probs);
+    const artifacts = (await model.payload()) as ModelArtifacts;
+    const speed = await model.throughput(encoding, test, 2048, { runs });
+    rows.push({
+      label,
+      params: model.params,
+      bytes: artifacts.weightData.byteLength,
+      bytesUint8: quantizeArtifacts(artifacts, 'uint8').bytes,
+      auc: d.aucB,
+      diff: d.diff,
+      low: d.low,
+      high: d.high,
+      logloss: logLoss(test.labels, probs),
+      rowsPerSec: speed.rowsPerSec,
+    });
+    console.error(`report: ${id}: ${label}: AUC ${d.aucB.toFixed(4)} (${fmtSigned(d.diff)})`);
+  };
+  await measure('original', loaded.model);
+  const rowsIn = { calibration, ...ftRows };
+  const variants = reportVariants(c, dense, emb, lowLr);
+  for (const [label, plan, fineTune] of variants) {
+    const out = await compressModel(c, encoding, rowsIn, { plan, fineTune });
+    await measure(label, out.model);
+    out.model.dispose();
+  }
+  const budget = budgetFromArg(String(args.budget), c.originalParams);
+  const auto = await autoRanks(c, DEFAULT_METHOD.id, encoding, ftRows.valid, budget);
+  const autoOut = await compressModel(c, encoding, rowsIn, { plan: auto.chosen.plan });
+  await measure(`auto-ranked ${DEFAULT_METHOD.label} (budget ${fmtInt(budget)}: ${auto.chosen.label})`, autoOut.model);
+  autoOut.model.dispose();
+  const note =
+    `${test.rows} test rows; Δ = AUC change against the original on the same rows. ` +
+    `Calibration: ${c.statistics!.rows} training rows; fine-tuning on the first 90% ` +
+    `of them, best checkpoint by validation AUC on the last 10%.`;
+  return { rows, note };
+}
+
 async function run(args: ParsedArgs): Promise<void> {
   const dense = numberArg(args, 'dense-rank', { integer: true, min: 1 })!;
   const emb = numberArg(args, 'embedding-rank', { integer: true, min: 1 })!;
@@ -143,57 +201,8 @@ async function run(args: ParsedArgs): Promise<void> {
     .filter(Boolean)) {
     if (!/^[\w-]+$/.test(id))
       throw new StudioError('USAGE', `--models takes demo folder names such as deepfm,dcnv2, not "${id}".`);
-    console.error(`report: ${id}`);
-    const s = await openCompression({ ...args, model: `public/demo/models/${id}` });
-    const { compressor: c, loaded } = s;
-    const encoding = loaded.meta.encoding;
-    const test = await s.testRows();
-    const calibration = await s.calibration();
-    const ftRows = await s.fineTuneRows();
-    const gradients = loaded.model.capabilities.gradients && METHODS.some((m) => m.needs === 'gradients');
-    await c.collect(encoding, calibration, { gradients });
-    const baseProbs = await loaded.model.probabilities(encoding, test);
-    const rows: Row[] = [];
-    const measure = async (label: string, model: RunnableModel) => {
-      const probs = await model.probabilities(encoding, test);
-      const d = delong(test.labels, baseProbs, probs);
-      const artifacts = (await model.payload()) as ModelArtifacts;
-      const speed = await model.throughput(encoding, test, 2048, { runs });
-      rows.push({
-        label,
-        params: model.params,
-        bytes: artifacts.weightData.byteLength,
-        bytesUint8: quantizeArtifacts(artifacts, 'uint8').bytes,
-        auc: d.aucB,
-        diff: d.diff,
-        low: d.low,
-        high: d.high,
-        logloss: logLoss(test.labels, probs),
-        rowsPerSec: speed.rowsPerSec,
-      });
-      console.error(`report: ${id}: ${label}: AUC ${d.aucB.toFixed(4)} (${fmtSigned(d.diff)})`);
-    };
-    await measure('original', loaded.model);
-    const rowsIn = { calibration, ...ftRows };
-    const variants = reportVariants(c, dense, emb, lowLr);
-    for (const [label, plan, fineTune] of variants) {
-      const out = await compressModel(c, encoding, rowsIn, { plan, fineTune });
-      await measure(label, out.model);
-      out.model.dispose();
-    }
-    const budget = budgetFromArg(String(args.budget), c.originalParams);
-    const auto = await autoRanks(c, DEFAULT_METHOD.id, encoding, ftRows.valid, budget);
-    const autoOut = await compressModel(c, encoding, rowsIn, { plan: auto.chosen.plan });
-    await measure(
-      `auto-ranked ${DEFAULT_METHOD.label} (budget ${fmtInt(budget)}: ${auto.chosen.label})`,
-      autoOut.model,
-    );
-    autoOut.model.dispose();
+    const { rows, note } = await reportModel(args, id, dense, emb, runs, lowLr);
     json[id] = rows;
-    const note =
-      `${test.rows} test rows; Δ = AUC change against the original on the same rows. ` +
-      `Calibration: ${c.statistics!.rows} training rows; fine-tuning on the first 90% ` +
-      `of them, best checkpoint by validation AUC on the last 10%.`;
     sections.push(markdown(id, rows, note));
   }
   const header =

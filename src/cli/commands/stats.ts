@@ -4,12 +4,11 @@
  * `ctr-studio compress --stats S1,S2,...` merges them.
  */
 import { writeFile } from 'node:fs/promises';
-import type { CommandDef, ParsedArgs } from '../args';
+import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { serializeStatistics } from '../../core/compress/statistics';
 import { ModelCompressor } from '../../app/modelCompressor';
-import { loadStudioModel, printJson, round, streamEncoded } from '../io';
-import { fileListArg } from '../compression';
-import type { Command } from '../main';
+import { loadStudioModel, printJson, round, streamEncoded } from '../shared/io';
+import { fileListArg } from '../shared/compression';
 
 const def: CommandDef = {
   name: 'stats',

@@ -1,15 +1,15 @@
 /** `ctr-studio sweep`: AUC, log loss and parameters over a grid of ranks, for AFM and SVD, as a JSON report. */
 import { writeFile } from 'node:fs/promises';
-import type { CommandDef, ParsedArgs } from '../args';
+import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { STUDIO_VERSION } from '../../core/version';
 import { runSweep, scoreBaseline } from '../../app/sweep';
 import { concatSources } from '../../core/data';
 import { DEFAULT_METHOD, seriesOf, statisticsNeeded } from '../../core/compress/methods';
-import { MODEL_OPTION, SERIES_OPTION, seriesArg } from '../options';
-import { printJson, round } from '../io';
-import { CALIBRATION_OPTIONS, openCompression, rankListArg } from '../compression';
-import type { Command } from '../main';
+import type { ModelCompressor } from '../../app/modelCompressor';
+import { MODEL_OPTION, SERIES_OPTION, seriesArg } from '../shared/options';
+import { printJson, round } from '../shared/io';
+import { CALIBRATION_OPTIONS, openCompression, rankListArg } from '../shared/compression';
 
 const def: CommandDef = {
   name: 'sweep',
@@ -49,17 +49,46 @@ const def: CommandDef = {
     'them, builds the model and scores the test rows.',
 };
 
-async function run(args: ParsedArgs): Promise<void> {
-  const methods = seriesArg(args);
-  const denseRanks = rankListArg(args, 'dense-ranks');
-  const embeddingRanks = rankListArg(args, 'embedding-ranks');
+/** --param-fractions: fractions in (0, 1], or null when not given. */
+function fractionsArg(args: ParsedArgs): number[] | null {
   const fractions =
     args['param-fractions'] === undefined ? null : String(args['param-fractions']).split(',').map(Number);
-  if (fractions && fractions.some((f) => !(f > 0 && f <= 1)))
+  if (fractions?.some((f) => !(f > 0 && f <= 1))) {
     throw new StudioError(
       'USAGE',
       `--param-fractions must list fractions in (0, 1], such as 0.1,0.2,0.33, not "${args['param-fractions']}".`,
     );
+  }
+  return fractions;
+}
+
+/**
+ * With fractions: per embedding rank, the largest dense rank within each budget (the same for every method);
+ * a budget no dense rank fits is said and left out.
+ */
+function budgetPairs(c: ModelCompressor, fractions: number[] | null, embeddingRanks: (number | null)[], fuse: boolean) {
+  if (!fractions) return undefined;
+  const pairs = fractions.flatMap((f) =>
+    embeddingRanks.map((embeddingRank) => ({
+      fraction: f,
+      embeddingRank,
+      denseRank: c.denseRankForFraction({ method: DEFAULT_METHOD.id, denseRank: null, embeddingRank }, f, { fuse }),
+    })),
+  );
+  for (const p of pairs.filter((x) => x.denseRank === null)) {
+    console.error(
+      `warning: no dense rank fits ${p.fraction} of the parameters at embedding rank ` +
+        `${p.embeddingRank ?? 'keep'}; that point is left out.`,
+    );
+  }
+  return pairs.filter((p) => p.denseRank !== null);
+}
+
+async function run(args: ParsedArgs): Promise<void> {
+  const methods = seriesArg(args);
+  const denseRanks = rankListArg(args, 'dense-ranks');
+  const embeddingRanks = rankListArg(args, 'embedding-ranks');
+  const fractions = fractionsArg(args);
   const t0 = performance.now();
   const s = await openCompression(args);
   const { compressor: c, loaded } = s;
@@ -72,27 +101,12 @@ async function run(args: ParsedArgs): Promise<void> {
   for (const m of methods) c.decomposeAll(seriesOf(m).method.id);
   const decompositionMs = performance.now() - tDec;
   const baseline = await scoreBaseline(c, encoding, test);
-  // With fractions: per embedding rank, the largest dense rank within each budget (the same for both methods).
-  const pairs = fractions?.flatMap((f) =>
-    embeddingRanks.map((embeddingRank) => ({
-      fraction: f,
-      embeddingRank,
-      denseRank: c.denseRankForFraction({ method: DEFAULT_METHOD.id, denseRank: null, embeddingRank }, f, {
-        fuse: !args['no-fuse'],
-      }),
-    })),
-  );
-  const unreachable = pairs?.filter((p) => p.denseRank === null) ?? [];
-  for (const p of unreachable)
-    console.error(
-      `warning: no dense rank fits ${p.fraction} of the parameters at embedding rank ` +
-        `${p.embeddingRank ?? 'keep'}; that point is left out.`,
-    );
+  const pairs = budgetPairs(c, fractions, embeddingRanks, !args['no-fuse']);
   const points = await runSweep(c, encoding, test, baseline, {
     methods,
     denseRanks,
     embeddingRanks,
-    pairs: pairs?.filter((p) => p.denseRank !== null),
+    pairs,
     calibration: Array.isArray(calibration) ? concatSources(calibration) : calibration,
     fuse: !args['no-fuse'],
     onPoint: (p, done, total) =>

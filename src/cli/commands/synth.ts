@@ -1,10 +1,9 @@
 /** `ctr-studio synth`: seeded synthetic click logs in Criteo's TSV layout, of any size, for benchmarks. */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { numberArg, type CommandDef, type ParsedArgs } from '../args';
+import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { synthCriteo } from '../../core/synth/criteo';
-import { printJson, round } from '../io';
-import type { Command } from '../main';
+import { printJson, round } from '../shared/io';
 
 const def: CommandDef = {
   name: 'synth',

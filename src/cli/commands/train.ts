@@ -1,5 +1,5 @@
 /** `ctr-studio train`: trains a zoo model on a data file and saves it as a tfjs layers-model. */
-import { intListArg, numberArg, type CommandDef, type ParsedArgs } from '../args';
+import { intListArg, numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { prepareSplits } from '../../core/pipeline/splits';
 import type { ColumnKind, SchemaOverrides } from '../../core/data';
@@ -10,8 +10,7 @@ import { trainZooModel } from '../../tf/trainZoo';
 import { saveModelToArtifacts } from '../../tf/modelio';
 import { useBackend } from '../../tf/backend';
 import { writeModelDir } from '../../node/files';
-import { loadData, printJson, round } from '../io';
-import type { Command } from '../main';
+import { loadData, printJson, round } from '../shared/io';
 
 const def: CommandDef = {
   name: 'train',

@@ -124,8 +124,9 @@ const FIELDS: Record<string, Check> = {
 };
 
 /**
- * A recipe read from a model's metadata: null when there is none (or it predates this layout); a recipe whose fields do not hold what they
- * should is one sentence naming the field (the file was edited or damaged).
+ * A recipe read from a model's metadata: null when there is none (or it predates this layout); a recipe
+ * whose fields do not hold what they should is one sentence naming the field (the file was edited or
+ * damaged).
  */
 export function readRecipe(value: unknown, fileName: string): CompressionRecipe | null {
   if (value === undefined || value === null) return null;

@@ -1,6 +1,6 @@
 /** Keras model files (.keras archives, .h5/.hdf5 files), converted to tfjs layers-model artifacts. */
 import { CUSTOM_LAYER_CLASSES } from '../../core/layers/customClasses';
-import type { ModelFormat } from '../types';
+import type { ModelFormat } from '../shared/types';
 import { TFJS_LAYER_CLASSES } from './config';
 
 const KERAS_NAME = /\.(keras|h5|hdf5)$/i;

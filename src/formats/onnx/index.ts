@@ -1,6 +1,6 @@
 /** ONNX model files (.onnx), as torch.onnx.export writes them. */
 import { importOnnx } from '../../core/onnx/import';
-import type { ModelFormat } from '../types';
+import type { ModelFormat } from '../shared/types';
 
 export const onnxFormat: ModelFormat = {
   id: 'onnx',

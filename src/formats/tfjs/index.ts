@@ -1,6 +1,6 @@
 /** The tfjs layers-model format: model.json and the weight files its manifest names, checked before tfjs. */
 import { assembleArtifacts, parseModelJson } from '../../core/layers/artifacts';
-import type { InputFile, ModelFormat } from '../types';
+import type { InputFile, ModelFormat } from '../shared/types';
 import { sortDrop } from './sortDrop';
 
 const isJson = (f: InputFile) => f.name.toLowerCase().endsWith('.json');

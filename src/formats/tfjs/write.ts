@@ -6,7 +6,7 @@ import { describeError } from '../../core/errors';
 import { artifactsToFiles, type ModelArtifacts } from '../../core/layers/artifacts';
 import { quantizeArtifacts } from '../../core/layers/quantize';
 import { exportOnnx } from '../../core/onnx/export';
-import type { OutputFile, WrittenModel } from '../types';
+import type { OutputFile, WrittenModel } from '../shared/types';
 
 export interface LayersWriteOptions {
   quantize?: 'float16' | 'uint8';

@@ -1,5 +1,5 @@
 /** A .zip given as a model or a drop stands for the files it holds (one level; folders flattened). */
-import { memoryFile, type InputFile } from '../types';
+import { memoryFile, type InputFile } from '../shared/types';
 import { filesToOpen, isZipName, unzipFiles } from './zip';
 
 /** The files, with every .zip replaced by the files it holds. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { tf } from '../../../src/tf/tfjs';
 import { encodeBatch } from '../../../src/core/data';
 import { auc } from '../../../src/core/metrics';
-import { loadData } from '../../../src/cli/io';
+import { loadData } from '../../../src/cli/shared/io';
 import { quietCli } from '../../helpers/cli';
 
 const MODEL = 'public/demo/models/deepfm';

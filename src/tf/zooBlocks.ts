@@ -1,8 +1,8 @@
 /** Building blocks shared by the zoo models: inputs, per-field embeddings, the deep tower, the logit head. */
-import { tf } from '../tfjs';
-import type { SymbolicTensor } from '../tfjs';
-import { StudioError } from '../../core/errors';
-import { inputNameForField, LOGIT_LAYER, NUMERIC_INPUT, OUTPUT_LAYER, type ModelSpec } from '../../core/model/spec';
+import { tf } from './tfjs';
+import type { SymbolicTensor } from './tfjs';
+import { StudioError } from '../core/errors';
+import { inputNameForField, LOGIT_LAYER, NUMERIC_INPUT, OUTPUT_LAYER, type ModelSpec } from '../core/model/spec';
 
 type Sym = SymbolicTensor;
 

@@ -4,9 +4,9 @@
  * the DCNv2 cross layer is built from standard Dense, Multiply and Add so that its full matrix is a plain
  * Dense the compressor can factor.
  */
-import { customLayers, tf } from '../tfjs';
-import type { LayersModel, SymbolicTensor } from '../tfjs';
-import type { ModelSpec } from '../../core/model/spec';
+import { customLayers, tf } from './tfjs';
+import type { LayersModel, SymbolicTensor } from './tfjs';
+import type { ModelSpec } from '../core/model/spec';
 import {
   deepTower,
   dense,
@@ -17,7 +17,7 @@ import {
   makeInputs,
   SeedSequence,
   stackFields,
-} from './blocks';
+} from './zooBlocks';
 
 type Sym = SymbolicTensor;
 

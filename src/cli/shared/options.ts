@@ -1,7 +1,7 @@
 /** Options several commands share, worded from the registries (formats, methods) so help never goes stale. */
-import { allSeries, DEFAULT_METHOD, getMethod, METHODS, seriesOf } from '../core/compress/methods';
-import { StudioError } from '../core/errors';
-import { describeFormats } from '../formats';
+import { allSeries, DEFAULT_METHOD, getMethod, METHODS, seriesOf } from '../../core/compress/methods';
+import { StudioError } from '../../core/errors';
+import { describeFormats } from '../../formats';
 import type { OptionDef, ParsedArgs } from './args';
 
 /** --model: any format the registry opens. */

@@ -3,9 +3,9 @@
  * lasts, turns a failure into the banner sentence, and stays silent about cancelled or superseded work.
  */
 import { useCallback, useRef } from 'react';
-import { describeError, isStudioError } from '../../core/errors';
-import type { Progress } from '../../engine/protocol';
-import { StudioConnection } from '../studioClient';
+import { describeError, isStudioError } from '../core/errors';
+import type { Progress } from '../engine/protocol';
+import { StudioConnection } from './studioClient';
 import type { Store } from './useStore';
 
 export type Run = <T>(

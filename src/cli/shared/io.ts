@@ -12,15 +12,15 @@ import {
   type FeatureEncoding,
   type RawBatch,
   type SchemaOverrides,
-} from '../core/data';
-import { readMetadata, requireMetadata, type StudioMetadata } from '../core/model/metadata';
-import { STUDIO_VERSION } from '../core/version';
-import { modelInputFiles, openDataFile } from '../node/files';
-import { openModelFiles, type OpenedModel } from '../formats';
-import type { RunnableModel } from '../app/runtime';
-import type { ModelLoader } from '../app/workspace';
-import { useBackend } from '../tf/backend';
-import { tfjsLoader } from '../tf/runtime';
+} from '../../core/data';
+import { readMetadata, requireMetadata, type StudioMetadata } from '../../core/model/metadata';
+import { STUDIO_VERSION } from '../../core/version';
+import { modelInputFiles, openDataFile } from '../../node/files';
+import { openModelFiles, type OpenedModel } from '../../formats';
+import type { RunnableModel } from '../../app/runtime';
+import type { ModelLoader } from '../../app/workspace';
+import { useBackend } from '../../tf/backend';
+import { tfjsLoader } from '../../tf/runtime';
 
 /** Prints a one-line warning per file with skipped rows (rows are never dropped silently). */
 export function warnBadRows(file: string, report: BadRowReport): void {

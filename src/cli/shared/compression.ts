@@ -1,15 +1,15 @@
 /** What `compress`, `sweep` and `bench` share: opening a model with its train and test rows for compression. */
-import { sliceBatch, type EncodedBatch } from '../core/data';
-import { StudioError } from '../core/errors';
-import { createRng, shuffledIndices } from '../core/random';
-import { ModelCompressor } from '../app/modelCompressor';
-import { tailSplit } from '../core/pipeline/splits';
-import { concatEncoded } from '../core/data';
+import { sliceBatch, type EncodedBatch } from '../../core/data';
+import { StudioError } from '../../core/errors';
+import { createRng, shuffledIndices } from '../../core/random';
+import { ModelCompressor } from '../../app/modelCompressor';
+import { tailSplit } from '../../core/pipeline/splits';
+import { concatEncoded } from '../../core/data';
 import { loadEncoded, loadStudioModel, streamEncoded, type LoadedModel } from './io';
-import type { RowSource } from '../core/data';
+import type { RowSource } from '../../core/data';
 import { readFile } from 'node:fs/promises';
-import { requireFile } from '../node/files';
-import { mergeStatistics, parseStatistics, type LayerStatistics } from '../core/compress/statistics';
+import { requireFile } from '../../node/files';
+import { mergeStatistics, parseStatistics, type LayerStatistics } from '../../core/compress/statistics';
 import { numberArg, type OptionDef, type ParsedArgs } from './args';
 
 export const CALIBRATION_OPTIONS: OptionDef[] = [

@@ -19,8 +19,8 @@ import type {
   SweepRequest,
   TrainEpochInfo,
   UniformPlan,
-} from '../../engine/protocol';
-import type { DemoManifest } from '../demo';
+} from '../engine/protocol';
+import type { DemoManifest } from './demo';
 
 export interface Job {
   label: string;

@@ -1,6 +1,6 @@
 /** The types every model format shares: files as the user gives them, and a model once opened. */
-import type { ByteSource } from '../core/data';
-import type { ModelArtifacts } from '../core/layers/artifacts';
+import type { ByteSource } from '../../core/data';
+import type { ModelArtifacts } from '../../core/layers/artifacts';
 
 /** A file the user gave: dropped in the studio, named on the command line, or found in a zip. */
 export interface InputFile {

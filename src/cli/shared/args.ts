@@ -2,7 +2,7 @@
  * A small command-line parser: each command declares its options once, and the same declaration drives
  * parsing, validation and --help. Pure (no process access), so it is tested directly.
  */
-import { StudioError } from '../core/errors';
+import { StudioError } from '../../core/errors';
 
 export interface OptionDef {
   /** Long name without dashes, e.g. 'train' for --train. */
@@ -131,4 +131,10 @@ export function intListArg(args: ParsedArgs, name: string): number[] | undefined
     );
   }
   return values;
+}
+
+/** A command: its declared options and what it does with them. */
+export interface Command {
+  def: CommandDef;
+  run(args: ParsedArgs): Promise<void>;
 }
