@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: every test the project has, in order: type check, unit tests (Node, wasm backend), then
-// end-to-end tests in Debian's headless Chromium against the built studio. Installs Chromium first when it
+// `npm test`: every check the project has, in order: format and lint, structure, type check, unit tests (Node),
+// then end-to-end tests in Debian's headless Chromium against the built studio. Installs Chromium first when it
 // is missing and this user may (root with apt-get), so a fresh machine needs nothing else.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -34,6 +34,8 @@ function ensureChromium() {
 
 const only = process.argv[2];
 if (only !== 'e2e') {
+  step('Format and lint (Biome)', 'npx', ['biome', 'check', '.']);
+  step('Structure: sizes, folder cycles, layer boundaries', 'node', ['scripts/check-structure.mjs']);
   step('Type check', 'npx', ['tsc', '--noEmit', '-p', '.']);
   step('Unit tests', 'npx', ['vitest', 'run']);
 }

@@ -7,7 +7,7 @@ import { buildRecipe, type CompressionRecipe, type RecipeInput } from '../core/c
 import { StudioError } from '../core/errors';
 import { METADATA_KEY, RECIPE_ONLY_KEY, type StudioMetadata } from '../core/model/metadata';
 import { STUDIO_VERSION } from '../core/version';
-import { asInputFiles, openModelFiles, writeModel, type WrittenModel } from '../formats';
+import { asInputFiles, openModelFiles, payloadWeights, writeModel, type WrittenModel } from '../formats';
 import type { RunnableModel } from './runtime';
 import type { ModelLoader } from './workspace';
 
@@ -43,9 +43,10 @@ export function exportMetadata(keep: StudioMetadata | null, recipe: CompressionR
 
 async function sameWeights(a: RunnableModel, b: RunnableModel): Promise<boolean> {
   const [x, y] = await Promise.all([a.payload(), b.payload()]);
-  const bytes = (p: unknown) => new Uint8Array((p as { weightData?: ArrayBuffer }).weightData ?? (p as Uint8Array));
-  const [u, v] = [bytes(x), bytes(y)];
-  return u.length === v.length && u.every((value, i) => value === v[i]);
+  const [u, v] = [payloadWeights(a.format, x), payloadWeights(b.format, y)];
+  return (
+    u.length === v.length && u.every((w, i) => w.length === v[i].length && w.every((value, j) => value === v[i][j]))
+  );
 }
 
 export async function exportModel(job: ExportJob): Promise<Exported> {

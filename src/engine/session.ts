@@ -12,6 +12,8 @@ import { manifestPaths, parseModelJson } from '../core/layers/artifacts';
 import { memoryFile, type InputFile } from '../formats';
 import { fitBackendToModel, startBrowserBackend } from '../tf/backend-browser';
 import { tfjsLoader, trainZoo } from '../tf/runtime';
+import { loadOnnxBrowser } from '../ort/browser';
+import type { ModelLoader } from '../app/workspace';
 import type {
   AutoRankInfo,
   BackendChoice,
@@ -61,11 +63,16 @@ function payloadFile(f: FilePayload): InputFile {
 }
 
 export class StudioSession implements StudioApi {
-  private readonly loader = tfjsLoader({ fitBackend: fitBackendToModel });
+  private readonly tfjs = tfjsLoader({ fitBackend: fitBackendToModel });
+  private gpu = false;
+  /** tfjs layers-models in tfjs; ONNX graphs as they are in onnxruntime-web (WebGPU on a real adapter). */
+  private readonly loader: ModelLoader = async (opened) =>
+    opened.kind === 'onnx' ? { model: await loadOnnxBrowser(opened.bytes, opened.name, this.gpu) } : this.tfjs(opened);
   private readonly studio = new Studio(this.loader);
 
   async init(choice: BackendChoice): Promise<BackendInfo> {
     const { backend, probe } = await startBrowserBackend(choice);
+    this.gpu = probe.webgpu === 'gpu';
     return { backend, webgpu: probe.webgpu, adapterName: probe.adapterName };
   }
 

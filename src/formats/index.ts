@@ -8,6 +8,9 @@ import { kerasFormat } from './keras';
 import { onnxFormat } from './onnx';
 import { tfjsFormat } from './tfjs';
 import type { ModelArtifacts } from '../core/layers/artifacts';
+import { decodeModel } from '../core/onnx/onnx';
+import { tensorValues } from '../core/onnx/tensors';
+import { writeOnnxModel } from './onnx/write';
 import { writeLayersModel, type LayersWriteOptions } from './tfjs/write';
 import {
   memoryFile,
@@ -87,7 +90,10 @@ export async function openModelFiles(
   return model;
 }
 
-/** Writes a model payload of a runtime format ('tfjs': layers-model artifacts) as files, metadata attached. */
+/**
+ * Writes a model payload of a runtime format ('tfjs': layers-model artifacts; 'onnx': graph bytes) as files,
+ * metadata attached; `onnx` asks for the other format too (model.onnx beside tfjs, tfjs beside model.onnx).
+ */
 export function writeModel(
   format: string,
   payload: unknown,
@@ -95,8 +101,20 @@ export function writeModel(
   opts: LayersWriteOptions = {},
 ): WrittenModel {
   if (format === 'tfjs') return writeLayersModel(payload as ModelArtifacts, userDefinedMetadata, opts);
+  if (format === 'onnx') {
+    return writeOnnxModel(payload as Uint8Array, userDefinedMetadata, { quantize: opts.quantize, tfjs: opts.onnx });
+  }
   throw new StudioError('INTERNAL', `No writer for models of format ${format}.`);
 }
 
 /** Files written in memory, as InputFiles (to open what was written exactly as a drop would). */
 export const asInputFiles = (files: OutputFile[]): InputFile[] => files.map((f) => memoryFile(f.name, f.data));
+
+/** The weight bytes of a payload, in a fixed order (to check that what was written reads back the same). */
+export function payloadWeights(format: string, payload: unknown): Uint8Array[] {
+  if (format === 'tfjs') return [new Uint8Array((payload as ModelArtifacts).weightData)];
+  const graph = decodeModel(payload as Uint8Array).graph;
+  return [...graph.initializer]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((t) => t.rawData ?? new Uint8Array(new Float64Array(tensorValues(t)).buffer));
+}

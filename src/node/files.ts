@@ -1,6 +1,6 @@
 /** Node-only file access for the CLI: data files as byte streams, model directories in the tfjs layout. */
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StudioError } from '../core/errors';
 import { isZipName, zipFiles } from '../formats/zip/zip';
@@ -10,7 +10,7 @@ import { artifactsToFiles, manifestPaths, parseModelJson, type ModelArtifacts } 
 /** Fails with one clear sentence when a file named on the command line does not exist or is a folder. */
 export async function requireFile(path: string, what: string): Promise<string> {
   const full = resolve(path);
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(full);
   } catch {
@@ -96,7 +96,7 @@ export function pathFile(path: string): InputFile {
 export async function modelInputFiles(path: string): Promise<InputFile[]> {
   let full = resolve(path);
   try {
-    if ((await stat(full)).isDirectory()) full = join(full, 'model.json');
+    if ((await stat(full)).isDirectory()) full = await modelFileIn(full);
   } catch {
     /* requireFile below says what is wrong */
   }
@@ -115,6 +115,14 @@ export async function modelInputFiles(path: string): Promise<InputFile[]> {
     }
   }
   return [pathFile(full), ...present];
+}
+
+/** The model file of a folder: model.json, or else its one .onnx, .keras or .h5 file. */
+async function modelFileIn(dir: string): Promise<string> {
+  const names = await readdir(dir);
+  if (names.includes('model.json')) return join(dir, 'model.json');
+  const models = names.filter((n) => /\.(onnx|keras|h5|hdf5)$/i.test(n));
+  return join(dir, models.length === 1 ? models[0] : 'model.json');
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Backend choice in the browser (worker or main thread): WebGPU on a real GPU adapter first, then wasm,
  * webgl, cpu. A software (fallback) WebGPU adapter, such as SwiftShader in headless Chromium, is ~45x slower
- * than wasm, so it is only used when asked for by name (tfjs-pitfalls #1).
+ * than wasm, so it is only used when asked for by name.
  */
 import { tf } from './tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -86,7 +86,7 @@ export function webGpuBufferLimit(): number | null {
 
 /**
  * Before a model with a weight of `largestBytes` is loaded: on WebGPU, a weight beyond the device's buffer
- * limit cannot be bound (tfjs-pitfalls #5), so the work moves to WebAssembly; returns the sentence that says
+ * limit cannot be bound, so the work moves to WebAssembly; returns the sentence that says
  * so, or null when nothing changed.
  */
 export async function fitBackendToModel(largestBytes: number, largestName: string): Promise<string | null> {

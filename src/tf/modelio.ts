@@ -1,20 +1,15 @@
 /**
  * Model I/O through memory only, the same in a worker, the main thread and Node: load validated artifacts
- * with tf.io.fromMemory, save by capturing artifacts with tf.io.withSaveHandler (tfjs-pitfalls #9).
+ * with tf.io.fromMemory, save by capturing artifacts with tf.io.withSaveHandler (downloads:// needs a document,
+ * so a worker cannot save that way).
  */
 import { tf } from './tfjs';
 import type { LayersModel } from './tfjs';
-import {
-  assembleArtifacts,
-  checkTopologyGraph,
-  layerClassNames,
-  parseModelJson,
-  shown,
-  type ModelArtifacts,
-} from '../core/layers/artifacts';
+import { assembleArtifacts, parseModelJson, shown, type ModelArtifacts } from '../core/layers/artifacts';
+import { checkTopologyGraph, layerClassNames } from '../core/layers/graphCheck';
 import { readMetadata } from '../core/model/metadata';
-import { numericBlocks, vocabSize, type CategoricalField } from '../core/data/encoding';
-import { idPositions } from '../core/data/binding';
+import { numericBlocks, vocabSize, type CategoricalField, type FeatureEncoding } from '../core/data/encoding';
+import { idPositions, type ModelInputInfo } from '../core/data/binding';
 import { describeInputs, inputOfField } from './feed';
 import { StudioError } from '../core/errors';
 
@@ -77,7 +72,10 @@ function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
   const total = artifacts.weightSpecs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
   const visit = (node: unknown, depth: number): void => {
     if (!node || typeof node !== 'object' || depth > 64) return;
-    if (Array.isArray(node)) return node.forEach((x) => visit(x, depth + 1));
+    if (Array.isArray(node)) {
+      for (const x of node) visit(x, depth + 1);
+      return;
+    }
     const obj = node as Record<string, unknown>;
     const cfg = obj.config as Record<string, unknown> | undefined;
     if (typeof obj.class_name === 'string' && cfg && typeof cfg === 'object' && !Array.isArray(cfg)) {
@@ -113,6 +111,13 @@ function firstClause(e: unknown): string {
 
 const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`;
 
+/** The first five names, each shown, joined by commas, with ", …" when there are more. */
+const firstFive = (names: string[]) =>
+  `${names
+    .slice(0, 5)
+    .map((m) => shown(m))
+    .join(', ')}${names.length > 5 ? ', …' : ''}`;
+
 /**
  * Why tfjs refused the weights, by comparing the manifest with the variables the topology builds (tfjs's own
  * messages do not name the weight): a weight the model needs that the manifest lacks, one it lists that no
@@ -136,12 +141,8 @@ async function weightsMismatch(artifacts: ModelArtifacts, fileName: string): Pro
         const missing = variables.filter((x) => !specs.has(x.name)).map((x) => x.name);
         return new StudioError(
           'MODEL_WEIGHTS_MISMATCH',
-          `The weightsManifest of ${fileName} has no entry for the weight${missing.length > 1 ? 's' : ''} ${missing
-            .slice(0, 5)
-            .map((m) => shown(m))
-            .join(
-              ', ',
-            )}${missing.length > 5 ? ', …' : ''} that the model's layers need; export the model again with all its weights.`,
+          `The weightsManifest of ${fileName} has no entry for the weight${missing.length > 1 ? 's' : ''} ` +
+            `${firstFive(missing)} that the model's layers need; export the model again with all its weights.`,
           { missing },
         );
       }
@@ -168,10 +169,8 @@ async function weightsMismatch(artifacts: ModelArtifacts, fileName: string): Pro
     if (extra.length > 0) {
       return new StudioError(
         'MODEL_WEIGHTS_MISMATCH',
-        `The weightsManifest of ${fileName} lists the weight${extra.length > 1 ? 's' : ''} ${extra
-          .slice(0, 5)
-          .map((m) => shown(m))
-          .join(', ')}${extra.length > 5 ? ', …' : ''}, which no layer of the model has; ${fix}.`,
+        `The weightsManifest of ${fileName} lists the weight${extra.length > 1 ? 's' : ''} ` +
+          `${firstFive(extra)}, which no layer of the model has; ${fix}.`,
         { extra },
       );
     }
@@ -180,6 +179,9 @@ async function weightsMismatch(artifacts: ModelArtifacts, fileName: string): Pro
     built.dispose();
   }
 }
+
+/** What to do when the stored encoding does not fit the model. */
+const EXPORT_AGAIN = "export the model together with its encoding again (ctr-studio train, or the studio's export)";
 
 /**
  * Checks that the feature encoding stored in the model's metadata (if any) can feed every input: a field per
@@ -194,21 +196,7 @@ export function checkEncodingFits(
   const meta = readMetadata(userDefinedMetadata);
   if (!meta) return;
   const enc = meta.encoding;
-  const again = "export the model together with its encoding again (ctr-studio train, or the studio's export)";
-  const fieldOk = (f: unknown) => {
-    const c = f as Partial<CategoricalField> | null;
-    if (!c || typeof c.name !== 'string') return false;
-    if (c.kind === 'vocab') return Array.isArray(c.vocab);
-    if (c.kind === 'id') return Number.isSafeInteger(c.size) && (c.size as number) > 0;
-    return c.kind === 'hash' && Number.isSafeInteger(c.buckets) && (c.buckets as number) > 0;
-  };
-  if (!Array.isArray(enc.categorical) || !Array.isArray(enc.numeric) || !enc.categorical.every(fieldOk)) {
-    throw new StudioError(
-      'MODEL_ENCODING_MISMATCH',
-      `The feature encoding stored in ${fileName} is malformed (its categorical or ` +
-        `numeric fields cannot be read); ${again}.`,
-    );
-  }
+  checkEncodingReadable(enc, fileName);
   const fields = new Map(enc.categorical.map((f) => [inputOfField(f), f]));
   const blocks = numericBlocks(enc);
   const described = describeInputs(model);
@@ -220,30 +208,7 @@ export function checkEncodingFits(
     const field = fields.get(name);
     const block = blocks.get(name);
     if (!field && block) {
-      const want = input.shape[input.shape.length - 1];
-      if (want !== block.width) {
-        const per = enc.numeric.some((f) => f.input !== undefined) ? '' : ' (2 per numeric field)';
-        throw new StudioError(
-          'MODEL_ENCODING_MISMATCH',
-          `The model's ${per ? 'numeric input' : `input ${shown(name)}`} takes ${want} ` +
-            `values per row but the feature encoding stored in ${fileName} gives ` +
-            `${block.width}${per}; ${again}.`,
-        );
-      }
-      // A value of a wide input that indexes a table must come from a column checked as ids below its rows.
-      const bound = enc.numeric.filter((f) => f.input === name);
-      for (const [p, t] of idPositions(inputs.get(name)!)) {
-        const f = bound[p];
-        if (!f || (f.ids !== undefined && f.ids <= t.rows)) continue;
-        throw new StudioError(
-          'MODEL_ENCODING_MISMATCH',
-          `The feature encoding stored in ${fileName} feeds column ${shown(f.name)} to ` +
-            `value ${p + 1} of the input ${shown(name)}, which indexes the embedding layer ` +
-            `${shown(t.layer)} of ${t.rows} rows, ` +
-            `${f.ids === undefined ? 'without checking it holds ids' : `with ids up to ${f.ids - 1}`}; ` +
-            `${again}.`,
-        );
-      }
+      checkNumericInputFits(enc, name, input.shape[input.shape.length - 1], block.width, inputs.get(name)!, fileName);
       return;
     }
     if (!field) {
@@ -257,19 +222,71 @@ export function checkEncodingFits(
         'MODEL_ENCODING_MISMATCH',
         `The feature encoding stored in ${fileName} gives field ${shown(field.name)} ` +
           `${ids} ids but its embedding layer ${shown(table.layer)} has only ${table.rows} ` +
-          `rows; ${again}.`,
+          `rows; ${EXPORT_AGAIN}.`,
       );
     }
   });
   if (missing.length > 0) {
     throw new StudioError(
       'MODEL_ENCODING_MISMATCH',
-      `The feature encoding stored in ${fileName} has no field for the model input${missing.length > 1 ? 's' : ''} ${missing
-        .slice(0, 5)
-        .map((m) => shown(m))
-        .join(
-          ', ',
-        )}${missing.length > 5 ? ', …' : ''}, so no data file can feed ${missing.length > 1 ? 'them' : 'it'}; ${again}.`,
+      `The feature encoding stored in ${fileName} has no field for the model input${missing.length > 1 ? 's' : ''} ` +
+        `${firstFive(missing)}, so no data file can feed ${missing.length > 1 ? 'them' : 'it'}; ${EXPORT_AGAIN}.`,
+    );
+  }
+}
+
+/** Throws MODEL_ENCODING_MISMATCH unless the encoding's categorical and numeric field lists can be read. */
+function checkEncodingReadable(enc: FeatureEncoding, fileName: string): void {
+  const fieldOk = (f: unknown) => {
+    const c = f as Partial<CategoricalField> | null;
+    if (!c || typeof c.name !== 'string') return false;
+    if (c.kind === 'vocab') return Array.isArray(c.vocab);
+    if (c.kind === 'id') return Number.isSafeInteger(c.size) && (c.size as number) > 0;
+    return c.kind === 'hash' && Number.isSafeInteger(c.buckets) && (c.buckets as number) > 0;
+  };
+  if (!Array.isArray(enc.categorical) || !Array.isArray(enc.numeric) || !enc.categorical.every(fieldOk)) {
+    throw new StudioError(
+      'MODEL_ENCODING_MISMATCH',
+      `The feature encoding stored in ${fileName} is malformed (its categorical or ` +
+        `numeric fields cannot be read); ${EXPORT_AGAIN}.`,
+    );
+  }
+}
+
+/**
+ * Throws MODEL_ENCODING_MISMATCH unless the numeric block of `width` values the encoding gives the input `name`
+ * matches the `want` values per row it takes, and every value of it that indexes an embedding table comes from
+ * a column checked to hold ids below the table's rows.
+ */
+function checkNumericInputFits(
+  enc: FeatureEncoding,
+  name: string,
+  want: number | null,
+  width: number,
+  input: ModelInputInfo,
+  fileName: string,
+): void {
+  if (want !== width) {
+    const per = enc.numeric.some((f) => f.input !== undefined) ? '' : ' (2 per numeric field)';
+    throw new StudioError(
+      'MODEL_ENCODING_MISMATCH',
+      `The model's ${per ? 'numeric input' : `input ${shown(name)}`} takes ${want} ` +
+        `values per row but the feature encoding stored in ${fileName} gives ` +
+        `${width}${per}; ${EXPORT_AGAIN}.`,
+    );
+  }
+  // A value of a wide input that indexes a table must come from a column checked as ids below its rows.
+  const bound = enc.numeric.filter((f) => f.input === name);
+  for (const [p, t] of idPositions(input)) {
+    const f = bound[p];
+    if (!f || (f.ids !== undefined && f.ids <= t.rows)) continue;
+    throw new StudioError(
+      'MODEL_ENCODING_MISMATCH',
+      `The feature encoding stored in ${fileName} feeds column ${shown(f.name)} to ` +
+        `value ${p + 1} of the input ${shown(name)}, which indexes the embedding layer ` +
+        `${shown(t.layer)} of ${t.rows} rows, ` +
+        `${f.ids === undefined ? 'without checking it holds ids' : `with ids up to ${f.ids - 1}`}; ` +
+        `${EXPORT_AGAIN}.`,
     );
   }
 }

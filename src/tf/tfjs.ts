@@ -1,7 +1,8 @@
 /**
  * The project's one entry to tfjs: everything under src/tf imports tfjs from here, nothing outside src/tf
  * imports tfjs at all. Importing this module also registers the project's custom layers, so that every realm
- * (main thread, worker, Node) that can load a model knows them (tfjs-pitfalls #7).
+ * (main thread, worker, Node) that can load a model knows them: tfjs' loadLayersModel ignores customObjects, so
+ * registration is the only way it finds a custom layer.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';

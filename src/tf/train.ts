@@ -9,7 +9,7 @@ import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { auc, logLoss } from '../core/metrics';
 import { createRng, shuffledIndices } from '../core/random';
 import { StudioError } from '../core/errors';
-import { makeInputs, makeLabels, planFeed } from './feed';
+import { makeInputs, makeLabels, planFeed, type FeedPlan } from './feed';
 import { logitModel, predictProbs } from './predict';
 import { yieldToEventLoop } from '../core/yield';
 
@@ -71,6 +71,48 @@ function better(monitor: TrainOptions['monitor'], a: EpochLog, b: EpochLog | nul
   return monitor === 'auc' ? a.validAuc > b.validAuc : a.validLogloss < b.validLogloss;
 }
 
+/** Throws DATA_ONE_CLASS when the validation rows are all clicks or all non-clicks (AUC is then undefined). */
+function checkBothClasses(valid: EncodedBatch): void {
+  const clicks = valid.labels.reduce((s, l) => s + l, 0);
+  if (clicks === 0 || clicks === valid.rows) {
+    throw new StudioError(
+      'DATA_ONE_CLASS',
+      `The ${valid.rows} validation rows (the last part of the training rows) are all ` +
+        `${clicks === 0 ? 'non-clicks' : 'clicks'}, so AUC cannot pick the best epoch; ` +
+        `give more training rows, or rows with both clicks and non-clicks near the end.`,
+    );
+  }
+}
+
+/** One optimizer step on the rows `idx` of `train` (cross-entropy from logits plus the L2 penalty); its loss. */
+async function trainStep(
+  optimizer: tf.Optimizer,
+  net: LayersModel,
+  vars: tf.Variable[],
+  l2: number,
+  plan: FeedPlan,
+  train: EncodedBatch,
+  idx: Int32Array,
+): Promise<number> {
+  const inputs = makeInputs(plan, train, idx);
+  const labels = makeLabels(train, idx);
+  const loss = optimizer.minimize(
+    () => {
+      const logits = net.apply(inputs, { training: true }) as Tensor;
+      let l = tf.losses.sigmoidCrossEntropy(labels, logits);
+      if (l2 > 0) l = tf.add(l, tf.mul(l2, tf.addN(vars.map((v) => tf.sum(tf.square(v))))));
+      return l as tf.Scalar;
+    },
+    true,
+    vars,
+  )!;
+  const lossValue = (await loss.data())[0];
+  loss.dispose();
+  labels.dispose();
+  inputs.forEach((t) => t.dispose());
+  return lossValue;
+}
+
 /** Trains model in place on train rows, early-stopping on valid rows. */
 export async function trainModel(
   model: LayersModel,
@@ -81,15 +123,7 @@ export async function trainModel(
 ): Promise<TrainResult> {
   const opts = { ...DEFAULT_TRAIN, ...options };
   const t0 = performance.now();
-  const clicks = valid.labels.reduce((s, l) => s + l, 0);
-  if (clicks === 0 || clicks === valid.rows) {
-    throw new StudioError(
-      'DATA_ONE_CLASS',
-      `The ${valid.rows} validation rows (the last part of the training rows) are all ` +
-        `${clicks === 0 ? 'non-clicks' : 'clicks'}, so AUC cannot pick the best epoch; ` +
-        `give more training rows, or rows with both clicks and non-clicks near the end.`,
-    );
-  }
+  checkBothClasses(valid);
   const plan = planFeed(model, encoding);
   const net = logitModel(model);
   const optimizer = tf.train.adam(opts.learningRate);
@@ -136,24 +170,9 @@ export async function trainModel(
         if (s % 4 === 0) await yieldToEventLoop(); // let a cancel in
         if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Training was cancelled.');
         const idx = order.subarray(s * opts.batchSize, Math.min(train.rows, (s + 1) * opts.batchSize));
-        const inputs = makeInputs(plan, train, idx);
-        const labels = makeLabels(train, idx);
-        const loss = optimizer.minimize(
-          () => {
-            const logits = net.apply(inputs, { training: true }) as Tensor;
-            let l = tf.losses.sigmoidCrossEntropy(labels, logits);
-            if (opts.l2 > 0) l = tf.add(l, tf.mul(opts.l2, tf.addN(vars.map((v) => tf.sum(tf.square(v))))));
-            return l as tf.Scalar;
-          },
-          true,
-          vars,
-        )!;
-        const lossValue = (await loss.data())[0];
+        const lossValue = await trainStep(optimizer, net, vars, opts.l2, plan, train, idx);
         lossSum += lossValue * idx.length;
         lossRows += idx.length;
-        loss.dispose();
-        labels.dispose();
-        inputs.forEach((t) => t.dispose());
         opts.onStep?.({ epoch, step: s + 1, steps, loss: lossValue });
         if ((s + 1) % checkEvery !== 0 && s + 1 !== steps) continue;
         if (await check(Number((epoch - 1 + (s + 1) / steps).toFixed(3)))) break training;

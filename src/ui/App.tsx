@@ -6,20 +6,12 @@ import { useEffect, useState } from 'react';
 import type { Remote } from 'comlink';
 import type { StudioApi } from '../engine/protocol';
 import { Banner } from './Banner';
-import { ExportPanel } from './ExportPanel';
 import { Header } from './Header';
 import { JobBar } from './JobBar';
-import { LayerTable } from './LayerTable';
+import { ModelWorkspace } from './ModelWorkspace';
 import { OpenPanel } from './OpenPanel';
-import { PlanControls } from './PlanControls';
-import { SummaryBar } from './SummaryBar';
-import { SweepPanel } from './SweepPanel';
 import { TrainPanel } from './TrainPanel';
-import { FineTunePanel } from './FineTunePanel';
-import { AutoRankPanel } from './AutoRankPanel';
-import { ArchitecturePanel } from './ArchitecturePanel';
 import { useStudio, type StudioActions, type StudioState } from './useStudio';
-import { unavailableMethods, usableMethods } from './defaults';
 
 declare global {
   interface Window {
@@ -28,6 +20,7 @@ declare global {
   }
 }
 
+/** The studio page: header, job bar, messages, the open panel and the workspace of the open model. */
 export function App() {
   const { state, actions, plannedParamCount, connection } = useStudio();
   const [selectedLayer, setSelectedLayer] = useState<string | null>(null);
@@ -36,10 +29,6 @@ export function App() {
   }, [state, actions, connection]);
   const busy = state.job !== null;
   const { model, plan } = state;
-  const stale = state.result !== null && state.resultPlan !== plan;
-  // Sweeps, latency, fine-tuning and automatic ranks score rows: not available data-free.
-  const needsRows = !state.prepared || state.prepared.dataFree;
-  const unavailable = model ? unavailableMethods(model, state.prepared) : {};
   return (
     <div className="app">
       <Header backend={state.backend} choice={state.backendChoice} onChoose={actions.setBackend} />
@@ -60,72 +49,15 @@ export function App() {
             <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />
           )}
           {model && plan && (
-            <>
-              <SummaryBar
-                baseline={state.baseline}
-                plannedParams={plannedParamCount}
-                originalParams={model.params}
-                result={state.result}
-                stale={stale}
-              />
-              <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
-              <PlanControls
-                plan={plan}
-                inventory={model.inventory}
-                unavailable={unavailable}
-                onChange={actions.setPlan}
-              />
-              <LayerTable
-                inventory={model.inventory}
-                plan={plan}
-                spectra={state.prepared?.spectra ?? []}
-                selected={selectedLayer}
-                onSelect={setSelectedLayer}
-                onRank={actions.setLayerRank}
-              />
-              <SweepPanel
-                key={`${model.name}:${model.params}`} // a new model gets its own default ranks
-                inventory={model.inventory}
-                plan={plan}
-                baseline={state.baseline}
-                result={state.result}
-                points={state.sweepPoints}
-                request={state.sweepRequest}
-                spectra={state.prepared?.spectra ?? []}
-                selectedLayer={selectedLayer}
-                latency={state.latency}
-                usable={usableMethods(unavailable)}
-                busy={busy || needsRows}
-                onSweep={actions.sweep}
-                onLatency={actions.latency}
-              />
-              <div className="two-columns">
-                <FineTunePanel
-                  plan={plan}
-                  epochs={state.fineTuneEpochs}
-                  result={state.fineTuned}
-                  busy={busy || needsRows}
-                  onFineTune={actions.fineTune}
-                />
-                <AutoRankPanel
-                  originalParams={model.params}
-                  auto={state.autoRanks}
-                  busy={busy || needsRows}
-                  onAuto={actions.autoRanks}
-                />
-              </div>
-              <ExportPanel
-                model={model}
-                baseline={state.baseline}
-                exported={state.exported}
-                points={state.sweepPoints}
-                busy={busy || !state.prepared}
-                onExport={actions.exportModel}
-              />
-              {state.data.length > 0 && (
-                <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />
-              )}
-            </>
+            <ModelWorkspace
+              state={state}
+              actions={actions}
+              model={model}
+              plan={plan}
+              plannedParamCount={plannedParamCount}
+              selectedLayer={selectedLayer}
+              onSelectLayer={setSelectedLayer}
+            />
           )}
         </main>
       </div>

@@ -1,9 +1,19 @@
 /** Every layer of the open model: class, output shape, parameters, inputs, and what compression can do with it. */
-import type { ModelDescription } from '../core/layers/describe';
+import type { LayerDescription, ModelDescription } from '../core/layers/describe';
 import { formatInt } from './format';
 
 const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');
 
+/** What compression can do with a layer: its break-even rank, where it folds, or why it cannot be compressed. */
+function compressionNote(c: LayerDescription['compression']): string {
+  if (!c) return '';
+  if (!c.compressible) return `not compressible: ${c.reason}`;
+  const folds = c.folds?.length ? `; folds into ${c.folds.join(', ')}` : '';
+  const kept = c.blockedBy?.length ? `; projection kept for ${c.blockedBy.join('; ')}` : '';
+  return `break-even rank ${c.breakEvenRank}${folds}${kept}`;
+}
+
+/** The model's layers as a collapsible table, with a one-line summary of the whole model. */
 export function ArchitecturePanel({ description, open }: { description: ModelDescription; open?: boolean }) {
   return (
     <details className="card architecture" open={open} data-testid="architecture">
@@ -28,13 +38,7 @@ export function ArchitecturePanel({ description, open }: { description: ModelDes
           </thead>
           <tbody>
             {description.layers.map((l) => {
-              const c = l.compression;
-              const note = !c
-                ? ''
-                : c.compressible
-                  ? `break-even rank ` +
-                    `${c.breakEvenRank}${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}${c.blockedBy?.length ? `; projection kept for ${c.blockedBy.join('; ')}` : ''}`
-                  : `not compressible: ${c.reason}`;
+              const note = compressionNote(l.compression);
               return (
                 <tr key={l.name} data-testid={`arch-${l.name}`}>
                   <td className="mono">{l.name}</td>

@@ -8,8 +8,7 @@ import type { ExportOptions, ExportResult, SweepPointInfo, BaselineInfo, ModelIn
 import { sweepCsv } from '../core/compress/report';
 import { STUDIO_VERSION } from '../core/version';
 import { download } from './download';
-import { zipFiles } from '../formats/zip/zip';
-import { formatAuc, formatInt } from './format';
+import { ExportFiles } from './ExportFiles';
 
 interface Props {
   model: ModelInfo;
@@ -20,15 +19,19 @@ interface Props {
   onExport: (options: ExportOptions) => void;
 }
 
+/** The sweep report as JSON: the tool, the model, the original's scores and every sweep point. */
+function sweepReportJson(model: ModelInfo, baseline: BaselineInfo | null, points: SweepPointInfo[]): string {
+  return JSON.stringify(
+    { tool: 'CTR Studio', version: STUDIO_VERSION, model: model.name, original: baseline, points },
+    null,
+    2,
+  );
+}
+
+/** The export panel: weight format, export and sweep-report buttons, then the checked export's downloads. */
 export function ExportPanel({ model, baseline, exported, points, busy, onExport }: Props) {
   const stem = (model.kind ?? 'model').replace(/[^a-z0-9_-]/gi, '_');
   const [quantize, setQuantize] = useState<'none' | 'float16' | 'uint8'>('none');
-  const report = () =>
-    JSON.stringify(
-      { tool: 'CTR Studio', version: STUDIO_VERSION, model: model.name, original: baseline, points },
-      null,
-      2,
-    );
   return (
     <section className="card export-panel">
       <h2>Export</h2>
@@ -57,7 +60,7 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
         <button
           type="button"
           disabled={points.length === 0}
-          onClick={() => download(`${stem}-sweep.json`, report(), 'application/json')}
+          onClick={() => download(`${stem}-sweep.json`, sweepReportJson(model, baseline, points), 'application/json')}
           data-testid="export-sweep-json"
         >
           Sweep report (JSON)
@@ -71,64 +74,7 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
           Sweep report (CSV)
         </button>
       </div>
-      {exported && (
-        <div className="export-result" data-testid="export-result">
-          <p className="small" data-testid="export-check">
-            {Number.isNaN(exported.reloadedAuc) ? (
-              <>
-                Checked: loaded back, the same weights (data-free: no rows to score), {formatInt(exported.params)}{' '}
-                parameters,
-              </>
-            ) : (
-              <>
-                Checked: loaded back and rescored, test AUC {formatAuc(exported.reloadedAuc)} (before export:{' '}
-                {formatAuc(exported.auc)}), {formatInt(exported.params)} parameters,
-              </>
-            )}{' '}
-            weights {formatInt(exported.weightBytes)} bytes
-            {exported.weightBytes !== exported.float32Bytes
-              ? ` instead of ${formatInt(exported.float32Bytes)} in float32 (largest weight ` +
-                `change ${exported.maxWeightError.toExponential(2)})`
-              : ''}
-            .{exported.recipe.fineTune ? ' Fine-tuned weights.' : ''}
-          </p>
-          <div className="button-row">
-            <button
-              type="button"
-              onClick={() =>
-                download(
-                  `${stem}-compressed.zip`,
-                  zipFiles(
-                    exported.files.map((f) => ({ name: f.name, data: new Uint8Array(f.data) })),
-                  ) as Uint8Array<ArrayBuffer>,
-                  'application/zip',
-                )
-              }
-              data-testid="download-zip"
-            >
-              Download all (.zip)
-            </button>
-            {exported.files.map((f) => (
-              <button
-                key={f.name}
-                type="button"
-                onClick={() => download(f.name, f.data, f.type)}
-                data-testid={`download-${f.name}`}
-              >
-                Download {f.name} ({formatInt(f.data.byteLength / 1024)} KB)
-              </button>
-            ))}
-          </div>
-          <p className="muted small">
-            Keep model.json and its weights in one folder (the .zip holds them all); drop them, or the .zip, back here,
-            or load model.json with tf.loadLayersModel.
-            {exported.files.some((f) => f.name === 'model.onnx')
-              ? ' model.onnx is the same model for ONNX Runtime (ids as int64, as PyTorch feeds them).'
-              : ''}
-            {exported.onnxError ? ` No ONNX file: ${exported.onnxError}` : ''}
-          </p>
-        </div>
-      )}
+      {exported && <ExportFiles exported={exported} stem={stem} />}
     </section>
   );
 }

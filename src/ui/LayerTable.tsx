@@ -5,8 +5,7 @@
  */
 import { useState } from 'react';
 import type { LayerInfo, LayerSpectrum, UniformPlan } from '../engine/protocol';
-import { Sparkline } from './charts';
-import { formatInt } from './format';
+import { LayerRow } from './LayerRow';
 
 interface Props {
   inventory: LayerInfo[];
@@ -17,24 +16,7 @@ interface Props {
   onRank: (layer: string, rank: number | null | undefined) => void;
 }
 
-function shapeText(l: LayerInfo): string {
-  return l.kind === 'dense' ? `${l.shape.dIn} → ${l.shape.dOut}` : `${formatInt(l.shape.vocab)} × ${l.shape.dim}`;
-}
-
-function fusionText(l: LayerInfo): string {
-  if (l.kind !== 'embedding' || !l.compressible) return '';
-  const into = [...new Set(l.fusion.filter((b) => b.fusable).flatMap((b) => b.into))];
-  const blocked = l.fusion
-    .filter((b) => !b.fusable && b.blockedBy)
-    .map((b) => `${b.blockedBy!.layer} (${b.blockedBy!.className})`);
-  return [
-    into.length ? `folds into ${into.join(', ')}` : '',
-    blocked.length ? `projection kept for ${blocked.join(', ')}` : '',
-  ]
-    .filter(Boolean)
-    .join('; ');
-}
-
+/** The layer table, with a switch that also lists the layers that cannot be compressed. */
 export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRank }: Props) {
   const [showAll, setShowAll] = useState(false);
   const hidden = inventory.filter((l) => !l.compressible).length;
@@ -68,57 +50,17 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
           </tr>
         </thead>
         <tbody>
-          {rows.map((l) => {
-            const override = plan.overrides && l.name in plan.overrides ? plan.overrides[l.name] : undefined;
-            const global = l.kind === 'dense' ? plan.denseRank : plan.embeddingRank;
-            const rank = override !== undefined ? override : global;
-            const effective = l.compressible && rank !== null && rank <= l.breakEvenRank ? rank : null;
-            const explained = spectra.find((s) => s.layer === l.name && s.method === plan.method)?.explained;
-            return (
-              <tr
-                key={l.name}
-                className={`${selected === l.name ? 'selected' : ''}${l.compressible ? '' : ' muted'}`}
-                onClick={() => onSelect(l.name)}
-                data-testid={`layer-${l.name}`}
-              >
-                <td className="mono">{l.name}</td>
-                <td>{l.kind === 'dense' ? 'Dense' : 'Embedding'}</td>
-                <td className="mono">{shapeText(l)}</td>
-                <td className="num">{formatInt(l.params)}</td>
-                <td className="num">{l.compressible ? l.breakEvenRank : '—'}</td>
-                <td onClick={(e) => e.stopPropagation()}>
-                  {l.compressible ? (
-                    <span className="layer-rank">
-                      <input
-                        type="range"
-                        min={1}
-                        max={l.breakEvenRank}
-                        value={effective ?? l.breakEvenRank}
-                        onChange={(e) => onRank(l.name, Number(e.target.value))}
-                        aria-label={`Rank of ${l.name}`}
-                        data-testid={`rank-${l.name}`}
-                      />
-                      <output className={override !== undefined ? 'overridden' : ''}>{effective ?? 'keep'}</output>
-                      {override !== undefined && (
-                        <button
-                          type="button"
-                          className="link"
-                          title="Follow the global rank again"
-                          onClick={() => onRank(l.name, undefined)}
-                        >
-                          ↺
-                        </button>
-                      )}
-                    </span>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td>{explained ? <Sparkline explained={explained} rank={effective} method={plan.method} /> : ''}</td>
-                <td className="note">{l.compressible ? fusionText(l) : l.reason}</td>
-              </tr>
-            );
-          })}
+          {rows.map((l) => (
+            <LayerRow
+              key={l.name}
+              layer={l}
+              plan={plan}
+              spectra={spectra}
+              selected={selected === l.name}
+              onSelect={onSelect}
+              onRank={onRank}
+            />
+          ))}
         </tbody>
       </table>
     </div>

@@ -15,40 +15,41 @@ import type { Run } from './useWorker';
 /** Something the user opened, replayed in order on a fresh worker. */
 export type Opening = { kind: 'demo'; id: string } | { kind: 'drop'; files: FilePayload[] } | { kind: 'trained' };
 
+/** Once a model and rows are both open: score the original, then prepare statistics and decompositions. */
+async function analyseOpen(store: Store, run: Run, onProgress: (p: Progress) => void, cancelGen: { current: number }) {
+  const { get, dispatch } = store;
+  const s = get();
+  if (!s.model) return;
+  const gen = cancelGen.current;
+  const status = await run(null, (c) => c.call((api) => api.scoringStatus()));
+  if (!status) return;
+  if (status.dataAware) {
+    const baseline = await run(
+      'Scoring the original model',
+      (c) => c.call((api) => api.baseline(proxy(onProgress))),
+      true,
+    );
+    if (!baseline || cancelGen.current !== gen) return;
+    dispatch({ type: 'baseline', baseline });
+  } else dispatch({ type: 'baseline', baseline: null });
+  const label = status.dataAware ? 'Collecting statistics and decompositions' : 'Decomposing the weights (data-free)';
+  const prepared = await run(label, (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
+  if (prepared) dispatch({ type: 'prepared', prepared });
+  // Rows that do not fit the model are the user's to fix (an error); a model without encoding is a fact (a
+  // notice). Said once the steps have run (each step clears the previous error).
+  if (!status.dataAware && status.reason && s.data.length > 0) {
+    dispatch(status.mismatch ? { type: 'error', message: status.reason } : { type: 'notice', message: status.reason });
+  }
+  if (status.dataAware && status.binding) dispatch({ type: 'notice', message: status.binding });
+}
+
 export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) => void) {
   const { get, dispatch } = store;
   /** Bumped by every Cancel, so chained work (read, score, prepare) stops at the next step. */
   const cancelGen = useRef(0);
   const openings = useRef<Opening[]>([]);
 
-  /** Once a model and rows are both open: score the original, then prepare statistics and decompositions. */
-  const analyse = async () => {
-    const s = get();
-    if (!s.model) return;
-    const gen = cancelGen.current;
-    const status = await run(null, (c) => c.call((api) => api.scoringStatus()));
-    if (!status) return;
-    if (status.dataAware) {
-      const baseline = await run(
-        'Scoring the original model',
-        (c) => c.call((api) => api.baseline(proxy(onProgress))),
-        true,
-      );
-      if (!baseline || cancelGen.current !== gen) return;
-      dispatch({ type: 'baseline', baseline });
-    } else dispatch({ type: 'baseline', baseline: null });
-    const label = status.dataAware ? 'Collecting statistics and decompositions' : 'Decomposing the weights (data-free)';
-    const prepared = await run(label, (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
-    if (prepared) dispatch({ type: 'prepared', prepared });
-    // Rows that do not fit the model are the user's to fix (an error); a model without encoding is a fact (a
-    // notice). Said once the steps have run (each step clears the previous error).
-    if (!status.dataAware && status.reason && s.data.length > 0) {
-      dispatch(
-        status.mismatch ? { type: 'error', message: status.reason } : { type: 'notice', message: status.reason },
-      );
-    }
-    if (status.dataAware && status.binding) dispatch({ type: 'notice', message: status.binding });
-  };
+  const analyse = () => analyseOpen(store, run, onProgress, cancelGen);
 
   /** Shows a newly opened model with the default plan (or the URL's); a reopen keeps the results shown. */
   const adoptModel = (model: ModelInfo, demoId: string | null, urlPlan?: Partial<UniformPlan>, reopen = false) => {

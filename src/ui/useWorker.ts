@@ -5,7 +5,7 @@
 import { useCallback, useRef } from 'react';
 import { describeError, isStudioError } from '../core/errors';
 import type { Progress } from '../engine/protocol';
-import { StudioConnection } from './studioClient';
+import type { StudioConnection } from './studioClient';
 import type { Store } from './useStore';
 
 export type Run = <T>(

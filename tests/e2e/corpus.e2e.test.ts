@@ -75,7 +75,8 @@ async function checkCase(c: CorpusCase, want: Expect): Promise<void> {
     await expect.poll(() => sentence.textContent(), { timeout: 10_000 }).toMatch(new RegExp(want.sentence));
     expect(await sentence.textContent()).toMatch(/[.]$/);
     await expectUsable();
-    if (c.kind === 'model') expect((await openState()).model).toBe(before.model); // a broken model never replaces the open one
+    // A broken model never replaces the open one.
+    if (c.kind === 'model') expect((await openState()).model).toBe(before.model);
     return;
   }
   if (c.kind === 'model') {

@@ -61,7 +61,7 @@ export function studioState(page: Page) {
       error: s.error,
       notice: s.notice,
       data: s.data,
-      job: s.job && s.job.label,
+      job: s.job?.label,
       sweepRequest: s.sweepRequest,
     };
   });

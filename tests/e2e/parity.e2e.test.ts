@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { encodeBatch } from '../../src/core/data';
-import { loadData, loadStudioModel } from '../../src/cli/io';
+import { loadData, loadStudioModel } from '../../src/cli/shared/io';
 import { main } from '../../src/cli/main';
 import { launchBrowser, openStudio } from './browser';
 

@@ -42,14 +42,16 @@ describe('the studio', () => {
     const s = await studioState(page);
     expect(s.baseline!.auc).toBeGreaterThan(0.7);
     expect(await page.getByTestId('compressed-auc').textContent()).toMatch(/^0\.\d{4}$/);
-    expect(await page.getByTestId('layer-table').locator('tbody tr').count()).toBe(30); // 26 tables + 4 Dense; 28 more are not compressible
+    // 26 tables + 4 Dense; 28 more are not compressible.
+    expect(await page.getByTestId('layer-table').locator('tbody tr').count()).toBe(30);
     await page.screenshot({ path: `${SHOTS}/1-demo.png` });
   });
 
   it('moving a rank slider changes the parameter count at once, then the AUC and the spectrum chart', async () => {
     const params0 = await page.getByTestId('planned-params').textContent();
     const auc0 = (await studioState(page)).result!.auc;
-    await page.getByTestId('layer-deep_0').locator('td').first().click(); // the spectrum chart follows the selected layer
+    // The spectrum chart follows the selected layer.
+    await page.getByTestId('layer-deep_0').locator('td').first().click();
     await expect.poll(() => page.getByTestId('chart-spectrum').textContent()).toContain('deep_0');
     const marker0 = await page.getByTestId('chart-spectrum').textContent();
     const slider = page.getByTestId('dense-rank');

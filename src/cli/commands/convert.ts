@@ -10,6 +10,8 @@ import { exportOnnx } from '../../core/onnx/export';
 import { importOnnx } from '../../core/onnx/import';
 import { writeFilesTo } from '../../node/files';
 import { writeLayersModel } from '../../formats/tfjs/write';
+import { writeOnnxModel } from '../../formats/onnx/write';
+import { loadOnnxNode } from '../../ort/node';
 import type { RunnableModel } from '../../app/runtime';
 import { loadData, loadModelPath, printJson, round } from '../shared/io';
 import { bindEncoding, describeBinding, encodeBatch } from '../../core/data';
@@ -53,33 +55,47 @@ const def: CommandDef = {
     'recipe) travels in the ONNX metadata and comes back on import.',
 };
 
+/** The ONNX bytes of a model: its own graph, or the export of a tfjs layers-model. */
+function onnxBytes(
+  model: RunnableModel,
+  payload: unknown,
+  meta: Record<string, unknown> | undefined,
+  idType: 'int64' | 'int32',
+) {
+  if (model.format === 'onnx') return writeOnnxModel(payload as Uint8Array, meta).files[0].data;
+  return exportOnnx({ ...(payload as ModelArtifacts), userDefinedMetadata: meta }, { idType });
+}
+
+/** The tfjs layers-model of a model: its own, or an ONNX graph converted operator by operator. */
+function layersOf(model: RunnableModel, payload: unknown, fileName: string): ModelArtifacts {
+  return model.format === 'onnx' ? importOnnx(payload as Uint8Array, fileName) : (payload as ModelArtifacts);
+}
+
 async function run(args: ParsedArgs): Promise<void> {
   const to = String(args.to);
   if (to !== 'tfjs' && to !== 'onnx') throw new StudioError('USAGE', `--to must be tfjs or onnx, not "${to}".`);
   const idType = String(args['id-type']);
-  if (idType !== 'int64' && idType !== 'int32')
+  if (idType !== 'int64' && idType !== 'int32') {
     throw new StudioError('USAGE', `--id-type must be int64 or int32, not "${idType}".`);
+  }
   const { model, opened } = await loadModelPath(String(args.model)); // proves the runtime can run it
   const fileName = opened.name;
-  const artifacts = (await model.payload()) as ModelArtifacts;
+  const payload = await model.payload();
   const params = model.params;
   const bound = args.data ? await bindToData(model, fileName, String(args.data)) : null;
+  const meta = bound ? { ...(model.userDefinedMetadata ?? {}), [METADATA_KEY]: bound.meta } : model.userDefinedMetadata;
   model.dispose();
-  if (bound) artifacts.userDefinedMetadata = { ...(artifacts.userDefinedMetadata ?? {}), [METADATA_KEY]: bound.meta };
+  const report = bound ? { binding: bound.report } : {};
   if (to === 'tfjs') {
-    const path = await writeFilesTo(String(args.out), writeLayersModel(artifacts, artifacts.userDefinedMetadata).files);
-    return printJson({ model: path, format: 'tfjs layers-model', params, ...(bound ? { binding: bound.report } : {}) });
+    const files = writeLayersModel(layersOf(model, payload, fileName), meta).files;
+    const path = await writeFilesTo(String(args.out), files);
+    return printJson({ model: path, format: 'tfjs layers-model', params, ...report });
   }
-  const bytes = exportOnnx(artifacts, { idType });
-  importOnnx(bytes, String(args.out)); // read it back: what we write, we can read
+  const bytes = onnxBytes(model, payload, meta, idType);
+  // What we write, onnxruntime runs: checked before the file is written (a fault here is ours, said so).
+  (await loadOnnxNode(bytes, `the ONNX export of ${fileName}`)).dispose();
   await writeFile(String(args.out), bytes);
-  printJson({
-    model: String(args.out),
-    format: 'onnx',
-    params,
-    bytes: bytes.byteLength,
-    ...(bound ? { binding: bound.report } : {}),
-  });
+  printJson({ model: String(args.out), format: 'onnx', params, bytes: bytes.byteLength, ...report });
 }
 
 /**

@@ -24,7 +24,7 @@ export async function readIdFrequencies(path: string, c: Compressor): Promise<Ma
     if (cells.length < 3 || (i === 0 && Number.isNaN(Number(cells[1])))) return;
     const [layer, id, count] = [cells[0], Number(cells[1]), Number(cells[2])];
     const info = c.inventory.find((l) => l.name === layer);
-    if (!info || info.kind !== 'embedding')
+    if (info?.kind !== 'embedding')
       throw new StudioError(
         'INVALID_ARGUMENT',
         `Line ${i + 1} of ${path} names ${layer}, which is not an embedding table of the ` +

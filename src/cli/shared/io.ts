@@ -21,6 +21,7 @@ import type { RunnableModel } from '../../app/runtime';
 import type { ModelLoader } from '../../app/workspace';
 import { useBackend } from '../../tf/backend';
 import { tfjsLoader } from '../../tf/runtime';
+import { loadOnnxNode } from '../../ort/node';
 
 /** Prints a one-line warning per file with skipped rows (rows are never dropped silently). */
 export function warnBadRows(file: string, report: BadRowReport): void {
@@ -66,8 +67,11 @@ export async function loadModelPath(path: string): Promise<{ model: RunnableMode
   return { model, opened };
 }
 
-/** Loads models in Node (tfjs on the wasm backend). */
-export const NODE_LOADER: ModelLoader = tfjsLoader();
+const tfjsNode = tfjsLoader();
+
+/** Loads models in Node: tfjs layers-models on tfjs' wasm backend, ONNX graphs as they are in onnxruntime-web. */
+export const NODE_LOADER: ModelLoader = async (opened) =>
+  opened.kind === 'onnx' ? { model: await loadOnnxNode(opened.bytes, opened.name) } : tfjsNode(opened);
 
 /**
  * Loads a model (model.json or its folder, .keras/.h5, .onnx, .zip) with the encoding that turns rows into

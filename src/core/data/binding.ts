@@ -67,7 +67,6 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
   const numeric: NumericField[] = [];
   const missing: string[] = [];
   const leftover: ModelInputInfo[] = [];
-  const raw = (name: string, input: string): NumericField => ({ name, transform: 'none', mean: 0, std: 1, input });
   for (const input of inputs) {
     const at = findColumn(all, input.name);
     if (isIdInput(input)) {
@@ -99,7 +98,7 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
         );
       }
       used.add(all[at]);
-      numeric.push(raw(all[at], input.name));
+      numeric.push(rawField(all[at], input.name));
     } else leftover.push(input);
   }
   if (missing.length > 0) {
@@ -123,25 +122,35 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
   if (leftover.length === 1 && leftover[0].idRanges?.length) {
     numeric.push(...bindMixed(leftover[0], schema, used));
   } else if (leftover.length === 1) {
-    const input = leftover[0];
-    const rest = names.numeric.filter((n) => !used.has(n));
-    if (rest.length !== input.width) {
-      throw new StudioError(
-        'DATA_SCHEMA',
-        `The model input "${input.name}" takes ` +
-          `${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per ` +
-          `row, but the data has ${rest.length} numeric ` +
-          `column${rest.length === 1 ? '' : 's'} not named after another input, and a model ` +
-          `without CTR Studio's encoding is fed them as they are; give the data exactly ` +
-          `those columns, in the model's order.`,
-      );
-    }
-    for (const n of rest) numeric.push(raw(n, input.name));
+    numeric.push(...bindDense(leftover[0], names.numeric, used));
   }
   if (categorical.length === 0 && numeric.length === 0) {
     throw new StudioError('DATA_SCHEMA', 'The model has no inputs, so no data can feed it.');
   }
   return { version: 1, label: names.label, categorical, numeric, fitRows: 0 };
+}
+
+/** A numeric field fed as is (no scaling) from the column `name` to the model input `input`. */
+const rawField = (name: string, input: string): NumericField => ({ name, transform: 'none', mean: 0, std: 1, input });
+
+/**
+ * The fields of one float input not named by a column: the numeric columns not named after another input
+ * (`used`), in file order, which must be exactly as many as the input's width.
+ */
+function bindDense(input: ModelInputInfo, numericNames: string[], used: Set<string>): NumericField[] {
+  const rest = numericNames.filter((n) => !used.has(n));
+  if (rest.length !== input.width) {
+    throw new StudioError(
+      'DATA_SCHEMA',
+      `The model input "${input.name}" takes ` +
+        `${Number.isNaN(input.width) ? 'a variable number of' : input.width} values per ` +
+        `row, but the data has ${rest.length} numeric ` +
+        `column${rest.length === 1 ? '' : 's'} not named after another input, and a model ` +
+        `without CTR Studio's encoding is fed them as they are; give the data exactly ` +
+        `those columns, in the model's order.`,
+    );
+  }
+  return rest.map((n) => rawField(n, input.name));
 }
 
 /**

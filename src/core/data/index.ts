@@ -5,5 +5,6 @@ export * from './values';
 export * from './schema';
 export * from './reader';
 export * from './encoding';
+export * from './encode';
 export * from './binding';
 export * from './rows';

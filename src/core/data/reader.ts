@@ -8,6 +8,9 @@ import { splitDelimited } from './delimited';
 import { asAsync, readLines, throwIfAborted, type ByteSource, type Line } from './lines';
 import { detectSchema, validateSchema, type DataSchema, type SchemaOverrides } from './schema';
 import { parseLabelCell, parseNumericCell, quoteCell } from './values';
+import { BAD_REASONS, MAX_BAD_EXAMPLES, checkReport, type BadRowReport } from './badRows';
+
+export { BAD_REASONS, MAX_BAD_EXAMPLES, checkReport, type BadRowReport };
 
 /** A block of parsed rows, column-major per kind. */
 export interface RawBatch {
@@ -22,18 +25,6 @@ export interface RawBatch {
   lines: Int32Array;
 }
 
-/** What happened to the lines of a file. */
-export interface BadRowReport {
-  /** Physical lines read, including a header and blank lines. */
-  totalLines: number;
-  goodRows: number;
-  badRows: number;
-  /** The first {@link MAX_BAD_EXAMPLES} bad rows with their specific reason. */
-  examples: { line: number; reason: string }[];
-  /** Bad rows per general reason. */
-  byReason: Record<string, number>;
-}
-
 /** Anything a file can be read from: its whole text, or a chunked byte/text source. */
 export type DataSource = string | ByteSource;
 
@@ -46,17 +37,8 @@ export interface ReadOptions {
   maxLineChars?: number;
 }
 
-/** How many bad-row examples a report keeps. */
-export const MAX_BAD_EXAMPLES = 20;
 /** Default rows per batch. */
 export const DEFAULT_BATCH_SIZE = 8192;
-/** General bad-row reasons (the keys of {@link BadRowReport.byReason}) besides the splitter's. */
-export const BAD_REASONS = {
-  columns: 'wrong number of columns',
-  labelEmpty: 'the label is empty',
-  labelValue: 'the label is not 0 or 1',
-  notNumber: 'a numeric cell is not a number',
-} as const;
 
 /** Names of the label, numeric and categorical columns of a schema, in file order. */
 export function schemaFieldNames(schema: DataSchema): { label: string; numeric: string[]; categorical: string[] } {
@@ -76,6 +58,51 @@ function fieldIndices(schema: DataSchema): { label: number; numeric: number[]; c
     else if (c.kind === 'categorical') categorical.push(i);
   });
   return { label, numeric, categorical };
+}
+
+/** Positions of the label, numeric and categorical columns of a schema, in file order. */
+type FieldIndices = ReturnType<typeof fieldIndices>;
+
+/**
+ * Parses the cells `f` of one data row: writes its numeric values to numeric[base ..] and returns its label, or
+ * reports the row through `bad` (wrong column count, bad label, non-number) and returns null.
+ */
+function parseRow(
+  f: string[],
+  line: number,
+  idx: FieldIndices,
+  names: string[],
+  numeric: Float64Array,
+  base: number,
+  bad: (line: number, general: string, specific: string) => void,
+): 0 | 1 | null {
+  const ncols = names.length;
+  if (f.length !== ncols) {
+    bad(line, BAD_REASONS.columns, `expected ${ncols} columns but found ${f.length}`);
+    return null;
+  }
+  const y = parseLabelCell(f[idx.label]);
+  if (y === 'empty') {
+    bad(line, BAD_REASONS.labelEmpty, `the label (column "${names[idx.label]}") is empty`);
+    return null;
+  }
+  if (y === 'bad') {
+    bad(line, BAD_REASONS.labelValue, `the label ${quoteCell(f[idx.label])} is not 0 or 1`);
+    return null;
+  }
+  for (let j = 0; j < idx.numeric.length; j++) {
+    const v = parseNumericCell(f[idx.numeric[j]]);
+    if (v === undefined) {
+      bad(
+        line,
+        BAD_REASONS.notNumber,
+        `column "${names[idx.numeric[j]]}" is ${quoteCell(f[idx.numeric[j]])}, not a number`,
+      );
+      return null;
+    }
+    numeric[base + j] = v;
+  }
+  return y;
 }
 
 /** A batch with no rows for a schema. */
@@ -104,7 +131,6 @@ export async function* readBatchesFromLines(
 ): AsyncGenerator<RawBatch, BadRowReport> {
   const idx = fieldIndices(schema);
   const names = schema.columns.map((c) => c.name);
-  const ncols = schema.columns.length;
   const nNum = idx.numeric.length;
   const nCat = idx.categorical.length;
   const size = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
@@ -139,35 +165,8 @@ export async function* readBatchesFromLines(
       continue;
     }
     const f = split.fields;
-    if (f.length !== ncols) {
-      bad(line, BAD_REASONS.columns, `expected ${ncols} columns but found ${f.length}`);
-      continue;
-    }
-    const y = parseLabelCell(f[idx.label]);
-    if (y === 'empty') {
-      bad(line, BAD_REASONS.labelEmpty, `the label (column "${names[idx.label]}") is empty`);
-      continue;
-    }
-    if (y === 'bad') {
-      bad(line, BAD_REASONS.labelValue, `the label ${quoteCell(f[idx.label])} is not 0 or 1`);
-      continue;
-    }
-    let ok = true;
-    const base = r * nNum;
-    for (let j = 0; j < nNum; j++) {
-      const v = parseNumericCell(f[idx.numeric[j]]);
-      if (v === undefined) {
-        bad(
-          line,
-          BAD_REASONS.notNumber,
-          `column "${names[idx.numeric[j]]}" is ${quoteCell(f[idx.numeric[j]])}, not a number`,
-        );
-        ok = false;
-        break;
-      }
-      cur.numeric[base + j] = v;
-    }
-    if (!ok) continue;
+    const y = parseRow(f, line, idx, names, cur.numeric, r * nNum, bad);
+    if (y === null) continue;
     cur.labels[r] = y;
     for (let j = 0; j < nCat; j++) cur.categorical[j][r] = f[idx.categorical[j]];
     cur.lines[r] = line;
@@ -209,32 +208,6 @@ function checkHeader(cells: string[] | null, names: string[]): void {
       .map((c) => `"${c}"`)
       .join(', ')}, found ${shown}); detect the schema of this file again.`,
   );
-}
-
-/** Throws DATA_EMPTY when there were no data rows, DATA_MOSTLY_BAD when more than half of them were rejected. */
-export function checkReport(report: BadRowReport): void {
-  const total = report.goodRows + report.badRows;
-  if (total === 0) {
-    throw new StudioError(
-      'DATA_EMPTY',
-      'The file has no data rows (it is empty, blank or only a header line).',
-      report,
-    );
-  }
-  if (report.badRows * 2 > total) {
-    const [reason, count] = Object.entries(report.byReason).sort((a, b) => b[1] - a[1])[0];
-    const first = report.examples[0]?.line;
-    const what =
-      report.goodRows === 0
-        ? `All ${total} data rows were rejected`
-        : `${report.badRows} of ${total} data rows were rejected`;
-    throw new StudioError(
-      'DATA_MOSTLY_BAD',
-      `${what}; the most common reason is "${reason}" (${count} rows), first seen at ` +
-        `line ${first}, so check the delimiter, the label column and the column kinds.`,
-      report,
-    );
-  }
 }
 
 /**

@@ -56,16 +56,18 @@ export function criteoSchema(): DataSchema {
   return { format: 'criteo', delimiter: '\t', hasHeader: false, columns: criteoColumns() };
 }
 
+/** Words that make an identifier when "id" follows them without a separator ("userid", "adid", ...). */
+const ID_PREFIXES =
+  'u|user|item|ad|app|site|device|campaign|creative|advertiser|publisher|query|doc|session|banner|page|product|' +
+  'shop|cat|category';
+
+/** A whole column name that is one of {@link ID_PREFIXES} followed by "id", case-insensitive. */
+const PREFIXED_ID_NAME = new RegExp(`^(${ID_PREFIXES})id$`, 'i');
+
 /** True when a column name looks like an identifier ("id", "user_id", "userId", "adid", ...). */
 export function looksLikeIdName(name: string): boolean {
   const n = name.trim();
-  return (
-    /(^|[_\-\s.])id$/i.test(n) ||
-    /[a-z0-9]I[dD]$/.test(n) ||
-    /^(u|user|item|ad|app|site|device|campaign|creative|advertiser|publisher|query|doc|session|banner|page|product|shop|cat|category)id$/i.test(
-      n,
-    )
-  );
+  return /(^|[_\-\s.])id$/i.test(n) || /[a-z0-9]I[dD]$/.test(n) || PREFIXED_ID_NAME.test(n);
 }
 
 function listNames(names: readonly string[], max = 6): string {
@@ -159,20 +161,7 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     names = first.map((_, i) => `col${i + 1}`);
   }
 
-  // Overrides of kinds, resolved to column indices.
-  const forced = new Map<number, ColumnKind>();
-  for (const [name, kind] of Object.entries(overrides.kinds ?? {})) {
-    const i = findColumn(names, name);
-    if (i < 0 && overrides.lenientKinds) continue;
-    if (i < 0) {
-      throw new StudioError(
-        'DATA_SCHEMA',
-        `The column setting names "${name}", but the file has no such column (its columns are ${listNames(names)}).`,
-      );
-    }
-    forced.set(i, kind);
-  }
-
+  const forced = forcedKinds(names, overrides);
   const label = findLabel(names, rows, forced, overrides, base, hasHeader);
   const columns = names.map((name, i) => {
     let kind: ColumnKind;
@@ -188,6 +177,23 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     return { name, kind };
   });
   return { format, delimiter, hasHeader, columns };
+}
+
+/** The overrides of kinds, resolved to column indices (DATA_SCHEMA for a column the file lacks, unless lenient). */
+function forcedKinds(names: string[], overrides: SchemaOverrides): Map<number, ColumnKind> {
+  const forced = new Map<number, ColumnKind>();
+  for (const [name, kind] of Object.entries(overrides.kinds ?? {})) {
+    const i = findColumn(names, name);
+    if (i < 0 && overrides.lenientKinds) continue;
+    if (i < 0) {
+      throw new StudioError(
+        'DATA_SCHEMA',
+        `The column setting names "${name}", but the file has no such column (its columns are ${listNames(names)}).`,
+      );
+    }
+    forced.set(i, kind);
+  }
+  return forced;
 }
 
 function findLabel(

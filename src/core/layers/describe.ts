@@ -91,8 +91,9 @@ export function describeAsText(d: ModelDescription): string {
     const note = !c
       ? ''
       : c.compressible
-        ? `compressible, break-even rank ` +
-          `${c.breakEvenRank}${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}${c.blockedBy?.length ? `; up-projection kept for ${c.blockedBy.join('; ')}` : ''}`
+        ? `compressible, break-even rank ${c.breakEvenRank}` +
+          `${c.folds?.length ? `; folds into ${c.folds.join(', ')}` : ''}` +
+          `${c.blockedBy?.length ? `; up-projection kept for ${c.blockedBy.join('; ')}` : ''}`
         : `not compressible: ${c.reason}`;
     return [l.name, l.className, shape(l.outputShape), l.params.toLocaleString('en-US'), note];
   });

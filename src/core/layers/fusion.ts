@@ -1,6 +1,6 @@
 /**
  * Which consumers of a factored embedding can take its k-wide output directly, the up-projection folded
- * into the Dense layers they lead to (method.md, "AFM for an embedding table" → Fusion). A branch folds only
+ * into the Dense layers they lead to (the fusion step of AFM for an embedding table). A branch folds only
  * when everything between the embedding and the Dense layers only rearranges elements (Concatenate, Flatten,
  * Reshape) and every tensor on the way is read only along such branches: the fold is then exact.
  */

@@ -30,6 +30,6 @@ export {
 } from '../compress/inventory';
 export { LayersTarget, type LayerShapes } from './target';
 export { type BranchVerdict, type FusionPlan, planFusion, edgeKey, keepsUp } from './fusion';
-export { type FoldMap, type RowSource } from './fold';
+export type { FoldMap, RowSource } from './fold';
 export { type Replacement, type RewriteOptions, type RewriteResult, rewriteModel } from './rewrite';
 export { plannedParams } from './accounting';

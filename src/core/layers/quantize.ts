@@ -1,6 +1,6 @@
 /**
  * Post-training weight quantization of model artifacts, written in the format tfjs already reads (manifest
- * `quantization` field, tfjs-pitfalls #9): tfjs can load float16 / uint8 / uint16 weights but cannot write
+ * `quantization` field): tfjs can load float16 / uint8 / uint16 weights but cannot write
  * them, so this module writes the bytes and manifest entries itself, exactly as tensorflowjs_converter does.
  *
  * - uint8 / uint16: per-weight affine, value = q · scale + min (tfjs computes this in doubles and stores it in

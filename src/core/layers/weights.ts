@@ -1,7 +1,7 @@
 /**
  * Weight values of a model's artifacts by name, and back. Reads float32 and int32 weights, including ones
  * exported quantized (uint8 / uint16 affine, float16) by the same rules tfjs applies when it loads them;
- * writes plain float32 / int32 (tfjs cannot write quantized weights either, tfjs-pitfalls #9).
+ * writes plain float32 / int32 (tfjs cannot write quantized weights either).
  */
 import { StudioError } from '../errors';
 import type { ModelArtifacts, WeightSpec } from './artifacts';

@@ -38,6 +38,36 @@ export function createMoments(dim: number): Moments {
  */
 export function addBatch(m: Moments, data: NumArray, rows: number, weights?: NumArray): void {
   const dim = m.dim;
+  checkBatch(dim, data, rows, weights);
+  const xc = new Float64Array(Math.min(rows, CHUNK) * dim);
+  const g = new Float64Array(dim * dim);
+  const mu = new Float64Array(dim);
+  const sw = new Float64Array(Math.min(rows, CHUNK)); // √weight of each used row
+  const src = new Int32Array(Math.min(rows, CHUNK)); // its index in `data`
+  for (let r0 = 0; r0 < rows; r0 += CHUNK) {
+    const r1 = Math.min(rows, r0 + CHUNK);
+    // Rows with positive weight, and the chunk's total weight.
+    let used = 0,
+      wsum = 0;
+    for (let r = r0; r < r1; r++) {
+      const w = weights ? weights[r] : 1;
+      if (w === 0) continue;
+      src[used] = r;
+      sw[used++] = Math.sqrt(w);
+      wsum += w;
+    }
+    if (used === 0) continue;
+    centreChunk(data, dim, used, src, sw, wsum, mu, xc);
+    // Upper triangle of the centred Gram matrix.
+    g.fill(0);
+    gemmTN(dim, dim, used, 1, xc, 0, dim, xc, 0, dim, g, 0, dim, true);
+    mergeInto(m, wsum, mu, g);
+  }
+  mirrorUpper(m.m2, dim);
+}
+
+/** Throws INVALID_ARGUMENT unless `data` holds `rows` rows of `dim` values and every weight is finite and ≥ 0. */
+function checkBatch(dim: number, data: NumArray, rows: number, weights: NumArray | undefined): void {
   if (!Number.isInteger(rows) || rows < 0)
     throw new StudioError('INVALID_ARGUMENT', `Row count must be a non-negative integer, got ${rows}.`);
   if (data.length < rows * dim) {
@@ -61,68 +91,60 @@ export function addBatch(m: Moments, data: NumArray, rows: number, weights?: Num
       }
     }
   }
-  const xc = new Float64Array(Math.min(rows, CHUNK) * dim);
-  const g = new Float64Array(dim * dim);
-  const mu = new Float64Array(dim);
-  const sw = new Float64Array(Math.min(rows, CHUNK)); // √weight of each used row
-  const src = new Int32Array(Math.min(rows, CHUNK)); // its index in `data`
-  for (let r0 = 0; r0 < rows; r0 += CHUNK) {
-    const r1 = Math.min(rows, r0 + CHUNK);
-    // Rows with positive weight, and the chunk's total weight.
-    let used = 0,
-      wsum = 0;
-    for (let r = r0; r < r1; r++) {
-      const w = weights ? weights[r] : 1;
-      if (w === 0) continue;
-      src[used] = r;
-      sw[used++] = Math.sqrt(w);
-      wsum += w;
-    }
-    if (used === 0) continue;
-    // Chunk mean, then one correction pass (mean of the residuals) so centring is exact to rounding.
-    mu.fill(0);
-    for (let t = 0; t < used; t++) {
-      const w = sw[t] * sw[t],
-        off = src[t] * dim;
-      for (let j = 0; j < dim; j++) mu[j] += w * data[off + j];
-    }
-    for (let j = 0; j < dim; j++) mu[j] /= wsum;
-    for (let j = 0; j < dim; j++) {
-      if (!Number.isFinite(mu[j]))
-        throw new StudioError('INVALID_ARGUMENT', `Batch column ${j} contains a non-finite value (NaN or infinity).`);
-    }
-    for (let t = 0; t < used; t++) {
-      const s = sw[t],
-        off = src[t] * dim,
-        row = t * dim;
-      for (let j = 0; j < dim; j++) xc[row + j] = data[off + j] - mu[j];
-      if (s !== 1) for (let j = 0; j < dim; j++) xc[row + j] *= s; // √w (x − μ): Gram gives Σ w (x−μ)(x−μ)ᵀ
-    }
-    const corr = new Float64Array(dim);
-    for (let t = 0; t < used; t++) {
-      const s = sw[t],
-        row = t * dim;
-      for (let j = 0; j < dim; j++) corr[j] += s * xc[row + j];
-    }
-    let shifted = false;
-    for (let j = 0; j < dim; j++) {
-      corr[j] /= wsum;
-      if (corr[j] !== 0) shifted = true;
-    }
-    if (shifted) {
-      for (let j = 0; j < dim; j++) mu[j] += corr[j];
-      for (let t = 0; t < used; t++) {
-        const s = sw[t],
-          row = t * dim;
-        for (let j = 0; j < dim; j++) xc[row + j] -= s * corr[j];
-      }
-    }
-    // Upper triangle of the centred Gram matrix.
-    g.fill(0);
-    gemmTN(dim, dim, used, 1, xc, 0, dim, xc, 0, dim, g, 0, dim, true);
-    mergeInto(m, wsum, mu, g);
+}
+
+/**
+ * Centres the `used` rows data[src[t]] of a chunk: sets `mu` to their weighted mean (weight sw[t]²) and row t of
+ * `xc` to √w (x − mu), refining the mean once with the mean of the residuals so centring is exact to rounding.
+ */
+function centreChunk(
+  data: NumArray,
+  dim: number,
+  used: number,
+  src: Int32Array,
+  sw: Float64Array,
+  wsum: number,
+  mu: Float64Array,
+  xc: Float64Array,
+): void {
+  // Chunk mean, then one correction pass (mean of the residuals) so centring is exact to rounding.
+  mu.fill(0);
+  for (let t = 0; t < used; t++) {
+    const w = sw[t] * sw[t],
+      off = src[t] * dim;
+    for (let j = 0; j < dim; j++) mu[j] += w * data[off + j];
   }
-  mirrorUpper(m.m2, dim);
+  for (let j = 0; j < dim; j++) mu[j] /= wsum;
+  for (let j = 0; j < dim; j++) {
+    if (!Number.isFinite(mu[j]))
+      throw new StudioError('INVALID_ARGUMENT', `Batch column ${j} contains a non-finite value (NaN or infinity).`);
+  }
+  for (let t = 0; t < used; t++) {
+    const s = sw[t],
+      off = src[t] * dim,
+      row = t * dim;
+    for (let j = 0; j < dim; j++) xc[row + j] = data[off + j] - mu[j];
+    if (s !== 1) for (let j = 0; j < dim; j++) xc[row + j] *= s; // √w (x − μ): Gram gives Σ w (x−μ)(x−μ)ᵀ
+  }
+  const corr = new Float64Array(dim);
+  for (let t = 0; t < used; t++) {
+    const s = sw[t],
+      row = t * dim;
+    for (let j = 0; j < dim; j++) corr[j] += s * xc[row + j];
+  }
+  let shifted = false;
+  for (let j = 0; j < dim; j++) {
+    corr[j] /= wsum;
+    if (corr[j] !== 0) shifted = true;
+  }
+  if (shifted) {
+    for (let j = 0; j < dim; j++) mu[j] += corr[j];
+    for (let t = 0; t < used; t++) {
+      const s = sw[t],
+        row = t * dim;
+      for (let j = 0; j < dim; j++) xc[row + j] -= s * corr[j];
+    }
+  }
 }
 
 /** Chan's update of `m` with a batch of weight nb, mean mub and centred Gram gb (upper triangle used). */
@@ -161,7 +183,7 @@ export function mergeMoments(a: Moments, b: Moments): Moments {
   return out;
 }
 
-/** Population covariance M2 / count (dim×dim), as method.md defines C. */
+/** Population covariance M2 / count (dim×dim): the calibration covariance C of AFM. */
 export function covariance(m: Moments): Float64Array {
   if (!(m.count > 0))
     throw new StudioError('INVALID_ARGUMENT', 'The covariance of zero rows is undefined: add calibration rows first.');

@@ -168,18 +168,53 @@ function merge(d: Float64Array, zt: Float64Array, n: number, s: number, n1: numb
   for (let j = 0; j < m; j++) support[j] = j < n1 ? 1 : 2;
   const dv = new Float64Array(m);
   for (let j = 0; j < m; j++) dv[j] = d[s + j];
-
-  // Merge the two ascending halves into one ascending order.
-  const order = new Int32Array(m);
-  {
-    let a = 0,
-      b = n1,
-      k = 0;
-    while (a < n1 && b < m) order[k++] = dv[a] <= dv[b] ? a++ : b++;
-    while (a < n1) order[k++] = a++;
-    while (b < m) order[k++] = b++;
+  const order = mergeOrder(dv, n1, m);
+  const { keep, dropped } = deflate(z, dv, zt, support, order, rho, n, s, m);
+  const K = keep.length;
+  const lam = new Float64Array(K);
+  const newRows = new Float64Array(K * m);
+  if (K > 0) {
+    const dl = new Float64Array(K),
+      zl = new Float64Array(K);
+    for (let i = 0; i < K; i++) {
+      dl[i] = dv[keep[i]];
+      zl[i] = z[keep[i]];
+    }
+    // ut (K×K): row i = eigenvector i of diag(dl) + ρ zl zlᵀ.
+    const ut = solveSecular(dl, zl, rho, lam);
+    multiplyHalves(ut, K, keep, support, zt, n, s, n1, m, newRows);
   }
+  writeMerged(d, zt, n, s, m, lam, newRows, K, dropped, dv);
+}
 
+/** The order that merges the two ascending halves dv[0..n1) and dv[n1..m) into one ascending sequence. */
+function mergeOrder(dv: Float64Array, n1: number, m: number): Int32Array {
+  const order = new Int32Array(m);
+  let a = 0,
+    b = n1,
+    k = 0;
+  while (a < n1 && b < m) order[k++] = dv[a] <= dv[b] ? a++ : b++;
+  while (a < n1) order[k++] = a++;
+  while (b < m) order[k++] = b++;
+  return order;
+}
+
+/**
+ * Deflation of the merge: rows with a tiny z component, or with a d value close to the previous one (a rotation
+ * of the two rows of zt zeroes one z component), are dropped with their eigenpair final; z, dv, zt and support
+ * are updated in place. Returns the local rows kept for the secular equation (ascending d) and the dropped ones.
+ */
+function deflate(
+  z: Float64Array,
+  dv: Float64Array,
+  zt: Float64Array,
+  support: Uint8Array,
+  order: Int32Array,
+  rho: number,
+  n: number,
+  s: number,
+  m: number,
+): { keep: number[]; dropped: number[] } {
   let dmax = 0,
     zmax = 0;
   for (let j = 0; j < m; j++) {
@@ -232,22 +267,25 @@ function merge(d: Float64Array, zt: Float64Array, n: number, s: number, n1: numb
     }
   }
   if (pj >= 0) keep.push(pj);
+  return { keep, dropped };
+}
 
-  const K = keep.length;
-  const lam = new Float64Array(K);
-  const newRows = new Float64Array(K * m);
-  if (K > 0) {
-    const dl = new Float64Array(K),
-      zl = new Float64Array(K);
-    for (let i = 0; i < K; i++) {
-      dl[i] = dv[keep[i]];
-      zl[i] = z[keep[i]];
-    }
-    // ut (K×K): row i = eigenvector i of diag(dl) + ρ zl zlᵀ.
-    const ut = solveSecular(dl, zl, rho, lam);
-    multiplyHalves(ut, K, keep, support, zt, n, s, n1, m, newRows);
-  }
-
+/**
+ * Writes the merged block in ascending order of value: the K new eigenpairs (lam, rows of newRows) and the
+ * dropped ones (dv, old rows of zt), into d[s..s+m) and rows s..s+m-1 of zt.
+ */
+function writeMerged(
+  d: Float64Array,
+  zt: Float64Array,
+  n: number,
+  s: number,
+  m: number,
+  lam: Float64Array,
+  newRows: Float64Array,
+  K: number,
+  dropped: number[],
+  dv: Float64Array,
+): void {
   // Final order: all values ascending; rows from newRows (kept) or the old rows (dropped).
   const total = K + dropped.length;
   const vals = new Float64Array(total);

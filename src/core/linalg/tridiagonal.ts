@@ -153,69 +153,7 @@ function fusedPass(
 ): void {
   p.fill(0, i0, n);
   let i = i0;
-  for (; i + 3 < n; i += 4) {
-    const r0 = i * n,
-      r1 = r0 + n,
-      r2 = r1 + n,
-      r3 = r2 + n;
-    const v0 = v[i],
-      w0 = w[i],
-      u0 = u[i],
-      v1 = v[i + 1],
-      w1 = w[i + 1],
-      u1 = u[i + 1];
-    const v2 = v[i + 2],
-      w2 = w[i + 2],
-      u2 = u[i + 2],
-      v3 = v[i + 3],
-      w3 = w[i + 3],
-      u3 = u[i + 3];
-    // The 4×4 diagonal block (upper part), element by element.
-    let acc0 = 0,
-      acc1 = 0,
-      acc2 = 0,
-      acc3 = 0;
-    for (let q = 0; q < 4; q++) {
-      const rq = r0 + q * n,
-        vq = v[i + q],
-        wq = w[i + q],
-        uq = u[i + q];
-      let accq = 0;
-      for (let t = q; t < 4; t++) {
-        const j = i + t;
-        const x = A[rq + j] - vq * w[j] - wq * v[j];
-        A[rq + j] = x;
-        accq += x * u[j];
-        if (t > q) p[j] += x * uq;
-      }
-      if (q === 0) acc0 = accq;
-      else if (q === 1) acc1 = accq;
-      else if (q === 2) acc2 = accq;
-      else acc3 = accq;
-    }
-    for (let j = i + 4; j < n; j++) {
-      const vj = v[j],
-        wj = w[j],
-        uj = u[j];
-      const x0 = A[r0 + j] - v0 * wj - w0 * vj;
-      const x1 = A[r1 + j] - v1 * wj - w1 * vj;
-      const x2 = A[r2 + j] - v2 * wj - w2 * vj;
-      const x3 = A[r3 + j] - v3 * wj - w3 * vj;
-      A[r0 + j] = x0;
-      A[r1 + j] = x1;
-      A[r2 + j] = x2;
-      A[r3 + j] = x3;
-      acc0 += x0 * uj;
-      acc1 += x1 * uj;
-      acc2 += x2 * uj;
-      acc3 += x3 * uj;
-      p[j] += x0 * u0 + x1 * u1 + x2 * u2 + x3 * u3;
-    }
-    p[i] += acc0;
-    p[i + 1] += acc1;
-    p[i + 2] += acc2;
-    p[i + 3] += acc3;
-  }
+  for (; i + 3 < n; i += 4) fusedRows4(A, n, i, v, w, u, p);
   for (; i < n; i++) {
     const r = i * n,
       vi = v[i],
@@ -230,6 +168,79 @@ function fusedPass(
     }
     p[i] += acc;
   }
+}
+
+/** fusedPass on the four rows i .. i+3: their rank-2 update and their contributions to p, sharing loads. */
+function fusedRows4(
+  A: Float64Array,
+  n: number,
+  i: number,
+  v: Float64Array,
+  w: Float64Array,
+  u: Float64Array,
+  p: Float64Array,
+): void {
+  const r0 = i * n,
+    r1 = r0 + n,
+    r2 = r1 + n,
+    r3 = r2 + n;
+  const v0 = v[i],
+    w0 = w[i],
+    u0 = u[i],
+    v1 = v[i + 1],
+    w1 = w[i + 1],
+    u1 = u[i + 1];
+  const v2 = v[i + 2],
+    w2 = w[i + 2],
+    u2 = u[i + 2],
+    v3 = v[i + 3],
+    w3 = w[i + 3],
+    u3 = u[i + 3];
+  // The 4×4 diagonal block (upper part), element by element.
+  let acc0 = 0,
+    acc1 = 0,
+    acc2 = 0,
+    acc3 = 0;
+  for (let q = 0; q < 4; q++) {
+    const rq = r0 + q * n,
+      vq = v[i + q],
+      wq = w[i + q],
+      uq = u[i + q];
+    let accq = 0;
+    for (let t = q; t < 4; t++) {
+      const j = i + t;
+      const x = A[rq + j] - vq * w[j] - wq * v[j];
+      A[rq + j] = x;
+      accq += x * u[j];
+      if (t > q) p[j] += x * uq;
+    }
+    if (q === 0) acc0 = accq;
+    else if (q === 1) acc1 = accq;
+    else if (q === 2) acc2 = accq;
+    else acc3 = accq;
+  }
+  for (let j = i + 4; j < n; j++) {
+    const vj = v[j],
+      wj = w[j],
+      uj = u[j];
+    const x0 = A[r0 + j] - v0 * wj - w0 * vj;
+    const x1 = A[r1 + j] - v1 * wj - w1 * vj;
+    const x2 = A[r2 + j] - v2 * wj - w2 * vj;
+    const x3 = A[r3 + j] - v3 * wj - w3 * vj;
+    A[r0 + j] = x0;
+    A[r1 + j] = x1;
+    A[r2 + j] = x2;
+    A[r3 + j] = x3;
+    acc0 += x0 * uj;
+    acc1 += x1 * uj;
+    acc2 += x2 * uj;
+    acc3 += x3 * uj;
+    p[j] += x0 * u0 + x1 * u1 + x2 * u2 + x3 * u3;
+  }
+  p[i] += acc0;
+  p[i + 1] += acc1;
+  p[i + 2] += acc2;
+  p[i + 3] += acc3;
 }
 
 /** Reflectors per WY block in {@link applyQ}. */

@@ -179,5 +179,5 @@ function zForConfidence(confidence: number): number {
 }
 
 function clip(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : Math.min(v, hi);
 }

@@ -34,7 +34,7 @@ export function logLoss(labels: ArrayLike<number>, probs: ArrayLike<number>, eps
         { row: i, value: p0 },
       );
     }
-    const p = p0 < lo ? lo : p0 > hi ? hi : p0;
+    const p = p0 < lo ? lo : Math.min(p0, hi);
     const y = labels[i];
     // log1p(-p) keeps log(1 - p) accurate when p is tiny.
     sum -= (y === 0 ? 0 : y * Math.log(p)) + (y === 1 ? 0 : (1 - y) * Math.log1p(-p));

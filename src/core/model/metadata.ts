@@ -1,5 +1,5 @@
 /**
- * What CTR Studio stores in a model.json's userDefinedMetadata (plain JSON, tfjs-pitfalls #10): the fitted
+ * What CTR Studio stores in a model.json's userDefinedMetadata (plain JSON; tfjs warns above 1 MB): the fitted
  * feature encoding (so a saved model can score raw rows), how the model was made, and its measured quality.
  */
 import type { FeatureEncoding } from '../data';

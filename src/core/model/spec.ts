@@ -42,7 +42,7 @@ export const MODEL_TITLES: Record<ModelKind, string> = {
 
 /** Name of a model input for a field: tfjs layer names allow only [A-Za-z0-9_.-/]. */
 export function inputNameForField(field: string): string {
-  const clean = field.replace(/[^A-Za-z0-9_.\-]/g, '_');
+  const clean = field.replace(/[^A-Za-z0-9_.-]/g, '_');
   return /^[A-Za-z]/.test(clean) ? clean : `f_${clean}`;
 }
 

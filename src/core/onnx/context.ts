@@ -38,7 +38,7 @@ export interface Issue {
 
 /** A tfjs layer name: only [A-Za-z0-9_.-], starting with a letter (ONNX names often start with '/'). */
 export function sanitizeName(name: string): string {
-  const clean = name.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.\-]/g, '_');
+  const clean = name.replace(/^\/+/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
   return /^[A-Za-z]/.test(clean) ? clean : `n_${clean}`;
 }
 

@@ -6,7 +6,7 @@
  * Dense is two MatMuls, a factored table a Gather then a MatMul on [batch, 1, k]. Pure.
  */
 import { StudioError } from '../errors';
-import { parseTopology, type LayerNode, type TensorRef } from '../layers/topology';
+import { parseTopology, type LayerGraph, type LayerNode, type TensorRef } from '../layers/topology';
 import { decodeWeights } from '../layers/weights';
 import type { ModelArtifacts } from '../layers/artifacts';
 import { STUDIO_VERSION } from '../version';
@@ -78,6 +78,25 @@ export function exportOnnx(artifacts: ModelArtifacts, opts: OnnxExportOptions = 
     inits: new Map(),
   };
 
+  writeInputs(graph, s, idType);
+  writeCalls(graph, s);
+  writeOutputs(graph, s);
+
+  const model = b.model({
+    opset,
+    irVersion: opset >= 17 ? 8 : 7,
+    producerName: 'CTR Studio',
+    producerVersion: STUDIO_VERSION,
+    graphName: graph.name,
+  });
+  if (artifacts.userDefinedMetadata)
+    model.metadataProps = [{ key: METADATA_KEY, value: JSON.stringify(artifacts.userDefinedMetadata) }];
+  return encodeModel(model);
+}
+
+/** Declares the model's inputs as graph inputs with a dynamic batch axis (ids as `idType`), noting rank and type. */
+function writeInputs(graph: LayerGraph, s: ExportState, idType: 'int64' | 'int32'): void {
+  const b = s.b;
   for (const ref of graph.inputs) {
     const layer = graph.byName.get(ref.layer)!;
     const shape = inputShape(layer);
@@ -87,8 +106,14 @@ export function exportOnnx(artifacts: ModelArtifacts, opts: OnnxExportOptions = 
     s.rank.set(layer.name, shape.length);
     s.int.set(layer.name, int);
   }
+}
 
-  // Every call of every layer, in dependency order (a shared layer is written once per call).
+/**
+ * Writes every call of every layer the outputs need, in dependency order (a shared layer is written once per
+ * call); throws one error naming every layer it could not write.
+ */
+function writeCalls(graph: LayerGraph, s: ExportState): void {
+  const b = s.b;
   const done = new Set<string>(graph.inputs.map(tensorName));
   const visiting = new Set<string>();
   const problems: { name: string; className: string; why: string }[] = [];
@@ -124,7 +149,11 @@ export function exportOnnx(artifacts: ModelArtifacts, opts: OnnxExportOptions = 
     if (layer.className !== 'InputLayer') visit(layer, ref.node);
   }
   if (problems.length > 0) throw refuse(problems);
+}
 
+/** Declares the graph outputs (an output that is also an input goes through an Identity). */
+function writeOutputs(graph: LayerGraph, s: ExportState): void {
+  const b = s.b;
   for (const ref of graph.outputs) {
     let name = tensorName(ref);
     // An ONNX graph output cannot also be a graph input: pass such an output through an Identity.
@@ -132,15 +161,4 @@ export function exportOnnx(artifacts: ModelArtifacts, opts: OnnxExportOptions = 
       [name] = b.node('Identity', [name], [], { outputs: [b.fresh(`${name}_output`)] });
     b.output(name, DT.FLOAT, ['batch', ...new Array<string | null>((s.rank.get(name) ?? 2) - 1).fill(null)]);
   }
-
-  const model = b.model({
-    opset,
-    irVersion: opset >= 17 ? 8 : 7,
-    producerName: 'CTR Studio',
-    producerVersion: STUDIO_VERSION,
-    graphName: graph.name,
-  });
-  if (artifacts.userDefinedMetadata)
-    model.metadataProps = [{ key: METADATA_KEY, value: JSON.stringify(artifacts.userDefinedMetadata) }];
-  return encodeModel(model);
 }

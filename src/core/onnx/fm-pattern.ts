@@ -61,8 +61,9 @@ function isHalf(n: NodeProto | undefined, t: string, g: Graph): boolean {
 function sumAxis(n: NodeProto | undefined, g: Graph): { input: string; axis: number; keepDims: boolean } | undefined {
   if (n?.opType !== 'ReduceSum') return undefined;
   const spec = reduceSpec(n, g.opset, g.constOf);
-  if (!spec?.axes || spec.axes.length !== 1) return undefined;
-  return { input: n.input[0], axis: spec.axes[0], keepDims: spec.keepDims };
+  const axes = spec?.axes;
+  if (!spec || !axes || axes.length !== 1) return undefined;
+  return { input: n.input[0], axis: axes[0], keepDims: spec.keepDims };
 }
 
 /** The one reader of an intermediate tensor (not a graph output), or undefined. */

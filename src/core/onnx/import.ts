@@ -12,7 +12,7 @@ import { ImportContext, sanitizeName, type Issue } from './context';
 import { METADATA_KEY } from './export';
 import { findFmPatterns, fmShapesFit, type FmMatch } from './fm-pattern';
 import type { Const } from './fold';
-import { decodeModel, DT, type ModelProto, type NodeProto } from './onnx';
+import { decodeModel, DT, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './onnx';
 import { emitFm, MATH_OPS } from './ops-math';
 import { constantNodeValue, constOf, TENSOR_OPS, type Converter } from './ops-tensor';
 import { ProtoError } from './protobuf';
@@ -99,6 +99,56 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
   const opset = model.opsetImport.find((o) => STANDARD_DOMAINS.has(o.domain))?.version;
   if (!opset) throw notOnnx(fileName, 'it imports no version of the standard ONNX operator set');
 
+  checkKnownOps(graph, fileName);
+  const { consumers, producer } = linkNodes(graph);
+  const initNames = new Set(graph.initializer.map((t) => t.name));
+  const inputs = graph.input.filter((v) => !initNames.has(v.name));
+  const batches = inputs.map((v) => v.type?.shape?.[0]?.value).filter((v): v is number => v !== undefined);
+  const staticBatch = batches.length > 0 && batches.every((b) => b === batches[0]) ? batches[0] : null;
+  const ctx = new ImportContext(opset, consumers, new Set(graph.output.map((o) => o.name)), staticBatch);
+
+  readInitializers(ctx, graph);
+  const { inputInfo, inputLayers } = declareInputs(ctx, inputs);
+  convertNodes(ctx, graph, producer, consumers, fileName);
+  const outputLayers = collectOutputs(ctx, graph, producer);
+  if (ctx.issues.length > 0) throw unsupported(fileName, ctx.issues);
+
+  const weights = encodeWeights(ctx.weights);
+  const carried = carriedMetadata(model);
+  return {
+    modelTopology: {
+      class_name: 'Model',
+      config: {
+        name: sanitizeName(graph.name || fileName.replace(/\.onnx$/i, '') || 'onnx_model'),
+        layers: ctx.layers,
+        input_layers: inputLayers,
+        output_layers: outputLayers,
+      },
+      backend: 'tensor_flow.js',
+    },
+    ...weights,
+    format: 'layers-model',
+    generatedBy: 'CTR Studio ONNX import',
+    convertedBy: `${model.producerName || 'unknown producer'} ${model.producerVersion}`.trim(),
+    userDefinedMetadata: {
+      ...carried,
+      onnxImport: {
+        fileName,
+        producer: model.producerName,
+        producerVersion: model.producerVersion,
+        irVersion: model.irVersion,
+        opset,
+        inputs: inputInfo,
+        outputs: graph.output.map((o) => o.name),
+        // Initializers no node reads (harmless, but a sign the file holds more than the graph computes).
+        unusedInitializers: graph.initializer.map((t) => t.name).filter((n) => !consumers.has(n)),
+      },
+    },
+  };
+}
+
+/** Throws for nodes of operator types no converter knows (all reported together) and for sparse initializers. */
+function checkKnownOps(graph: GraphProto, fileName: string): void {
   // Unknown operator types first: they alone make conversion pointless, so they are reported together.
   const unknown = graph.node.filter((n) => !STANDARD_DOMAINS.has(n.domain) || !CONVERTERS[n.opType]);
   if (unknown.length > 0)
@@ -111,19 +161,21 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
     );
   if (graph.sparseInitializers)
     throw unsupported(fileName, [{ op: 'sparse initializer', node: graph.name || 'graph' }]);
+}
 
+/** The nodes consuming each tensor name, and the node producing it. */
+function linkNodes(graph: GraphProto): { consumers: Map<string, NodeProto[]>; producer: Map<string, NodeProto> } {
   const consumers = new Map<string, NodeProto[]>();
   const producer = new Map<string, NodeProto>();
   for (const n of graph.node) {
     n.input.forEach((i) => i && !consumers.get(i)?.includes(n) && consumers.set(i, [...(consumers.get(i) ?? []), n]));
     n.output.forEach((o) => o && producer.set(o, n));
   }
-  const initNames = new Set(graph.initializer.map((t) => t.name));
-  const inputs = graph.input.filter((v) => !initNames.has(v.name));
-  const batches = inputs.map((v) => v.type?.shape?.[0]?.value).filter((v): v is number => v !== undefined);
-  const staticBatch = batches.length > 0 && batches.every((b) => b === batches[0]) ? batches[0] : null;
-  const ctx = new ImportContext(opset, consumers, new Set(graph.output.map((o) => o.name)), staticBatch);
+  return { consumers, producer };
+}
 
+/** Records every initializer as a constant; one whose values cannot be read is an issue. */
+function readInitializers(ctx: ImportContext, graph: GraphProto): void {
   for (const t of graph.initializer) {
     try {
       ctx.setConst(t.name, constOf(t));
@@ -135,8 +187,16 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
       });
     }
   }
+}
 
-  // Graph inputs: ids (any integer type) become int32 inputs, floats float32; names sanitised for tfjs.
+/**
+ * Declares the graph inputs as InputLayers: ids (any integer type) become int32 inputs, floats float32; names
+ * sanitised for tfjs. Returns what each input became and the model's input layers.
+ */
+function declareInputs(
+  ctx: ImportContext,
+  inputs: ValueInfoProto[],
+): { inputInfo: { onnx: string; tfjs: string; dtype: string }[]; inputLayers: [string, number, number][] } {
   const inputInfo: { onnx: string; tfjs: string; dtype: string }[] = [];
   const inputLayers: [string, number, number][] = [];
   for (const v of inputs) {
@@ -172,7 +232,21 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
     inputLayers.push([name, 0, 0]);
     inputInfo.push({ onnx: v.name, tfjs: name, dtype: int ? 'int32' : 'float32' });
   }
+  return { inputInfo, inputLayers };
+}
 
+/**
+ * Converts the nodes in dependency order, FM subgraphs (matched on the structure) as one FMInteraction where
+ * their shapes fit; then every constant a converted node reads must have been taken as a weight or parameter.
+ */
+function convertNodes(
+  ctx: ImportContext,
+  graph: GraphProto,
+  producer: Map<string, NodeProto>,
+  consumers: Map<string, NodeProto[]>,
+  fileName: string,
+): void {
+  const opset = ctx.opset;
   // FM subgraphs, matched on the structure; constants here are initializers and Constant nodes.
   const preConst = (name: string): Const | undefined => {
     const v = ctx.values.get(name);
@@ -225,7 +299,14 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
       if (v?.kind === 'const' && !ctx.used.has(v.source)) ctx.fail(node, `ignoring its constant input ${i}`);
     }
   }
+}
 
+/** The layer outputs the graph outputs map to; an output that is a constant or that nothing computes is an issue. */
+function collectOutputs(
+  ctx: ImportContext,
+  graph: GraphProto,
+  producer: Map<string, NodeProto>,
+): [string, number, number][] {
   const outputLayers: [string, number, number][] = [];
   for (const o of graph.output) {
     const v = ctx.value(o.name);
@@ -234,10 +315,11 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
     else if (!producer.has(o.name) && ctx.issues.length === 0)
       ctx.issues.push({ op: 'output', node: o.name, reason: 'that nothing computes' });
   }
-  if (ctx.issues.length > 0) throw unsupported(fileName, ctx.issues);
+  return outputLayers;
+}
 
-  const weights = encodeWeights(ctx.weights);
-  // A model this studio exported carries its tfjs metadata (feature encoding, recipe): bring it back.
+/** The tfjs metadata (feature encoding, recipe) a model this studio exported carries, or {} when there is none. */
+function carriedMetadata(model: ModelProto): Record<string, unknown> {
   let carried: Record<string, unknown> = {};
   const meta = model.metadataProps?.find((p) => p.key === METADATA_KEY);
   try {
@@ -246,34 +328,5 @@ export function importOnnx(bytes: Uint8Array, fileName = 'model.onnx'): ModelArt
   } catch {
     // Not ours, or damaged: the model converts the same without it.
   }
-  return {
-    modelTopology: {
-      class_name: 'Model',
-      config: {
-        name: sanitizeName(graph.name || fileName.replace(/\.onnx$/i, '') || 'onnx_model'),
-        layers: ctx.layers,
-        input_layers: inputLayers,
-        output_layers: outputLayers,
-      },
-      backend: 'tensor_flow.js',
-    },
-    ...weights,
-    format: 'layers-model',
-    generatedBy: 'CTR Studio ONNX import',
-    convertedBy: `${model.producerName || 'unknown producer'} ${model.producerVersion}`.trim(),
-    userDefinedMetadata: {
-      ...carried,
-      onnxImport: {
-        fileName,
-        producer: model.producerName,
-        producerVersion: model.producerVersion,
-        irVersion: model.irVersion,
-        opset,
-        inputs: inputInfo,
-        outputs: graph.output.map((o) => o.name),
-        // Initializers no node reads (harmless, but a sign the file holds more than the graph computes).
-        unusedInitializers: graph.initializer.map((t) => t.name).filter((n) => !consumers.has(n)),
-      },
-    },
-  };
+  return carried;
 }

@@ -92,7 +92,7 @@ const gemm: Converter = (ctx, node) => {
   const x = floatInput(ctx, node, 0, 'with a constant first input');
   if (!x) return;
   const w = ctx.constant(node.input[1]);
-  if (!w || w.dims.length !== 2) return ctx.fail(node, 'with a computed weight matrix');
+  if (w?.dims.length !== 2) return ctx.fail(node, 'with a computed weight matrix');
   if (intAttr(node, 'transA', 0) !== 0) return ctx.fail(node, 'with transA=1');
   const transB = intAttr(node, 'transB', 0) === 1;
   const alpha = floatAttr(node, 'alpha', 1);
@@ -121,15 +121,19 @@ function weightTimesColumn(ctx: ImportContext, node: NodeProto): void {
   const x = floatInput(ctx, node, 1, 'of two constants');
   if (!x) return;
   const w = ctx.constant(node.input[0])!;
-  if (w.dims.length !== 2) return ctx.fail(node, `with a rank-${w.dims.length} weight on the left`);
+  if (w.dims.length !== 2) {
+    ctx.fail(node, `with a rank-${w.dims.length} weight on the left`);
+    return;
+  }
   const [k, d] = w.dims;
   if (x.shape.length !== 3 || x.shape[1] !== d || x.shape[2] !== 1) {
-    return ctx.fail(
+    ctx.fail(
       node,
       `with a [${k}, ${d}] weight on the left of an input of shape ` +
         `[${x.shape.map((v) => v ?? '?').join(', ')}] (only [batch, ${d}, 1] columns ` +
         `convert)`,
     );
+    return;
   }
   const name = ctx.nodeName(node);
   const rows = ctx.addLayer(ctx.name(`${name}_rows`), 'Reshape', { target_shape: [d] }, [x.ref]);

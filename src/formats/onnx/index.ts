@@ -1,5 +1,7 @@
-/** ONNX model files (.onnx), as torch.onnx.export writes them. */
-import { importOnnx } from '../../core/onnx/import';
+/**
+ * ONNX model files (.onnx), as torch.onnx.export writes them: opened as they are (onnxruntime runs the graph,
+ * the engine factors its MatMul/Gemm weights and Gather tables in place).
+ */
 import type { ModelFormat } from '../shared/types';
 
 export const onnxFormat: ModelFormat = {
@@ -10,6 +12,6 @@ export const onnxFormat: ModelFormat = {
     return own.length > 0 ? own : null;
   },
   async open([file]) {
-    return { kind: 'layers', format: 'onnx', name: file.name, artifacts: importOnnx(await file.bytes(), file.name) };
+    return { kind: 'onnx', format: 'onnx', name: file.name, bytes: await file.bytes() };
   },
 };

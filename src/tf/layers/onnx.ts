@@ -1,11 +1,12 @@
 /**
  * Small layers for ONNX operators that have no standard tfjs layer, used by the ONNX importer when a graph
  * does not match a known pattern (FM interaction, Dense): reductions, element-wise operations with a constant,
- * element-wise subtraction/division of two tensors, and slicing. Each has a stable static className
- * (tfjs-pitfalls #7) and a config of plain numbers and lowercase words (tfjs snake/camel-cases string values
- * when it saves and loads, so `op` values never contain capitals or underscores). Axes count the batch axis
- * as 0, as ONNX and tfjs both do; none of these layers may touch axis 0. Written against the tfjs namespace
- * passed in, so this file does not import tfjs itself.
+ * element-wise subtraction/division of two tensors, and slicing. Each has a stable static className (tfjs
+ * finds a custom layer only by its registered className; minifiers rename constructor.name) and a config of
+ * plain numbers and lowercase words (tfjs snake/camel-cases string values when it saves and loads, so `op`
+ * values never contain capitals or underscores). Axes count the batch axis as 0, as ONNX and tfjs both do;
+ * none of these layers may touch axis 0. Written against the tfjs namespace passed in, so this file does not
+ * import tfjs itself.
  */
 import type * as tfType from '@tensorflow/tfjs';
 
@@ -42,6 +43,16 @@ function broadcastShapes(a: Shape, b: Shape): Shape {
 
 /** Defines the ONNX helper layer classes on a tfjs namespace. */
 export function defineOnnxLayers(tf: typeof tfType) {
+  return {
+    OnnxReduce: defineOnnxReduce(tf),
+    OnnxConstantOp: defineOnnxConstantOp(tf),
+    OnnxBinary: defineOnnxBinary(tf),
+    OnnxSlice: defineOnnxSlice(tf),
+  };
+}
+
+/** Defines OnnxReduce on a tfjs namespace. */
+function defineOnnxReduce(tf: typeof tfType) {
   /** ReduceSum / ReduceMean over non-batch axes. Config: op ('sum' | 'mean'), axes, keepDims. */
   class OnnxReduce extends tf.layers.Layer {
     static className = ONNX_LAYER_CLASS_NAMES.reduce;
@@ -79,7 +90,11 @@ export function defineOnnxLayers(tf: typeof tfType) {
       return { ...super.getConfig(), op: this.op, axes: [...this.axes], keepDims: this.keepDims };
     }
   }
+  return OnnxReduce;
+}
 
+/** Defines OnnxConstantOp on a tfjs namespace. */
+function defineOnnxConstantOp(tf: typeof tfType) {
   /**
    * x op c with a constant c held as a non-trainable weight `value` (shape valueShape, broadcast against x's
    * non-batch axes, trailing axes aligned). Config: op, valueShape.
@@ -130,7 +145,11 @@ export function defineOnnxLayers(tf: typeof tfType) {
       return { ...super.getConfig(), op: this.op, valueShape: [...this.valueShape] };
     }
   }
+  return OnnxConstantOp;
+}
 
+/** Defines OnnxBinary on a tfjs namespace. */
+function defineOnnxBinary(tf: typeof tfType) {
   /** a - b or a / b of two tensors with the same batch axis (tfjs has Add and Multiply layers, not these). */
   class OnnxBinary extends tf.layers.Layer {
     static className = ONNX_LAYER_CLASS_NAMES.binary;
@@ -153,7 +172,11 @@ export function defineOnnxLayers(tf: typeof tfType) {
       return { ...super.getConfig(), op: this.op };
     }
   }
+  return OnnxBinary;
+}
 
+/** Defines OnnxSlice on a tfjs namespace. */
+function defineOnnxSlice(tf: typeof tfType) {
   /** ONNX Slice with constant starts/ends (already clamped to the axis sizes) and step 1 on non-batch axes. */
   class OnnxSlice extends tf.layers.Layer {
     static className = ONNX_LAYER_CLASS_NAMES.slice;
@@ -189,6 +212,5 @@ export function defineOnnxLayers(tf: typeof tfType) {
       return { ...super.getConfig(), axes: [...this.axes], starts: [...this.starts], ends: [...this.ends] };
     }
   }
-
-  return { OnnxReduce, OnnxConstantOp, OnnxBinary, OnnxSlice };
+  return OnnxSlice;
 }

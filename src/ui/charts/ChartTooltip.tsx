@@ -15,6 +15,8 @@ export function ChartTooltip({ heading, rows }: { heading: ReactNode; rows: Tool
       <table>
         <tbody>
           {rows.map((r, i) => (
+            // Rows are a fixed list for this tooltip: their order is their identity.
+            // biome-ignore lint/suspicious/noArrayIndexKey: static rows
             <tr key={i}>
               <th scope="row">
                 {r.color && <span className="chart-swatch" style={{ background: r.color }} />}

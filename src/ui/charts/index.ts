@@ -1,7 +1,8 @@
 /** Chart components of the studio (recharts, pure presentational: props in, SVG out). */
 import './charts.css';
 
-export { RankAucChart, aucInterval, type RankAucChartProps } from './RankAucChart';
+export { RankAucChart, type RankAucChartProps } from './RankAucChart';
+export { aucInterval } from './rankAucData';
 export { RankParamsChart, type RankParamsChartProps } from './RankParamsChart';
 export { FrontierChart, type FrontierChartProps } from './FrontierChart';
 export { SpectrumChart, type SpectrumChartProps } from './SpectrumChart';

@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compressorOf, type TfCompressor } from '../../helpers/compressor';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { predictProbs } from '../../../src/tf/predict';
 import { auc } from '../../../src/core/metrics/auc';
 import { allocateRanks } from '../../../src/core/compress/allocate';

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import type { LayersModel, SymbolicTensor } from '../../../src/tf/tfjs';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import type { ModelArtifacts } from '../../../src/core/layers/artifacts';
 import {

@@ -1,7 +1,7 @@
 /** Decoding and encoding weights: exact round trip, and quantized manifests read exactly as tfjs reads them. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import type { ModelArtifacts, WeightSpec } from '../../../src/core/layers/artifacts';
 import { decodeWeights, encodeWeights, rewriteModel } from '../../../src/core/layers';

@@ -10,10 +10,10 @@ import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { main } from '../../../src/cli/main';
-import { parseArgs } from '../../../src/cli/args';
+import { parseArgs } from '../../../src/cli/shared/args';
 import { evaluateCommand } from '../../../src/cli/commands/evaluate';
 import { trainCommand } from '../../../src/cli/commands/train';
-import { loadStudioModel, type LoadedModel } from '../../../src/cli/io';
+import { loadStudioModel, type LoadedModel } from '../../../src/cli/shared/io';
 import { describeError, isStudioError, StudioError } from '../../../src/core/errors';
 import {
   encodeBatch,

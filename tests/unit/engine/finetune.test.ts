@@ -9,7 +9,7 @@ import { compressorOf, type LayerChoice } from '../../helpers/compressor';
 import { fineTune } from '../../../src/tf/finetune';
 import { predictLogits, predictProbs } from '../../../src/tf/predict';
 import { trainModel } from '../../../src/tf/train';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { auc, logLossFromLogits } from '../../../src/core/metrics';
 import { tailSplit } from '../../../src/core/pipeline/splits';
 import { openDemoModel } from '../../helpers/demo';

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { compressorOf } from '../../helpers/compressor';
 import { predictLogits } from '../../../src/tf/predict';
 import { syntheticEncoding, syntheticRows } from '../../helpers/synthetic';

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { type TfCompressor } from '../../helpers/compressor';
+import type { TfCompressor } from '../../helpers/compressor';
 import { makeInputs, planFeed } from '../../../src/tf/feed';
 import { matmul } from '../../../src/core/linalg';
 import { denseReplacementError, embeddingReplacementError } from '../../../src/core/compress/error';

@@ -1,5 +1,5 @@
 /**
- * The AFM facts of method.md, checked with this module's moments and eigensolver on random data:
+ * The facts AFM compression rests on, checked with this module's moments and eigensolver on random data:
  * projecting centred outputs on the top-k eigenvectors leaves squared error n·Σ(dropped eigenvalues), and a
  * data-blind truncated SVD of W is never better on that measure.
  */
@@ -15,7 +15,7 @@ const n = 1500,
 function layer() {
   const mix = randomMatrix(din, din, 2).map((v, i) => (i % (din + 1) === 0 ? 3 : 0.3 * v));
   const x = matmul(randomMatrix(n, din, 1), mix, n, din, din).map((v, i) => v + (i % din) * 10);
-  const w = randomMatrix(dout, din, 3); // d_out × d_in, as method.md
+  const w = randomMatrix(dout, din, 3); // d_out × d_in, the layout AFM uses for W
   const b = randomMatrix(1, dout, 4);
   const wt = new Float64Array(din * dout);
   for (let i = 0; i < dout; i++) for (let j = 0; j < din; j++) wt[j * dout + i] = w[i * din + j];

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import type { LayersModel } from '../../../src/tf/tfjs';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { predictProbs } from '../../../src/tf/predict';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import { compressorOf } from '../../helpers/compressor';

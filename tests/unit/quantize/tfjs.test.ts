@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
 import type { LayersModel } from '../../../src/tf/tfjs';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import { logitModel, predictLogits } from '../../../src/tf/predict';
 import { makeInputs, planFeed } from '../../../src/tf/feed';

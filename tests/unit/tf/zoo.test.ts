@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/tf/tfjs';
-import { buildModel } from '../../../src/tf/zoo/models';
+import { buildModel } from '../../../src/tf/zooModels';
 import { predictLogits, predictProbs } from '../../../src/tf/predict';
 import { loadModelFromArtifacts, saveModelToArtifacts } from '../../../src/tf/modelio';
 import { artifactsToFiles, assembleArtifacts, parseModelJson } from '../../../src/core/layers/artifacts';

@@ -1,0 +1,109 @@
+/**
+ * Structural checks of a layers-model topology that tfjs does not make before it builds the model: that its
+ * layer graph can be ordered (tfjs would spin forever otherwise), and the layer class names it uses. Pure:
+ * plain objects, no tfjs.
+ */
+import { StudioError } from '../errors';
+import { shown } from './artifacts';
+
+/**
+ * Checks the layer graph of a functional topology (and of functional models nested in it) the way tfjs
+ * rebuilds it: every inbound node names an earlier-built layer and one of its nodes. tfjs re-queues a call
+ * whose input does not exist yet and loops forever when it never will (a renamed layer, a cycle, a node
+ * index past the end), so a topology it cannot order is a MODEL_NOT_LAYERS error here instead of a hang.
+ */
+export function checkTopologyGraph(topology: Record<string, unknown>, fileName = 'model.json'): void {
+  const fail = (what: string): never => {
+    throw new StudioError(
+      'MODEL_NOT_LAYERS',
+      `The modelTopology of ${fileName} ${what}, so tfjs cannot build it; export the ` +
+        `model again with tfjs model.save or tensorflowjs_converter.`,
+    );
+  };
+  const label = (x: unknown) => shown(x);
+  const checkModel = (config: Record<string, unknown>, depth: number): void => {
+    if (depth > 16) fail('nests models more than 16 deep');
+    const layers = config.layers;
+    if (!Array.isArray(layers)) return;
+    const graph = layers.some((l) => l && typeof l === 'object' && 'inbound_nodes' in (l as object));
+    type Call = { layer: string; inputs: [string, number][] };
+    const nodes = new Map<string, number>(); // nodes each built layer has so far
+    const pending: Call[] = [];
+    for (const raw of layers) {
+      const layer = raw as Record<string, unknown> | null;
+      if (!layer || typeof layer !== 'object' || Array.isArray(layer)) fail('has a layer entry that is not an object');
+      const cfg = layer!.config as Record<string, unknown> | undefined;
+      const nested = !!cfg && typeof cfg === 'object' && (Array.isArray(cfg) || Array.isArray(cfg.layers));
+      if (nested && !Array.isArray(cfg)) checkModel(cfg!, depth + 1);
+      if (!graph) continue;
+      const name = layer!.name;
+      if (typeof name !== 'string') fail(`has a layer without a name (${label(layer!.class_name)})`);
+      if (nodes.has(name as string)) fail(`names two layers ${label(name)}`);
+      // An input layer, and a model used as a layer, have a node of their own before anything calls them.
+      nodes.set(name as string, layer!.class_name === 'InputLayer' || nested ? 1 : 0);
+      const inbound = layer!.inbound_nodes ?? [];
+      if (!Array.isArray(inbound)) fail(`gives layer ${label(name)} inbound_nodes that are not a list`);
+      for (const node of inbound as unknown[]) {
+        if (!Array.isArray(node)) fail(`gives layer ${label(name)} an inbound node that is not a list`);
+        const inputs = (node as unknown[]).map((x) => {
+          const d = x as unknown[];
+          const ok =
+            Array.isArray(d) &&
+            typeof d[0] === 'string' &&
+            Number.isSafeInteger(d[1]) &&
+            (d[1] as number) >= 0 &&
+            Number.isSafeInteger(d[2]) &&
+            (d[2] as number) >= 0;
+          if (!ok) fail(`gives layer ${label(name)} the input ${label(d)}, not [layer name, node index, tensor index]`);
+          return [d[0], d[1]] as [string, number];
+        });
+        if (inputs.length > 0) pending.push({ layer: name as string, inputs });
+      }
+    }
+    // Build the calls in as many passes as tfjs would; a pass that builds nothing means tfjs would spin forever.
+    let left = pending;
+    while (left.length > 0) {
+      const next = left.filter((c) => {
+        if (!c.inputs.every(([from, index]) => (nodes.get(from) ?? -1) > index)) return true;
+        nodes.set(c.layer, nodes.get(c.layer)! + 1);
+        return false;
+      });
+      if (next.length === left.length) {
+        const c = next[0];
+        const [from, index] = c.inputs.find(([f, i]) => !((nodes.get(f) ?? -1) > i))!;
+        fail(
+          nodes.has(from)
+            ? `feeds layer ${label(c.layer)} from node ${index} of layer ${label(from)}, which ` +
+                `never exists (a cycle or an index past the end)`
+            : `feeds layer ${label(c.layer)} from ${label(from)}, which is not a layer of the model`,
+        );
+      }
+      left = next;
+    }
+  };
+  const root = ((topology.model_config as Record<string, unknown> | undefined) ?? topology) as Record<string, unknown>;
+  const config = root.config as Record<string, unknown> | undefined;
+  if (config && typeof config === 'object' && !Array.isArray(config)) checkModel(config, 0);
+}
+
+/** Layer class names used anywhere in a topology (nested models included). */
+export function layerClassNames(topology: Record<string, unknown>): string[] {
+  const names = new Set<string>();
+  const visit = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const obj = node as Record<string, unknown>;
+    const cfg = obj.config as Record<string, unknown> | undefined;
+    if (typeof obj.class_name === 'string' && cfg && typeof cfg === 'object' && Array.isArray(cfg.layers)) {
+      (cfg.layers as unknown[]).forEach((l) => {
+        const layer = l as Record<string, unknown> | null;
+        if (!layer || typeof layer !== 'object') return;
+        if (typeof layer.class_name === 'string') names.add(layer.class_name);
+        visit(layer);
+      });
+    }
+    if (obj.model_config) visit(obj.model_config);
+  };
+  visit(topology);
+  return [...names];
+}

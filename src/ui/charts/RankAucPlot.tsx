@@ -1,0 +1,106 @@
+/**
+ * The plot of the rank/AUC chart: per method a line of test AUC by dense rank over its shaded 95% band, and a
+ * dashed line at the original's AUC.
+ */
+import {
+  Area,
+  CartesianGrid,
+  ComposedChart,
+  Label,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { BaselineInfo } from '../../engine/protocol';
+import { formatAuc } from '../format';
+import { yAxisTitle } from './axisLabels';
+import { RankAucTooltip } from './RankAucTooltip';
+import type { RankRow } from './sweepRows';
+import {
+  AXIS_LABEL,
+  CHART_HEIGHT,
+  GRID_COLOR,
+  methodColor,
+  methodLabel,
+  ORIGINAL_COLOR,
+  ORIGINAL_DASH,
+  TICK,
+  type NiceAxis,
+} from './theme';
+
+interface Props {
+  rows: RankRow[];
+  /** Methods with points, in chart order. */
+  present: string[];
+  baseline: BaselineInfo | null;
+  y: NiceAxis | null;
+}
+
+/** AUC lines and bands by dense rank, with the original's AUC. */
+export function RankAucPlot({ rows, present, baseline, y }: Props) {
+  return (
+    <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+      <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 22, left: 14 }}>
+        <CartesianGrid stroke={GRID_COLOR} vertical={false} />
+        <XAxis dataKey="rank" type="category" tick={TICK} tickLine={false} interval={0}>
+          <Label value="Dense rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
+        </XAxis>
+        <YAxis
+          type="number"
+          domain={y?.domain}
+          ticks={y?.ticks}
+          tickFormatter={formatAuc}
+          tick={TICK}
+          width={52}
+          allowDataOverflow
+        >
+          <Label {...yAxisTitle('Test AUC')} />
+        </YAxis>
+        <Tooltip content={(props) => <RankAucTooltip {...props} baseline={baseline} />} isAnimationActive={false} />
+        {present.map((m) => (
+          <Area
+            key={`${m}-band`}
+            dataKey={`${m}Band`}
+            name={`${methodLabel(m)} 95% interval`}
+            stroke="none"
+            fill={methodColor(m)}
+            fillOpacity={0.12}
+            legendType="none"
+            connectNulls
+            isAnimationActive={false}
+            activeDot={false}
+          />
+        ))}
+        {present.map((m) => (
+          <Line
+            key={m}
+            dataKey={m}
+            name={methodLabel(m)}
+            stroke={methodColor(m)}
+            strokeWidth={2}
+            dot={{ r: 3, fill: methodColor(m) }}
+            connectNulls
+            isAnimationActive={false}
+          />
+        ))}
+        {baseline && (
+          <ReferenceLine
+            y={baseline.auc}
+            stroke={ORIGINAL_COLOR}
+            strokeDasharray={ORIGINAL_DASH}
+            ifOverflow="extendDomain"
+          >
+            <Label
+              value={`original ${formatAuc(baseline.auc)}`}
+              position="insideBottomLeft"
+              style={{ fontSize: 11, fill: ORIGINAL_COLOR }}
+            />
+          </ReferenceLine>
+        )}
+      </ComposedChart>
+    </ResponsiveContainer>
+  );
+}

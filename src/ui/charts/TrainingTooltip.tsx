@@ -1,0 +1,22 @@
+/** The training chart's tooltip: an epoch's training loss, validation AUC and validation loss. */
+import type { TooltipContentProps } from 'recharts';
+import type { TrainEpochInfo } from '../../engine/protocol';
+import { formatAuc, formatLoss } from '../format';
+import { ChartTooltip } from './ChartTooltip';
+import { AUC_COLOR, LOSS_COLOR } from './trainingData';
+
+/** The numbers of the epoch under the pointer. */
+export function TrainingTooltip({ active, payload }: TooltipContentProps) {
+  const e = payload?.[0]?.payload as TrainEpochInfo | undefined;
+  if (!active || !e) return null;
+  return (
+    <ChartTooltip
+      heading={`Epoch ${e.epoch}`}
+      rows={[
+        { label: 'Training log loss', value: formatLoss(e.trainLoss), color: LOSS_COLOR },
+        { label: 'Validation AUC', value: formatAuc(e.validAuc), color: AUC_COLOR },
+        { label: 'Validation log loss', value: formatLoss(e.validLogloss) },
+      ]}
+    />
+  );
+}
