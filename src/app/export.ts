@@ -63,7 +63,9 @@ export async function exportModel(job: ExportJob): Promise<Exported> {
     onnx: job.alsoOtherFormat,
   });
   // Load the files back exactly as a drop would, and check them.
-  const main = written.files.filter((f) => f.name !== 'model.onnx' || job.model.format === 'onnx');
+  // The model's own format only (the other format, when written, is a copy beside it).
+  const ownIsOnnx = job.model.format === 'onnx';
+  const main = written.files.filter((f) => (f.name === 'model.onnx') === ownIsOnnx);
   const opened = await openModelFiles(asInputFiles(main), 'The exported files');
   const { model: reloaded } = await job.loader(opened);
   let reloadedAuc = Number.NaN;

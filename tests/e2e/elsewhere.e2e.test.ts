@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHOTS, useStudioPage } from './browser';
 import { readFile } from 'node:fs/promises';
-import { dropFiles, fileFromDisk, fileFromText, waitForSettled } from './drop';
+import { dropFiles, fileFromDisk, fileFromText, studioState, waitForSettled } from './drop';
 import { foreignRows, singleInputRows } from '../helpers/foreignRows';
 import { auc } from '../../src/core/metrics';
 import { runOrt } from '../unit/onnx/reference';
@@ -47,13 +47,15 @@ describe('a Keras model, data-free', () => {
 });
 
 describe('a PyTorch model exported to ONNX, data-free', () => {
-  it('is converted (FM recognised), its layers listed, compressed and exported as tfjs and as ONNX', async () => {
+  it('runs as it is: its layers listed, compressed data-free, exported as ONNX and as tfjs', async () => {
     await dropFiles(studio.page, [await fileFromDisk('tests/fixtures/onnx/deepfm-deepctr-gemm-opset13.onnx')]);
     await expect
       .poll(() => studio.page.getByTestId('model-name').textContent(), { timeout: 60_000 })
       .toBe('deepfm-deepctr-gemm-opset13.onnx');
     await studio.page.getByTestId('architecture').waitFor();
-    expect(await studio.page.getByTestId('architecture').textContent()).toContain('FMInteraction');
+    const architecture = await studio.page.getByTestId('architecture').textContent();
+    expect(architecture).toContain('ONNX graph (opset 13)');
+    expect(architecture).toMatch(/dnn\.linears\.0Gemm/);
     // What the columns of rows for it must be called and hold.
     expect(await studio.page.getByTestId('model-inputs').textContent()).toBe(
       'C1 (ids 0–20), C2 (ids 0–20), C3 (ids 0–20), C4 (ids 0–20), numeric (6 values)',
@@ -70,7 +72,7 @@ describe('a PyTorch model exported to ONNX, data-free', () => {
         params: e.params,
       };
     });
-    expect(exported.names).toEqual(['model.json', 'group1-shard1of1.bin', 'model.onnx']);
+    expect(exported.names).toEqual(['model.onnx', 'model.json', 'group1-shard1of1.bin']);
     expect(exported.onnxBytes).toBeGreaterThan(1000);
     expect(await studio.page.getByTestId('download-model.onnx').isVisible()).toBe(true);
   });
@@ -167,4 +169,38 @@ describe("DeepCTR-Torch's forward(X): one tensor of ids and values", () => {
       );
     },
   );
+});
+
+describe('a real DeepCTR-Torch xDeepFM (torch.onnx.export, opset 17) with its rows', () => {
+  it('runs as it is: a slider, a sweep, an ONNX export that, dropped back, scores the same AUC', async () => {
+    const page = studio.page;
+    const dir = 'tests/fixtures/onnx/torch/deepctr_torch';
+    await dropFiles(page, [await fileFromDisk(`${dir}/xDeepFM.op17.onnx`), await fileFromDisk(`${dir}/rows.csv`)]);
+    await waitForSettled(page, { modelName: 'xDeepFM.op17.onnx', trainName: 'rows.csv' });
+    const first = await page.evaluate(() => window.ctrStudio!.state());
+    expect(first.model!.format).toBe('onnx');
+    expect(first.prepared!.dataFree).toBe(false);
+    expect(first.baseline!.auc).toBeGreaterThan(0.65);
+    // A slider step: the parameter count follows at once, then the AUC of the new plan.
+    await page.getByTestId('dense-rank').focus();
+    await page.keyboard.press('ArrowLeft');
+    await waitForSettled(page, { modelName: 'xDeepFM.op17.onnx' });
+    const planned = Number((await page.getByTestId('planned-params').textContent())!.replace(/\D/g, ''));
+    expect((await studioState(page)).result!.params).toBe(planned);
+    await page.getByTestId('run-sweep').click();
+    await expect.poll(async () => (await studioState(page)).sweepPoints.length, { timeout: 90_000 }).toBeGreaterThan(3);
+    await page.getByTestId('job-idle').waitFor({ timeout: 90_000 });
+    await page.getByTestId('export').click();
+    await page.getByTestId('export-check').waitFor({ timeout: 60_000 });
+    const exported = await page.evaluate(() => {
+      const e = window.ctrStudio!.state().exported!;
+      const onnx = e.files.find((f) => f.name === 'model.onnx')!;
+      return { auc: e.auc, data: Array.from(new Uint8Array(onnx.data)) };
+    });
+    await dropFiles(page, [{ name: 'model.onnx', bytes: Uint8Array.from(exported.data) }]);
+    await waitForSettled(page, { modelName: 'model.onnx' });
+    const again = await page.evaluate(() => window.ctrStudio!.state());
+    expect(again.model!.compression).toMatchObject({ dataFree: false });
+    expect(Math.abs(again.baseline!.auc - exported.auc)).toBeLessThan(1e-6);
+  });
 });
