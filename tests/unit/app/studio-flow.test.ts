@@ -72,7 +72,8 @@ describe('the studio flow on tfjs (the demo DeepFM)', () => {
   it('compresses data-free when the rows cannot feed the model', async () => {
     const free = new Studio(NODE_LOADER);
     const model = readFileSync(`${TORCH}/DeepFM.op17.onnx`);
-    await free.openFiles([memoryFile('DeepFM.op17.onnx', new Uint8Array(model)), pathFile('public/demo/criteo/train.tsv')]);
+    const files = [memoryFile('DeepFM.op17.onnx', new Uint8Array(model)), pathFile('public/demo/criteo/train.tsv')];
+    await free.openFiles(files);
     const status = free.scoringStatus();
     expect(status.dataAware).toBe(false);
     expect((await free.prepare()).dataFree).toBe(true);
@@ -86,7 +87,7 @@ describe('the studio flow on tfjs (the demo DeepFM)', () => {
 });
 
 describe('the studio flow on an ONNX graph run as it is (DeepCTR-Torch DeepFM)', () => {
-  it('binds its rows, evaluates, exports model.onnx with the binding, and the export reopens with the same AUC', async () => {
+  it('binds its rows, evaluates, exports model.onnx with the binding that reopens with the same AUC', async () => {
     const studio = new Studio(NODE_LOADER);
     const opened = await studio.openFiles([pathFile(`${TORCH}/DeepFM.op17.onnx`), pathFile(`${TORCH}/rows.csv`)]);
     expect(opened.model!.format).toBe('onnx');
