@@ -66,6 +66,31 @@ export class ModelCompressor<P = unknown, M extends RunnableModel<P> = RunnableM
     return merged!;
   }
 
+  /** Gradient statistics over the calibration rows, added to the statistics in hand (see Compressor.useGradients). */
+  async addGradients(
+    encoding: FeatureEncoding,
+    calibration: RowSource | RowSource[],
+    opts: StatisticsOptions = {},
+  ): Promise<void> {
+    if (!this.model.capabilities.gradients) {
+      throw new StudioError('INVALID_ARGUMENT', `Gradient statistics cannot be computed for ${this.model.name} here.`);
+    }
+    const layers = this.compressible;
+    const stats = await this.model.statistics(
+      encoding,
+      Array.isArray(calibration) ? concatSources(calibration) : calibration,
+      {
+        dense: layers.filter((l) => l.kind === 'dense').map((l) => l.name),
+        embeddings: layers.filter((l) => l.kind === 'embedding').map((l) => l.name),
+        activations: false,
+        gradients: true,
+      },
+      opts,
+    );
+    this.statisticsMs += stats.ms;
+    this.useGradients(stats.fisher!);
+  }
+
   /**
    * Sequential statistics: Dense layers in graph order, each one's decomposition computed from its inputs in
    * the model whose earlier layers are already compressed by this plan (without fusion, so every Dense still

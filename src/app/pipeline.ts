@@ -62,8 +62,8 @@ export async function ensureStatistics(
   opts: StatisticsOptions = {},
 ): Promise<void> {
   const needs = statisticsNeeded([methodId]);
-  const missing = [...needs].some((k) => !c.has(k));
-  if (missing) await c.collect(encoding, calibration, { ...opts, gradients: needs.has('gradients') });
+  if (needs.has('activations') && !c.has('activations')) await c.collect(encoding, calibration, opts);
+  if (needs.has('gradients') && !c.has('gradients')) await c.addGradients(encoding, calibration, opts);
 }
 
 export async function compressModel<P>(

@@ -20,10 +20,14 @@ export interface ScoreOptions {
   signal?: AbortSignal;
 }
 
-/** Which layers to measure: inputs of Dense layers and ids of tables; gradients when a method needs them. */
+/**
+ * Which layers to measure: inputs of Dense layers and ids of tables (unless `activations` is false), and the
+ * loss gradients of their weights when a method needs them (runtimes with `capabilities.gradients`).
+ */
 export interface StatisticsRequest {
   dense: string[];
   embeddings: string[];
+  activations?: boolean;
   gradients?: boolean;
 }
 

@@ -180,13 +180,12 @@ export class Studio {
 
   /** Statistics over every training row: streamed from the file when only a sample is in memory. */
   private async collect(signal: AbortSignal, onProgress?: (p: Progress) => void): Promise<void> {
-    const { meta, rows, c, model } = this.ws.ready();
+    const { meta, rows, c } = this.ws.ready();
     const part = this.ws.splits()!.train;
     const all = part.data.sampled ? streamRows(part.data, meta.encoding, part.from, part.to) : rows.train;
     const expected = part.data.sampled ? Math.min(part.to, part.data.rows) - part.from : rows.train.rows;
     await c.collect(meta.encoding, all, {
       signal,
-      gradients: model.capabilities.gradients && METHODS.some((m) => m.needs === 'gradients'),
       onProgress: (done) => onProgress?.({ stage: 'statistics', done, total: expected, unit: 'rows' }),
     });
   }

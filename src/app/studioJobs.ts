@@ -9,7 +9,8 @@ import { StudioError } from '../core/errors';
 import type { ModelSpec } from '../core/model/spec';
 import { autoRanks } from './autoRank';
 import { throwIfCancelled } from './jobs';
-import { compressModel } from './pipeline';
+import { compressModel, ensureStatistics } from './pipeline';
+import { seriesOf } from '../core/compress/methods';
 import type { EpochLog, RunnableModel } from './runtime';
 import type { Studio } from './studio';
 import { runSweep } from './sweep';
@@ -104,6 +105,9 @@ export async function sweep(
   const { meta, rows, c } = s.ws.ready();
   s.requirePrepared();
   return longJob(s, async (signal) => {
+    for (const id of new Set(request.methods.map((m) => seriesOf(m).method.id))) {
+      await ensureStatistics(c, meta.encoding, rows.train, id, { signal });
+    }
     const base = await s.baselineScores();
     return runSweep(c, meta.encoding, rows.test, base, {
       ...request,

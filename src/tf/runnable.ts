@@ -12,6 +12,7 @@ import { describeInputs } from './feed';
 import { fineTune } from './finetune';
 import { loadModelFromArtifacts, saveModelToArtifacts } from './modelio';
 import { predictLogits, predictProbs, type ScoreOptions } from './predict';
+import { collectGradientStatistics } from './gradients';
 import { collectStatistics, type StatisticsOptions } from './stats';
 import type { LayersModel } from './tfjs';
 import { measureThroughput } from './throughput';
@@ -27,7 +28,7 @@ function shapesOf(model: LayersModel): LayerShapes {
 
 export class TfjsModel implements RunnableModel<ModelArtifacts> {
   readonly format = 'tfjs' as const;
-  readonly capabilities = { gradients: false, fineTune: true };
+  readonly capabilities = { gradients: true, fineTune: true };
   private layersTarget: LayersTarget | null = null;
   private described: ModelDescription | null = null;
 
@@ -97,13 +98,26 @@ export class TfjsModel implements RunnableModel<ModelArtifacts> {
     return predictProbs(this.net, encoding, rows, opts);
   }
 
-  statistics(
+  async statistics(
     encoding: FeatureEncoding,
     rows: RowSource,
     request: StatisticsRequest,
     opts?: StatisticsOptions,
   ): Promise<CollectedStatistics> {
-    return collectStatistics(this.net, encoding, rows, request, opts);
+    const t0 = performance.now();
+    const base: CollectedStatistics =
+      request.activations === false
+        ? { rows: 0, denseInputs: new Map(), idCounts: new Map(), ms: 0 }
+        : await collectStatistics(this.net, encoding, rows, request, opts);
+    if (!request.gradients) return base;
+    const g = await collectGradientStatistics(
+      this.net,
+      encoding,
+      rows,
+      [...request.dense, ...request.embeddings],
+      opts,
+    );
+    return { ...base, rows: base.rows || g.rows, fisher: g.fisher, ms: performance.now() - t0 };
   }
 
   load(payload: ModelArtifacts, name: string): Promise<TfjsModel> {

@@ -33,6 +33,8 @@ export class Compressor<P = unknown> {
   private stats: LayerStatistics | null = null;
   /** Data-free mode: no rows; each layer by a method that needs none (see methods.dataFreeMethod). */
   private dataFreeMode = false;
+  /** The kinds of statistics in hand. */
+  private readonly kinds = new Set<StatisticsKind>();
   readonly timings = { decompositionMs: 0 };
 
   constructor(readonly target: CompressionTarget<P>) {
@@ -67,7 +69,7 @@ export class Compressor<P = unknown> {
 
   /** Which kinds of statistics are in hand. */
   has(kind: StatisticsKind): boolean {
-    return kind === 'activations' ? this.stats !== null && !this.dataFreeMode : (this.stats?.fisher?.size ?? 0) > 0;
+    return this.kinds.has(kind);
   }
 
   /**
@@ -90,6 +92,7 @@ export class Compressor<P = unknown> {
     }
     this.stats = { rows: 0, denseInputs: new Map(), idCounts: counts };
     this.dataFreeMode = true;
+    this.kinds.clear();
     this.forgetDataAware();
   }
 
@@ -113,7 +116,30 @@ export class Compressor<P = unknown> {
     }
     this.stats = stats;
     this.dataFreeMode = false;
+    this.kinds.clear();
+    this.kinds.add('activations');
+    if (stats.fisher) this.kinds.add('gradients');
     this.forgetDataAware();
+  }
+
+  /**
+   * Adds gradient statistics to the statistics in hand (collected later, when a method first needs them);
+   * only decompositions that read gradients are dropped.
+   */
+  useGradients(fisher: Map<string, Float64Array>): void {
+    for (const l of this.compressible) {
+      const width = l.kind === 'dense' ? l.shape.dOut : l.shape.vocab;
+      if (fisher.get(l.name)?.length !== width) {
+        throw new StudioError(
+          'INVALID_ARGUMENT',
+          `The gradient statistics have nothing (or the wrong size) for layer ${l.name}.`,
+        );
+      }
+    }
+    this.stats = { ...(this.stats ?? { rows: 0, denseInputs: new Map(), idCounts: new Map() }), fisher };
+    this.kinds.add('gradients');
+    for (const [key, d] of [...this.decompositions])
+      if (getMethod(d.method).needs === 'gradients') this.decompositions.delete(key);
   }
 
   /** Drops the decompositions that depend on rows (new statistics make them stale). */

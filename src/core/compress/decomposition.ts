@@ -57,7 +57,7 @@ export interface LayerStatisticsView {
   idCounts?: Float64Array;
   /**
    * Gradient statistics: Σ over calibration batches of squared loss gradients of the layer's weights, summed
-   * per input dimension (Dense) or per id (table).
+   * per output (Dense: one value per column of the kernel) or per id (table: one value per row).
    */
   fisher?: Float64Array;
 }

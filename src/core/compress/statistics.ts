@@ -26,7 +26,7 @@ export interface LayerStatistics {
   idCounts: Map<string, Float64Array>;
   /**
    * Gradient statistics, when a method needs them: per layer, Σ over calibration batches of the squared loss
-   * gradients of its weights, per input dimension (Dense) or per id (table).
+   * gradients of its weights, per output (Dense) or per id (table).
    */
   fisher?: Map<string, Float64Array>;
 }
@@ -140,7 +140,22 @@ export function mergeStatistics(a: LayerStatistics, b: LayerStatistics): LayerSt
       c.map((x, i) => x + d[i]),
     );
   }
-  return { rows: a.rows + b.rows, denseInputs, idCounts };
+  const fisher = a.fisher && b.fisher ? mergeSums(a.fisher, b.fisher) : undefined;
+  return { rows: a.rows + b.rows, denseInputs, idCounts, ...(fisher ? { fisher } : {}) };
+}
+
+/** Per-layer sums added element by element (gradient statistics are sums over rows). */
+function mergeSums(a: Map<string, Float64Array>, b: Map<string, Float64Array>): Map<string, Float64Array> {
+  const out = new Map<string, Float64Array>();
+  for (const [name, x] of a) {
+    const y = b.get(name);
+    if (y && y.length === x.length)
+      out.set(
+        name,
+        x.map((v, i) => v + y[i]),
+      );
+  }
+  return out;
 }
 
 /** A fingerprint of a model's topology and weights (two 32-bit FNV-1a lanes), to match statistics to models. */
