@@ -13,7 +13,7 @@ import { logitModel } from './predict';
 import { tf, type LayersModel, type Tensor } from './tfjs';
 
 /** Rows per mini-batch gradient. */
-const BATCH = 64;
+const BATCH = 128;
 
 /** The trainable weight of a layer that compression replaces, and the axis its statistics keep. */
 function weightOf(model: LayersModel, layer: string): tf.Variable {

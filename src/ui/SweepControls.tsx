@@ -1,6 +1,7 @@
 /**
- * The sweep card: the dense ranks to sweep (comma-separated, "keep" for no compression), whether to add the
- * sequential AFM series, how many points that makes, and the buttons that run a sweep and measure latency.
+ * The sweep card: the dense ranks to sweep (comma-separated, "keep" for no compression), the methods to
+ * compare (every usable one of the registry), whether to add the sequential series, how many points that
+ * makes, and the buttons that run a sweep and measure latency.
  */
 import { useState } from 'react';
 import type { LayerInfo, SweepRequest, UniformPlan } from '../engine/protocol';
@@ -35,9 +36,12 @@ export function SweepControls({ inventory, plan, usable, busy, onSweep, onLatenc
   const initial = defaultSweep(inventory, plan, usable);
   const [ranksText, setRanksText] = useState(initial.denseRanks.map((r) => r ?? 'keep').join(','));
   const [sequential, setSequential] = useState(false);
-  const methods: SweepRequest['methods'] = usable.flatMap((id) =>
-    sequential && getMethod(id).sequential ? [id, seriesId(id, true)] : [id],
-  );
+  const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set(initial.methods));
+  const methods: SweepRequest['methods'] = usable
+    .filter((id) => chosen.has(id))
+    .flatMap((id) => (sequential && getMethod(id).sequential ? [id, seriesId(id, true)] : [id]));
+  const toggle = (id: string, on: boolean) =>
+    setChosen((c) => new Set(on ? [...c, id] : [...c].filter((x) => x !== id)));
   const ranks = parseRanks(ranksText);
   return (
     <div className="card sweep-controls">
@@ -53,6 +57,17 @@ export function SweepControls({ inventory, plan, usable, busy, onSweep, onLatenc
           className={ranks ? '' : 'invalid'}
         />
       </label>
+      {usable.map((id) => (
+        <label key={id} className="small" title={getMethod(id).summary}>
+          <input
+            type="checkbox"
+            checked={chosen.has(id)}
+            onChange={(e) => toggle(id, e.target.checked)}
+            data-testid={`sweep-method-${id}`}
+          />{' '}
+          {getMethod(id).label}
+        </label>
+      ))}
       <label className="small" title={SEQUENTIAL_TITLE}>
         <input
           type="checkbox"
@@ -67,7 +82,7 @@ export function SweepControls({ inventory, plan, usable, busy, onSweep, onLatenc
       </span>
       <button
         type="button"
-        disabled={busy || !ranks}
+        disabled={busy || !ranks || methods.length === 0}
         onClick={() => ranks && onSweep({ methods, denseRanks: ranks, embeddingRanks: [plan.embeddingRank] })}
         data-testid="run-sweep"
       >

@@ -31,7 +31,13 @@ export function defaultSweep(inventory: LayerInfo[], plan: UniformPlan, methods:
   const top = maxRank(inventory, 'dense');
   let ranks = [16, 32, 64, 128].filter((r) => r <= top);
   if (ranks.length < 2) ranks = [1, 2, 4, 8, 16].filter((r) => r <= top).slice(-4);
-  return { methods, denseRanks: ranks.length ? ranks : [null], embeddingRanks: [plan.embeddingRank] };
+  // A method that first needs gradient statistics (a backward pass over the rows) is offered, not run by default.
+  const cheap = methods.filter((id) => METHODS.find((m) => m.id === id)?.needs !== 'gradients');
+  return {
+    methods: cheap.length > 0 ? cheap : methods,
+    denseRanks: ranks.length ? ranks : [null],
+    embeddingRanks: [plan.embeddingRank],
+  };
 }
 
 /** Methods the open model and rows cannot use, each with the reason (shown on the disabled choice). */

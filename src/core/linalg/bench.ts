@@ -115,7 +115,7 @@ export async function benchLinalg(options: BenchOptions = {}): Promise<LinalgBen
   const svd400Ms = await timeMedian(runs, () => svd(sq, 400, 400));
   const tall = randomMatrix(20000, 64, 13);
   const svdTall64Ms = await timeMedian(runs, () => svd(tall, 20000, 64));
-  progress('svd');
+  progress('SVD');
 
   const n = 1024,
     x = randomMatrix(n, n, 17),
