@@ -11,6 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { dropFiles, fileFromDisk, fileFromText, studioState, waitForSettled } from './drop';
 import { foreignRows, singleInputRows } from '../helpers/foreignRows';
 import { auc } from '../../src/core/metrics';
+import { assembleArtifacts, parseModelJson } from '../../src/core/layers/artifacts';
+import { exportOnnx } from '../../src/core/onnx/export';
 import { runOrt } from '../unit/onnx/reference';
 import { torchDeepFm } from '../unit/onnx/torch-graphs';
 
@@ -202,5 +204,31 @@ describe('a real DeepCTR-Torch xDeepFM (torch.onnx.export, opset 17) with its ro
     const again = await page.evaluate(() => window.ctrStudio!.state());
     expect(again.model!.compression).toMatchObject({ dataFree: false });
     expect(Math.abs(again.baseline!.auc - exported.auc)).toBeLessThan(1e-6);
+  });
+});
+
+describe('the demo DeepFM as an ONNX graph run as it is in the browser', () => {
+  it('scores the demo rows like tfjs does; its statistics time is logged against the tfjs path', async () => {
+    const page = studio.page;
+    await page.getByTestId('demo-deepfm').click();
+    await waitForSettled(page, { modelName: 'models/deepfm' });
+    const tfjs = await page.evaluate(() => window.ctrStudio!.state());
+    const dir = 'public/demo/models/deepfm';
+    const json = await readFile(`${dir}/model.json`, 'utf8');
+    const shard = await readFile(`${dir}/group1-shard1of1.bin`);
+    const weights = new Map([
+      ['group1-shard1of1.bin', shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength)],
+    ]);
+    const bytes = exportOnnx(assembleArtifacts(parseModelJson(json), weights as Map<string, ArrayBuffer>));
+    await dropFiles(page, [{ name: 'deepfm.onnx', bytes }]);
+    await waitForSettled(page, { modelName: 'deepfm.onnx' });
+    const onnx = await page.evaluate(() => window.ctrStudio!.state());
+    expect(onnx.model!.format).toBe('onnx');
+    expect(Math.abs(onnx.baseline!.auc - tfjs.baseline!.auc)).toBeLessThan(1e-5);
+    const [a, b] = [tfjs.prepared!.statisticsMs, onnx.prepared!.statisticsMs];
+    const rows = onnx.prepared!.calibrationRows;
+    console.log(
+      `statistics over ${rows} rows: tfjs ${a.toFixed(0)} ms, onnx ${b.toFixed(0)} ms (×${(b / a).toFixed(2)})`,
+    );
   });
 });

@@ -11,6 +11,9 @@ import { STUDIO_VERSION } from '../../core/version';
 import { ModelCompressor } from '../../app/modelCompressor';
 import type { RunnableModel } from '../../app/runtime';
 import { DEFAULT_METHOD } from '../../core/compress/methods';
+import type { ModelArtifacts } from '../../core/layers/artifacts';
+import { exportOnnx } from '../../core/onnx/export';
+import { loadOnnxNode } from '../../ort/node';
 import type { UniformPlan } from '../../core/compress/plan';
 import type { EncodedBatch, FeatureEncoding } from '../../core/data';
 import { tf } from '../../tf/tfjs';
@@ -76,6 +79,34 @@ async function timeCompression(
   return { stages, last };
 }
 
+/**
+ * Statistics of the same model as an ONNX graph run as it is in onnxruntime-web (the model exported to ONNX
+ * in memory, its encoding in the ONNX metadata): median ms over the same calibration rows.
+ */
+async function timeOnnxStatistics(
+  original: RunnableModel,
+  encoding: FeatureEncoding,
+  calibration: EncodedBatch,
+  runs: number,
+  log: (s: string) => void,
+): Promise<number> {
+  const artifacts = (await original.payload()) as ModelArtifacts;
+  const onnx = await loadOnnxNode(exportOnnx(artifacts), 'model.onnx');
+  const times: number[] = [];
+  try {
+    for (let r = 0; r <= runs; r++) {
+      const c = new ModelCompressor(onnx);
+      const t0 = performance.now();
+      await c.collect(encoding, calibration);
+      if (r > 0) times.push(performance.now() - t0);
+      log(`ONNX statistics run ${r}${r === 0 ? ' (warm-up)' : ''}: ${(performance.now() - t0).toFixed(0)} ms`);
+    }
+  } finally {
+    onnx.dispose();
+  }
+  return median(times);
+}
+
 /** Rows per second of the original and the compressed model at batch 1 and 2048. */
 async function timeInference(
   original: RunnableModel,
@@ -119,6 +150,7 @@ async function run(args: ParsedArgs): Promise<void> {
   const compressed = last.model!;
   const inference = await timeInference(loaded.model, compressed, encoding, test, runs, log);
   const med = (k: keyof (typeof stages)[number]) => median(stages.map((x) => x[k]));
+  const onnxStatisticsMs = await timeOnnxStatistics(loaded.model, encoding, calibration, runs, log);
   const report = {
     tool: 'ctr-studio bench',
     version: STUDIO_VERSION,
@@ -130,6 +162,8 @@ async function run(args: ParsedArgs): Promise<void> {
       rows: calibration.rows,
       ms: med('statistics'),
       rowsPerSec: (calibration.rows / med('statistics')) * 1000,
+      onnxMs: onnxStatisticsMs,
+      onnxRatio: onnxStatisticsMs / med('statistics'),
     },
     compress: {
       model: String(args.model),
@@ -155,6 +189,8 @@ async function run(args: ParsedArgs): Promise<void> {
     eig1024Ms: round(linalg.eig1024Ms, 1),
     eigResidual: [linalg.eig400Residual, linalg.eig1024Residual],
     statisticsRowsPerSec: round(report.statistics.rowsPerSec, 0),
+    onnxStatisticsMs: round(onnxStatisticsMs, 1),
+    onnxStatisticsRatio: round(report.statistics.onnxRatio, 2),
     compressMs: Object.fromEntries(Object.entries(report.compress.medianMs).map(([k, v]) => [k, round(v, 1)])),
     paramRatio: round(report.compress.paramRatio, 4),
     inference: inference.map((i) => ({
