@@ -211,7 +211,7 @@ describe('the demo DeepFM as an ONNX graph run as it is in the browser', () => {
   it('scores the demo rows like tfjs does; its statistics time is logged against the tfjs path', async () => {
     const page = studio.page;
     await page.getByTestId('demo-deepfm').click();
-    await waitForSettled(page, { modelName: 'models/deepfm' });
+    await waitForSettled(page, { modelName: 'deepfm/model.json', trainName: 'train.tsv' });
     const tfjs = await page.evaluate(() => window.ctrStudio!.state());
     const dir = 'public/demo/models/deepfm';
     const json = await readFile(`${dir}/model.json`, 'utf8');
@@ -221,7 +221,7 @@ describe('the demo DeepFM as an ONNX graph run as it is in the browser', () => {
     ]);
     const bytes = exportOnnx(assembleArtifacts(parseModelJson(json), weights as Map<string, ArrayBuffer>));
     await dropFiles(page, [{ name: 'deepfm.onnx', bytes }]);
-    await waitForSettled(page, { modelName: 'deepfm.onnx' });
+    await waitForSettled(page, { modelName: 'deepfm.onnx', trainName: 'train.tsv' });
     const onnx = await page.evaluate(() => window.ctrStudio!.state());
     expect(onnx.model!.format).toBe('onnx');
     expect(Math.abs(onnx.baseline!.auc - tfjs.baseline!.auc)).toBeLessThan(1e-5);
