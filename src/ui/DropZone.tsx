@@ -1,4 +1,5 @@
-/** Where files arrive: drag-and-drop of a model (model.json + shards, any order) and/or data files, or a picker. */
+/** Where files arrive: drag-and-drop of a model (any registered format) and/or data files, or a picker. */
+import { describeFormats } from '../formats';
 import { useRef, useState, type DragEvent } from 'react';
 
 export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled?: boolean }) {
@@ -28,7 +29,7 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
         <strong>Drop files here</strong>
       </p>
       <p className="muted">
-        a tfjs layers-model (model.json + weight files) and/or data (Criteo TSV, or CSV/TSV with a header)
+        a model ({describeFormats()}) and/or data (Criteo TSV, or CSV/TSV with a header)
       </p>
       <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
         Choose files…
