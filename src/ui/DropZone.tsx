@@ -28,9 +28,7 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
       <p>
         <strong>Drop files here</strong>
       </p>
-      <p className="muted">
-        a model ({describeFormats()}) and/or data (Criteo TSV, or CSV/TSV with a header)
-      </p>
+      <p className="muted">a model ({describeFormats()}) and/or data (Criteo TSV, or CSV/TSV with a header)</p>
       <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
         Choose files…
       </button>
