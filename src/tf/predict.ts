@@ -4,7 +4,6 @@ import type { LayersModel, SymbolicTensor } from './tfjs';
 import type { EncodedBatch, FeatureEncoding } from '../core/data';
 import { LOGIT_LAYER } from '../core/model/spec';
 import { makeInputs, planFeed, type FeedPlan } from './feed';
-import { chunksOfRows, type RowSource } from '../core/data';
 import { yieldToEventLoop } from '../core/yield';
 
 const logitModels = new WeakMap<LayersModel, LayersModel>();
@@ -77,39 +76,4 @@ export async function predictProbs(
   opts: ScoreOptions = {},
 ): Promise<Float32Array> {
   return runBatches(model, planFeed(model, encoding), batch, opts);
-}
-
-/**
- * Logits of several models over rows that may be streamed (each chunk scored by every model, then dropped),
- * with the labels: one pass over a file of any size, memory bounded by one chunk and the scores.
- */
-export async function predictLogitsStream(
-  models: LayersModel[],
-  encoding: FeatureEncoding,
-  rows: RowSource,
-  opts: ScoreOptions = {},
-): Promise<{ labels: Float32Array; logits: Float32Array[] }> {
-  const labels: Float32Array[] = [];
-  const logits: Float32Array[][] = models.map(() => []);
-  let done = 0;
-  for await (const chunk of chunksOfRows(rows).chunks) {
-    await yieldToEventLoop();
-    labels.push(chunk.labels);
-    for (let m = 0; m < models.length; m++)
-      logits[m].push(
-        await predictLogits(models[m], encoding, chunk, { batchSize: opts.batchSize, signal: opts.signal }),
-      );
-    done += chunk.rows;
-    opts.onProgress?.(done);
-  }
-  const join = (parts: Float32Array[]) => {
-    const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
-  };
-  return { labels: join(labels), logits: logits.map(join) };
 }

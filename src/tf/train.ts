@@ -3,6 +3,7 @@
  * shuffling, evaluation on a validation slice after each epoch, early stopping, and the best epoch's weights
  * restored at the end.
  */
+import type { EpochLog } from '../app/runtime';
 import { tf } from './tfjs';
 import type { LayersModel, Tensor } from './tfjs';
 import type { EncodedBatch, FeatureEncoding } from '../core/data';
@@ -50,14 +51,7 @@ export const DEFAULT_TRAIN: Omit<TrainOptions, 'signal' | 'onEpoch' | 'onStep'> 
   seed: 42,
 };
 
-export interface EpochLog {
-  /** Epochs done at this check (fractional when checksPerEpoch > 1). */
-  epoch: number;
-  trainLoss: number;
-  validAuc: number;
-  validLogloss: number;
-  ms: number;
-}
+export type { EpochLog };
 
 export interface TrainResult {
   epochs: EpochLog[];

@@ -15,6 +15,7 @@ import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../sh
 import {
   CALIBRATION_OPTIONS,
   fileListArg,
+  layerRows,
   openCompression,
   rankArg,
   readStatisticsFiles,
@@ -197,21 +198,10 @@ async function evaluate(s: CompressionSession, out: CompressionOutcome) {
 function layerReport(s: CompressionSession, out: CompressionOutcome) {
   const c = s.compressor;
   const errors = c.has('activations') ? c.replacementErrors(out.resolved) : null;
-  return out.resolved.map((p) => {
-    const info = c.layer(p.layer);
-    return {
-      name: p.layer,
-      kind: p.kind,
-      method: p.method,
-      rank: p.rank,
-      breakEvenRank: info.breakEvenRank,
-      paramsBefore: info.params,
-      paramsAfter: out.built.layerParams.get(p.layer) ?? info.params,
-      explainedVariance: errors?.get(p.layer)?.explainedVariance ?? (p.method === 'keep' ? 1 : null),
-      ...(p.activationBetween ? { activationBetween: p.activationBetween } : {}),
-      ...(p.note ? { note: p.note } : {}),
-    };
-  });
+  return layerRows(c, out.resolved, out.built.layerParams).map((row) => ({
+    ...row,
+    explainedVariance: errors?.get(row.name)?.explainedVariance ?? (row.method === 'keep' ? 1 : null),
+  }));
 }
 
 /** The JSON report of a compression: plan, rows, both models' quality, per-layer outcome, timings. */

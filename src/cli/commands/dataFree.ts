@@ -14,6 +14,7 @@ import { ModelCompressor } from '../../app/modelCompressor';
 import type { Compressor } from '../../core/compress/compressor';
 import { requireFile, writeFilesTo } from '../../node/files';
 import { loadModelPath, NODE_LOADER, printJson, round } from '../shared/io';
+import { layerRows } from '../shared/compression';
 
 /** Reads `layer,id,count` lines (a header line is allowed) into per-table id counts. */
 export async function readIdFrequencies(path: string, c: Compressor): Promise<Map<string, Float64Array>> {
@@ -50,20 +51,10 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
   const resolved = c.uniformPlan(plan);
   const built = c.build(resolved, { fuse: !args['no-fuse'] });
   const errors = c.reconstructionErrors(resolved);
-  const layers = resolved.map((p) => {
-    const info = c.layer(p.layer);
-    return {
-      name: p.layer,
-      kind: p.kind,
-      method: p.method,
-      rank: p.rank,
-      breakEvenRank: info.breakEvenRank,
-      paramsBefore: info.params,
-      paramsAfter: built.layerParams.get(p.layer) ?? info.params,
-      reconstructionError: errors.get(p.layer) ?? 0,
-      ...(p.note ? { note: p.note } : {}),
-    };
-  });
+  const layers = layerRows(c, resolved, built.layerParams).map((row) => ({
+    ...row,
+    reconstructionError: errors.get(row.name) ?? 0,
+  }));
   const compressed = await c.load(built);
   // A CTR Studio model keeps its feature encoding, so `evaluate` can score the result on rows later.
   const exported = await exportModel({

@@ -1,4 +1,5 @@
 /** `ctr-studio evaluate`: scores a data file with a saved model and prints rows, AUC, log loss, parameters. */
+import { MODEL_OPTION } from '../shared/options';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { auc, aucWithCI, logLossFromLogits } from '../../core/metrics';
 import { scoreStream } from '../../app/scoring';
@@ -9,14 +10,7 @@ const def: CommandDef = {
   summary: 'score a data file with a saved model: rows, AUC, log loss, parameters (JSON)',
   usage: 'ctr-studio evaluate --model DIR/model.json --data FILE',
   options: [
-    {
-      name: 'model',
-      value: 'PATH',
-      help:
-        'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without ' +
-        'CTR Studio encoding is fed the columns named after its inputs',
-      required: true,
-    },
+    MODEL_OPTION,
     { name: 'data', value: 'FILE', help: 'rows to score: Criteo TSV, or CSV/TSV with a header', required: true },
   ],
   notes:

@@ -1,4 +1,5 @@
 /** `ctr-studio inspect`: every layer of a model, and what compression can do with each. */
+import { MODEL_OPTION } from '../shared/options';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { describeAsText } from '../../core/layers/describe';
 import { loadModelPath, printJson } from '../shared/io';
@@ -7,15 +8,7 @@ const def: CommandDef = {
   name: 'inspect',
   summary: 'list every layer of a model (tfjs, Keras .keras/.h5, ONNX) and what compression can do with it',
   usage: 'ctr-studio inspect --model PATH [--json]',
-  options: [
-    {
-      name: 'model',
-      value: 'PATH',
-      help: 'model.json (or its folder), a Keras .keras/.h5 file or an ONNX .onnx file',
-      required: true,
-    },
-    { name: 'json', help: 'print the description as JSON' },
-  ],
+  options: [MODEL_OPTION, { name: 'json', help: 'print the description as JSON' }],
   notes:
     'For each Dense and Embedding layer: whether it can be compressed, its break-even ' +
     'rank (above it the\nfactored layer is larger), and for embeddings where the ' +

@@ -3,6 +3,7 @@
  * src/core/compress/statistics.ts). Shards can be processed in parallel processes or on other machines;
  * `ctr-studio compress --stats S1,S2,...` merges them.
  */
+import { MODEL_OPTION } from '../shared/options';
 import { writeFile } from 'node:fs/promises';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { serializeStatistics } from '../../core/compress/statistics';
@@ -15,14 +16,7 @@ const def: CommandDef = {
   summary: 'compute AFM statistics of a data shard as a mergeable .stats file',
   usage: 'ctr-studio stats --model M --data SHARD --out S.stats',
   options: [
-    {
-      name: 'model',
-      value: 'PATH',
-      help:
-        'model.json (or its folder or a .zip of it), .keras/.h5 or .onnx; a model without ' +
-        'CTR Studio encoding is fed the columns named after its inputs',
-      required: true,
-    },
+    MODEL_OPTION,
     {
       name: 'data',
       value: 'FILE[,FILE...]',

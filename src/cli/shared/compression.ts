@@ -3,6 +3,8 @@ import { sliceBatch, type EncodedBatch } from '../../core/data';
 import { StudioError } from '../../core/errors';
 import { createRng, shuffledIndices } from '../../core/random';
 import { ModelCompressor } from '../../app/modelCompressor';
+import type { Compressor } from '../../core/compress/compressor';
+import type { ResolvedLayer } from '../../core/compress/plan';
 import { tailSplit } from '../../core/pipeline/splits';
 import { concatEncoded } from '../../core/data';
 import { loadEncoded, loadStudioModel, streamEncoded, type LoadedModel } from './io';
@@ -148,4 +150,22 @@ export async function readStatisticsFiles(files: string[], fingerprint: string):
     merged = merged ? mergeStatistics(merged, stats) : stats;
   }
   return merged!;
+}
+
+/** One report row per Dense and Embedding layer: what the plan did with it and its parameters before and after. */
+export function layerRows(c: Compressor, resolved: ResolvedLayer[], layerParams: Map<string, number>) {
+  return resolved.map((p) => {
+    const info = c.layer(p.layer);
+    return {
+      name: p.layer,
+      kind: p.kind,
+      method: p.method,
+      rank: p.rank,
+      breakEvenRank: info.breakEvenRank,
+      paramsBefore: info.params,
+      paramsAfter: layerParams.get(p.layer) ?? info.params,
+      ...(p.activationBetween ? { activationBetween: p.activationBetween } : {}),
+      ...(p.note ? { note: p.note } : {}),
+    };
+  });
 }
