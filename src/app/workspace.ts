@@ -18,7 +18,7 @@ import { METADATA_KEY, readMetadata, recipeOf, requireMetadata, type StudioMetad
 import { STUDIO_VERSION } from '../core/version';
 import type { InputFile, OpenedModel } from '../formats';
 import { openData, sampleRange, type OpenedData } from './datasets';
-import { JobControl } from './jobs';
+import { JobControl, throwIfCancelled } from './jobs';
 import { ModelCompressor } from './modelCompressor';
 import type { RunnableModel } from './runtime';
 import type { DataInfo, DataRole, ModelInfo, Progress } from './types';
@@ -162,6 +162,8 @@ export class Workspace {
     } finally {
       this.jobs.endLong(signal);
     }
+    // A newer open started while this file was read: the newer one decides what is open.
+    throwIfCancelled(signal);
     this.rowsForModel = this.model !== null;
     if (role === 'test') this.testData = data;
     else {

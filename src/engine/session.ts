@@ -10,7 +10,7 @@ import type { ByteSource } from '../core/data';
 import { StudioError } from '../core/errors';
 import { manifestPaths, parseModelJson } from '../core/layers/artifacts';
 import { memoryFile, type InputFile } from '../formats';
-import { fitBackendToModel, startBrowserBackend } from '../tf/backend-browser';
+import { fitBackendToModel, startBrowserBackend } from '../tf/backendBrowser';
 import { tfjsLoader, trainZoo } from '../tf/runtime';
 import { loadOnnxBrowser } from '../ort/browser';
 import type { ModelLoader } from '../app/workspace';

@@ -24,7 +24,10 @@ export function moduleOf(nodeName: string): string | null {
 export function runFailure(e: unknown, g: OnnxGraph, fileName: string): StudioError {
   if (e instanceof StudioError) return e;
   const why = firstClause(e);
-  const node = g.graph.node.find((n) => n.name && why.includes(n.name));
+  // onnxruntime names the node when it fails running one, and only the operator when it has none for it.
+  const missingOp = why.match(/registered for (\w+)/)?.[1];
+  const node =
+    g.graph.node.find((n) => n.name && why.includes(n.name)) ?? g.graph.node.find((n) => n.opType === missingOp);
   const written = g.model.producerName === WRITTEN_BY;
   const where = node
     ? ` at node ${node.name} (${node.opType}${moduleOf(node.name) ? `, from the module ${moduleOf(node.name)}` : ''})`

@@ -65,6 +65,8 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
   const openDemo = async (id: string, urlPlan?: Partial<UniformPlan>, reopen = false) => {
     const manifest = get().manifest ?? (await fetchDemoManifest());
     dispatch({ type: 'manifest', manifest });
+    // The demo replaces everything open: a restart replays it alone, even if it is cut short.
+    if (!reopen) openings.current = [{ kind: 'demo', id }];
     for (const [role, path] of [
       ['train', manifest.data.train],
       ['test', manifest.data.test],
@@ -83,7 +85,6 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
       c.call((api) => api.loadModelUrl(demoUrl(entry.path))),
     );
     if (!model) return false;
-    if (!reopen) openings.current = [{ kind: 'demo', id: entry.id }];
     adoptModel(model, entry.id, urlPlan, reopen);
     return true;
   };

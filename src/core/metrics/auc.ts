@@ -15,18 +15,3 @@ export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>): numbe
   for (let i = 0; i < ranks.length; i++) if (labels[i] === 1) rankSum += ranks[i];
   return (rankSum - (m * (m + 1)) / 2) / (m * n);
 }
-
-/** The definition of AUC, by counting all (click, non-click) pairs in O(n²): for tests and as documentation. */
-export function aucBruteForce(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  const { positives: m, negatives: n } = checkRankingInputs(labels, scores);
-  let wins = 0;
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 1) continue;
-    for (let j = 0; j < labels.length; j++) {
-      if (labels[j] !== 0) continue;
-      if (scores[i] > scores[j]) wins += 1;
-      else if (scores[i] === scores[j]) wins += 0.5;
-    }
-  }
-  return wins / (m * n);
-}

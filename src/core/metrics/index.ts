@@ -1,5 +1,5 @@
 /** Pure-TypeScript evaluation metrics for CTR models: AUC, log loss, DeLong's test, the normal distribution. */
-export { auc, aucBruteForce } from './auc';
+export { auc } from './auc';
 export { logLoss, logLossFromLogits, sigmoid } from './logloss';
 export { delong, aucWithCI, placements } from './delong';
 export type { DeLongResult, AucInterval, Placements } from './delong';

@@ -11,7 +11,7 @@ import { decodeWeights } from '../layers/weights';
 import type { ModelArtifacts } from '../layers/artifacts';
 import { STUDIO_VERSION } from '../version';
 import { aInt, GraphBuilder } from './builder';
-import { ExportIssue, LAYER_EXPORTERS, type ExportState } from './export-layers';
+import { ExportIssue, LAYER_EXPORTERS, type ExportState } from './exportLayers';
 import { DT, encodeModel } from './onnx';
 
 export interface OnnxExportOptions {

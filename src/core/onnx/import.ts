@@ -10,11 +10,11 @@ import { encodeWeights } from '../layers/weights';
 import type { ModelArtifacts } from '../layers/artifacts';
 import { ImportContext, sanitizeName, type Issue } from './context';
 import { METADATA_KEY } from './export';
-import { findFmPatterns, fmShapesFit, type FmMatch } from './fm-pattern';
+import { findFmPatterns, fmShapesFit, type FmMatch } from './fmPattern';
 import type { Const } from './fold';
 import { decodeModel, DT, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './onnx';
-import { emitFm, MATH_OPS } from './ops-math';
-import { constantNodeValue, constOf, TENSOR_OPS, type Converter } from './ops-tensor';
+import { emitFm, MATH_OPS } from './opsMath';
+import { constantNodeValue, constOf, TENSOR_OPS, type Converter } from './opsTensor';
 import { ProtoError } from './protobuf';
 
 const CONVERTERS: Record<string, Converter> = { ...TENSOR_OPS, ...MATH_OPS };

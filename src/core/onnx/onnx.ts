@@ -1,7 +1,7 @@
 /**
  * The ONNX messages CTR Studio reads and writes (a subset of onnx.proto3: model, graph, node, attribute,
  * tensor, value info, type with shape, opset import) as plain objects, with their protobuf decoding (the
- * encoding is in ./onnx-write and re-exported here). Fields the studio never uses (training info, functions,
+ * encoding is in ./onnxWrite and re-exported here). Fields the studio never uses (training info, functions,
  * sparse initializers, ...) are skipped on read; the ones whose presence changes the meaning of a model are
  * recorded so the importer can refuse it. Pure.
  */
@@ -21,8 +21,8 @@ import { DT } from './tensors';
 // Tensor values live in tensors.ts; re-exported so callers need one module for ONNX messages.
 export { DT, elementCount, floatTensor, int64Tensor, TensorValueError, tensorValues, attr } from './tensors';
 
-// Encoding lives in onnx-write.ts; re-exported so callers need one module for ONNX messages.
-export { encodeModel } from './onnx-write';
+// Encoding lives in onnxWrite.ts; re-exported so callers need one module for ONNX messages.
+export { encodeModel } from './onnxWrite';
 
 /** AttributeProto.AttributeType values. */
 export const AT = {

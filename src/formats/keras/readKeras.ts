@@ -29,11 +29,6 @@ export function detectKerasFormat(bytes: Uint8Array): KerasFileKind | null {
   return null;
 }
 
-/** True for the file names the Keras importer accepts (.keras, .h5, .hdf5). */
-export function isKerasFileName(name: string): boolean {
-  return /\.(keras|h5|hdf5)$/i.test(name);
-}
-
 const SAVE_AGAIN = "save it again with model.save('model.keras') or model.save('model.h5')";
 
 function corrupt(fileName: string, why: string): StudioError {

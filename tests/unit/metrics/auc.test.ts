@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { auc, aucBruteForce } from '../../../src/core/metrics';
+import { auc } from '../../../src/core/metrics';
+import { aucBruteForce } from '../../helpers/aucBruteForce';
 import { codeOf } from '../../helpers/errors';
 import { createRng } from '../../../src/core/random';
 

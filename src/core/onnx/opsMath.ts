@@ -8,9 +8,9 @@
 import { floatAttr, intAttr, reduceSpec } from './attrs';
 import type { ImportContext, Shape, TensorValue } from './context';
 import { binary, transpose2d, type Const } from './fold';
-import type { FmMatch } from './fm-pattern';
+import type { FmMatch } from './fmPattern';
 import type { NodeProto } from './onnx';
-import type { Converter } from './ops-tensor';
+import type { Converter } from './opsTensor';
 import { DENSE_DEFAULTS } from '../layers/layerDefaults';
 
 /** ONNX activation op → tfjs activation name. */
