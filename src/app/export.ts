@@ -4,7 +4,7 @@
  * same weights) before they are offered. Used by the studio and by `ctr-studio compress --out`.
  */
 import { buildRecipe, type CompressionRecipe, type RecipeInput } from '../core/compress/recipe';
-import { StudioError } from '../core/errors';
+import { describeError, isStudioError, StudioError } from '../core/errors';
 import { METADATA_KEY, RECIPE_ONLY_KEY, type StudioMetadata } from '../core/model/metadata';
 import { STUDIO_VERSION } from '../core/version';
 import { asInputFiles, openModelFiles, payloadWeights, writeModel, type WrittenModel } from '../formats';
@@ -49,6 +49,20 @@ async function sameWeights(a: RunnableModel, b: RunnableModel): Promise<boolean>
   );
 }
 
+/** The written files opened as a drop would open them; a failure is ours, and said so. */
+async function reopen(job: ExportJob, files: WrittenModel['files']): Promise<RunnableModel> {
+  try {
+    return (await job.loader(await openModelFiles(asInputFiles(files), 'The exported files'))).model;
+  } catch (e) {
+    if (isStudioError(e) && e.code === 'CANCELLED') throw e;
+    throw new StudioError(
+      'INTERNAL',
+      `The files CTR Studio wrote for ${job.recipe.source} could not be opened again (${describeError(e).message}); ` +
+        'the export was not offered. Please report it with the original model.',
+    );
+  }
+}
+
 export async function exportModel(job: ExportJob): Promise<Exported> {
   const auc = job.score ? await job.score(job.model) : Number.NaN;
   const recipe = buildRecipe({
@@ -66,8 +80,7 @@ export async function exportModel(job: ExportJob): Promise<Exported> {
   // The model's own format only (the other format, when written, is a copy beside it).
   const ownIsOnnx = job.model.format === 'onnx';
   const main = written.files.filter((f) => (f.name === 'model.onnx') === ownIsOnnx);
-  const opened = await openModelFiles(asInputFiles(main), 'The exported files');
-  const { model: reloaded } = await job.loader(opened);
+  const reloaded = await reopen(job, main);
   let reloadedAuc = Number.NaN;
   try {
     if (job.score) reloadedAuc = await job.score(reloaded);

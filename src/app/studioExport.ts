@@ -67,7 +67,7 @@ export async function exportPlan(
     });
     return {
       files: out.written.files.map((f) => ({ name: f.name, data: f.data.slice().buffer as ArrayBuffer, type: f.type })),
-      ...(out.written.alsoError ? { onnxError: out.written.alsoError } : {}),
+      ...(out.written.alsoError ? { otherFormatError: out.written.alsoError } : {}),
       params: model.params,
       auc: out.auc,
       reloadedAuc: out.reloadedAuc,

@@ -166,8 +166,11 @@ export interface ExportResult {
   float32Bytes: number;
   /** Largest |original − stored| weight difference (0 without quantization). */
   maxWeightError: number;
-  /** Why no model.onnx is among the files (a layer ONNX export cannot write), when it is missing. */
-  onnxError?: string;
+  /**
+   * Why the copy in the other format is missing: no model.onnx beside a tfjs model (a layer ONNX export cannot
+   * write), or no tfjs files beside an ONNX model (an operator with no tfjs layer).
+   */
+  otherFormatError?: string;
   recipe: CompressionRecipe;
 }
 

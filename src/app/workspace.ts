@@ -120,6 +120,7 @@ export class Workspace {
 
   modelInfo(): ModelInfo {
     const m = this.requireModel();
+    const recipe = recipeOf(m.userDefinedMetadata, this.modelName);
     return {
       name: this.modelName,
       params: m.params,
@@ -133,9 +134,7 @@ export class Workspace {
       accounting: m.accounting,
       format: m.format,
       capabilities: m.capabilities,
-      ...(recipeOf(m.userDefinedMetadata, this.modelName)
-        ? { compression: recipeOf(m.userDefinedMetadata, this.modelName)! }
-        : {}),
+      ...(recipe ? { compression: recipe } : {}),
     };
   }
 

@@ -25,6 +25,8 @@ function downloadZip(exported: ExportResult, stem: string): void {
 
 /** The result block of an export: its check, its downloads and a note on loading them. */
 export function ExportFiles({ exported, stem }: Props) {
+  // An ONNX model is exported as ONNX first (its tfjs copy, where it converts, comes after).
+  const onnxModel = exported.files[0]?.name === 'model.onnx';
   return (
     <div className="export-result" data-testid="export-result">
       <ExportCheck exported={exported} />
@@ -44,12 +46,17 @@ export function ExportFiles({ exported, stem }: Props) {
         ))}
       </div>
       <p className="muted small">
-        Keep model.json and its weights in one folder (the .zip holds them all); drop them, or the .zip, back here, or
-        load model.json with tf.loadLayersModel.
-        {exported.files.some((f) => f.name === 'model.onnx')
+        {onnxModel
+          ? 'model.onnx runs in ONNX Runtime with the same input and output names and shapes as the original.'
+          : 'Keep model.json and its weights in one folder (the .zip holds them all); drop them, or the .zip, back ' +
+            'here, or load model.json with tf.loadLayersModel.'}
+        {!onnxModel && exported.files.some((f) => f.name === 'model.onnx')
           ? ' model.onnx is the same model for ONNX Runtime (ids as int64, as PyTorch feeds them).'
           : ''}
-        {exported.onnxError ? ` No ONNX file: ${exported.onnxError}` : ''}
+        {onnxModel && exported.files.some((f) => f.name === 'model.json')
+          ? ' model.json is the same model for tfjs.'
+          : ''}
+        {exported.otherFormatError ? ` No ${onnxModel ? 'tfjs copy' : 'ONNX file'}: ${exported.otherFormatError}` : ''}
       </p>
     </div>
   );

@@ -13,10 +13,12 @@ interface Props {
   epochs: TrainEpochInfo[];
   result: (PlanResult & { bestEpoch: number; key: string }) | null;
   busy: boolean;
+  /** Why this model cannot be fine-tuned here, when it cannot. */
+  unsupported?: string;
   onFineTune: (s: FineTuneSettings) => void;
 }
 
-export function FineTunePanel({ plan, epochs, result, busy, onFineTune }: Props) {
+export function FineTunePanel({ plan, epochs, result, busy, unsupported, onFineTune }: Props) {
   const [settings, setSettings] = useState<FineTuneSettings>({ epochs: 1, learningRate: 1e-3, batchSize: 256 });
   const current = result && result.key === planKey(plan) ? result : null;
   const num = (k: keyof FineTuneSettings, v: string) => setSettings((s) => ({ ...s, [k]: Number(v) }));
@@ -60,7 +62,11 @@ export function FineTunePanel({ plan, epochs, result, busy, onFineTune }: Props)
         </label>
         <button
           type="button"
-          disabled={busy || !(settings.epochs >= 1 && settings.learningRate > 0 && settings.batchSize >= 1)}
+          disabled={
+            busy ||
+            Boolean(unsupported) ||
+            !(settings.epochs >= 1 && settings.learningRate > 0 && settings.batchSize >= 1)
+          }
           onClick={() => onFineTune(settings)}
           data-testid="fine-tune"
         >
@@ -71,6 +77,7 @@ export function FineTunePanel({ plan, epochs, result, busy, onFineTune }: Props)
         Adam on the first 90% of the training rows; the best check on the last 10% is kept, the compressed start
         included, so fine-tuning never returns a model worse there.
         {plan.activation ? ' AFM + activation requires it.' : ''}
+        {unsupported ? ` ${unsupported}` : ''}
       </p>
       {epochs.length > 0 && <TrainingChart epochs={epochs} />}
       {current && (

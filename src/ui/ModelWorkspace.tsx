@@ -51,7 +51,13 @@ export function ModelWorkspace({
         stale={stale}
       />
       <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
-      <PlanControls plan={plan} inventory={model.inventory} unavailable={unavailable} onChange={actions.setPlan} />
+      <PlanControls
+        plan={plan}
+        inventory={model.inventory}
+        unavailable={unavailable}
+        canFineTune={model.capabilities.fineTune}
+        onChange={actions.setPlan}
+      />
       <LayerTable
         inventory={model.inventory}
         plan={plan}

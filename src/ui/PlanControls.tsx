@@ -1,7 +1,8 @@
 /** Method choice and the global ranks: every Dense layer at one rank, every embedding table at another. */
-import { getMethod, METHODS } from '../core/compress/methods';
+import { getMethod } from '../core/compress/methods';
 import type { LayerInfo, UniformPlan } from '../engine/protocol';
 import { maxRank } from './defaults';
+import { MethodChoice } from './MethodChoice';
 import { RankSlider } from './RankSlider';
 
 const SEQUENTIAL_HELP =
@@ -12,37 +13,21 @@ export function PlanControls({
   plan,
   inventory,
   unavailable,
+  canFineTune,
   onChange,
 }: {
   plan: UniformPlan;
   inventory: LayerInfo[];
   /** Methods this model and its rows cannot use, with the reason. */
   unavailable: Record<string, string>;
+  /** The activation variant must be fine-tuned: off where the runtime cannot train. */
+  canFineTune: boolean;
   onChange: (p: Partial<UniformPlan>) => void;
 }) {
   const method = getMethod(plan.method);
   return (
     <section className="plan-controls card">
-      <div className="method" role="radiogroup" aria-label="Method">
-        {METHODS.map((m) => (
-          <label
-            key={m.id}
-            title={unavailable[m.id] ?? m.summary}
-            className={`${plan.method === m.id ? 'selected' : ''}${unavailable[m.id] ? ' disabled' : ''}`}
-          >
-            <input
-              type="radio"
-              name="method"
-              value={m.id}
-              checked={plan.method === m.id}
-              disabled={Boolean(unavailable[m.id])}
-              onChange={() => onChange({ method: m.id })}
-              data-testid={`method-${m.id}`}
-            />
-            {m.label}
-          </label>
-        ))}
-      </div>
+      <MethodChoice method={plan.method} unavailable={unavailable} onChange={(id) => onChange({ method: id })} />
       <RankSlider
         label="Dense rank"
         value={plan.denseRank}
@@ -72,7 +57,7 @@ export function PlanControls({
           <input
             type="checkbox"
             checked={Boolean(plan.activation)}
-            disabled={!method.activation}
+            disabled={!method.activation || !canFineTune}
             onChange={(e) => onChange({ activation: e.target.checked })}
             data-testid="activation"
           />

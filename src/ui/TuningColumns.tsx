@@ -23,6 +23,12 @@ export function TuningColumns({ state, actions, plan, originalParams, busy }: Pr
         epochs={state.fineTuneEpochs}
         result={state.fineTuned}
         busy={busy}
+        unsupported={
+          state.model && !state.model.capabilities.fineTune
+            ? `This model runs as it is in the ${state.model.format} runtime, which cannot train; fine-tune its tfjs ` +
+              'conversion (ctr-studio convert --to tfjs) where every operator converts.'
+            : undefined
+        }
         onFineTune={actions.fineTune}
       />
       <AutoRankPanel originalParams={originalParams} auto={state.autoRanks} busy={busy} onAuto={actions.autoRanks} />

@@ -183,6 +183,9 @@ describe('a real DeepCTR-Torch xDeepFM (torch.onnx.export, opset 17) with its ro
     expect(first.model!.format).toBe('onnx');
     expect(first.prepared!.dataFree).toBe(false);
     expect(first.baseline!.auc).toBeGreaterThan(0.65);
+    // onnxruntime-web cannot train: fine-tuning (and the activation variant, which needs it) are off, with why.
+    expect(await page.getByTestId('fine-tune').isDisabled()).toBe(true);
+    expect(await page.getByTestId('activation').isDisabled()).toBe(true);
     // A slider step: the parameter count follows at once, then the AUC of the new plan.
     await page.getByTestId('dense-rank').focus();
     await page.keyboard.press('ArrowLeft');
@@ -194,6 +197,9 @@ describe('a real DeepCTR-Torch xDeepFM (torch.onnx.export, opset 17) with its ro
     await page.getByTestId('job-idle').waitFor({ timeout: 90_000 });
     await page.getByTestId('export').click();
     await page.getByTestId('export-check').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('export-result').textContent()).toMatch(/No tfjs copy: its graph uses .*Conv/);
+    await page.getByTestId('export-result').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/10-onnx-export.png` });
     const exported = await page.evaluate(() => {
       const e = window.ctrStudio!.state().exported!;
       const onnx = e.files.find((f) => f.name === 'model.onnx')!;

@@ -16,6 +16,12 @@ export interface OnnxWriteOptions {
   tfjs?: boolean;
 }
 
+/** Why the tfjs copy was not written: which operators have no tfjs layer (the ONNX model itself is complete). */
+function copyRefusal(message: string): string {
+  const ops = message.match(/ uses (.*), which CTR Studio cannot convert/)?.[1];
+  return ops ? `its graph uses ${ops}, which have no tfjs layer; the ONNX model above is complete.` : message;
+}
+
 export function writeOnnxModel(
   bytes: Uint8Array,
   userDefinedMetadata: Record<string, unknown> | undefined,
@@ -34,7 +40,7 @@ export function writeOnnxModel(
     try {
       files.push(...writeLayersModel(importOnnx(data, 'model.onnx'), userDefinedMetadata).files);
     } catch (e) {
-      alsoError = describeError(e).message;
+      alsoError = copyRefusal(describeError(e).message);
     }
   }
   const weightBytes = data.byteLength;

@@ -183,7 +183,7 @@ export function findUnits(g: OnnxGraph): { units: OnnxUnit[]; inventory: LayerIn
     const reason = floatWeight ?? readersProblem(readers, 'dense');
     const info = denseInfo(use, g, reason);
     inventory.push(info);
-    if (info.compressible || !reason) units.push(use);
+    if (!reason) units.push(use);
   }
   return { units, inventory };
 }
