@@ -175,7 +175,7 @@ export class OnnxModel implements RunnableModel<Uint8Array> {
     opts: StatisticsOptions = {},
   ): Promise<CollectedStatistics> {
     const t0 = performance.now();
-    const wanted = [...request.dense, ...request.embeddings].map((n) => this.target.units.get(n)!).filter(Boolean);
+    const wanted = [...request.dense, ...request.embeddings].flatMap((n) => this.target.units.get(n) ?? []);
     const probe = probeGraph(this.g, wanted);
     const session = await this.session(probe.bytes);
     try {

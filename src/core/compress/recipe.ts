@@ -42,25 +42,26 @@ export interface CompressionRecipe {
   createdAt: string;
 }
 
-export interface RecipeInput {
-  plan: UniformPlan;
-  resolved: ResolvedLayer[];
-  fused: number;
-  dataFree: boolean;
-  idFrequencies?: string;
-  calibrationRows: number;
-  seed: number | null;
-  budget?: number | null;
-  fineTune?: CompressionRecipe['fineTune'];
-  quantization?: CompressionRecipe['quantization'];
-  aucBefore: number | null;
-  aucAfter: number | null;
-  testRows: number;
-  paramsBefore: number;
-  paramsAfter: number;
-  source: string;
-  studioVersion: string;
-}
+/** What a compression did, the recipe's fields that are not derived from the plan and the resolved layers. */
+export type RecipeInput = Pick<
+  CompressionRecipe,
+  | 'fused'
+  | 'dataFree'
+  | 'idFrequencies'
+  | 'calibrationRows'
+  | 'seed'
+  | 'aucBefore'
+  | 'aucAfter'
+  | 'testRows'
+  | 'paramsBefore'
+  | 'paramsAfter'
+  | 'source'
+  | 'studioVersion'
+> &
+  Partial<Pick<CompressionRecipe, 'budget' | 'fineTune' | 'quantization'>> & {
+    plan: UniformPlan;
+    resolved: ResolvedLayer[];
+  };
 
 /** The recipe of a compression, from what was done. */
 export function buildRecipe(r: RecipeInput): CompressionRecipe {

@@ -26,120 +26,7 @@ export function gemmNN(
   cOff: number,
   ldc: number,
 ): void {
-  if (m <= 0 || n <= 0 || kk <= 0 || alpha === 0) return;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) gemmNNRows4(i, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-  for (; i < m; i++) gemmNNRow(i, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-}
-
-/** gemmNN's update of the four rows i .. i+3 of C, a 4×4 register block at a time. */
-function gemmNNRows4(
-  i: number,
-  n: number,
-  kk: number,
-  alpha: number,
-  a: Float64Array,
-  aOff: number,
-  lda: number,
-  b: Float64Array,
-  bOff: number,
-  ldb: number,
-  c: Float64Array,
-  cOff: number,
-  ldc: number,
-): void {
-  const r0 = aOff + i * lda,
-    r1 = r0 + lda,
-    r2 = r1 + lda,
-    r3 = r2 + lda;
-  const c0 = cOff + i * ldc,
-    c1 = c0 + ldc,
-    c2 = c1 + ldc,
-    c3 = c2 + ldc;
-  let k = 0;
-  for (; k + 4 <= kk; k += 4) {
-    const a00 = alpha * a[r0 + k],
-      a01 = alpha * a[r0 + k + 1],
-      a02 = alpha * a[r0 + k + 2],
-      a03 = alpha * a[r0 + k + 3];
-    const a10 = alpha * a[r1 + k],
-      a11 = alpha * a[r1 + k + 1],
-      a12 = alpha * a[r1 + k + 2],
-      a13 = alpha * a[r1 + k + 3];
-    const a20 = alpha * a[r2 + k],
-      a21 = alpha * a[r2 + k + 1],
-      a22 = alpha * a[r2 + k + 2],
-      a23 = alpha * a[r2 + k + 3];
-    const a30 = alpha * a[r3 + k],
-      a31 = alpha * a[r3 + k + 1],
-      a32 = alpha * a[r3 + k + 2],
-      a33 = alpha * a[r3 + k + 3];
-    const b0 = bOff + k * ldb,
-      b1 = b0 + ldb,
-      b2 = b1 + ldb,
-      b3 = b2 + ldb;
-    for (let j = 0; j < n; j++) {
-      const x0 = b[b0 + j],
-        x1 = b[b1 + j],
-        x2 = b[b2 + j],
-        x3 = b[b3 + j];
-      c[c0 + j] += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
-      c[c1 + j] += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
-      c[c2 + j] += a20 * x0 + a21 * x1 + a22 * x2 + a23 * x3;
-      c[c3 + j] += a30 * x0 + a31 * x1 + a32 * x2 + a33 * x3;
-    }
-  }
-  for (; k < kk; k++) {
-    const a0 = alpha * a[r0 + k],
-      a1 = alpha * a[r1 + k],
-      a2 = alpha * a[r2 + k],
-      a3 = alpha * a[r3 + k];
-    const bk = bOff + k * ldb;
-    for (let j = 0; j < n; j++) {
-      const x = b[bk + j];
-      c[c0 + j] += a0 * x;
-      c[c1 + j] += a1 * x;
-      c[c2 + j] += a2 * x;
-      c[c3 + j] += a3 * x;
-    }
-  }
-}
-
-/** gemmNN's update of the single row i of C (the rows left over after the blocks of four). */
-function gemmNNRow(
-  i: number,
-  n: number,
-  kk: number,
-  alpha: number,
-  a: Float64Array,
-  aOff: number,
-  lda: number,
-  b: Float64Array,
-  bOff: number,
-  ldb: number,
-  c: Float64Array,
-  cOff: number,
-  ldc: number,
-): void {
-  const r0 = aOff + i * lda,
-    c0 = cOff + i * ldc;
-  let k = 0;
-  for (; k + 4 <= kk; k += 4) {
-    const a0 = alpha * a[r0 + k],
-      a1 = alpha * a[r0 + k + 1],
-      a2 = alpha * a[r0 + k + 2],
-      a3 = alpha * a[r0 + k + 3];
-    const b0 = bOff + k * ldb,
-      b1 = b0 + ldb,
-      b2 = b1 + ldb,
-      b3 = b2 + ldb;
-    for (let j = 0; j < n; j++) c[c0 + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
-  }
-  for (; k < kk; k++) {
-    const a0 = alpha * a[r0 + k],
-      bk = bOff + k * ldb;
-    for (let j = 0; j < n; j++) c[c0 + j] += a0 * b[bk + j];
-  }
+  gemm({ m, n, kk, alpha, a, aOff, rowStep: lda, kStep: 1, b, bOff, ldb, c, cOff, ldc, upper: false });
 }
 
 /**
@@ -162,57 +49,75 @@ export function gemmTN(
   ldc: number,
   upper = false,
 ): void {
-  if (m <= 0 || n <= 0 || kk <= 0 || alpha === 0) return;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) gemmTNRows4(i, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, upper);
-  for (; i < m; i++) gemmTNRow(i, n, kk, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, upper);
+  gemm({ m, n, kk, alpha, a, aOff, rowStep: 1, kStep: lda, b, bOff, ldb, c, cOff, ldc, upper });
 }
 
-/** gemmTN's update of the four rows i .. i+3 of C, a 4×4 register block at a time. */
-function gemmTNRows4(
-  i: number,
-  n: number,
-  kk: number,
-  alpha: number,
-  a: Float64Array,
-  aOff: number,
-  lda: number,
-  b: Float64Array,
-  bOff: number,
-  ldb: number,
-  c: Float64Array,
-  cOff: number,
-  ldc: number,
-  upper: boolean,
-): void {
-  const c0 = cOff + i * ldc,
+/**
+ * One product for both layouts of A: element (i,k) of the left operand is a[aOff + i·rowStep + k·kStep]
+ * (A·B: rowStep = lda, kStep = 1; Aᵀ·B: rowStep = 1, kStep = lda). The stride only touches the loads of A,
+ * which sit outside the innermost loop, so both layouts run at the same speed.
+ */
+interface Product {
+  m: number;
+  n: number;
+  kk: number;
+  alpha: number;
+  a: Float64Array;
+  aOff: number;
+  rowStep: number;
+  kStep: number;
+  b: Float64Array;
+  bOff: number;
+  ldb: number;
+  c: Float64Array;
+  cOff: number;
+  ldc: number;
+  /** Only j ≥ the start of i's block of four (the upper triangle of a symmetric result). */
+  upper: boolean;
+}
+
+function gemm(p: Product): void {
+  if (p.m <= 0 || p.n <= 0 || p.kk <= 0 || p.alpha === 0) return;
+  let i = 0;
+  for (; i + 4 <= p.m; i += 4) rows4(p, i);
+  for (; i < p.m; i++) row1(p, i);
+}
+
+/** The update of the four rows i .. i+3 of C, a 4×4 register block at a time. */
+function rows4(p: Product, i: number): void {
+  const { n, kk, alpha, a, rowStep: rs, kStep: ks, b, bOff, ldb, c, ldc } = p;
+  const r0 = p.aOff + i * rs,
+    r1 = r0 + rs,
+    r2 = r1 + rs,
+    r3 = r2 + rs;
+  const c0 = p.cOff + i * ldc,
     c1 = c0 + ldc,
     c2 = c1 + ldc,
     c3 = c2 + ldc;
-  const j0 = upper ? i : 0;
+  const j0 = p.upper ? i : 0;
   let k = 0;
   for (; k + 4 <= kk; k += 4) {
-    const p0 = aOff + k * lda + i,
-      p1 = p0 + lda,
-      p2 = p1 + lda,
-      p3 = p2 + lda;
     // a{row of C}{k offset}
-    const a00 = alpha * a[p0],
-      a01 = alpha * a[p1],
-      a02 = alpha * a[p2],
-      a03 = alpha * a[p3];
-    const a10 = alpha * a[p0 + 1],
-      a11 = alpha * a[p1 + 1],
-      a12 = alpha * a[p2 + 1],
-      a13 = alpha * a[p3 + 1];
-    const a20 = alpha * a[p0 + 2],
-      a21 = alpha * a[p1 + 2],
-      a22 = alpha * a[p2 + 2],
-      a23 = alpha * a[p3 + 2];
-    const a30 = alpha * a[p0 + 3],
-      a31 = alpha * a[p1 + 3],
-      a32 = alpha * a[p2 + 3],
-      a33 = alpha * a[p3 + 3];
+    const q0 = k * ks,
+      q1 = q0 + ks,
+      q2 = q1 + ks,
+      q3 = q2 + ks;
+    const a00 = alpha * a[r0 + q0],
+      a01 = alpha * a[r0 + q1],
+      a02 = alpha * a[r0 + q2],
+      a03 = alpha * a[r0 + q3];
+    const a10 = alpha * a[r1 + q0],
+      a11 = alpha * a[r1 + q1],
+      a12 = alpha * a[r1 + q2],
+      a13 = alpha * a[r1 + q3];
+    const a20 = alpha * a[r2 + q0],
+      a21 = alpha * a[r2 + q1],
+      a22 = alpha * a[r2 + q2],
+      a23 = alpha * a[r2 + q3];
+    const a30 = alpha * a[r3 + q0],
+      a31 = alpha * a[r3 + q1],
+      a32 = alpha * a[r3 + q2],
+      a33 = alpha * a[r3 + q3];
     const b0 = bOff + k * ldb,
       b1 = b0 + ldb,
       b2 = b1 + ldb,
@@ -229,11 +134,11 @@ function gemmTNRows4(
     }
   }
   for (; k < kk; k++) {
-    const p = aOff + k * lda + i;
-    const a0 = alpha * a[p],
-      a1 = alpha * a[p + 1],
-      a2 = alpha * a[p + 2],
-      a3 = alpha * a[p + 3];
+    const q = k * ks;
+    const a0 = alpha * a[r0 + q],
+      a1 = alpha * a[r1 + q],
+      a2 = alpha * a[r2 + q],
+      a3 = alpha * a[r3 + q];
     const bk = bOff + k * ldb;
     for (let j = j0; j < n; j++) {
       const x = b[bk + j];
@@ -245,32 +150,19 @@ function gemmTNRows4(
   }
 }
 
-/** gemmTN's update of the single row i of C (the rows left over after the blocks of four). */
-function gemmTNRow(
-  i: number,
-  n: number,
-  kk: number,
-  alpha: number,
-  a: Float64Array,
-  aOff: number,
-  lda: number,
-  b: Float64Array,
-  bOff: number,
-  ldb: number,
-  c: Float64Array,
-  cOff: number,
-  ldc: number,
-  upper: boolean,
-): void {
-  const c0 = cOff + i * ldc;
-  const j0 = upper ? i : 0;
+/** The update of the single row i of C (the rows left over after the blocks of four). */
+function row1(p: Product, i: number): void {
+  const { n, kk, alpha, a, kStep: ks, b, bOff, ldb, c } = p;
+  const r0 = p.aOff + i * p.rowStep,
+    c0 = p.cOff + i * p.ldc;
+  const j0 = p.upper ? i : 0;
   let k = 0;
   for (; k + 4 <= kk; k += 4) {
-    const p = aOff + k * lda + i;
-    const a0 = alpha * a[p],
-      a1 = alpha * a[p + lda],
-      a2 = alpha * a[p + 2 * lda],
-      a3 = alpha * a[p + 3 * lda];
+    const q = r0 + k * ks;
+    const a0 = alpha * a[q],
+      a1 = alpha * a[q + ks],
+      a2 = alpha * a[q + 2 * ks],
+      a3 = alpha * a[q + 3 * ks];
     const b0 = bOff + k * ldb,
       b1 = b0 + ldb,
       b2 = b1 + ldb,
@@ -278,7 +170,7 @@ function gemmTNRow(
     for (let j = j0; j < n; j++) c[c0 + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
   }
   for (; k < kk; k++) {
-    const a0 = alpha * a[aOff + k * lda + i],
+    const a0 = alpha * a[r0 + k * ks],
       bk = bOff + k * ldb;
     for (let j = j0; j < n; j++) c[c0 + j] += a0 * b[bk + j];
   }

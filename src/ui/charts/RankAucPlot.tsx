@@ -2,34 +2,14 @@
  * The plot of the rank/AUC chart: per method a line of test AUC by dense rank over its shaded 95% band, and a
  * dashed line at the original's AUC.
  */
-import {
-  Area,
-  CartesianGrid,
-  ComposedChart,
-  Label,
-  Line,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Label, Line, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import type { BaselineInfo } from '../../engine/protocol';
 import { formatAuc } from '../format';
 import { yAxisTitle } from './axisLabels';
+import { originalLine, rankXAxis } from './rankChartParts';
 import { RankAucTooltip } from './RankAucTooltip';
 import type { RankRow } from './sweepRows';
-import {
-  AXIS_LABEL,
-  CHART_HEIGHT,
-  GRID_COLOR,
-  methodColor,
-  methodLabel,
-  ORIGINAL_COLOR,
-  ORIGINAL_DASH,
-  TICK,
-  type NiceAxis,
-} from './theme';
+import { CHART_HEIGHT, GRID_COLOR, methodColor, methodLabel, TICK, type NiceAxis } from './theme';
 
 interface Props {
   rows: RankRow[];
@@ -45,9 +25,7 @@ export function RankAucPlot({ rows, present, baseline, y }: Props) {
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <ComposedChart data={rows} margin={{ top: 8, right: 16, bottom: 22, left: 14 }}>
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis dataKey="rank" type="category" tick={TICK} tickLine={false} interval={0}>
-          <Label value="Dense rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
-        </XAxis>
+        {rankXAxis()}
         <YAxis
           type="number"
           domain={y?.domain}
@@ -86,20 +64,7 @@ export function RankAucPlot({ rows, present, baseline, y }: Props) {
             isAnimationActive={false}
           />
         ))}
-        {baseline && (
-          <ReferenceLine
-            y={baseline.auc}
-            stroke={ORIGINAL_COLOR}
-            strokeDasharray={ORIGINAL_DASH}
-            ifOverflow="extendDomain"
-          >
-            <Label
-              value={`original ${formatAuc(baseline.auc)}`}
-              position="insideBottomLeft"
-              style={{ fontSize: 11, fill: ORIGINAL_COLOR }}
-            />
-          </ReferenceLine>
-        )}
+        {baseline && originalLine(baseline.auc, formatAuc(baseline.auc))}
       </ComposedChart>
     </ResponsiveContainer>
   );

@@ -2,34 +2,14 @@
  * The plot of the rank/parameters chart: per method a line of parameters (thousands) by dense rank, dashed
  * where it repeats an earlier method's, and a dashed line at the original's count.
  */
-import {
-  CartesianGrid,
-  Label,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { CartesianGrid, Label, Line, LineChart, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
 import { formatInt } from '../format';
 import { yAxisTitle } from './axisLabels';
+import { originalLine, rankXAxis } from './rankChartParts';
 import { rankParamsLineStyle } from './rankParamsData';
 import { RankParamsTooltip } from './RankParamsTooltip';
 import type { RankRow } from './sweepRows';
-import {
-  AXIS_LABEL,
-  CHART_HEIGHT,
-  GRID_COLOR,
-  methodColor,
-  methodLabel,
-  ORIGINAL_COLOR,
-  ORIGINAL_DASH,
-  TICK,
-  stepFormatter,
-  type NiceAxis,
-} from './theme';
+import { CHART_HEIGHT, GRID_COLOR, methodColor, methodLabel, TICK, stepFormatter, type NiceAxis } from './theme';
 
 interface Props {
   rows: RankRow[];
@@ -48,9 +28,7 @@ export function RankParamsPlot({ rows, present, same, baselineParams, y }: Props
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 22, left: 14 }}>
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis dataKey="rank" type="category" tick={TICK} tickLine={false} interval={0}>
-          <Label value="Dense rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
-        </XAxis>
+        {rankXAxis()}
         <YAxis
           type="number"
           domain={y?.domain}
@@ -76,20 +54,7 @@ export function RankParamsPlot({ rows, present, same, baselineParams, y }: Props
             isAnimationActive={false}
           />
         ))}
-        {baselineParams !== null && (
-          <ReferenceLine
-            y={baselineParams / 1000}
-            stroke={ORIGINAL_COLOR}
-            strokeDasharray={ORIGINAL_DASH}
-            ifOverflow="extendDomain"
-          >
-            <Label
-              value={`original ${formatInt(baselineParams)}`}
-              position="insideBottomLeft"
-              style={{ fontSize: 11, fill: ORIGINAL_COLOR }}
-            />
-          </ReferenceLine>
-        )}
+        {baselineParams !== null && originalLine(baselineParams / 1000, formatInt(baselineParams))}
       </LineChart>
     </ResponsiveContainer>
   );

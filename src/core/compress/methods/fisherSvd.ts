@@ -8,8 +8,7 @@
  * weight never seen by a gradient still gets a small floor (1e-3 of the mean), so D stays invertible.
  */
 import { StudioError } from '../../errors';
-import { checkRank, type Decomposition, type DenseWeights, type TableWeights } from '../decomposition';
-import { svdFactors } from './svd';
+import { denseSvd, tableSvd } from './svd';
 import type { CompressionMethod } from './types';
 
 /** √I per part, with a floor of a thousandth of the mean so that every part keeps a positive weight. */
@@ -25,60 +24,6 @@ function scales(fisher: Float64Array | undefined, n: number, layer: string): Flo
   return fisher.map((v) => Math.sqrt(Math.max(v, 0) + floor));
 }
 
-function denseFisher(layer: string, w: DenseWeights, fisher: Float64Array | undefined, maxRank: number): Decomposition {
-  const d = scales(fisher, w.dOut, layer);
-  const scaled = new Float32Array(w.kernel.length);
-  for (let i = 0; i < w.dIn; i++)
-    for (let j = 0; j < w.dOut; j++) scaled[i * w.dOut + j] = w.kernel[i * w.dOut + j] * d[j];
-  const f = svdFactors(scaled, w.dIn, w.dOut, maxRank);
-  return {
-    layer,
-    kind: 'dense',
-    method: 'fisher-svd',
-    maxRank: f.max,
-    spectrum: f.spectrum,
-    slice(k) {
-      checkRank(k, f.max, layer);
-      const right = f.right(k);
-      for (let r = 0; r < k; r++) for (let j = 0; j < w.dOut; j++) right[r * w.dOut + j] /= d[j];
-      return {
-        kind: 'dense',
-        layer,
-        rank: k,
-        first: { kernel: f.left(k), bias: new Float32Array(k) },
-        second: { kernel: right, bias: w.bias ? Float32Array.from(w.bias) : new Float32Array(w.dOut) },
-      };
-    },
-  };
-}
-
-function tableFisher(layer: string, t: TableWeights, fisher: Float64Array | undefined, maxRank: number): Decomposition {
-  const d = scales(fisher, t.vocab, layer);
-  const scaled = new Float32Array(t.table.length);
-  for (let i = 0; i < t.vocab; i++)
-    for (let j = 0; j < t.dim; j++) scaled[i * t.dim + j] = t.table[i * t.dim + j] * d[i];
-  const f = svdFactors(scaled, t.vocab, t.dim, maxRank);
-  return {
-    layer,
-    kind: 'embedding',
-    method: 'fisher-svd',
-    maxRank: f.max,
-    spectrum: f.spectrum,
-    slice(k) {
-      checkRank(k, f.max, layer);
-      const left = f.left(k);
-      for (let i = 0; i < t.vocab; i++) for (let c = 0; c < k; c++) left[i * k + c] /= d[i];
-      return {
-        kind: 'embedding',
-        layer,
-        rank: k,
-        table: left,
-        up: { kernel: f.right(k), bias: new Float32Array(t.dim) },
-      };
-    },
-  };
-}
-
 export const fisherSvd: CompressionMethod = {
   id: 'fisher-svd',
   label: 'Fisher SVD',
@@ -91,6 +36,8 @@ export const fisherSvd: CompressionMethod = {
   sequential: false,
   activation: false,
   denseWidth: (dIn, dOut) => Math.min(dIn, dOut),
-  dense: (layer, w, stats, maxRank) => denseFisher(layer, w, stats.fisher, maxRank),
-  table: (layer, t, stats, maxRank) => tableFisher(layer, t, stats.fisher, maxRank),
+  dense: (layer, w, stats, maxRank) =>
+    denseSvd(layer, 'fisher-svd', w, maxRank, { cols: scales(stats.fisher, w.dOut, layer) }),
+  table: (layer, t, stats, maxRank) =>
+    tableSvd(layer, 'fisher-svd', t, maxRank, { rows: scales(stats.fisher, t.vocab, layer) }),
 };
