@@ -27,11 +27,24 @@ export const SAMPLE_ROWS = 100_000;
 /** Seed of the uniform sample of a file larger than SAMPLE_ROWS. */
 export const SAMPLE_SEED = 7;
 
+/**
+ * How a file's columns were read: 'own' as the file itself says (detection plus the user's schema edits, what a
+ * new model is trained on), 'model' as the open model's encoding needs, 'asIs' as a model made elsewhere takes
+ * them (numbers numeric, text categorical, nothing left out).
+ */
+export type ReadMode = 'own' | 'model' | 'asIs';
+
 export interface OpenedData {
   name: string;
   /** A fresh byte stream of the file (a Blob's stream, or a new fetch). */
   open: () => Promise<ByteSource>;
+  /** The schema the rows were read with. */
   schema: DataSchema;
+  mode: ReadMode;
+  /** The overrides the rows were read with. */
+  overrides: SchemaOverrides;
+  /** Detects the file's schema again from its first lines with other overrides (no new read of the file). */
+  redetect: (overrides: SchemaOverrides) => DataSchema;
   /** Good rows in the whole file. */
   rows: number;
   positives: number;
@@ -46,6 +59,7 @@ export interface OpenedData {
 
 export interface OpenOptions {
   overrides?: SchemaOverrides;
+  mode?: ReadMode;
   capacity?: number;
   signal?: AbortSignal;
   onProgress?: (rows: number) => void;
@@ -57,7 +71,8 @@ export async function openData(
   open: () => Promise<ByteSource>,
   opts: OpenOptions = {},
 ): Promise<OpenedData> {
-  const { schema, batches } = await openDataset(await open(), { overrides: opts.overrides, signal: opts.signal });
+  const overrides = opts.overrides ?? {};
+  const { schema, batches, redetect } = await openDataset(await open(), { overrides, signal: opts.signal });
   const reservoir = new RowReservoir(opts.capacity ?? SAMPLE_ROWS, SAMPLE_SEED);
   let positives = 0;
   let report: BadRowReport;
@@ -78,6 +93,9 @@ export async function openData(
     name,
     open,
     schema,
+    mode: opts.mode ?? 'own',
+    overrides,
+    redetect,
     rows: reservoir.rowsSeen,
     positives,
     report,

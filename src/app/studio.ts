@@ -47,6 +47,12 @@ export class Studio {
       infos = await this.ws.openData(d.role, dataSourceOf(d.file), onProgress);
     }
     const info = model ? await this.ws.openModel(model) : null;
+    if (info) {
+      // Rows read before this model came are read again the way it takes them (its encoding's kinds, or as
+      // they are for a model made elsewhere).
+      await this.ws.rereadOpenData(false, onProgress);
+      infos = this.ws.dataInfos();
+    }
     return { model: info, data: infos };
   }
 

@@ -178,8 +178,13 @@ export async function trainModel(
   onEpoch?: (e: TrainEpochInfo) => void,
   onProgress?: (p: Progress) => void,
 ): Promise<ModelInfo> {
-  const sp = s.ws.splits();
-  if (!sp) throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
+  if (!s.ws.trainData) {
+    throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
+  }
+  // A new model is trained on the file read as the file itself says, with the user's schema edits (as
+  // `ctr-studio train` reads it), not as the open model's encoding needs it.
+  await s.ws.rereadOpenData(true, onProgress);
+  const sp = s.ws.splits()!;
   return longJob(s, async (signal) => {
     const splits = prepareSplits(
       sp.train.sample,

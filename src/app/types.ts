@@ -7,6 +7,8 @@ import type { LayerInfo } from '../core/compress/inventory';
 import type { UniformPlan } from '../core/compress/plan';
 import type { CompressionRecipe } from '../core/compress/recipe';
 import type { ModelInputInfo } from '../core/data/binding';
+import type { DataSchema } from '../core/data/schema';
+import type { ReadMode } from './datasets';
 import type { ModelDescription } from '../core/layers/describe';
 import type { ParamAccounting } from '../core/layers/accounting';
 import type { ModelKind } from '../core/model/spec';
@@ -65,9 +67,16 @@ export interface DataInfo {
   badRows: number;
   /** First bad rows, for the user to look at. */
   badExamples: { line: number; reason: string }[];
-  format: 'criteo' | 'delimited';
+  format: DataSchema['format'];
   /** True when these rows are the tail of the training file (no separate test file was given). */
   splitFromTrain?: boolean;
+  /** How the rows were read: as the file says, as the open model's encoding needs, or as they are. */
+  readAs: ReadMode;
+  /**
+   * The training file only: its schema as a new model is trained on it (detection with its reasons, plus the
+   * user's edits), whatever the open model needs.
+   */
+  schema?: DataSchema;
 }
 
 /** The original model on the test rows (in memory), and on every test row of a large file. */

@@ -8,16 +8,19 @@ import {
   bindEncoding,
   encodeBatch,
   overridesForEncoding,
+  overridesForSchema,
   sameFeatureColumns,
   type ByteSource,
+  type DataSchema,
   type EncodedBatch,
   type RawBatch,
+  type SchemaOverrides,
 } from '../core/data';
 import { StudioError } from '../core/errors';
 import { METADATA_KEY, readMetadata, recipeOf, requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { STUDIO_VERSION } from '../core/version';
 import type { InputFile, OpenedModel } from '../formats';
-import { openData, sampleRange, type OpenedData } from './datasets';
+import { openData, sampleRange, type OpenedData, type ReadMode } from './datasets';
 import { JobControl, throwIfCancelled } from './jobs';
 import { ModelCompressor } from './modelCompressor';
 import type { RunnableModel } from './runtime';
@@ -84,6 +87,8 @@ export class Workspace {
   valueRefused = false;
   /** The open rows came after the open model (given for it), rather than being open already (the demo's). */
   rowsForModel = false;
+  /** The user's schema edits (kinds, label) for reading files to train a new model on. */
+  userSchema: SchemaOverrides = {};
   readonly jobs = new JobControl();
   /** Bumped whenever the model or the rows change: results computed before are stale. */
   generation = 0;
@@ -150,11 +155,40 @@ export class Workspace {
    * columns differ from the open test file's closes it, so that the new file's tail is the test split.
    */
   async openData(role: DataRole, source: DataSource, onProgress?: (p: Progress) => void): Promise<DataInfo[]> {
+    const data = await this.read(source, this.wantedRead(role), onProgress);
+    this.rowsForModel = this.model !== null;
+    this.install(role, data);
+    this.changed();
+    return this.dataInfos();
+  }
+
+  /**
+   * How files are read for what is open: as the open model's encoding needs, as a model made elsewhere takes
+   * its columns, or (no model) as the file itself says, with the user's schema edits.
+   */
+  private wantedRead(role: DataRole = 'train'): { mode: ReadMode; overrides: SchemaOverrides } {
+    if (this.ownMeta) return { mode: 'model', overrides: overridesForEncoding(this.ownMeta.encoding) };
+    if (this.model) return { mode: 'asIs', overrides: { asIs: true } };
+    return this.ownRead(role);
+  }
+
+  /** The file as it says itself with the user's edits; test rows with the training file's kinds. */
+  ownRead(role: DataRole = 'train'): { mode: ReadMode; overrides: SchemaOverrides } {
+    const train = this.trainData;
+    if (role === 'test' && train?.mode === 'own') return { mode: 'own', overrides: overridesForSchema(train.schema) };
+    return { mode: 'own', overrides: this.userSchema };
+  }
+
+  private async read(
+    source: DataSource,
+    how: { mode: ReadMode; overrides: SchemaOverrides },
+    onProgress?: (p: Progress) => void,
+  ): Promise<OpenedData> {
     const signal = this.jobs.startLong();
     let data: OpenedData;
     try {
       data = await openData(source.name, source.open, {
-        overrides: this.ownMeta ? overridesForEncoding(this.ownMeta.encoding) : undefined,
+        ...how,
         signal,
         onProgress: (rows) => onProgress?.({ stage: `reading ${source.name}`, done: rows, total: rows, unit: 'rows' }),
       });
@@ -163,7 +197,41 @@ export class Workspace {
     }
     // A newer open started while this file was read: the newer one decides what is open.
     throwIfCancelled(signal);
-    this.rowsForModel = this.model !== null;
+    return data;
+  }
+
+  /**
+   * Reads the open files again when they were read another way than `how` (and, for 'model', only when the
+   * model's encoding cannot take them as they were read).
+   */
+  async rereadOpenData(own = false, onProgress?: (p: Progress) => void): Promise<void> {
+    const want = (role: DataRole) => (own ? this.ownRead(role) : this.wantedRead(role));
+    const stale = (d: OpenedData | null, role: DataRole) => {
+      if (d === null) return false;
+      const how = want(role);
+      const same = d.mode === how.mode && JSON.stringify(d.overrides) === JSON.stringify(how.overrides);
+      return !same && !(how.mode === 'model' && this.encodeError === null);
+    };
+    if (!stale(this.trainData, 'train') && !stale(this.testData, 'test')) return;
+    const train = this.trainData;
+    const test = this.testData;
+    if (train) this.trainData = await this.read(train, want('train'), onProgress);
+    if (test) this.testData = await this.read(test, want('test'), onProgress); // with the new training kinds
+    this.changed();
+  }
+
+  /** The user's schema edits: kinds and label for the files read for training (see {@link ownSchema}). */
+  setUserSchema(overrides: SchemaOverrides): void {
+    this.trainData?.redetect(overrides); // a bad edit fails here, before anything changes
+    this.userSchema = overrides;
+  }
+
+  /** The training file's schema as a new model would be trained on it (detection plus the user's edits). */
+  ownSchema(): DataSchema | null {
+    return this.trainData ? this.trainData.redetect(this.userSchema) : null;
+  }
+
+  private install(role: DataRole, data: OpenedData): void {
     if (role === 'test') this.testData = data;
     else {
       this.trainData = data;
@@ -171,8 +239,6 @@ export class Workspace {
       // rows for a model made elsewhere, say): the new file's tail becomes the test split.
       if (this.testData && !sameFeatureColumns(this.testData.schema, data.schema)) this.testData = null;
     }
-    this.changed();
-    return this.dataInfos();
   }
 
   /** New model or rows: derived results are dropped and the rows are encoded for the model again. */
@@ -263,6 +329,8 @@ export class Workspace {
         badExamples: p.data.report.examples.slice(0, 5),
         format: p.data.schema.format,
         ...(split ? { splitFromTrain: true } : {}),
+        readAs: p.data.mode,
+        ...(role === 'train' ? { schema: p.data.redetect(this.userSchema) } : {}),
       };
     };
     return [info('train', s.train, false), info('test', s.test, s.splitFromTrain)];

@@ -5,6 +5,7 @@
 import { describeError } from '../core/errors';
 import { commandHelp, parseArgs, type Command } from './shared/args';
 import { trainCommand } from './commands/train';
+import { schemaCommand } from './commands/schema';
 import { evaluateCommand } from './commands/evaluate';
 import { compareCommand } from './commands/compare';
 import { compressCommand } from './commands/compress';
@@ -20,6 +21,7 @@ export type { Command };
 
 const COMMANDS: Command[] = [
   inspectCommand,
+  schemaCommand,
   trainCommand,
   evaluateCommand,
   compareCommand,

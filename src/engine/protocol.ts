@@ -24,8 +24,10 @@ import type {
   UniformPlan,
   OpenedFiles,
 } from '../app/types';
+import type { SchemaOverrides } from '../core/data/schema';
 
 export * from '../app/types';
+export type { DataSchema, SchemaOverrides } from '../core/data/schema';
 
 export type BackendChoice = BackendName | 'auto';
 
@@ -63,6 +65,11 @@ export interface StudioApi {
     file: FilePayload | { url: string; name: string },
     onProgress?: (p: Progress) => void,
   ): Promise<DataInfo[]>;
+  /**
+   * The user's schema edits (label and kinds by column name) for training a new model on the open rows; the
+   * training file's schema in the returned infos shows them. A kind a column cannot take is DATA_SCHEMA.
+   */
+  setSchema(overrides: SchemaOverrides): Promise<DataInfo[]>;
   /** Whether the open model can score the open rows (data-aware work) and if not, why (data-free then); for a
    * model made elsewhere, which columns feed which inputs. */
   scoringStatus(): Promise<{ dataAware: boolean; reason?: string; mismatch?: boolean; binding?: string }>;

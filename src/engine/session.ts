@@ -6,7 +6,7 @@
 import { Studio, urlSource } from '../app/studio';
 import { exportPlan } from '../app/studioExport';
 import { chooseRanks, fineTunePlan, latency, sweep, trainModel } from '../app/studioJobs';
-import type { ByteSource } from '../core/data';
+import type { ByteSource, SchemaOverrides } from '../core/data';
 import { StudioError } from '../core/errors';
 import { manifestPaths, parseModelJson } from '../core/layers/artifacts';
 import { memoryFile, type InputFile } from '../formats';
@@ -113,6 +113,11 @@ export class StudioSession implements StudioApi {
     const source =
       'url' in file ? urlSource(file.url, file.name, fetchOk) : { name: file.name, open: payloadFile(file).stream };
     return this.studio.openData(role, source, onProgress);
+  }
+
+  async setSchema(overrides: SchemaOverrides): Promise<DataInfo[]> {
+    this.studio.ws.setUserSchema(overrides);
+    return this.studio.ws.dataInfos();
   }
 
   async scoringStatus() {

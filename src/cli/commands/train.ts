@@ -2,7 +2,6 @@
 import { intListArg, numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { prepareSplits } from '../../core/pipeline/splits';
-import type { ColumnKind, SchemaOverrides } from '../../core/data';
 import { DEFAULT_SPEC, MODEL_KINDS, type ModelKind } from '../../core/model/spec';
 import { METADATA_KEY } from '../../core/model/metadata';
 import { DEFAULT_TRAIN } from '../../tf/train';
@@ -11,6 +10,8 @@ import { saveModelToArtifacts } from '../../tf/modelio';
 import { useBackend } from '../../tf/backend';
 import { writeModelDir } from '../../node/files';
 import { loadData, printJson, round } from '../shared/io';
+import { printSchema, SCHEMA_OPTIONS, schemaOverridesArg } from '../shared/schemaOptions';
+import { overridesForSchema } from '../../core/data';
 
 const def: CommandDef = {
   name: 'train',
@@ -28,10 +29,7 @@ const def: CommandDef = {
       help: 'folder for model.json and its weight file (or a .zip to write them into)',
       required: true,
     },
-    { name: 'label', value: 'COLUMN', help: 'label column of a CSV/TSV with a header (detected if absent)' },
-    { name: 'categorical', value: 'COLS', help: 'columns to treat as categorical, comma-separated (else detected)' },
-    { name: 'numeric', value: 'COLS', help: 'columns to treat as numeric, comma-separated (else detected)' },
-    { name: 'ignore', value: 'COLS', help: 'columns to leave out, comma-separated' },
+    ...SCHEMA_OPTIONS,
     {
       name: 'embedding-dim',
       value: 'D',
@@ -82,20 +80,6 @@ const def: CommandDef = {
     'of the file.\nPrints a JSON summary on stdout.',
 };
 
-/** --label, --categorical, --numeric and --ignore as schema overrides. */
-function schemaOverrides(args: ParsedArgs): SchemaOverrides {
-  const kinds: Record<string, ColumnKind> = {};
-  for (const kind of ['categorical', 'numeric', 'ignore'] as const) {
-    if (typeof args[kind] !== 'string') continue;
-    for (const col of String(args[kind])
-      .split(',')
-      .map((c) => c.trim())
-      .filter(Boolean))
-      kinds[col] = kind;
-  }
-  return { ...(args.label ? { labelColumn: String(args.label) } : {}), kinds };
-}
-
 async function run(args: ParsedArgs): Promise<void> {
   const kind = String(args.model) as ModelKind;
   if (!MODEL_KINDS.includes(kind)) {
@@ -115,9 +99,11 @@ async function run(args: ParsedArgs): Promise<void> {
     l2: numberArg(args, 'l2', { min: 0 })!,
     seed,
   };
-  const overrides = schemaOverrides(args);
+  const overrides = await schemaOverridesArg(args);
   const trainData = await loadData(String(args.train), overrides);
-  const testData = args.test ? await loadData(String(args.test), overrides) : null;
+  printSchema(trainData.file, trainData.schema);
+  // The test rows are read with the training file's kinds, not with what detection makes of their own rows.
+  const testData = args.test ? await loadData(String(args.test), overridesForSchema(trainData.schema)) : null;
   const splits = prepareSplits(
     trainData.raw,
     trainData.schema,

@@ -24,6 +24,7 @@ export const BAD_REASONS = {
   labelEmpty: 'the label is empty',
   labelValue: 'the label is not 0 or 1',
   notNumber: 'a numeric cell is not a number',
+  notTime: 'a time stamp cell is not a time',
 } as const;
 
 /** Throws DATA_EMPTY when there were no data rows, DATA_MOSTLY_BAD when more than half of them were rejected. */

@@ -105,6 +105,8 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
     const c = num[k];
     const log = field.transform === 'log';
     const bound = field.input !== undefined;
+    const lo = field.min ?? -Infinity; // encodings fitted before clipping existed carry no range
+    const hi = field.max ?? Infinity;
     if (field.ids !== undefined) {
       idsOf(field.name, field.ids, field.input, batch, c, inWidth).forEach(
         (id, r) => (numeric[r * outWidth + at] = id),
@@ -124,7 +126,12 @@ export function encodeBatch(enc: FeatureEncoding, batch: RawBatch, schema: DataS
               `Studio encoding to fill gaps); fill in the missing values.`,
           );
         numeric[o + 1] = 1;
-      } else numeric[o] = ((log ? signLog1p(x) : x) - field.mean) / field.std;
+      } else {
+        let t = log ? signLog1p(x) : x;
+        if (t < lo) t = lo;
+        else if (t > hi) t = hi;
+        numeric[o] = (t - field.mean) / field.std;
+      }
     }
     at += fieldWidth(field);
   });

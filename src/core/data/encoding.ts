@@ -8,6 +8,7 @@ import { StudioError } from '../errors';
 import { schemaFieldNames, type RawBatch } from './reader';
 import type { ColumnKind, DataSchema, SchemaOverrides } from './schema';
 import { NUMERIC_INPUT } from '../model/spec';
+import { timeFeatureNames, type TimeFormat } from './timestamps';
 
 /** A categorical field with a vocabulary: id = index + 1, id 0 = out of vocabulary (unseen or rarer than minCount). */
 export interface VocabField {
@@ -51,6 +52,12 @@ export interface NumericField {
   std: number;
   input?: string;
   /**
+   * The training range of the transformed value: values outside it are clipped to it before scaling, so that a
+   * column that was (nearly) constant in training, or an outlier, cannot push a score to saturation.
+   */
+  min?: number;
+  max?: number;
+  /**
    * Bound fields only: the column holds integer ids below this number, for a wide input whose positions index
    * embedding tables (DeepCTR-Torch's one X tensor, pytorch-fm's ids plus offsets); read as text or numbers and
    * checked like ids.
@@ -64,6 +71,8 @@ export interface FeatureEncoding {
   label: string;
   categorical: CategoricalField[];
   numeric: NumericField[];
+  /** Time stamp columns whose hour of day and day of week are categorical fields (`<column>.hour`, ...). */
+  times?: { column: string; format: TimeFormat }[];
   /** Number of rows it was fitted on. */
   fitRows: number;
 }
@@ -199,7 +208,9 @@ function fitCategorical(
   const kept: [string, number][] = [];
   for (const e of counts) if (e[1] >= o.minCount) kept.push(e);
   if (kept.length > o.hashAbove) return { name, kind: 'hash', buckets: o.hashBuckets };
-  kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // Ties keep the order of first appearance (Map order, stable sort): the ids then do not depend on how values
+  // are spelled, so a file whose values were renamed one to one (hex codes to integers) gets the same model.
+  kept.sort((a, b) => b[1] - a[1]);
   const n = o.maxVocab === undefined ? kept.length : Math.min(kept.length, Math.max(0, Math.floor(o.maxVocab)));
   const vocab = new Array<string>(n);
   for (let i = 0; i < n; i++) vocab[i] = kept[i][0];
@@ -207,8 +218,8 @@ function fitCategorical(
 }
 
 /**
- * 'log' for non-negative-ish integer counts with a heavy tail: integers, at least 75% of them ≥ 0, none below -10
- * (Criteo's I2 has -1/-2), and max > 10 × max(1, median). Otherwise 'none'.
+ * 'log' for non-negative-ish values with a heavy tail (counts, prices, durations): at least 75% of them ≥ 0, none
+ * below -10 (Criteo's I2 has -1/-2), and max > 10 × max(1, median). Otherwise 'none'.
  */
 export function chooseTransform(present: Float64Array): 'log' | 'none' {
   const n = present.length;
@@ -216,7 +227,7 @@ export function chooseTransform(present: Float64Array): 'log' | 'none' {
   let negatives = 0;
   for (let i = 0; i < n; i++) {
     const x = present[i];
-    if (!Number.isInteger(x) || x < -10) return 'none';
+    if (x < -10) return 'none';
     if (x < 0) negatives++;
   }
   if (negatives > 0.25 * n) return 'none';
@@ -241,9 +252,15 @@ function fitNumeric(name: string, batch: RawBatch, col: number, width: number): 
   }
   const mean = sum / present.length;
   let ss = 0;
-  for (let i = 0; i < present.length; i++) ss += (present[i] - mean) ** 2;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < present.length; i++) {
+    ss += (present[i] - mean) ** 2;
+    if (present[i] < min) min = present[i];
+    if (present[i] > max) max = present[i];
+  }
   const std = Math.sqrt(ss / present.length);
-  return { name, transform, mean, std: std < MIN_STD ? 1 : std };
+  return { name, transform, mean, std: std < MIN_STD ? 1 : std, min, max };
 }
 
 /** Fits the encoding on training rows (never on evaluation rows). Deterministic for the same rows and options. */
@@ -273,8 +290,16 @@ export function fitEncoding(batch: RawBatch, schema: DataSchema, opts: FitOption
     label: names.label,
     categorical: names.categorical.map((name, j) => fitCategorical(name, batch.categorical[j], batch.rows, o)),
     numeric: names.numeric.map((name, j) => fitNumeric(name, batch, j, names.numeric.length)),
+    ...timesOf(schema),
     fitRows: batch.rows,
   };
+}
+
+function timesOf(schema: DataSchema): { times?: FeatureEncoding['times'] } {
+  const times = schema.columns.flatMap((c) =>
+    c.kind === 'time' && c.time ? [{ column: c.name, format: c.time }] : [],
+  );
+  return times.length ? { times } : {};
 }
 
 /** The rows `idx` of an encoded batch, in that order. */
@@ -306,7 +331,16 @@ export function encodingJsonSize(enc: FeatureEncoding): number {
  */
 export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
   const kinds: Record<string, ColumnKind> = {};
-  for (const f of enc.categorical) if (f.kind !== 'id') kinds[f.name] = 'categorical'; // ids read either way
+  const parts = new Set<string>();
+  for (const t of enc.times ?? []) {
+    kinds[t.column] = 'time';
+    const names = timeFeatureNames(t.column, t.format);
+    parts.add(names.weekday);
+    if (names.hour) parts.add(names.hour);
+  }
+  for (const f of enc.categorical) if (f.kind !== 'id' && !parts.has(f.name)) kinds[f.name] = 'categorical'; // ids read either way
   for (const f of enc.numeric) if (f.ids === undefined) kinds[f.name] = 'numeric';
-  return { labelColumn: enc.label, kinds, lenientKinds: true, lenientLabel: true };
+  // An encoding bound to a model made elsewhere takes the other columns as they are, not as detection reads them.
+  const bound = enc.categorical.some((f) => f.kind === 'id') || enc.numeric.some((f) => f.input !== undefined);
+  return { labelColumn: enc.label, kinds, lenientKinds: true, lenientLabel: true, ...(bound ? { asIs: true } : {}) };
 }

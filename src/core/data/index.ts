@@ -8,3 +8,6 @@ export * from './encoding';
 export * from './encode';
 export * from './binding';
 export * from './rows';
+export * from './schemaFile';
+export * from './timestamps';
+export { classifyColumn, kindFromName, type ColumnVerdict } from './columnKinds';

@@ -7,7 +7,8 @@ import { StudioError } from '../errors';
 import { splitDelimited } from './delimited';
 import { asAsync, readLines, throwIfAborted, type ByteSource, type Line } from './lines';
 import { detectSchema, validateSchema, type DataSchema, type SchemaOverrides } from './schema';
-import { parseLabelCell, parseNumericCell, quoteCell } from './values';
+import { isMissingCell, parseLabelCell, parseNumericCell, quoteCell } from './values';
+import { parseTime, timeFeatureNames, type TimeFormat } from './timestamps';
 import { BAD_REASONS, MAX_BAD_EXAMPLES, checkReport, type BadRowReport } from './badRows';
 
 export { BAD_REASONS, MAX_BAD_EXAMPLES, checkReport, type BadRowReport };
@@ -40,28 +41,80 @@ export interface ReadOptions {
 /** Default rows per batch. */
 export const DEFAULT_BATCH_SIZE = 8192;
 
-/** Names of the label, numeric and categorical columns of a schema, in file order. */
+/**
+ * Where a categorical feature comes from: a column's cell, or a part (hour of day, day of week) of a time
+ * stamp column's cell.
+ */
+export interface CategoricalSource {
+  name: string;
+  col: number;
+  time?: TimeFormat;
+  part?: 'hour' | 'weekday';
+}
+
+/** Names of the label, numeric and categorical features of a schema, in file order (time parts included). */
 export function schemaFieldNames(schema: DataSchema): { label: string; numeric: string[]; categorical: string[] } {
   const { label, numeric, categorical } = fieldIndices(schema);
   const name = (i: number) => schema.columns[i].name;
-  return { label: name(label), numeric: numeric.map(name), categorical: categorical.map(name) };
+  return { label: name(label), numeric: numeric.map(name), categorical: categorical.map((c) => c.name) };
 }
 
-function fieldIndices(schema: DataSchema): { label: number; numeric: number[]; categorical: number[] } {
+function fieldIndices(schema: DataSchema): { label: number; numeric: number[]; categorical: CategoricalSource[] } {
   validateSchema(schema);
   const numeric: number[] = [];
-  const categorical: number[] = [];
+  const categorical: CategoricalSource[] = [];
   let label = -1;
   schema.columns.forEach((c, i) => {
     if (c.kind === 'label') label = i;
     else if (c.kind === 'numeric') numeric.push(i);
-    else if (c.kind === 'categorical') categorical.push(i);
+    else if (c.kind === 'categorical') categorical.push({ name: c.name, col: i });
+    else if (c.kind === 'time' && c.time) {
+      const parts = timeFeatureNames(c.name, c.time);
+      if (parts.hour) categorical.push({ name: parts.hour, col: i, time: c.time, part: 'hour' });
+      categorical.push({ name: parts.weekday, col: i, time: c.time, part: 'weekday' });
+    }
   });
   return { label, numeric, categorical };
 }
 
 /** Positions of the label, numeric and categorical columns of a schema, in file order. */
 type FieldIndices = ReturnType<typeof fieldIndices>;
+
+/**
+ * Writes row r's categorical features into `out`; a time stamp that does not parse reports the row through `bad`
+ * and returns false (a missing one gives missing parts).
+ */
+function parseCategorical(
+  f: string[],
+  line: number,
+  idx: FieldIndices,
+  names: string[],
+  out: string[][],
+  r: number,
+  bad: (line: number, general: string, specific: string) => void,
+): boolean {
+  const cats = idx.categorical;
+  for (let j = 0; j < cats.length; j++) {
+    const c = cats[j];
+    const cell = f[c.col];
+    if (c.time === undefined) {
+      out[j][r] = cell;
+      continue;
+    }
+    if (isMissingCell(cell)) {
+      out[j][r] = '';
+      continue;
+    }
+    const t = parseTime(cell, c.time);
+    if (t === null) {
+      bad(line, BAD_REASONS.notTime, `column "${names[c.col]}" is ${quoteCell(cell)}, not a time stamp (${c.time})`);
+      return false;
+    }
+    const v = c.part === 'hour' ? t.hour : t.weekday;
+    out[j][r] = v === null ? '' : String(v);
+  }
+  return true;
+}
 
 /**
  * Parses the cells `f` of one data row: writes its numeric values to numeric[base ..] and returns its label, or
@@ -132,7 +185,6 @@ export async function* readBatchesFromLines(
   const idx = fieldIndices(schema);
   const names = schema.columns.map((c) => c.name);
   const nNum = idx.numeric.length;
-  const nCat = idx.categorical.length;
   const size = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
   const report: BadRowReport = { totalLines: 0, goodRows: 0, badRows: 0, examples: [], byReason: {} };
   const bad = (line: number, general: string, specific: string) => {
@@ -166,9 +218,8 @@ export async function* readBatchesFromLines(
     }
     const f = split.fields;
     const y = parseRow(f, line, idx, names, cur.numeric, r * nNum, bad);
-    if (y === null) continue;
+    if (y === null || !parseCategorical(f, line, idx, names, cur.categorical, r, bad)) continue;
     cur.labels[r] = y;
-    for (let j = 0; j < nCat; j++) cur.categorical[j][r] = f[idx.categorical[j]];
     cur.lines[r] = line;
     r++;
     report.goodRows++;
@@ -314,10 +365,17 @@ export function readAll(
   return collect(readBatches(source, schema, opts), schema);
 }
 
+/**
+ * Lines read to detect a schema: enough for cardinalities, repeats and the click-rate test of integer columns
+ * to mean something; wide files stop earlier, at DETECT_CHARS characters.
+ */
+export const DETECT_LINES = 10_000;
+export const DETECT_CHARS = 16 * 1024 * 1024;
+
 /** Options of {@link readDataset}. */
 export interface ReadDatasetOptions extends ReadOptions {
   overrides?: SchemaOverrides;
-  /** Non-blank lines used for schema detection (default 200). */
+  /** Non-blank lines used for schema detection (default {@link DETECT_LINES}, at most {@link DETECT_CHARS}). */
   sampleLines?: number;
 }
 
@@ -329,8 +387,14 @@ export interface ReadDatasetOptions extends ReadOptions {
 export async function openDataset(
   source: DataSource,
   opts: ReadDatasetOptions = {},
-): Promise<{ schema: DataSchema; batches: AsyncGenerator<RawBatch, BadRowReport> }> {
-  const want = opts.sampleLines ?? 200;
+): Promise<{
+  schema: DataSchema;
+  batches: AsyncGenerator<RawBatch, BadRowReport>;
+  /** Detects the schema again from the same first lines with other overrides (the studio's schema edits). */
+  redetect: (overrides: SchemaOverrides) => DataSchema;
+}> {
+  const want = opts.sampleLines ?? DETECT_LINES;
+  let chars = 0;
   const it = readLines(source, opts);
   const head: Line[] = [];
   let nonBlank = 0;
@@ -340,6 +404,8 @@ export async function openDataset(
     if (rest.done) break;
     head.push(rest.value);
     if (!isBlank(rest.value.text)) nonBlank++;
+    chars += rest.value.text.length;
+    if (chars > DETECT_CHARS) break;
   }
   let schema: DataSchema;
   try {
@@ -364,7 +430,12 @@ export async function openDataset(
       await it.return(undefined);
     }
   }
-  return { schema, batches: readBatchesFromLines(all(), schema, opts) };
+  const texts = head.map((l) => l.text);
+  return {
+    schema,
+    batches: readBatchesFromLines(all(), schema, opts),
+    redetect: (overrides) => detectSchema(texts, overrides),
+  };
 }
 
 /** Detects the schema from the first lines of a source, then reads all of it, in one pass over the source. */

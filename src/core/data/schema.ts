@@ -6,9 +6,30 @@
 import { StudioError } from '../errors';
 import { delimiterName, detectDelimiter, splitDelimited } from './delimited';
 import { parseLabelCell, parseNumericCell, isMissingCell } from './values';
+import { classifyColumn, NUMERIC_SHARE, type ColumnKind } from './columnKinds';
+import { LABEL_NAMES, looksLikeIdName } from './names';
+import { detectTimeFormat, type TimeFormat } from './timestamps';
 
-/** What a column is used for. */
-export type ColumnKind = 'label' | 'numeric' | 'categorical' | 'ignore';
+export { LABEL_NAMES, looksLikeIdName, type ColumnKind };
+export { NUMERIC_SHARE };
+
+/** One column of a file: its name and use. */
+export interface SchemaColumn {
+  name: string;
+  kind: ColumnKind;
+  /** The layout of a 'time' column's values. */
+  time?: TimeFormat;
+}
+
+/** What detection saw of a column in the sample, for people (not needed to read the file). */
+export interface ColumnNote {
+  /** Why the kind was chosen: detection's reason, "set by you", "the Criteo layout". */
+  why: string;
+  /** Distinct non-missing values in the detection sample. */
+  distinct: number;
+  /** Share of the detection sample's cells that are missing (0..1). */
+  missing: number;
+}
 
 /** How to read a file: its layout and one entry per column, in file order, with exactly one 'label'. */
 export interface DataSchema {
@@ -16,7 +37,11 @@ export interface DataSchema {
   /** '\t' for criteo. */
   delimiter: string;
   hasHeader: boolean;
-  columns: { name: string; kind: ColumnKind }[];
+  columns: SchemaColumn[];
+  /** One note per column, when the schema was detected from a sample of the file. */
+  notes?: ColumnNote[];
+  /** Data rows the kinds were detected from. */
+  sampleRows?: number;
 }
 
 /** User choices that win over detection. Column names match exactly, else case-insensitively. */
@@ -32,13 +57,12 @@ export interface SchemaOverrides {
   lenientLabel?: boolean;
   delimiter?: string;
   format?: 'criteo' | 'delimited';
+  /**
+   * Read every column as it is, for a model made elsewhere that takes its columns as they are: numbers are
+   * numeric and anything else categorical; nothing is left out and no time stamp is split into parts.
+   */
+  asIs?: boolean;
 }
-
-/** Column names that mark the label, case-insensitive, in order of preference. */
-export const LABEL_NAMES = ['label', 'click', 'clicked', 'is_click', 'target', 'y'] as const;
-
-/** Share of non-missing sample values that must parse as numbers for a column to be numeric. */
-export const NUMERIC_SHARE = 0.98;
 
 /** Number of columns of the Criteo layout. */
 export const CRITEO_COLUMN_COUNT = 40;
@@ -54,20 +78,6 @@ export function criteoColumns(): DataSchema['columns'] {
 /** The Criteo schema (tab-separated, no header). */
 export function criteoSchema(): DataSchema {
   return { format: 'criteo', delimiter: '\t', hasHeader: false, columns: criteoColumns() };
-}
-
-/** Words that make an identifier when "id" follows them without a separator ("userid", "adid", ...). */
-const ID_PREFIXES =
-  'u|user|item|ad|app|site|device|campaign|creative|advertiser|publisher|query|doc|session|banner|page|product|' +
-  'shop|cat|category';
-
-/** A whole column name that is one of {@link ID_PREFIXES} followed by "id", case-insensitive. */
-const PREFIXED_ID_NAME = new RegExp(`^(${ID_PREFIXES})id$`, 'i');
-
-/** True when a column name looks like an identifier ("id", "user_id", "userId", "adid", ...). */
-export function looksLikeIdName(name: string): boolean {
-  const n = name.trim();
-  return /(^|[_\-\s.])id$/i.test(n) || /[a-z0-9]I[dD]$/.test(n) || PREFIXED_ID_NAME.test(n);
 }
 
 function listNames(names: readonly string[], max = 6): string {
@@ -163,20 +173,75 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
 
   const forced = forcedKinds(names, overrides);
   const label = findLabel(names, rows, forced, overrides, base, hasHeader);
-  const columns = names.map((name, i) => {
-    let kind: ColumnKind;
-    if (i === label) kind = 'label';
-    else if (forced.has(i)) kind = forced.get(i)!;
-    else if (base)
-      kind = base[i] === 'label' ? 'ignore' : base[i]; // a Criteo label that is not the label is not a feature
-    else
-      kind = inferKind(
-        name,
-        rows.map((r) => r[i]),
-      );
-    return { name, kind };
+  const described = describeColumns(names, rows, label, forced, base, overrides.asIs === true);
+  return {
+    format,
+    delimiter,
+    hasHeader,
+    columns: described.map((d) => d.column),
+    notes: described.map((d) => d.note),
+    sampleRows: rows.length,
+  };
+}
+
+/** Each column's kind (the label, the user's choice, the file's layout, or detection) with the sample's figures. */
+function describeColumns(
+  names: string[],
+  rows: string[][],
+  label: number,
+  forced: Map<number, ColumnKind>,
+  base: ColumnKind[] | undefined,
+  asIs: boolean,
+): { column: SchemaColumn; note: ColumnNote }[] {
+  const labels = rows.map((r) => {
+    const y = parseLabelCell(r[label]);
+    return y === 0 || y === 1 ? y : -1;
   });
-  return { format, delimiter, hasHeader, columns };
+  return names.map((name, i) => {
+    const values = rows.map((r) => r[i]);
+    const figures = {
+      distinct: new Set(values.filter((v) => !isMissingCell(v)).map((v) => v.trim())).size,
+      missing: values.length ? values.filter(isMissingCell).length / values.length : 0,
+    };
+    const by = (why: string, column: SchemaColumn) => ({ column, note: { why, ...figures } });
+    if (i === label) return by(forced.get(i) === 'label' ? 'set by you' : 'the label', { name, kind: 'label' });
+    const kind = forced.get(i);
+    if (kind === 'time') return by('set by you', { name, kind, time: requireTimeFormat(name, values) });
+    if (kind) return by('set by you', { name, kind });
+    // A Criteo label that is not the label is not a feature.
+    if (base) return by('the Criteo layout', { name, kind: base[i] === 'label' ? 'ignore' : base[i] });
+    if (asIs) return by('as it is, for a model made elsewhere', { name, kind: plainKind(name, values) });
+    const v = classifyColumn(name, values, labels);
+    return by(v.why, v.time ? { name, kind: v.kind, time: v.time } : { name, kind: v.kind });
+  });
+}
+
+/** Numbers are numeric (integers with an identifier's name aside), anything else categorical. */
+function plainKind(name: string, values: string[]): 'numeric' | 'categorical' {
+  let present = 0;
+  let numeric = 0;
+  let integers = true;
+  for (const v of values) {
+    const x = parseNumericCell(v);
+    if (x !== undefined && Number.isNaN(x)) continue; // missing
+    present++;
+    if (x === undefined) continue;
+    numeric++;
+    if (!Number.isInteger(x)) integers = false;
+  }
+  if (present === 0 || numeric < NUMERIC_SHARE * present) return 'categorical';
+  return integers && looksLikeIdName(name) ? 'categorical' : 'numeric';
+}
+
+/** The time layout of a column the user marked as a time stamp (DATA_SCHEMA when its values are not times). */
+function requireTimeFormat(name: string, values: string[]): TimeFormat {
+  const format = detectTimeFormat(`${name} time`, values);
+  if (format) return format;
+  throw new StudioError(
+    'DATA_SCHEMA',
+    `Column "${name}" is set to be a time stamp, but its values are not times in a layout CTR Studio reads ` +
+      '(YYMMDDHH, YYYYMMDD[HH[mm[ss]]], ISO dates such as 2014-10-21 13:05, or Unix seconds); choose another kind.',
+  );
 }
 
 /** The overrides of kinds, resolved to column indices (DATA_SCHEMA for a column the file lacks, unless lenient). */
@@ -273,23 +338,6 @@ function findLabel(
   );
 }
 
-function inferKind(name: string, values: string[]): ColumnKind {
-  let present = 0;
-  let numeric = 0;
-  let integers = true;
-  for (const v of values) {
-    const x = parseNumericCell(v);
-    if (x !== undefined && Number.isNaN(x)) continue; // missing
-    present++;
-    if (x === undefined) continue;
-    numeric++;
-    if (!Number.isInteger(x)) integers = false;
-  }
-  if (present === 0 || numeric < NUMERIC_SHARE * present) return 'categorical';
-  if (integers && looksLikeIdName(name)) return 'categorical';
-  return 'numeric';
-}
-
 /** A schema as one line for logs and messages, e.g. "criteo, tab, no header: label + 13 numeric + 26 categorical". */
 export function describeSchema(schema: DataSchema): string {
   const count = (k: ColumnKind) => schema.columns.filter((c) => c.kind === k).length;
@@ -298,6 +346,7 @@ export function describeSchema(schema: DataSchema): string {
   return (
     `${schema.format}, ${delimiterName(schema.delimiter)}, ${schema.hasHeader ? 'header' : 'no header'}: ` +
     `label "${label}" + ${count('numeric')} numeric + ${count('categorical')} categorical` +
+    (count('time') ? ` + ${count('time')} time stamp${count('time') > 1 ? 's' : ''}` : '') +
     (ignored ? ` (${ignored} ignored)` : '')
   );
 }
@@ -324,9 +373,23 @@ export function validateSchema(schema: DataSchema): void {
 export function sameFeatureColumns(a: DataSchema, b: DataSchema): boolean {
   const names = (s: DataSchema) =>
     s.columns
-      .filter((c) => c.kind === 'numeric' || c.kind === 'categorical')
+      .filter((c) => c.kind === 'numeric' || c.kind === 'categorical' || c.kind === 'time')
       .map((c) => c.name.trim().toLowerCase())
       .sort()
       .join('\n');
   return names(a) === names(b);
+}
+
+/**
+ * Overrides that read another file (the test rows of a training file) with this schema's label and kinds, so that
+ * detection on the other file's own rows (a column constant there, say) cannot read it differently.
+ */
+export function overridesForSchema(schema: DataSchema): SchemaOverrides {
+  const kinds: Record<string, ColumnKind> = {};
+  let label: string | undefined;
+  for (const c of schema.columns) {
+    if (c.kind === 'label') label = c.name;
+    else kinds[c.name] = c.kind;
+  }
+  return { ...(label !== undefined ? { labelColumn: label } : {}), kinds, lenientKinds: true, lenientLabel: true };
 }

@@ -60,17 +60,17 @@ const vocab = (enc: FeatureEncoding, name: string) =>
   (enc.categorical.find((f) => f.name === name) as VocabField).vocab;
 
 describe('fitEncoding', () => {
-  it('builds vocabularies by descending count then string, with minCount and "" as a token', () => {
+  it('builds vocabularies by descending count then first appearance, with minCount and "" as a token', () => {
     const enc = fitEncoding(small, schema);
     expect(enc.version).toBe(1);
     expect(enc.label).toBe('label');
     expect(enc.fitRows).toBe(8);
     expect(enc.categorical.map((f) => f.name)).toEqual(['city', 'dev']);
-    expect(vocab(enc, 'city')).toEqual(['', 'berlin', 'paris']); // 2 each, ties by string; rome and oslo are rare
+    expect(vocab(enc, 'city')).toEqual(['paris', 'berlin', '']); // 2 each, ties by first row; rome and oslo are rare
     expect(vocab(enc, 'dev')).toEqual(['a', 'b']);
-    expect(vocab(fitEncoding(small, schema, { minCount: 1 }), 'city')).toEqual(['', 'berlin', 'paris', 'oslo', 'rome']);
+    expect(vocab(fitEncoding(small, schema, { minCount: 1 }), 'city')).toEqual(['paris', 'berlin', '', 'rome', 'oslo']);
     expect(vocab(fitEncoding(small, schema, { minCount: 3 }), 'dev')).toEqual(['a']);
-    expect(vocab(fitEncoding(small, schema, { minCount: 1, maxVocab: 2 }), 'city')).toEqual(['', 'berlin']);
+    expect(vocab(fitEncoding(small, schema, { minCount: 1, maxVocab: 2 }), 'city')).toEqual(['paris', 'berlin']);
     expect(vocabSize(enc.categorical[0])).toBe(4);
   });
 
@@ -90,7 +90,8 @@ describe('fitEncoding', () => {
     expect(chooseTransform(Float64Array.from([0, 1, 2, 3, 1, 2, 0, 40]))).toBe('log');
     expect(chooseTransform(Float64Array.from([-1, -2, 0, 1, 5, 100, 3, 2]))).toBe('log'); // Criteo's I2
     expect(chooseTransform(Float64Array.from([0, 1, 2, 3, 4]))).toBe('none'); // no tail
-    expect(chooseTransform(Float64Array.from([0.5, 1, 200]))).toBe('none'); // not integers
+    expect(chooseTransform(Float64Array.from([0.5, 1, 200]))).toBe('log'); // decimals with a tail (prices)
+    expect(chooseTransform(Float64Array.from([0.5, 1, 2.5, 3]))).toBe('none');
     expect(chooseTransform(Float64Array.from([-50, 1, 200]))).toBe('none'); // really negative
     expect(chooseTransform(new Float64Array(0))).toBe('none');
     const constant = fitEncoding(sliceRaw(small, [0, 7]), schema); // count 0, 0 and price 1.5, 4
@@ -106,15 +107,26 @@ describe('fitEncoding', () => {
     expect(encodingJsonSize(enc)).toBeLessThan(200_000);
   });
 
-  it('is deterministic: same result when fitted twice or on shuffled rows', () => {
+  it('is deterministic, and gives the same ids to values renamed one to one; shuffled rows keep the vocabularies', () => {
     const a = fitEncoding(criteo.batch, criteo.schema);
     const b = fitEncoding(criteo.batch, criteo.schema);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+    // Hex codes renamed to integers (as a log with integer-coded categories has them): the same id per row.
+    const renamed = {
+      ...criteo.batch,
+      categorical: criteo.batch.categorical.map((col) => {
+        const codes = new Map<string, string>();
+        return col.map((v) => (v === '' ? '' : (codes.get(v) ?? codes.set(v, String(codes.size + 1)).get(v)!)));
+      }),
+    };
+    const ids = (enc: FeatureEncoding, batch: RawBatch) => encodeBatch(enc, batch, criteo.schema).categorical;
+    expect(ids(fitEncoding(renamed, criteo.schema), renamed)).toEqual(ids(a, criteo.batch));
     const shuffled = fitEncoding(
       sliceRaw(criteo.batch, shuffledIndices(criteo.batch.rows, createRng(3))),
       criteo.schema,
     );
-    expect(shuffled.categorical).toEqual(a.categorical);
+    const sortedVocab = (enc: FeatureEncoding) => enc.categorical.map((f) => [...(f as VocabField).vocab].sort());
+    expect(sortedVocab(shuffled)).toEqual(sortedVocab(a));
     shuffled.numeric.forEach((f, i) => {
       expect(f.transform).toBe(a.numeric[i].transform);
       expect(f.mean).toBeCloseTo(a.numeric[i].mean, 9);
@@ -171,8 +183,8 @@ describe('encodeBatch', () => {
     const e = encodeBatch(enc, small, schema);
     expect(e.rows).toBe(8);
     expect(Array.from(e.labels)).toEqual([1, 0, 0, 1, 0, 1, 0, 0]);
-    // city vocab ['', 'berlin', 'paris']: ids 1, 2, 3; rome and oslo (seen once) → 0
-    expect(Array.from(e.categorical[0])).toEqual([3, 3, 2, 2, 0, 1, 1, 0]);
+    // city vocab ['paris', 'berlin', '']: ids 1, 2, 3; rome and oslo (seen once) → 0
+    expect(Array.from(e.categorical[0])).toEqual([1, 1, 2, 2, 0, 3, 3, 0]);
     expect(Array.from(e.categorical[1])).toEqual([1, 1, 1, 2, 2, 0, 0, 0]);
     expect(numericWidth(enc)).toBe(4);
     expect(e.numeric.length).toBe(8 * 4);
@@ -268,7 +280,7 @@ describe('encodeBatch', () => {
     const s = sliceBatch(e, Int32Array.from([7, 0]));
     expect(s.rows).toBe(2);
     expect(Array.from(s.labels)).toEqual([0, 1]);
-    expect(Array.from(s.categorical[0])).toEqual([0, 3]);
+    expect(Array.from(s.categorical[0])).toEqual([0, 1]);
     expect(Array.from(s.numeric)).toEqual([...e.numeric.subarray(28, 32), ...e.numeric.subarray(0, 4)]);
     expect(sliceBatch(e, [])).toEqual({
       rows: 0,

@@ -221,7 +221,9 @@ describe('empty files, headers, cancellation', () => {
     const bytes = readFileSync(CRITEO_CSV200);
     const a = await readDataset(fixedChunks(bytes, 777), { sampleLines: 10 });
     const b = await readDataset(bytes.toString('utf8'));
-    expect(a).toEqual(b);
+    expect(a.schema.columns).toEqual(b.schema.columns);
+    expect(a.batch).toEqual(b.batch);
+    expect(a.report).toEqual(b.report);
   });
 
   it('detects a BOM-prefixed CRLF file', async () => {

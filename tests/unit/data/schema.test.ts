@@ -17,7 +17,8 @@ const kinds = (s: DataSchema) => Object.fromEntries(s.columns.map((c) => [c.name
 describe('detectSchema: Criteo', () => {
   it('detects the Criteo TSV (no header, tab, 40 columns, 0/1 first)', () => {
     const s = detectSchema(head(CRITEO_TSV));
-    expect(s).toEqual({ format: 'criteo', delimiter: '\t', hasHeader: false, columns: criteoColumns() });
+    expect(s).toMatchObject({ format: 'criteo', delimiter: '\t', hasHeader: false, columns: criteoColumns() });
+    expect(s.notes?.[1]).toEqual({ why: 'the Criteo layout', distinct: expect.any(Number), missing: expect.any(Number) });
     const f = schemaFieldNames(s);
     expect(f.label).toBe('label');
     expect(f.numeric).toEqual(Array.from({ length: 13 }, (_, i) => `I${i + 1}`));
@@ -110,7 +111,7 @@ describe('detectSchema: delimited files', () => {
   });
 
   it('calls a column numeric when nearly all values are numbers, categorical otherwise', () => {
-    const rows = Array.from({ length: 100 }, (_, i) => `${i % 2},${i},${i % 10 === 0 ? 'x' : i}`);
+    const rows = Array.from({ length: 100 }, (_, i) => `${i % 2},${(i * 7) % 60}.5,${i % 10 === 0 ? 'x' : i}`);
     rows[5] = '1,oops,5';
     const s = detectSchema(['label,mostly,often', ...rows]);
     expect(kinds(s)).toMatchObject({ mostly: 'numeric', often: 'categorical' });
