@@ -27,7 +27,7 @@ import type {
 import type { SchemaOverrides } from '../core/data/schema';
 
 export * from '../app/types';
-export type { DataSchema, SchemaOverrides } from '../core/data/schema';
+export type { ColumnKind, DataSchema, SchemaOverrides } from '../core/data/schema';
 
 export type BackendChoice = BackendName | 'auto';
 

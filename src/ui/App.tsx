@@ -46,7 +46,13 @@ export function App() {
         />
         <main className="workspace">
           {!model && state.data.length > 0 && (
-            <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />
+            <TrainPanel
+              epochs={state.trainingEpochs}
+              busy={busy}
+              trainData={state.data.find((d) => d.role === 'train')}
+              onTrain={actions.train}
+              onSchema={actions.setSchema}
+            />
           )}
           {model && plan && (
             <ModelWorkspace

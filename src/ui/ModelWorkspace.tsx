@@ -98,7 +98,13 @@ export function ModelWorkspace({
         onExport={actions.exportModel}
       />
       {state.data.length > 0 && (
-        <TrainPanel epochs={state.trainingEpochs} busy={busy} hasData onTrain={actions.train} />
+        <TrainPanel
+          epochs={state.trainingEpochs}
+          busy={busy}
+          trainData={state.data.find((d) => d.role === 'train')}
+          onTrain={actions.train}
+          onSchema={actions.setSchema}
+        />
       )}
     </>
   );

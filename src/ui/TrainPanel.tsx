@@ -1,25 +1,33 @@
 /** With rows but no model: train a zoo model on them in the worker, with a live loss/AUC curve. */
 import { useState } from 'react';
-import type { ModelKind, TrainEpochInfo, TrainRequest } from '../engine/protocol';
+import type { DataInfo, ModelKind, SchemaOverrides, TrainEpochInfo, TrainRequest } from '../engine/protocol';
 import { MODEL_KINDS, MODEL_TITLES } from '../core/model/spec';
 import { TrainingChart } from './charts';
+import { SchemaTable } from './SchemaTable';
 
 export function TrainPanel({
   epochs,
   busy,
-  hasData,
+  trainData,
   onTrain,
+  onSchema,
 }: {
   epochs: TrainEpochInfo[];
   busy: boolean;
-  hasData: boolean;
+  /** The training file (its schema is what a new model trains on). */
+  trainData: DataInfo | undefined;
   onTrain: (r: TrainRequest) => void;
+  onSchema: (overrides: SchemaOverrides) => void;
 }) {
+  const hasData = trainData !== undefined;
   const [kind, setKind] = useState<ModelKind>('deepfm');
   const [maxEpochs, setMaxEpochs] = useState(5);
   return (
     <section className="card train-panel" data-testid="train-panel">
       <h2>Train a model on these rows</h2>
+      {trainData?.schema && (
+        <SchemaTable schema={trainData.schema} fileName={trainData.name} busy={busy} onChange={onSchema} />
+      )}
       <div className="button-row">
         <select
           value={kind}

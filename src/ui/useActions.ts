@@ -9,6 +9,7 @@ import type {
   ExportOptions,
   FineTuneSettings,
   Progress,
+  SchemaOverrides,
   SweepPointInfo,
   SweepRequest,
   TrainEpochInfo,
@@ -30,8 +31,8 @@ interface Context {
   flow: () => OpenFlow;
 }
 
-/** Opening the demo or dropped files, and the plan the sliders and the layer table edit. */
-function openAndPlanActions({ store, flow }: Context) {
+/** Opening the demo or dropped files, the training file's schema, and the plan the sliders and the table edit. */
+function openAndPlanActions({ store, flow, run }: Context) {
   const { get, dispatch } = store;
   return {
     openDemo: async (id: string) => {
@@ -41,6 +42,10 @@ function openAndPlanActions({ store, flow }: Context) {
       const gen = flow().cancelGen.current;
       const ok = await flow().openDrop(files.map((file) => ({ name: file.name, data: file })));
       if (ok && flow().cancelGen.current === gen) await flow().analyse();
+    },
+    async setSchema(overrides: SchemaOverrides) {
+      const data = await run('Reading the columns with your kinds', (c) => c.call((api) => api.setSchema(overrides)));
+      if (data) dispatch({ type: 'dataOpened', data, reopen: true });
     },
     setPlan: (p: Partial<UniformPlan>) => dispatch({ type: 'plan', plan: p }),
     setLayerRank: (layer: string, rank: number | null | undefined) => dispatch({ type: 'layerRank', layer, rank }),

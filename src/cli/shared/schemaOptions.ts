@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   formatSchemaTable,
+  parseFeatureMap,
   schemaFileOverrides,
   type ColumnKind,
   type DataSchema,
@@ -24,6 +25,11 @@ export const SCHEMA_OPTIONS: OptionDef[] = [
   { name: 'numeric', value: 'COLS', help: 'columns to treat as numeric, comma-separated (else detected)' },
   { name: 'time', value: 'COLS', help: 'time stamp columns (hour of day and day of week), comma-separated' },
   { name: 'ignore', value: 'COLS', help: 'columns to leave out, comma-separated' },
+  {
+    name: 'feature-map',
+    value: 'FILE',
+    help: 'libSVM: the field of each feature index ("index name" lines, as XGBoost\'s featmap.txt; field = name up to "=")',
+  },
 ];
 
 /** --schema, then --label, --categorical, --numeric, --time and --ignore (which win), as schema overrides. */
@@ -42,7 +48,17 @@ export async function schemaOverridesArg(args: ParsedArgs): Promise<SchemaOverri
       .filter(Boolean))
       kinds[col] = kind;
   }
-  return { ...base, ...(args.label ? { labelColumn: String(args.label) } : {}), kinds };
+  let featureMap: Record<string, string> | undefined;
+  if (typeof args['feature-map'] === 'string') {
+    const path = await requireFile(args['feature-map'], 'feature map');
+    featureMap = parseFeatureMap(await readFile(path, 'utf8'));
+  }
+  return {
+    ...base,
+    ...(args.label ? { labelColumn: String(args.label) } : {}),
+    kinds,
+    ...(featureMap ? { featureMap } : {}),
+  };
 }
 
 /** Prints the schema a file was read with on stderr (what a new model is trained on, and why). */

@@ -9,6 +9,7 @@ import { schemaFieldNames, type RawBatch } from './reader';
 import type { ColumnKind, DataSchema, SchemaOverrides } from './schema';
 import { NUMERIC_INPUT } from '../model/spec';
 import { timeFeatureNames, type TimeFormat } from './timestamps';
+import type { SparseLayout } from './sparse';
 
 /** A categorical field with a vocabulary: id = index + 1, id 0 = out of vocabulary (unseen or rarer than minCount). */
 export interface VocabField {
@@ -73,6 +74,11 @@ export interface FeatureEncoding {
   numeric: NumericField[];
   /** Time stamp columns whose hour of day and day of week are categorical fields (`<column>.hour`, ...). */
   times?: { column: string; format: TimeFormat }[];
+  /**
+   * libSVM / libFM rows: the layout they were read with (fields by number or position; a feature map is not
+   * stored, it is given again with the file), so that new rows are read with the same columns.
+   */
+  sparse?: SparseLayout;
   /** Number of rows it was fitted on. */
   fitRows: number;
 }
@@ -342,5 +348,12 @@ export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
   for (const f of enc.numeric) if (f.ids === undefined) kinds[f.name] = 'numeric';
   // An encoding bound to a model made elsewhere takes the other columns as they are, not as detection reads them.
   const bound = enc.categorical.some((f) => f.kind === 'id') || enc.numeric.some((f) => f.input !== undefined);
-  return { labelColumn: enc.label, kinds, lenientKinds: true, lenientLabel: true, ...(bound ? { asIs: true } : {}) };
+  return {
+    labelColumn: enc.label,
+    kinds,
+    lenientKinds: true,
+    lenientLabel: true,
+    ...(bound ? { asIs: true } : {}),
+    ...(enc.sparse ? { sparse: enc.sparse } : {}),
+  };
 }

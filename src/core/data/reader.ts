@@ -4,9 +4,10 @@
  * strings alike.
  */
 import { StudioError } from '../errors';
-import { splitDelimited } from './delimited';
-import { asAsync, readLines, throwIfAborted, type ByteSource, type Line } from './lines';
-import { detectSchema, validateSchema, type DataSchema, type SchemaOverrides } from './schema';
+import { splitDelimited, type SplitResult } from './delimited';
+import { isCommentLine, splitSparse } from './sparse';
+import { readLines, throwIfAborted, type ByteSource, type Line } from './lines';
+import { validateSchema, type DataSchema } from './schema';
 import { isMissingCell, parseLabelCell, parseNumericCell, quoteCell } from './values';
 import { parseTime, timeFeatureNames, type TimeFormat } from './timestamps';
 import { BAD_REASONS, MAX_BAD_EXAMPLES, checkReport, type BadRowReport } from './badRows';
@@ -170,7 +171,7 @@ export function emptyRaw(schema: DataSchema): RawBatch {
   };
 }
 
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   if (text.length === 0) return true;
   const c = text.charCodeAt(0);
   return (c === 32 || c === 9 || c === 13 || c === 0xa0 || c === 0xfeff) && text.trim().length === 0;
@@ -201,19 +202,22 @@ export async function* readBatchesFromLines(
   let cur = fresh();
   let r = 0;
   let headerPending = schema.hasHeader;
+  const sparse = schema.sparse;
 
   for await (const { text, line } of lines) {
     report.totalLines = line;
     if ((line & 4095) === 0) throwIfAborted(opts.signal);
-    if (isBlank(text)) continue;
-    const split = splitDelimited(text, schema.delimiter);
+    if (isBlank(text) || (sparse && isCommentLine(text))) continue;
+    const split: SplitResult & { general?: string } = sparse
+      ? splitSparse(text, sparse, names.length)
+      : splitDelimited(text, schema.delimiter);
     if (headerPending) {
       headerPending = false;
       if (schema.format === 'delimited') checkHeader(split.ok ? split.fields : null, names);
       continue;
     }
     if (!split.ok) {
-      bad(line, split.reason, split.reason);
+      bad(line, split.general ?? split.reason, split.reason);
       continue;
     }
     const f = split.fields;
@@ -271,179 +275,4 @@ export function readBatches(
   opts: ReadOptions = {},
 ): AsyncGenerator<RawBatch, BadRowReport> {
   return readBatchesFromLines(readLines(source, opts), schema, opts);
-}
-
-/** Concatenates batches of the same schema into one (an empty list gives an empty batch for `schema`). */
-export function concatRaw(batches: readonly RawBatch[], schema?: DataSchema): RawBatch {
-  if (batches.length === 1) return batches[0];
-  if (batches.length === 0) {
-    if (!schema) throw new Error('concatRaw: no batches and no schema');
-    return emptyRaw(schema);
-  }
-  const rows = batches.reduce((s, b) => s + b.rows, 0);
-  const width = numericWidthOf(batches);
-  const out: RawBatch = {
-    rows,
-    labels: new Float32Array(rows),
-    numeric: new Float64Array(rows * width),
-    categorical: batches[0].categorical.map(() => new Array<string>(rows)),
-    lines: new Int32Array(rows),
-  };
-  let at = 0;
-  for (const b of batches) {
-    out.labels.set(b.labels.subarray(0, b.rows), at);
-    out.numeric.set(b.numeric.subarray(0, b.rows * width), at * width);
-    out.lines.set(b.lines.subarray(0, b.rows), at);
-    b.categorical.forEach((col, j) => {
-      const dst = out.categorical[j];
-      for (let i = 0; i < b.rows; i++) dst[at + i] = col[i];
-    });
-    at += b.rows;
-  }
-  return out;
-}
-
-function numericWidthOf(batches: readonly RawBatch[]): number {
-  for (const b of batches) if (b.rows > 0) return b.numeric.length / b.rows;
-  return 0;
-}
-
-/** The rows `idx` of a batch, in that order (e.g. a chronological or shuffled split). */
-export function sliceRaw(b: RawBatch, idx: Int32Array | readonly number[]): RawBatch {
-  const width = numericWidthOf([b]);
-  const n = idx.length;
-  const out: RawBatch = {
-    rows: n,
-    labels: new Float32Array(n),
-    numeric: new Float64Array(n * width),
-    categorical: b.categorical.map(() => new Array<string>(n)),
-    lines: new Int32Array(n),
-  };
-  for (let k = 0; k < n; k++) {
-    const i = idx[k];
-    if (!(i >= 0 && i < b.rows)) throw new RangeError(`sliceRaw: row ${i} is outside 0..${b.rows - 1}`);
-    out.labels[k] = b.labels[i];
-    out.lines[k] = b.lines[i];
-    if (width > 0) out.numeric.set(b.numeric.subarray(i * width, (i + 1) * width), k * width);
-    for (let j = 0; j < b.categorical.length; j++) out.categorical[j][k] = b.categorical[j][i];
-  }
-  return out;
-}
-
-/** Rows start..end-1 of a batch (a contiguous, e.g. chronological, split). */
-export function rangeRaw(b: RawBatch, start: number, end: number): RawBatch {
-  const s = Math.max(0, Math.min(b.rows, start));
-  const e = Math.max(s, Math.min(b.rows, end));
-  const width = numericWidthOf([b]);
-  return {
-    rows: e - s,
-    labels: b.labels.slice(s, e),
-    numeric: b.numeric.slice(s * width, e * width),
-    categorical: b.categorical.map((c) => c.slice(s, e)),
-    lines: b.lines.slice(s, e),
-  };
-}
-
-async function collect(
-  gen: AsyncGenerator<RawBatch, BadRowReport>,
-  schema: DataSchema,
-): Promise<{ batch: RawBatch; report: BadRowReport }> {
-  const batches: RawBatch[] = [];
-  for (;;) {
-    const step = await gen.next();
-    if (step.done) return { batch: concatRaw(batches, schema), report: step.value };
-    batches.push(step.value);
-  }
-}
-
-/** Reads a whole file into one batch plus its bad-row report (same errors as {@link readBatches}). */
-export function readAll(
-  source: DataSource,
-  schema: DataSchema,
-  opts: ReadOptions = {},
-): Promise<{ batch: RawBatch; report: BadRowReport }> {
-  return collect(readBatches(source, schema, opts), schema);
-}
-
-/**
- * Lines read to detect a schema: enough for cardinalities, repeats and the click-rate test of integer columns
- * to mean something; wide files stop earlier, at DETECT_CHARS characters.
- */
-export const DETECT_LINES = 10_000;
-export const DETECT_CHARS = 16 * 1024 * 1024;
-
-/** Options of {@link readDataset}. */
-export interface ReadDatasetOptions extends ReadOptions {
-  overrides?: SchemaOverrides;
-  /** Non-blank lines used for schema detection (default {@link DETECT_LINES}, at most {@link DETECT_CHARS}). */
-  sampleLines?: number;
-}
-
-/**
- * Detects the schema from the first lines of a source, then streams the whole source (those lines included)
- * as batches, in one pass: memory stays bounded by one batch, whatever the file's size. The generator's
- * return value is the bad-row report (see {@link readBatches} for its errors).
- */
-export async function openDataset(
-  source: DataSource,
-  opts: ReadDatasetOptions = {},
-): Promise<{
-  schema: DataSchema;
-  batches: AsyncGenerator<RawBatch, BadRowReport>;
-  /** Detects the schema again from the same first lines with other overrides (the studio's schema edits). */
-  redetect: (overrides: SchemaOverrides) => DataSchema;
-}> {
-  const want = opts.sampleLines ?? DETECT_LINES;
-  let chars = 0;
-  const it = readLines(source, opts);
-  const head: Line[] = [];
-  let nonBlank = 0;
-  let rest: IteratorResult<Line> | undefined;
-  while (nonBlank < want) {
-    rest = await it.next();
-    if (rest.done) break;
-    head.push(rest.value);
-    if (!isBlank(rest.value.text)) nonBlank++;
-    chars += rest.value.text.length;
-    if (chars > DETECT_CHARS) break;
-  }
-  let schema: DataSchema;
-  try {
-    schema = detectSchema(
-      head.map((l) => l.text),
-      opts.overrides,
-    );
-  } catch (e) {
-    await it.return(undefined); // release the underlying stream
-    throw e;
-  }
-  async function* all(): AsyncGenerator<Line> {
-    try {
-      yield* asAsync(head);
-      if (rest?.done) return;
-      for (;;) {
-        const step = await it.next();
-        if (step.done) return;
-        yield step.value;
-      }
-    } finally {
-      await it.return(undefined);
-    }
-  }
-  const texts = head.map((l) => l.text);
-  return {
-    schema,
-    batches: readBatchesFromLines(all(), schema, opts),
-    redetect: (overrides) => detectSchema(texts, overrides),
-  };
-}
-
-/** Detects the schema from the first lines of a source, then reads all of it, in one pass over the source. */
-export async function readDataset(
-  source: DataSource,
-  opts: ReadDatasetOptions = {},
-): Promise<{ schema: DataSchema; batch: RawBatch; report: BadRowReport }> {
-  const { schema, batches } = await openDataset(source, opts);
-  const { batch, report } = await collect(batches, schema);
-  return { schema, batch, report };
 }

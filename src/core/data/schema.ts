@@ -6,63 +6,16 @@
 import { StudioError } from '../errors';
 import { delimiterName, detectDelimiter, splitDelimited } from './delimited';
 import { parseLabelCell, parseNumericCell, isMissingCell } from './values';
-import { classifyColumn, NUMERIC_SHARE, type ColumnKind } from './columnKinds';
+import { NUMERIC_SHARE, type ColumnKind } from './columnKinds';
 import { LABEL_NAMES, looksLikeIdName } from './names';
-import { detectTimeFormat, type TimeFormat } from './timestamps';
+import { describeColumns, findColumn, forcedKinds, listNames } from './schemaColumns';
+import type { DataSchema, SchemaOverrides } from './schemaTypes';
+import { detectSparseSchema } from './sparseSchema';
+import { sniffSparse } from './sparse';
 
-export { LABEL_NAMES, looksLikeIdName, type ColumnKind };
+export { LABEL_NAMES, looksLikeIdName, findColumn, type ColumnKind };
 export { NUMERIC_SHARE };
-
-/** One column of a file: its name and use. */
-export interface SchemaColumn {
-  name: string;
-  kind: ColumnKind;
-  /** The layout of a 'time' column's values. */
-  time?: TimeFormat;
-}
-
-/** What detection saw of a column in the sample, for people (not needed to read the file). */
-export interface ColumnNote {
-  /** Why the kind was chosen: detection's reason, "set by you", "the Criteo layout". */
-  why: string;
-  /** Distinct non-missing values in the detection sample. */
-  distinct: number;
-  /** Share of the detection sample's cells that are missing (0..1). */
-  missing: number;
-}
-
-/** How to read a file: its layout and one entry per column, in file order, with exactly one 'label'. */
-export interface DataSchema {
-  format: 'criteo' | 'delimited';
-  /** '\t' for criteo. */
-  delimiter: string;
-  hasHeader: boolean;
-  columns: SchemaColumn[];
-  /** One note per column, when the schema was detected from a sample of the file. */
-  notes?: ColumnNote[];
-  /** Data rows the kinds were detected from. */
-  sampleRows?: number;
-}
-
-/** User choices that win over detection. Column names match exactly, else case-insensitively. */
-export interface SchemaOverrides {
-  labelColumn?: string;
-  kinds?: Record<string, ColumnKind>;
-  /** Skip `kinds` entries naming columns the file does not have (instead of failing). */
-  lenientKinds?: boolean;
-  /**
-   * When a file with a header has no column `labelColumn`, take a column with a usual label name (see
-   * {@link LABEL_NAMES}, e.g. "Clicked") instead of failing; never a column guessed from its values.
-   */
-  lenientLabel?: boolean;
-  delimiter?: string;
-  format?: 'criteo' | 'delimited';
-  /**
-   * Read every column as it is, for a model made elsewhere that takes its columns as they are: numbers are
-   * numeric and anything else categorical; nothing is left out and no time stamp is split into parts.
-   */
-  asIs?: boolean;
-}
+export type * from './schemaTypes';
 
 /** Number of columns of the Criteo layout. */
 export const CRITEO_COLUMN_COUNT = 40;
@@ -78,20 +31,6 @@ export function criteoColumns(): DataSchema['columns'] {
 /** The Criteo schema (tab-separated, no header). */
 export function criteoSchema(): DataSchema {
   return { format: 'criteo', delimiter: '\t', hasHeader: false, columns: criteoColumns() };
-}
-
-function listNames(names: readonly string[], max = 6): string {
-  const shown = names.slice(0, max).map((n) => `"${n}"`);
-  return names.length > max ? `${shown.join(', ')}, …` : shown.join(', ');
-}
-
-/** Finds a column by exact name, else by unique case-insensitive name; -1 when absent. */
-export function findColumn(names: readonly string[], wanted: string): number {
-  const exact = names.indexOf(wanted);
-  if (exact >= 0) return exact;
-  const w = wanted.trim().toLowerCase();
-  const hits = names.map((n, i) => (n.trim().toLowerCase() === w ? i : -1)).filter((i) => i >= 0);
-  return hits.length === 1 ? hits[0] : -1;
 }
 
 function headerNames(cells: string[]): string[] {
@@ -126,6 +65,13 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
       'The delimiter setting is empty; use one character such as "," or a tab.',
     );
   }
+  const sparse =
+    overrides.format === 'libsvm' || overrides.format === 'libfm'
+      ? overrides.format
+      : overrides.format === undefined && overrides.delimiter === undefined
+        ? sniffSparse(lines)
+        : null;
+  if (sparse) return detectSparseSchema(lines, sparse, overrides);
   const delimiter = overrides.delimiter ?? (overrides.format === 'criteo' ? '\t' : detectDelimiter(lines));
   const firstSplit = splitDelimited(lines[0], delimiter);
   if (!firstSplit.ok) {
@@ -182,83 +128,6 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     notes: described.map((d) => d.note),
     sampleRows: rows.length,
   };
-}
-
-/** Each column's kind (the label, the user's choice, the file's layout, or detection) with the sample's figures. */
-function describeColumns(
-  names: string[],
-  rows: string[][],
-  label: number,
-  forced: Map<number, ColumnKind>,
-  base: ColumnKind[] | undefined,
-  asIs: boolean,
-): { column: SchemaColumn; note: ColumnNote }[] {
-  const labels = rows.map((r) => {
-    const y = parseLabelCell(r[label]);
-    return y === 0 || y === 1 ? y : -1;
-  });
-  return names.map((name, i) => {
-    const values = rows.map((r) => r[i]);
-    const figures = {
-      distinct: new Set(values.filter((v) => !isMissingCell(v)).map((v) => v.trim())).size,
-      missing: values.length ? values.filter(isMissingCell).length / values.length : 0,
-    };
-    const by = (why: string, column: SchemaColumn) => ({ column, note: { why, ...figures } });
-    if (i === label) return by(forced.get(i) === 'label' ? 'set by you' : 'the label', { name, kind: 'label' });
-    const kind = forced.get(i);
-    if (kind === 'time') return by('set by you', { name, kind, time: requireTimeFormat(name, values) });
-    if (kind) return by('set by you', { name, kind });
-    // A Criteo label that is not the label is not a feature.
-    if (base) return by('the Criteo layout', { name, kind: base[i] === 'label' ? 'ignore' : base[i] });
-    if (asIs) return by('as it is, for a model made elsewhere', { name, kind: plainKind(name, values) });
-    const v = classifyColumn(name, values, labels);
-    return by(v.why, v.time ? { name, kind: v.kind, time: v.time } : { name, kind: v.kind });
-  });
-}
-
-/** Numbers are numeric (integers with an identifier's name aside), anything else categorical. */
-function plainKind(name: string, values: string[]): 'numeric' | 'categorical' {
-  let present = 0;
-  let numeric = 0;
-  let integers = true;
-  for (const v of values) {
-    const x = parseNumericCell(v);
-    if (x !== undefined && Number.isNaN(x)) continue; // missing
-    present++;
-    if (x === undefined) continue;
-    numeric++;
-    if (!Number.isInteger(x)) integers = false;
-  }
-  if (present === 0 || numeric < NUMERIC_SHARE * present) return 'categorical';
-  return integers && looksLikeIdName(name) ? 'categorical' : 'numeric';
-}
-
-/** The time layout of a column the user marked as a time stamp (DATA_SCHEMA when its values are not times). */
-function requireTimeFormat(name: string, values: string[]): TimeFormat {
-  const format = detectTimeFormat(`${name} time`, values);
-  if (format) return format;
-  throw new StudioError(
-    'DATA_SCHEMA',
-    `Column "${name}" is set to be a time stamp, but its values are not times in a layout CTR Studio reads ` +
-      '(YYMMDDHH, YYYYMMDD[HH[mm[ss]]], ISO dates such as 2014-10-21 13:05, or Unix seconds); choose another kind.',
-  );
-}
-
-/** The overrides of kinds, resolved to column indices (DATA_SCHEMA for a column the file lacks, unless lenient). */
-function forcedKinds(names: string[], overrides: SchemaOverrides): Map<number, ColumnKind> {
-  const forced = new Map<number, ColumnKind>();
-  for (const [name, kind] of Object.entries(overrides.kinds ?? {})) {
-    const i = findColumn(names, name);
-    if (i < 0 && overrides.lenientKinds) continue;
-    if (i < 0) {
-      throw new StudioError(
-        'DATA_SCHEMA',
-        `The column setting names "${name}", but the file has no such column (its columns are ${listNames(names)}).`,
-      );
-    }
-    forced.set(i, kind);
-  }
-  return forced;
 }
 
 function findLabel(
@@ -391,5 +260,11 @@ export function overridesForSchema(schema: DataSchema): SchemaOverrides {
     if (c.kind === 'label') label = c.name;
     else kinds[c.name] = c.kind;
   }
-  return { ...(label !== undefined ? { labelColumn: label } : {}), kinds, lenientKinds: true, lenientLabel: true };
+  return {
+    ...(label !== undefined ? { labelColumn: label } : {}),
+    kinds,
+    lenientKinds: true,
+    lenientLabel: true,
+    ...(schema.sparse ? { sparse: schema.sparse } : {}),
+  };
 }
