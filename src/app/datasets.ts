@@ -10,7 +10,7 @@ import {
   rangeRaw,
   sliceRaw,
   type BadRowReport,
-  type ByteSource,
+  type DataInput,
   type DataSchema,
   type EncodedBatch,
   type FeatureEncoding,
@@ -36,8 +36,8 @@ export type ReadMode = 'own' | 'model' | 'asIs';
 
 export interface OpenedData {
   name: string;
-  /** A fresh byte stream of the file (a Blob's stream, or a new fetch). */
-  open: () => Promise<ByteSource>;
+  /** The file afresh: random access to a Blob, or a byte stream (a new fetch). */
+  open: () => Promise<DataInput>;
   /** The schema the rows were read with. */
   schema: DataSchema;
   mode: ReadMode;
@@ -68,7 +68,7 @@ export interface OpenOptions {
 /** Reads a file once: schema, counts, bad rows and the in-memory sample. */
 export async function openData(
   name: string,
-  open: () => Promise<ByteSource>,
+  open: () => Promise<DataInput>,
   opts: OpenOptions = {},
 ): Promise<OpenedData> {
   const overrides = opts.overrides ?? {};

@@ -10,7 +10,7 @@ import {
   overridesForEncoding,
   overridesForSchema,
   sameFeatureColumns,
-  type ByteSource,
+  type DataInput,
   type DataSchema,
   type EncodedBatch,
   type RawBatch,
@@ -44,10 +44,13 @@ export interface Part {
 /** A data file the workspace can read again (full passes stream it anew). */
 export interface DataSource {
   name: string;
-  open: () => Promise<ByteSource>;
+  open: () => Promise<DataInput>;
 }
 
-export const dataSourceOf = (f: InputFile): DataSource => ({ name: f.name, open: () => f.stream() });
+export const dataSourceOf = (f: InputFile): DataSource => ({
+  name: f.name,
+  open: () => (f.random ? f.random() : f.stream()),
+});
 
 /** The roles of dropped data files: a name with "test" is test rows (once training rows are open). */
 export function dataRoles<F extends { name: string }>(

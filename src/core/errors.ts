@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'DATA_ONE_CLASS' // all labels equal: AUC undefined
   | 'DATA_SCHEMA' // data does not fit what the model or encoding expects
   | 'DATA_NOT_TEXT' // binary, compressed or UTF-16 bytes where a text data file was expected
+  | 'DATA_CORRUPT' // a .gz or Parquet data file that is damaged or truncated
   // models
   | 'MODEL_JSON_INVALID' // model.json is not JSON
   | 'MODEL_NOT_LAYERS' // JSON, but not a tfjs layers-model

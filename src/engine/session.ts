@@ -6,7 +6,7 @@
 import { Studio, urlSource } from '../app/studio';
 import { exportPlan } from '../app/studioExport';
 import { chooseRanks, fineTunePlan, latency, sweep, trainModel } from '../app/studioJobs';
-import type { ByteSource, SchemaOverrides } from '../core/data';
+import { blobFile, type ByteSource, type SchemaOverrides } from '../core/data';
 import { StudioError } from '../core/errors';
 import { manifestPaths, parseModelJson } from '../core/layers/artifacts';
 import { memoryFile, type InputFile } from '../formats';
@@ -59,6 +59,7 @@ function payloadFile(f: FilePayload): InputFile {
     size: blob.size,
     bytes: async () => new Uint8Array(await blob.arrayBuffer()),
     stream: async () => blob.stream() as unknown as ByteSource,
+    random: async () => blobFile(blob),
   };
 }
 

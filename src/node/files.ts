@@ -1,10 +1,11 @@
 /** Node-only file access for the CLI: data files as byte streams, model directories in the tfjs layout. */
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StudioError } from '../core/errors';
 import { isZipName, zipFiles } from '../formats/zip/zip';
 import type { InputFile, OutputFile } from '../formats';
+import type { RandomAccessFile } from '../core/data/parquet';
 import { artifactsToFiles, manifestPaths, parseModelJson, type ModelArtifacts } from '../core/layers/artifacts';
 
 /** Fails with one clear sentence when a file named on the command line does not exist or is a folder. */
@@ -22,10 +23,31 @@ export async function requireFile(path: string, what: string): Promise<string> {
   return full;
 }
 
-/** A file as a stream of byte chunks (what the data readers take). */
-export async function openDataFile(path: string): Promise<AsyncIterable<Uint8Array>> {
+/**
+ * A data file with random access (what the data readers take: Parquet needs its footer first; text and gzip
+ * are streamed from it). Each read opens the file and closes it again, so nothing is left open.
+ */
+export async function openDataFile(path: string): Promise<RandomAccessFile> {
   const full = await requireFile(path, 'data file');
-  return createReadStream(full, { highWaterMark: 1 << 20 });
+  const { size } = await stat(full);
+  return {
+    size,
+    async read(start: number, end: number): Promise<Uint8Array> {
+      const handle = await open(full, 'r');
+      try {
+        const bytes = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+        let filled = 0;
+        while (filled < bytes.length) {
+          const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, start + filled);
+          if (bytesRead === 0) return bytes.subarray(0, filled);
+          filled += bytesRead;
+        }
+        return bytes;
+      } finally {
+        await handle.close();
+      }
+    },
+  };
 }
 
 /**

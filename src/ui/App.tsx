@@ -45,15 +45,7 @@ export function App() {
           onFiles={actions.openFiles}
         />
         <main className="workspace">
-          {!model && state.data.length > 0 && (
-            <TrainPanel
-              epochs={state.trainingEpochs}
-              busy={busy}
-              trainData={state.data.find((d) => d.role === 'train')}
-              onTrain={actions.train}
-              onSchema={actions.setSchema}
-            />
-          )}
+          {!model && state.data.length > 0 && <TrainPanel state={state} busy={busy} actions={actions} />}
           {model && plan && (
             <ModelWorkspace
               state={state}

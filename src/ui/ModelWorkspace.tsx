@@ -97,15 +97,7 @@ export function ModelWorkspace({
         busy={busy || !state.prepared}
         onExport={actions.exportModel}
       />
-      {state.data.length > 0 && (
-        <TrainPanel
-          epochs={state.trainingEpochs}
-          busy={busy}
-          trainData={state.data.find((d) => d.role === 'train')}
-          onTrain={actions.train}
-          onSchema={actions.setSchema}
-        />
-      )}
+      {state.data.length > 0 && <TrainPanel state={state} busy={busy} actions={actions} />}
     </>
   );
 }

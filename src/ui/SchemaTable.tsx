@@ -8,8 +8,8 @@ import { describeSchema } from '../core/data/schema';
 import { schemaToJson } from '../core/data/schemaFile';
 import { download } from './download';
 import { formatInt } from './format';
+import { SchemaRow } from './SchemaRow';
 
-const KINDS: ColumnKind[] = ['label', 'categorical', 'numeric', 'time', 'ignore'];
 const SET_BY_YOU = 'set by you';
 
 /** The overrides that keep the user's earlier edits and set `column` to `kind`. */
@@ -66,31 +66,15 @@ export function SchemaTable({
             </tr>
           </thead>
           <tbody>
-            {schema.columns.map((c, i) => {
-              const note = schema.notes?.[i];
-              return (
-                <tr key={c.name} data-testid={`schema-row-${c.name}`}>
-                  <td>{c.name}</td>
-                  <td>
-                    <select
-                      value={c.kind}
-                      disabled={busy}
-                      aria-label={`Kind of column ${c.name}`}
-                      onChange={(e) => onChange(edit(schema, c.name, e.target.value as ColumnKind))}
-                    >
-                      {KINDS.map((k) => (
-                        <option key={k} value={k}>
-                          {k === 'time' && c.time ? `time (${c.time})` : k}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="num">{note ? formatInt(note.distinct) : ''}</td>
-                  <td className="num">{note ? `${(100 * note.missing).toFixed(1)}%` : ''}</td>
-                  <td className="note">{note?.why}</td>
-                </tr>
-              );
-            })}
+            {schema.columns.map((c, i) => (
+              <SchemaRow
+                key={c.name}
+                column={c}
+                note={schema.notes?.[i]}
+                busy={busy}
+                onKind={(k) => onChange(edit(schema, c.name, k))}
+              />
+            ))}
           </tbody>
         </table>
       </div>

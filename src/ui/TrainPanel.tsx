@@ -1,32 +1,32 @@
 /** With rows but no model: train a zoo model on them in the worker, with a live loss/AUC curve. */
 import { useState } from 'react';
-import type { DataInfo, ModelKind, SchemaOverrides, TrainEpochInfo, TrainRequest } from '../engine/protocol';
-import { MODEL_KINDS, MODEL_TITLES } from '../core/model/spec';
+import type { ModelKind } from '../engine/protocol';
+import type { StudioActions, StudioState } from './useStudio';
+import { MODEL_KINDS, MODEL_TITLES, TRAIN_DEFAULTS } from '../core/model/spec';
 import { TrainingChart } from './charts';
 import { SchemaTable } from './SchemaTable';
 
 export function TrainPanel({
-  epochs,
+  state,
   busy,
-  trainData,
-  onTrain,
-  onSchema,
+  actions,
 }: {
-  epochs: TrainEpochInfo[];
+  state: Pick<StudioState, 'trainingEpochs' | 'data'>;
   busy: boolean;
-  /** The training file (its schema is what a new model trains on). */
-  trainData: DataInfo | undefined;
-  onTrain: (r: TrainRequest) => void;
-  onSchema: (overrides: SchemaOverrides) => void;
+  actions: Pick<StudioActions, 'train' | 'setSchema'>;
 }) {
+  const epochs = state.trainingEpochs;
+  // The training file: its schema is what a new model trains on.
+  const trainData = state.data.find((d) => d.role === 'train');
   const hasData = trainData !== undefined;
+  const onTrain = actions.train;
   const [kind, setKind] = useState<ModelKind>('deepfm');
   const [maxEpochs, setMaxEpochs] = useState(5);
   return (
     <section className="card train-panel" data-testid="train-panel">
       <h2>Train a model on these rows</h2>
       {trainData?.schema && (
-        <SchemaTable schema={trainData.schema} fileName={trainData.name} busy={busy} onChange={onSchema} />
+        <SchemaTable schema={trainData.schema} fileName={trainData.name} busy={busy} onChange={actions.setSchema} />
       )}
       <div className="button-row">
         <select
@@ -49,6 +49,7 @@ export function TrainPanel({
             max={50}
             value={maxEpochs}
             onChange={(e) => setMaxEpochs(Math.max(1, Number(e.target.value) || 1))}
+            data-testid="train-epochs"
             style={{ width: '4em' }}
           />
         </label>
@@ -59,8 +60,7 @@ export function TrainPanel({
             onTrain({
               kind,
               epochs: maxEpochs,
-              batchSize: 256,
-              learningRate: 1e-3,
+              ...TRAIN_DEFAULTS[kind],
               embeddingDim: 16,
               tower: [400, 400, 400],
               seed: 42,
@@ -72,7 +72,8 @@ export function TrainPanel({
         </button>
       </div>
       <p className="muted small">
-        Adam 1e-3, batch 256, embedding dim 16, tower 400-400-400; early stopping on the last 10% of the training rows.
+        Adam {TRAIN_DEFAULTS[kind].learningRate}, batch {TRAIN_DEFAULTS[kind].batchSize}, embedding dim 16, tower
+        400-400-400; early stopping on the validation log loss of the last 10% of the training rows.
       </p>
       {epochs.length > 0 && <TrainingChart epochs={epochs} />}
     </section>

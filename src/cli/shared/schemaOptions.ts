@@ -28,7 +28,9 @@ export const SCHEMA_OPTIONS: OptionDef[] = [
   {
     name: 'feature-map',
     value: 'FILE',
-    help: 'libSVM: the field of each feature index ("index name" lines, as XGBoost\'s featmap.txt; field = name up to "=")',
+    help:
+      'libSVM: the field of each feature index ("index name" lines, as XGBoost\'s featmap.txt; ' +
+      'the field is the name up to "=")',
   },
 ];
 

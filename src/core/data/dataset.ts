@@ -2,18 +2,20 @@
  * Opening a data file whole: its schema detected from the first lines, then every row streamed as batches in
  * the same pass, or read into one batch. Pure module.
  */
-import { asAsync, readLines, type Line } from './lines';
+import { asAsync, type Line } from './lines';
+import { rowsOf } from './sources';
 import { concatRaw } from './rawBatch';
 import {
   isBlank,
   readBatches,
   readBatchesFromLines,
   type BadRowReport,
+  type CellRow,
   type DataSource,
   type RawBatch,
   type ReadOptions,
 } from './reader';
-import { detectSchema, type DataSchema, type SchemaOverrides } from './schema';
+import { detectSchema, detectTableSchema, type DataSchema, type SchemaOverrides } from './schema';
 
 async function collect(
   gen: AsyncGenerator<RawBatch, BadRowReport>,
@@ -50,45 +52,54 @@ export interface ReadDatasetOptions extends ReadOptions {
   sampleLines?: number;
 }
 
-/**
- * Detects the schema from the first lines of a source, then streams the whole source (those lines included)
- * as batches, in one pass: memory stays bounded by one batch, whatever the file's size. The generator's
- * return value is the bad-row report (see {@link readBatches} for its errors).
- */
-export async function openDataset(
-  source: DataSource,
-  opts: ReadDatasetOptions = {},
-): Promise<{
+/** An opened data file: its schema, its rows as batches (one pass), and detection again with other settings. */
+export interface OpenedDataset {
   schema: DataSchema;
   batches: AsyncGenerator<RawBatch, BadRowReport>;
-  /** Detects the schema again from the same first lines with other overrides (the studio's schema edits). */
+  /** Detects the schema again from the same first rows with other overrides (the studio's schema edits). */
   redetect: (overrides: SchemaOverrides) => DataSchema;
-}> {
+}
+
+/**
+ * Detects the schema from the first rows of a source (text, gzip or Parquet), then streams the whole source
+ * (those rows included) as batches, in one pass: memory stays bounded by one batch, whatever the file's size.
+ * The generator's return value is the bad-row report (see {@link readBatches} for its errors).
+ */
+export async function openDataset(source: DataSource, opts: ReadDatasetOptions = {}): Promise<OpenedDataset> {
+  const { names, rows: it } = await rowsOf(source, opts);
   const want = opts.sampleLines ?? DETECT_LINES;
   let chars = 0;
-  const it = readLines(source, opts);
-  const head: Line[] = [];
+  const head: (Line | CellRow)[] = [];
   let nonBlank = 0;
-  let rest: IteratorResult<Line> | undefined;
+  let rest: IteratorResult<Line | CellRow> | undefined;
   while (nonBlank < want) {
     rest = await it.next();
     if (rest.done) break;
     head.push(rest.value);
-    if (!isBlank(rest.value.text)) nonBlank++;
-    chars += rest.value.text.length;
+    const v = rest.value;
+    if ('fields' in v || !isBlank(v.text)) nonBlank++;
+    chars += 'fields' in v ? v.fields.reduce((n, f) => n + f.length + 1, 0) : v.text.length;
     if (chars > DETECT_CHARS) break;
   }
+  const detect = (overrides: SchemaOverrides = {}) =>
+    names
+      ? detectTableSchema(
+          names,
+          head.map((r) => (r as CellRow).fields),
+          overrides,
+        )
+      : detectSchema(
+          head.map((l) => (l as Line).text),
+          overrides,
+        );
   let schema: DataSchema;
   try {
-    schema = detectSchema(
-      head.map((l) => l.text),
-      opts.overrides,
-    );
+    schema = detect(opts.overrides);
   } catch (e) {
     await it.return(undefined); // release the underlying stream
     throw e;
   }
-  async function* all(): AsyncGenerator<Line> {
+  async function* all(): AsyncGenerator<Line | CellRow> {
     try {
       yield* asAsync(head);
       if (rest?.done) return;
@@ -101,12 +112,7 @@ export async function openDataset(
       await it.return(undefined);
     }
   }
-  const texts = head.map((l) => l.text);
-  return {
-    schema,
-    batches: readBatchesFromLines(all(), schema, opts),
-    redetect: (overrides) => detectSchema(texts, overrides),
-  };
+  return { schema, batches: readBatchesFromLines(all(), schema, opts), redetect: detect };
 }
 
 /** Detects the schema from the first lines of a source, then reads all of it, in one pass over the source. */

@@ -344,7 +344,8 @@ export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
     parts.add(names.weekday);
     if (names.hour) parts.add(names.hour);
   }
-  for (const f of enc.categorical) if (f.kind !== 'id' && !parts.has(f.name)) kinds[f.name] = 'categorical'; // ids read either way
+  // Id fields are read either way; time parts are not columns.
+  for (const f of enc.categorical) if (f.kind !== 'id' && !parts.has(f.name)) kinds[f.name] = 'categorical';
   for (const f of enc.numeric) if (f.ids === undefined) kinds[f.name] = 'numeric';
   // An encoding bound to a model made elsewhere takes the other columns as they are, not as detection reads them.
   const bound = enc.categorical.some((f) => f.kind === 'id') || enc.numeric.some((f) => f.input !== undefined);

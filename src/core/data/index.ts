@@ -14,3 +14,4 @@ export * from './schemaFile';
 export * from './timestamps';
 export { classifyColumn, kindFromName, type ColumnVerdict } from './columnKinds';
 export * from './sparse';
+export * from './sources';

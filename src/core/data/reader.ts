@@ -6,7 +6,8 @@
 import { StudioError } from '../errors';
 import { splitDelimited, type SplitResult } from './delimited';
 import { isCommentLine, splitSparse } from './sparse';
-import { readLines, throwIfAborted, type ByteSource, type Line } from './lines';
+import { throwIfAborted, type Line } from './lines';
+import { rowsOf, type DataInput } from './sources';
 import { validateSchema, type DataSchema } from './schema';
 import { isMissingCell, parseLabelCell, parseNumericCell, quoteCell } from './values';
 import { parseTime, timeFeatureNames, type TimeFormat } from './timestamps';
@@ -27,8 +28,8 @@ export interface RawBatch {
   lines: Int32Array;
 }
 
-/** Anything a file can be read from: its whole text, or a chunked byte/text source. */
-export type DataSource = string | ByteSource;
+/** Anything a file can be read from: its whole text, a chunked byte/text source, or random access to it. */
+export type DataSource = DataInput;
 
 /** Options of the readers. */
 export interface ReadOptions {
@@ -177,9 +178,15 @@ export function isBlank(text: string): boolean {
   return (c === 32 || c === 9 || c === 13 || c === 0xa0 || c === 0xfeff) && text.trim().length === 0;
 }
 
-/** Reads batches from lines that are already split (see {@link readBatches}). */
+/** A row already split into cells (a Parquet row), with its 1-based row number. */
+export interface CellRow {
+  line: number;
+  fields: string[];
+}
+
+/** Reads batches from text lines, or from rows already split into cells (see {@link readBatches}). */
 export async function* readBatchesFromLines(
-  lines: AsyncIterable<Line>,
+  lines: AsyncIterable<Line | CellRow>,
   schema: DataSchema,
   opts: ReadOptions = {},
 ): AsyncGenerator<RawBatch, BadRowReport> {
@@ -204,13 +211,17 @@ export async function* readBatchesFromLines(
   let headerPending = schema.hasHeader;
   const sparse = schema.sparse;
 
-  for await (const { text, line } of lines) {
+  for await (const item of lines) {
+    const line = item.line;
     report.totalLines = line;
     if ((line & 4095) === 0) throwIfAborted(opts.signal);
-    if (isBlank(text) || (sparse && isCommentLine(text))) continue;
-    const split: SplitResult & { general?: string } = sparse
-      ? splitSparse(text, sparse, names.length)
-      : splitDelimited(text, schema.delimiter);
+    let split: SplitResult & { general?: string };
+    if ('fields' in item) split = { ok: true, fields: item.fields };
+    else {
+      const text = item.text;
+      if (isBlank(text) || (sparse && isCommentLine(text))) continue;
+      split = sparse ? splitSparse(text, sparse, names.length) : splitDelimited(text, schema.delimiter);
+    }
     if (headerPending) {
       headerPending = false;
       if (schema.format === 'delimited') checkHeader(split.ok ? split.fields : null, names);
@@ -269,10 +280,11 @@ function checkHeader(cells: string[] | null, names: string[]): void {
  * Reads a file as columnar batches. The generator's return value is the bad-row report; at the end it throws
  * DATA_EMPTY (no data rows) or DATA_MOSTLY_BAD (more than half rejected), and CANCELLED when the signal aborts.
  */
-export function readBatches(
+export async function* readBatches(
   source: DataSource,
   schema: DataSchema,
   opts: ReadOptions = {},
 ): AsyncGenerator<RawBatch, BadRowReport> {
-  return readBatchesFromLines(readLines(source, opts), schema, opts);
+  const { rows } = await rowsOf(source, opts);
+  return yield* readBatchesFromLines(rows, schema, opts);
 }

@@ -117,17 +117,33 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
     names = first.map((_, i) => `col${i + 1}`);
   }
 
+  return schemaOfRows({ format, delimiter, hasHeader }, names, rows, overrides, base);
+}
+
+/** The schema of a file whose column names and first rows (as text cells) are known: the label, then kinds. */
+function schemaOfRows(
+  layout: Pick<DataSchema, 'format' | 'delimiter' | 'hasHeader'>,
+  names: string[],
+  rows: string[][],
+  overrides: SchemaOverrides,
+  base?: ColumnKind[],
+): DataSchema {
   const forced = forcedKinds(names, overrides);
-  const label = findLabel(names, rows, forced, overrides, base, hasHeader);
+  const named = layout.hasHeader || layout.format === 'parquet'; // a Parquet file names its columns
+  const label = findLabel(names, rows, forced, overrides, base, named);
   const described = describeColumns(names, rows, label, forced, base, overrides.asIs === true);
   return {
-    format,
-    delimiter,
-    hasHeader,
+    ...layout,
     columns: described.map((d) => d.column),
     notes: described.map((d) => d.note),
     sampleRows: rows.length,
   };
+}
+
+/** The schema of a table with named columns (a Parquet file) from its first rows, as text cells. */
+export function detectTableSchema(names: string[], rows: string[][], overrides: SchemaOverrides = {}): DataSchema {
+  if (rows.length === 0) throw new StudioError('DATA_EMPTY', 'The file is empty: it has no data rows.');
+  return schemaOfRows({ format: 'parquet', delimiter: '', hasHeader: false }, headerNames(names), rows, overrides);
 }
 
 function findLabel(
@@ -213,7 +229,9 @@ export function describeSchema(schema: DataSchema): string {
   const label = schema.columns.find((c) => c.kind === 'label')?.name ?? '?';
   const ignored = count('ignore');
   return (
-    `${schema.format}, ${delimiterName(schema.delimiter)}, ${schema.hasHeader ? 'header' : 'no header'}: ` +
+    (schema.format === 'criteo' || schema.format === 'delimited'
+      ? `${schema.format}, ${delimiterName(schema.delimiter)}, ${schema.hasHeader ? 'header' : 'no header'}: `
+      : `${schema.format}: `) +
     `label "${label}" + ${count('numeric')} numeric + ${count('categorical')} categorical` +
     (count('time') ? ` + ${count('time')} time stamp${count('time') > 1 ? 's' : ''}` : '') +
     (ignored ? ` (${ignored} ignored)` : '')

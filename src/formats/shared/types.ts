@@ -1,5 +1,5 @@
 /** The types every model format shares: files as the user gives them, and a model once opened. */
-import type { ByteSource } from '../../core/data';
+import type { ByteSource, RandomAccessFile } from '../../core/data';
 import type { ModelArtifacts } from '../../core/layers/artifacts';
 
 /** A file the user gave: dropped in the studio, named on the command line, or found in a zip. */
@@ -11,6 +11,8 @@ export interface InputFile {
   bytes(): Promise<Uint8Array>;
   /** A fresh stream of the bytes (data files of any size are read this way, chunk by chunk). */
   stream(): Promise<ByteSource>;
+  /** Random access to the bytes, when the file allows it (a browser File: Parquet is read this way). */
+  random?(): Promise<RandomAccessFile>;
 }
 
 /** A model read from its files, ready for a runtime: tfjs artifacts, or an ONNX graph run as it is. */

@@ -59,8 +59,11 @@ export function demoClickLog(opts: ClickLogOptions): { train: string; test: stri
       });
       if (opts.idAndHour) {
         const t = new Date(Date.UTC(2014, 9, 21) + Math.floor((row * 240) / total) * 3600_000);
-        const stamp = `${pad(t.getUTCFullYear() % 100)}${pad(t.getUTCMonth() + 1)}${pad(t.getUTCDate())}${pad(t.getUTCHours())}`;
-        const id = `${1 + Math.floor(rng() * 9)}${String(Math.floor(rng() * 1e9)).padStart(9, '0')}${String(row).padStart(9, '0')}`;
+        const stamp = [t.getUTCFullYear() % 100, t.getUTCMonth() + 1, t.getUTCDate(), t.getUTCHours()]
+          .map(pad)
+          .join('');
+        const noise = String(Math.floor(rng() * 1e9)).padStart(9, '0');
+        const id = `${1 + Math.floor(rng() * 9)}${noise}${String(row).padStart(9, '0')}`;
         out.unshift(id, stamp);
       }
       row++;

@@ -107,7 +107,7 @@ describe('fitEncoding', () => {
     expect(encodingJsonSize(enc)).toBeLessThan(200_000);
   });
 
-  it('is deterministic, and gives the same ids to values renamed one to one; shuffled rows keep the vocabularies', () => {
+  it('is deterministic, gives the same ids to values renamed one to one; shuffled rows keep the vocabularies', () => {
     const a = fitEncoding(criteo.batch, criteo.schema);
     const b = fitEncoding(criteo.batch, criteo.schema);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
