@@ -1,7 +1,8 @@
-// Measures the streaming readers of compressed data files (not a test): writes ROWS Criteo-like rows (the demo
-// rows repeated, with shifted integers and altered categories) as a Parquet file in several row groups and as a
-// gzip-compressed TSV into a temporary folder, then reads each file in a fresh Node process, counting rows and
-// cells, and prints rows per second and the peak resident memory (sampled during the read) with the file sizes.
+// Measures how data files of each format stream (not a test): writes ROWS Criteo-like rows (the demo rows
+// repeated, with shifted integers and altered categories) as a Parquet file in several row groups and as a
+// gzip-compressed TSV into a temporary folder (KEEP=DIR keeps them there), then reads each file in a fresh Node
+// process the way every command does (format from the first bytes, schema from the first rows, rows parsed into
+// batches), and prints rows per second and the peak resident memory (sampled during the read) with file sizes.
 // The plain TSV is read too, as a baseline. Parquet pages are PAGE bytes (hyparquet-writer's default 1 MiB has no
 // row limit, so a page may span a whole row group; Arrow and Spark also cap a page at 20,000 rows).
 // Usage: npx tsx scripts/bench-formats.ts [ROWS=1000000] [GROUP=100000] [PAGE=1048576]
@@ -12,9 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createGzip } from 'node:zlib';
 import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
+import { openDataset } from '../src/core/data/dataset';
 import { gunzipChunks } from '../src/core/data/gzip';
-import { readLines, type ByteSource } from '../src/core/data/lines';
-import { openParquet } from '../src/core/data/parquet';
 import { openDataFile } from '../src/node/files';
 
 const DEMO = fileURLToPath(new URL('../public/demo/criteo/train.tsv', import.meta.url));
@@ -108,23 +108,18 @@ async function measure(mode: Mode, path: string): Promise<Result> {
   const t0 = performance.now();
   let rows = 0;
   let cells = 0;
-  const stream = (): ByteSource => createReadStream(path, { highWaterMark: 1 << 20 });
-  if (mode === 'parquet') {
-    const file = await openDataFile(path);
-    for await (const { fields } of (await openParquet(file)).cells) {
-      cells += fields.length;
-      if (++rows % 20_000 === 0) sample();
-    }
-  } else if (mode === 'gunzip-only') {
-    for await (const chunk of gunzipChunks(stream())) {
+  if (mode === 'gunzip-only') {
+    for await (const chunk of gunzipChunks(createReadStream(path, { highWaterMark: 1 << 20 }))) {
       cells += chunk.length; // bytes, for this mode
       sample();
     }
   } else {
-    const source = mode === 'gzip' ? gunzipChunks(stream()) : stream();
-    for await (const { text } of readLines(source)) {
-      cells += text.split('\t').length;
-      if (++rows % 20_000 === 0) sample();
+    // The product's path: format sniffed from the first bytes, schema detected, rows parsed into batches.
+    const { schema, batches } = await openDataset(await openDataFile(path));
+    for await (const b of batches) {
+      rows += b.rows;
+      cells += b.rows * schema.columns.length;
+      sample();
     }
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -175,7 +170,8 @@ async function main(): Promise<void> {
   const total = Number(first ?? 1_000_000);
   const group = Number(second ?? 100_000);
   const page = Number(third ?? 2 ** 20);
-  const dir = mkdtempSync(join(tmpdir(), 'ctr-bench-formats-'));
+  const keep = process.env.KEEP;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'ctr-bench-formats-'));
   try {
     const t0 = performance.now();
     const paths = await writeFiles(dir, total, group, page);
@@ -192,7 +188,7 @@ async function main(): Promise<void> {
     }
     report(results, paths, total);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (!keep) rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -16,7 +16,7 @@ import { streamRows } from './datasets';
 import { throwIfCancelled } from './jobs';
 import { compressModel } from './pipeline';
 import { scoreStream } from './scoring';
-import type { Baseline } from './sweep';
+import { baselineOf, comparisonWarnings, type Baseline } from './sweep';
 import type { RunnableModel } from './runtime';
 import type { BaselineInfo, DataInfo, OpenedFiles, PlanResult, PreparedInfo, Progress } from './types';
 import { dataRoles, dataSourceOf, Workspace, type DataSource, type ModelLoader } from './workspace';
@@ -87,13 +87,7 @@ export class Studio {
     if (this.baselineResult?.at === this.ws.generation) return this.baselineResult.value;
     const at = this.ws.generation;
     const { model, meta, rows, c } = this.ws.ready();
-    const probs = await model.probabilities(meta.encoding, rows.test);
-    const value = {
-      params: c.originalParams,
-      probs,
-      auc: auc(rows.test.labels, probs),
-      logloss: logLoss(rows.test.labels, probs),
-    };
+    const value = baselineOf(c.originalParams, rows.test.labels, await model.probabilities(meta.encoding, rows.test));
     if (at === this.ws.generation) this.baselineResult = { at, value };
     return value;
   }
@@ -108,6 +102,7 @@ export class Studio {
       auc: b.auc,
       logloss: b.logloss,
       scoreMs: performance.now() - t0,
+      warnings: b.warnings,
     };
     const part = this.ws.splits()!.test;
     if (!part.data.sampled) return info;
@@ -252,6 +247,7 @@ export class Studio {
       auc: d.aucB,
       logloss: logLoss(rows.test.labels, probs),
       delong: { diff: d.diff, se: d.se, low: d.low, high: d.high, p: d.p },
+      warnings: comparisonWarnings(rows.test.labels, base, probs, d),
       kept: extra.kept ?? [],
       fused: extra.fused ?? 0,
       buildMs: extra.buildMs ?? 0,
@@ -279,6 +275,7 @@ export class Studio {
       auc: Number.NaN,
       logloss: Number.NaN,
       delong: { diff: Number.NaN, se: Number.NaN, low: Number.NaN, high: Number.NaN, p: Number.NaN },
+      warnings: [],
       kept: resolved.filter((p) => p.method === 'keep' && p.note?.startsWith('rank')).map((p) => p.layer),
       fused: built.fused.length,
       buildMs: performance.now() - t0,

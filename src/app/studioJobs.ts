@@ -6,7 +6,7 @@
 import { tailSplit, prepareSplits, type PreparedSplits } from '../core/pipeline/splits';
 import type { UniformPlan } from '../core/compress/plan';
 import { StudioError } from '../core/errors';
-import type { ModelSpec } from '../core/model/spec';
+import { TRAIN_DEFAULTS, type ModelSpec } from '../core/model/spec';
 import { autoRanks } from './autoRank';
 import { throwIfCancelled } from './jobs';
 import { compressModel, ensureStatistics } from './pipeline';
@@ -156,8 +156,9 @@ export interface ZooTraining {
   architecture: Pick<ModelSpec, 'embeddingDim' | 'tower' | 'crossLayers' | 'dropout'>;
   options: {
     epochs: number;
-    batchSize: number;
-    learningRate: number;
+    /** Absent: the kind's default (TRAIN_DEFAULTS). */
+    batchSize?: number;
+    learningRate?: number;
     seed: number;
     signal?: AbortSignal;
     onStep?: () => void;
@@ -192,7 +193,8 @@ export async function trainModel(
       { raw: sp.test.sample, schema: sp.test.data.schema },
       { validFraction: 0.1, minCount: 10 },
     );
-    const totalSteps = request.epochs * Math.ceil(splits.train.rows / request.batchSize);
+    const batchSize = request.batchSize ?? TRAIN_DEFAULTS[request.kind].batchSize;
+    const totalSteps = request.epochs * Math.ceil(splits.train.rows / batchSize);
     let stepsDone = 0;
     const model = await trainer({
       kind: request.kind,
@@ -200,8 +202,8 @@ export async function trainModel(
       architecture: { embeddingDim: request.embeddingDim, tower: request.tower, crossLayers: 3, dropout: 0 },
       options: {
         epochs: request.epochs,
-        batchSize: request.batchSize,
-        learningRate: request.learningRate,
+        batchSize,
+        learningRate: request.learningRate ?? TRAIN_DEFAULTS[request.kind].learningRate,
         seed: request.seed,
         signal,
         onStep: () => onProgress?.({ stage: 'training', done: ++stepsDone, total: totalSteps, unit: 'steps' }),

@@ -8,7 +8,7 @@ import type { EncodedBatch, FeatureEncoding, RowSource } from '../core/data';
 import { seriesOf } from '../core/compress/methods';
 import type { SweepPoint } from '../core/compress/report';
 import { StudioError } from '../core/errors';
-import { auc, delong, logLoss } from '../core/metrics';
+import { auc, delong, evaluationWarnings, logLoss } from '../core/metrics';
 import { yieldToEventLoop } from '../core/yield';
 import type { ModelCompressor } from './modelCompressor';
 
@@ -35,6 +35,37 @@ export interface Baseline {
   probs: Float32Array;
   auc: number;
   logloss: number;
+  /** Sentences about degenerate scores of the original model (constant, saturated); empty when healthy. */
+  warnings: string[];
+}
+
+/** How the warnings about a comparison name the two models. */
+const ORIGINAL = 'the original model';
+const COMPRESSED = 'the compressed model';
+
+/** The original model's scores on the test rows: AUC, log loss and warnings about degenerate scores. */
+export function baselineOf(params: number, labels: Float32Array, probs: Float32Array): Baseline {
+  const a = auc(labels, probs);
+  const warnings = evaluationWarnings(labels, { name: ORIGINAL, probabilities: probs });
+  return { params, probs, auc: a, logloss: logLoss(labels, probs), warnings };
+}
+
+/**
+ * The warnings about a compressed model scored against the original (its own scores and the comparison), less
+ * those about the original alone, which the baseline carries.
+ */
+export function comparisonWarnings(
+  labels: Float32Array,
+  baseline: Baseline,
+  probs: Float32Array,
+  d: { diff: number; low: number; high: number },
+): string[] {
+  return evaluationWarnings(
+    labels,
+    { name: ORIGINAL, probabilities: baseline.probs },
+    { name: COMPRESSED, probabilities: probs },
+    d,
+  ).filter((w) => !baseline.warnings.includes(w));
 }
 
 /** Scores the original model once: the reference every sweep point is compared with. */
@@ -43,8 +74,7 @@ export async function scoreBaseline(
   encoding: FeatureEncoding,
   test: EncodedBatch,
 ): Promise<Baseline> {
-  const probs = await c.model.probabilities(encoding, test);
-  return { params: c.originalParams, probs, auc: auc(test.labels, probs), logloss: logLoss(test.labels, probs) };
+  return baselineOf(c.originalParams, test.labels, await c.model.probabilities(encoding, test));
 }
 
 /** Runs the sweep; points arrive through onPoint as they finish, and are returned in order. */
@@ -91,6 +121,7 @@ export async function runSweep(
         auc: d.aucB,
         logloss: logLoss(test.labels, probs),
         delong: { diff: d.diff, se: d.se, low: d.low, high: d.high, p: d.p },
+        warnings: comparisonWarnings(test.labels, baseline, probs, d),
         kept: plan.filter((p) => p.method === 'keep' && p.note?.startsWith('rank')).map((p) => p.layer),
         buildMs: t1 - t0,
         scoreMs: t2 - t1,

@@ -88,6 +88,8 @@ export interface BaselineInfo {
   scoreMs: number;
   /** When the test rows in memory are a sample: the same figures over the whole file, streamed once. */
   full?: { rows: number; auc: number; logloss: number };
+  /** Sentences about degenerate scores (constant, or saturated at 0 or 1), shown beside the AUC; empty if none. */
+  warnings: string[];
 }
 
 /** One layer's spectrum under one method: cumulative explained fraction for rank 0..maxRank. */
@@ -116,6 +118,11 @@ export interface PlanResult {
   auc: number;
   logloss: number;
   delong: DeLongInfo;
+  /**
+   * Sentences about the compressed model's degenerate scores or a comparison with the original that cannot
+   * tell anything, shown beside the AUC; empty if none.
+   */
+  warnings: string[];
   /** Layers kept although asked to compress (rank above break-even). */
   kept: string[];
   fused: number;
@@ -148,8 +155,10 @@ export interface LatencyInfo {
 export interface TrainRequest {
   kind: ModelKind;
   epochs: number;
-  batchSize: number;
-  learningRate: number;
+  /** Rows per step; absent: the kind's default (TRAIN_DEFAULTS in core/model/spec). */
+  batchSize?: number;
+  /** Adam's learning rate; absent: the kind's default. */
+  learningRate?: number;
   embeddingDim: number;
   tower: number[];
   seed: number;

@@ -1,6 +1,6 @@
 /** Building blocks shared by the zoo models: inputs, per-field embeddings, the deep tower, the logit head. */
 import { tf } from './tfjs';
-import type { SymbolicTensor } from './tfjs';
+import type { LayersModel, SymbolicTensor } from './tfjs';
 import { StudioError } from '../core/errors';
 import { inputNameForField, LOGIT_LAYER, NUMERIC_INPUT, OUTPUT_LAYER, type ModelSpec } from '../core/model/spec';
 
@@ -138,4 +138,22 @@ export function finishModel(inputs: ModelInputs, parts: Sym[], name: string) {
       : (tf.layers.add({ name: LOGIT_LAYER }).apply(parts) as Sym);
   const prob = tf.layers.activation({ activation: 'sigmoid', name: OUTPUT_LAYER }).apply(logit) as Sym;
   return tf.model({ inputs: inputs.all, outputs: prob, name });
+}
+
+/**
+ * Starts a model at the training click rate: the bias of its first logit part (the linear part's, else the
+ * deep tower's) set to the rate's log-odds, so that the first epochs are not spent moving a logit of 0 (a
+ * 50% click rate) down to a rare click rate of 0.1-1%, a few thousandths per Adam step. The rate is smoothed
+ * by half a click, so a sample with no clicks still gives a finite start.
+ */
+export function startAtClickRate(model: LayersModel, labels: ArrayLike<number>): void {
+  let clicks = 0;
+  for (let i = 0; i < labels.length; i++) clicks += labels[i];
+  const rate = (clicks + 0.5) / (labels.length + 1);
+  const layer = model.layers.find((l) => l.name === 'lin_out') ?? model.layers.find((l) => l.name === 'deep_out');
+  if (!layer) return;
+  tf.tidy(() => {
+    const [kernel, bias] = layer.getWeights();
+    layer.setWeights([kernel, tf.fill(bias.shape, Math.log(rate / (1 - rate)))]);
+  });
 }

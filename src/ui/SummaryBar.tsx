@@ -1,6 +1,7 @@
 /** The numbers that matter, side by side: original vs compressed parameters, test AUC (DeLong interval), log loss. */
 import type { BaselineInfo, PlanResult } from '../engine/protocol';
 import { formatAuc, formatInt, formatLoss, formatSigned } from './format';
+import { ScoreWarnings } from './ScoreWarnings';
 
 interface Props {
   baseline: BaselineInfo | null;
@@ -48,6 +49,7 @@ export function SummaryBar({ baseline, plannedParams, originalParams, result, st
         <span className="value">{result ? formatLoss(result.logloss) : '—'}</span>
         <span className="sub">original {baseline ? formatLoss(baseline.logloss) : '—'}</span>
       </div>
+      <ScoreWarnings warnings={[...new Set([...(baseline?.warnings ?? []), ...(result?.warnings ?? [])])]} />
     </section>
   );
 }

@@ -11,9 +11,43 @@ import { describe, expect, it } from 'vitest';
 import { SHOTS, useStudioPage } from './browser';
 import { dropFiles, fileFromText } from './drop';
 import { runCli } from '../helpers/cli';
-import { demoClickLog } from '../unit/data/clickLogFiles';
+import { DEMO_TEST, DEMO_TRAIN, demoClickLog } from '../unit/data/clickLogFiles';
+import { criteoLibfm, criteoParquet, gzipTsv, tsvRows } from '../unit/data/formatFiles';
 
 const studio = useStudioPage();
+
+const baselineAuc = () => studio.page.evaluate(() => window.ctrStudio!.state().baseline?.auc ?? null);
+
+describe('data files as .gz, Parquet and libFM in the browser', () => {
+  it('score the demo model exactly as the TSV does (.gz, Parquet test rows); libFM rows are read whole', async () => {
+    const tsvAuc = await baselineAuc();
+    expect(tsvAuc).not.toBeNull();
+    const rows = tsvRows(DEMO_TEST);
+    for (const file of [
+      { name: 'test.tsv.gz', bytes: gzipTsv(rows) },
+      { name: 'test.parquet', bytes: criteoParquet(rows, 500) },
+    ]) {
+      await dropFiles(studio.page, [file]);
+      await expect
+        .poll(() => studio.page.getByTestId('data-test').textContent(), { timeout: 60_000 })
+        .toContain(file.name);
+      await studio.page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
+      await expect.poll(baselineAuc, { timeout: 60_000 }).toBe(tsvAuc);
+      const test = await studio.page.evaluate(() => window.ctrStudio!.state().data.find((d) => d.role === 'test')!);
+      expect(test.rows).toBe(rows.length);
+      expect(test.format).toBe(file.name.endsWith('.parquet') ? 'parquet' : 'criteo');
+    }
+    // A libFM file: every row read, fields as columns of the schema a new model would train on.
+    const train = tsvRows(DEMO_TRAIN);
+    await dropFiles(studio.page, [fileFromText('clicks.libfm', criteoLibfm(train))]);
+    await studio.page.getByTestId('schema-row-field_39').waitFor({ timeout: 60_000 });
+    await studio.page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
+    const infos = await studio.page.evaluate(() => window.ctrStudio!.state().data);
+    expect(infos.map((d) => d.format)).toEqual(['libfm', 'libfm']); // the test split is the file's tail
+    expect(infos.reduce((n, d) => n + d.rows, 0)).toBe(train.length);
+    expect(infos[0].badRows).toBe(0);
+  });
+});
 
 describe('a click log with integer codes, an identifier and a time stamp', () => {
   it('gets the same schema, encoding size and AUC in the studio as from the CLI', async () => {

@@ -2,8 +2,8 @@
 import { StudioError } from '../../core/errors';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { encodeBatch, overridesForEncoding } from '../../core/data';
-import { delong, logLoss } from '../../core/metrics';
-import { loadData, loadStudioModel, printJson, round } from '../shared/io';
+import { delong, evaluationWarnings, logLoss } from '../../core/metrics';
+import { loadData, loadStudioModel, printJson, printWarnings, round } from '../shared/io';
 
 const def: CommandDef = {
   name: 'compare',
@@ -38,11 +38,20 @@ async function run(args: ParsedArgs): Promise<void> {
   const pa = await a.model.probabilities(a.meta.encoding, rowsA);
   const pb = await b.model.probabilities(b.meta.encoding, rowsB);
   const d = delong(rowsA.labels, pa, pb);
+  const warnings = printWarnings(
+    evaluationWarnings(
+      rowsA.labels,
+      { name: 'model A (--baseline)', probabilities: pa },
+      { name: 'model B (--model)', probabilities: pb },
+      d,
+    ),
+  );
   printJson({
     rows: rowsA.rows,
     baseline: { params: a.params, auc: round(d.aucA), logloss: round(logLoss(rowsA.labels, pa)) },
     model: { params: b.params, auc: round(d.aucB), logloss: round(logLoss(rowsB.labels, pb)) },
     delong: { diff: round(d.diff), se: round(d.se), low: round(d.low), high: round(d.high), p: round(d.p, 4) },
+    warnings,
   });
 }
 

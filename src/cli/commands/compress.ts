@@ -8,7 +8,7 @@ import { budgetFromArg } from '../../core/compress/allocate';
 import { getMethod } from '../../core/compress/methods';
 import type { UniformPlan } from '../../core/compress/plan';
 import { StudioError } from '../../core/errors';
-import { delong, logLoss, sigmoid } from '../../core/metrics';
+import { delong, evaluationWarnings, logLoss, sigmoid } from '../../core/metrics';
 import { STUDIO_VERSION } from '../../core/version';
 import { writeFilesTo } from '../../node/files';
 import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
@@ -21,7 +21,7 @@ import {
   readStatisticsFiles,
   type CompressionSession,
 } from '../shared/compression';
-import { NODE_LOADER, printJson, round } from '../shared/io';
+import { NODE_LOADER, printJson, printWarnings, round } from '../shared/io';
 import { METHOD_OPTION, MODEL_OPTION, methodArg } from '../shared/options';
 import { runDataFree } from './dataFree';
 
@@ -177,7 +177,10 @@ async function statistics(args: ParsedArgs, s: CompressionSession, plan: Uniform
   }
 }
 
-/** Both models score the test file in one streamed pass: AUCs, their DeLong interval, the largest logit change. */
+/**
+ * Both models score the test file in one streamed pass: AUCs, their DeLong interval, the largest logit change,
+ * and warnings when the scores are degenerate (constant or saturated) or the comparison cannot tell anything.
+ */
 async function evaluate(s: CompressionSession, out: CompressionOutcome) {
   const scored = await scoreStream([s.loaded.model, out.model], s.loaded.meta.encoding, () => s.testStream());
   const [before, after] = scored.logits;
@@ -186,9 +189,16 @@ async function evaluate(s: CompressionSession, out: CompressionOutcome) {
   const pBefore = before.map(sigmoid);
   const pAfter = after.map(sigmoid);
   const d = delong(scored.labels, pBefore, pAfter);
+  const warnings = evaluationWarnings(
+    scored.labels,
+    { name: 'the original model', logits: before },
+    { name: 'the compressed model', logits: after },
+    d,
+  );
   return {
     rows: scored.labels.length,
     d,
+    warnings,
     maxAbsLogitDiff,
     loglossBefore: logLoss(scored.labels, pBefore),
     loglossAfter: logLoss(scored.labels, pAfter),
@@ -245,6 +255,7 @@ function compressReport(
     paramRatio: out.built.params / c.originalParams,
     delong: { diff: ev.d.diff, se: ev.d.se, low: ev.d.low, high: ev.d.high, p: ev.d.p },
     maxAbsLogitDiff: ev.maxAbsLogitDiff,
+    warnings: ev.warnings,
     layers: layerReport(s, out),
     fused: out.built.fused,
     timingsMs: {
@@ -299,6 +310,7 @@ async function run(args: ParsedArgs): Promise<void> {
   const path = await save(args, s, plan, out, ev, auto, fineTune);
   if (args.report) await writeFile(String(args.report), JSON.stringify(report, null, 2));
   out.model.dispose();
+  printWarnings(ev.warnings);
   printJson({
     model: path,
     report: args.report ?? null,
@@ -313,6 +325,7 @@ async function run(args: ParsedArgs): Promise<void> {
     },
     maxAbsLogitDiff: round(ev.maxAbsLogitDiff, 8),
     seconds: round(report.timingsMs.total / 1000, 2),
+    warnings: ev.warnings,
   });
 }
 

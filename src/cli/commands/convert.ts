@@ -13,9 +13,9 @@ import { writeLayersModel } from '../../formats/tfjs/write';
 import { writeOnnxModel } from '../../formats/onnx/write';
 import { loadOnnxNode } from '../../ort/node';
 import type { RunnableModel } from '../../app/runtime';
-import { loadData, loadModelPath, printJson, round } from '../shared/io';
+import { loadData, loadModelPath, printJson, printWarnings, round } from '../shared/io';
 import { bindEncoding, describeBinding, encodeBatch } from '../../core/data';
-import { auc, logLoss } from '../../core/metrics';
+import { auc, evaluationWarnings, logLoss } from '../../core/metrics';
 import { METADATA_KEY, readMetadata, type StudioMetadata } from '../../core/model/metadata';
 import type { ModelArtifacts } from '../../core/layers/artifacts';
 import { STUDIO_VERSION } from '../../core/version';
@@ -109,7 +109,7 @@ async function bindToData(model: RunnableModel, fileName: string, file: string) 
       `${fileName} already carries a CTR Studio feature encoding; --data is for models made elsewhere.`,
     );
   }
-  const data = await loadData(file);
+  const data = await loadData(file, { asIs: true }); // a model made elsewhere takes its columns as they are
   const encoding = { ...bindEncoding(model.inputs, data.schema), fitRows: data.raw.rows };
   const rows = encodeBatch(encoding, data.raw, data.schema);
   const probs = await model.probabilities(encoding, rows);
@@ -127,6 +127,7 @@ async function bindToData(model: RunnableModel, fileName: string, file: string) 
       auc: round(meta.evaluation!.auc),
       logloss: round(meta.evaluation!.logloss),
       columns: describeBinding(encoding),
+      warnings: printWarnings(evaluationWarnings(rows.labels, { name: 'the model', probabilities: probs })),
     },
   };
 }

@@ -1,9 +1,9 @@
 /** `ctr-studio evaluate`: scores a data file with a saved model and prints rows, AUC, log loss, parameters. */
 import { MODEL_OPTION } from '../shared/options';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
-import { auc, aucWithCI, logLossFromLogits } from '../../core/metrics';
+import { auc, aucWithCI, evaluationWarnings, logLossFromLogits } from '../../core/metrics';
 import { scoreStream } from '../../app/scoring';
-import { loadStudioModel, printJson, round, streamEncoded } from '../shared/io';
+import { loadStudioModel, printJson, printWarnings, round, streamEncoded } from '../shared/io';
 
 const def: CommandDef = {
   name: 'evaluate',
@@ -28,6 +28,7 @@ async function run(args: ParsedArgs): Promise<void> {
   const scores = logits[0];
   const ci = aucWithCI(labels, scores);
   const seconds = (performance.now() - t0) / 1000;
+  const warnings = printWarnings(evaluationWarnings(labels, { name: 'the model', logits: scores }));
   printJson({
     rows: labels.length,
     auc: round(auc(labels, scores)),
@@ -36,6 +37,7 @@ async function run(args: ParsedArgs): Promise<void> {
     params,
     seconds: round(seconds, 2),
     rowsPerSec: round(labels.length / seconds, 0),
+    warnings,
   });
 }
 

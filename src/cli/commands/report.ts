@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { delong, logLoss } from '../../core/metrics';
+import { baselineOf, comparisonWarnings } from '../../app/sweep';
 import { budgetFromArg } from '../../core/compress/allocate';
 import type { UniformPlan } from '../../core/compress/plan';
 import { quantizeArtifacts } from '../../core/layers/quantize';
@@ -18,7 +19,7 @@ import { compressModel } from '../../app/pipeline';
 import { DEFAULT_METHOD, METHODS } from '../../core/compress/methods';
 import type { ModelArtifacts } from '../../core/layers/artifacts';
 import { openCompression } from '../shared/compression';
-import { printJson, round } from '../shared/io';
+import { printJson, printWarnings, round } from '../shared/io';
 
 const def: CommandDef = {
   name: 'report',
@@ -68,6 +69,8 @@ interface Row {
   high: number;
   logloss: number;
   rowsPerSec: number;
+  /** Sentences about degenerate scores or a comparison that cannot tell anything; empty when healthy. */
+  warnings: string[];
 }
 
 const fmtInt = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -85,7 +88,8 @@ function markdown(model: string, rows: Row[], note: string): string {
       `${r.label === 'original' ? '—' : `${fmtSigned(r.diff)} [${fmtSigned(r.low)}, ${fmtSigned(r.high)}]`} ` +
       `| ${r.logloss.toFixed(4)} | ${fmtInt(r.rowsPerSec)} |`,
   );
-  return [`#### ${model}`, '', head, ...lines, '', note].join('\n');
+  const warnings = rows.flatMap((r) => r.warnings.map((w) => `> warning (${r.label}): ${w}`));
+  return [`#### ${model}`, '', head, ...lines, '', note, ...(warnings.length ? ['', ...warnings] : [])].join('\n');
 }
 
 /**
@@ -144,7 +148,8 @@ async function reportModel(
   const ftRows = await s.fineTuneRows();
   const gradients = loaded.model.capabilities.gradients && METHODS.some((m) => m.needs === 'gradients');
   await c.collect(encoding, calibration, { gradients });
-  const baseProbs = await loaded.model.probabilities(encoding, test);
+  const base = baselineOf(c.originalParams, test.labels, await loaded.model.probabilities(encoding, test));
+  const baseProbs = base.probs;
   const rows: Row[] = [];
   const measure = async (label: string, model: RunnableModel) => {
     const probs = await model.probabilities(encoding, test);
@@ -162,8 +167,10 @@ async function reportModel(
       high: d.high,
       logloss: logLoss(test.labels, probs),
       rowsPerSec: speed.rowsPerSec,
+      warnings: model === loaded.model ? base.warnings : comparisonWarnings(test.labels, base, probs, d),
     });
     console.error(`report: ${id}: ${label}: AUC ${d.aucB.toFixed(4)} (${fmtSigned(d.diff)})`);
+    printWarnings(rows[rows.length - 1].warnings);
   };
   await measure('original', loaded.model);
   const rowsIn = { calibration, ...ftRows };
@@ -210,7 +217,13 @@ async function run(args: ParsedArgs): Promise<void> {
     `Studio ${STUDIO_VERSION}, ${new Date().toISOString().slice(0, 10)}) -->`;
   const text = [header, ...sections].join('\n\n') + '\n';
   await writeFile(String(args.out), text);
-  if (args.json) await writeFile(String(args.json), JSON.stringify({ version: STUDIO_VERSION, models: json }, null, 2));
+  // Every row's warnings, named by model and variant.
+  const warnings = Object.entries(json).flatMap(([id, rows]) =>
+    rows.flatMap((r) => r.warnings.map((w) => `${id}, ${r.label}: ${w}`)),
+  );
+  if (args.json) {
+    await writeFile(String(args.json), JSON.stringify({ version: STUDIO_VERSION, models: json, warnings }, null, 2));
+  }
   if (args.readme) {
     const path = String(args.readme);
     const readme = await readFile(path, 'utf8');
@@ -223,14 +236,15 @@ async function run(args: ParsedArgs): Promise<void> {
       );
     await writeFile(path, `${readme.slice(0, start + '<!-- report:start -->'.length)}\n${text}${readme.slice(end)}`);
   }
-  printJson(
-    Object.fromEntries(
+  printJson({
+    ...Object.fromEntries(
       Object.entries(json).map(([k, rows]) => [
         k,
         rows.map((r) => ({ variant: r.label, params: r.params, auc: round(r.auc, 4), diff: round(r.diff, 4) })),
       ]),
     ),
-  );
+    warnings,
+  });
 }
 
 export const reportCommand: Command = { def, run };

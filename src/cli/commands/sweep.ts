@@ -3,12 +3,12 @@ import { writeFile } from 'node:fs/promises';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { STUDIO_VERSION } from '../../core/version';
-import { runSweep, scoreBaseline } from '../../app/sweep';
+import { runSweep, scoreBaseline, type SweepPoint } from '../../app/sweep';
 import { concatSources } from '../../core/data';
 import { DEFAULT_METHOD, seriesOf, statisticsNeeded } from '../../core/compress/methods';
 import type { ModelCompressor } from '../../app/modelCompressor';
 import { MODEL_OPTION, SERIES_OPTION, seriesArg } from '../shared/options';
-import { printJson, round } from '../shared/io';
+import { printJson, printWarnings, round } from '../shared/io';
 import { CALIBRATION_OPTIONS, openCompression, rankListArg } from '../shared/compression';
 
 const def: CommandDef = {
@@ -101,6 +101,7 @@ async function run(args: ParsedArgs): Promise<void> {
   for (const m of methods) c.decomposeAll(seriesOf(m).method.id);
   const decompositionMs = performance.now() - tDec;
   const baseline = await scoreBaseline(c, encoding, test);
+  printWarnings(baseline.warnings);
   const pairs = budgetPairs(c, fractions, embeddingRanks, !args['no-fuse']);
   const points = await runSweep(c, encoding, test, baseline, {
     methods,
@@ -109,15 +110,21 @@ async function run(args: ParsedArgs): Promise<void> {
     pairs,
     calibration: Array.isArray(calibration) ? concatSources(calibration) : calibration,
     fuse: !args['no-fuse'],
-    onPoint: (p, done, total) =>
+    onPoint: (p, done, total) => {
       console.error(
-        `[${done}/${total}] ${p.method} dense ${p.denseRank ?? 'keep'} emb ` +
-          `${p.embeddingRank ?? 'keep'}: ${p.params} params ` +
+        `[${done}/${total}] ${pointLabel(p)}: ${p.params} params ` +
           `(${(100 * p.paramRatio).toFixed(1)}%), AUC ${p.auc.toFixed(4)} (Δ ` +
           `${p.delong.diff >= 0 ? '+' : ''}${p.delong.diff.toFixed(4)} ` +
           `[${p.delong.low.toFixed(4)}, ${p.delong.high.toFixed(4)}])`,
-      ),
+      );
+      printWarnings(p.warnings ?? []);
+    },
   });
+  // The original's warnings, then each point's, named by its point.
+  const warnings = [
+    ...baseline.warnings,
+    ...points.flatMap((p) => (p.warnings ?? []).map((w) => `${pointLabel(p)}: ${w}`)),
+  ];
   const report = {
     tool: 'ctr-studio sweep',
     version: STUDIO_VERSION,
@@ -135,6 +142,7 @@ async function run(args: ParsedArgs): Promise<void> {
       ...(l.reason ? { reason: l.reason } : {}),
     })),
     points,
+    warnings,
     timingsMs: { statistics: c.statisticsMs, decomposition: decompositionMs, total: performance.now() - t0 },
   };
   await writeFile(String(args.report), JSON.stringify(report, null, 2));
@@ -150,7 +158,13 @@ async function run(args: ParsedArgs): Promise<void> {
       diff: round(p.delong.diff),
     })),
     seconds: round(report.timingsMs.total / 1000, 2),
+    warnings,
   });
+}
+
+/** How progress lines and warnings name a sweep point. */
+function pointLabel(p: SweepPoint): string {
+  return `${p.method} dense ${p.denseRank ?? 'keep'} emb ${p.embeddingRank ?? 'keep'}`;
 }
 
 export const sweepCommand: Command = { def, run };

@@ -2,16 +2,23 @@
 import { intListArg, numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { prepareSplits } from '../../core/pipeline/splits';
-import { DEFAULT_SPEC, MODEL_KINDS, type ModelKind } from '../../core/model/spec';
+import { DEFAULT_SPEC, MODEL_KINDS, TRAIN_DEFAULTS, type ModelKind } from '../../core/model/spec';
 import { METADATA_KEY } from '../../core/model/metadata';
 import { DEFAULT_TRAIN } from '../../tf/train';
 import { trainZooModel } from '../../tf/trainZoo';
 import { saveModelToArtifacts } from '../../tf/modelio';
 import { useBackend } from '../../tf/backend';
 import { writeModelDir } from '../../node/files';
-import { loadData, printJson, round } from '../shared/io';
+import { loadData, printJson, printWarnings, round } from '../shared/io';
 import { printSchema, SCHEMA_OPTIONS, schemaOverridesArg } from '../shared/schemaOptions';
 import { overridesForSchema } from '../../core/data';
+
+/** A training default as help says it: the common value, then the kinds that differ ("256; 2048 for lr"). */
+function byKind(key: 'batchSize' | 'learningRate'): string {
+  const common = TRAIN_DEFAULTS.deepfm[key];
+  const others = MODEL_KINDS.filter((k) => TRAIN_DEFAULTS[k][key] !== common);
+  return [String(common), ...others.map((k) => `${TRAIN_DEFAULTS[k][key]} for ${k}`)].join('; ');
+}
 
 const def: CommandDef = {
   name: 'train',
@@ -45,12 +52,12 @@ const def: CommandDef = {
       help: 'most epochs (early stopping may stop sooner)',
       default: String(DEFAULT_TRAIN.epochs),
     },
-    { name: 'batch-size', value: 'B', help: 'rows per step', default: String(DEFAULT_TRAIN.batchSize) },
-    { name: 'learning-rate', value: 'LR', help: 'Adam learning rate', default: String(DEFAULT_TRAIN.learningRate) },
+    { name: 'batch-size', value: 'B', help: `rows per step (default ${byKind('batchSize')})` },
+    { name: 'learning-rate', value: 'LR', help: `Adam learning rate (default ${byKind('learningRate')})` },
     {
       name: 'patience',
       value: 'N',
-      help: 'validation checks without gain before stopping',
+      help: 'epochs without a gain in validation log loss before stopping',
       default: String(DEFAULT_TRAIN.patience),
     },
     {
@@ -92,8 +99,8 @@ async function run(args: ParsedArgs): Promise<void> {
   const seed = numberArg(args, 'seed', { integer: true, min: 0 })!;
   const trainOpts = {
     epochs: numberArg(args, 'epochs', { integer: true, min: 1 })!,
-    batchSize: numberArg(args, 'batch-size', { integer: true, min: 1 })!,
-    learningRate: numberArg(args, 'learning-rate', { min: 0 })!,
+    batchSize: numberArg(args, 'batch-size', { integer: true, min: 1 }) ?? TRAIN_DEFAULTS[kind].batchSize,
+    learningRate: numberArg(args, 'learning-rate', { min: 0 }) ?? TRAIN_DEFAULTS[kind].learningRate,
     patience: numberArg(args, 'patience', { integer: true, min: 1 })!,
     checksPerEpoch: numberArg(args, 'checks-per-epoch', { integer: true, min: 1 })!,
     l2: numberArg(args, 'l2', { min: 0 })!,
@@ -116,7 +123,7 @@ async function run(args: ParsedArgs): Promise<void> {
   );
   await useBackend('wasm');
   const quiet = Boolean(args.quiet);
-  const { model, meta, result } = await trainZooModel({
+  const { model, meta, result, warnings } = await trainZooModel({
     kind,
     splits,
     architecture: {
@@ -151,6 +158,7 @@ async function run(args: ParsedArgs): Promise<void> {
     bestEpoch: result.bestEpoch,
     seconds: round(seconds, 1),
     test: evaluation && { rows: evaluation.rows, auc: round(evaluation.auc), logloss: round(evaluation.logloss) },
+    warnings: printWarnings(warnings),
   });
 }
 

@@ -82,7 +82,8 @@ export async function loadStudioModel(path: string, rowsFile?: string): Promise<
   const { model, opened } = await loadModelPath(path);
   let meta = readMetadata(model.userDefinedMetadata);
   if (!meta && rowsFile) {
-    const { schema, batches } = await openDataset(await openDataFile(rowsFile));
+    // A model made elsewhere takes its columns as they are (numbers numeric, text categorical, none left out).
+    const { schema, batches } = await openDataset(await openDataFile(rowsFile), { overrides: { asIs: true } });
     await batches.return(undefined as never); // only the header and kinds were needed
     meta = { format: 1, studioVersion: STUDIO_VERSION, encoding: bindEncoding(model.inputs, schema) };
     console.error(`note: ${describeBinding(meta.encoding)}`);
@@ -93,6 +94,12 @@ export async function loadStudioModel(path: string, rowsFile?: string): Promise<
     params: model.params,
     fileName: opened.name,
   };
+}
+
+/** Prints each warning about a result on stderr ("warning: ..."); returns them for the JSON output. */
+export function printWarnings(warnings: string[]): string[] {
+  for (const w of warnings) console.error(`warning: ${w}`);
+  return warnings;
 }
 
 /** Prints a result object as indented JSON on stdout. */

@@ -25,6 +25,8 @@ export interface SweepPoint {
   auc: number;
   logloss: number;
   delong: DeLongSummary;
+  /** Sentences about a degenerate comparison with the original (constant or saturated scores); empty if none. */
+  warnings?: string[];
   /** Layers kept although the plan asked to compress them (rank above break-even). */
   kept: string[];
   /** Time to build and load the compressed model, and to score the test rows. */

@@ -5,3 +5,5 @@ export { delong, aucWithCI, placements } from './delong';
 export type { DeLongResult, AucInterval, Placements } from './delong';
 export { erf, erfc, normalCdf, normalQuantile } from './normal';
 export { midranks, sortedOrder } from './ranks';
+export { evaluationWarnings, SATURATED_LOGIT, FLAT_LOGITS, ALMOST_ALL } from './degenerate';
+export type { ModelScores, AucComparison } from './degenerate';

@@ -31,6 +31,21 @@ export const DEFAULT_SPEC: Omit<ModelSpec, 'kind' | 'fields' | 'numericWidth'> =
   seed: 42,
 };
 
+/**
+ * Training defaults per kind: Adam's learning rate and the rows per step. Logistic regression (convex, one
+ * weight per id) takes steps ten times larger on batches eight times larger, from a bias at the training click
+ * rate: on a log with 0.5% clicks it reaches a better test AUC in a fifth of the epochs, and the same AUC on the
+ * demo rows. The deep models keep Adam 1e-3 on 256 rows from a logit of about 0, which did better on rare
+ * clicks than a start at the click rate (their early steps, all pushing the logit down, act as a warm-up).
+ */
+export const TRAIN_DEFAULTS: Record<ModelKind, { learningRate: number; batchSize: number }> = {
+  deepfm: { learningRate: 1e-3, batchSize: 256 },
+  dcnv2: { learningRate: 1e-3, batchSize: 256 },
+  widedeep: { learningRate: 1e-3, batchSize: 256 },
+  dnn: { learningRate: 1e-3, batchSize: 256 },
+  lr: { learningRate: 1e-2, batchSize: 2048 },
+};
+
 /** Human name of each model kind, for help texts and the studio. */
 export const MODEL_TITLES: Record<ModelKind, string> = {
   deepfm: 'DeepFM',
