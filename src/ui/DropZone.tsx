@@ -1,4 +1,5 @@
 /** Where files arrive: drag-and-drop of a model (any registered format) and/or data files, or a picker. */
+import { DATA_FORMATS } from '../core/data/sources';
 import { describeFormats } from '../formats';
 import { useRef, useState, type DragEvent } from 'react';
 
@@ -28,7 +29,9 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
       <p>
         <strong>Drop files here</strong>
       </p>
-      <p className="muted">a model ({describeFormats()}) and/or data (Criteo TSV, or CSV/TSV with a header)</p>
+      <p className="muted">
+        a model ({describeFormats()}) and/or data ({DATA_FORMATS})
+      </p>
       <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
         Choose files…
       </button>

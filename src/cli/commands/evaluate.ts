@@ -1,4 +1,5 @@
 /** `ctr-studio evaluate`: scores a data file with a saved model and prints rows, AUC, log loss, parameters. */
+import { DATA_FORMATS } from '../../core/data';
 import { MODEL_OPTION } from '../shared/options';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { auc, aucWithCI, evaluationWarnings, logLossFromLogits } from '../../core/metrics';
@@ -9,10 +10,7 @@ const def: CommandDef = {
   name: 'evaluate',
   summary: 'score a data file with a saved model: rows, AUC, log loss, parameters (JSON)',
   usage: 'ctr-studio evaluate --model DIR/model.json --data FILE',
-  options: [
-    MODEL_OPTION,
-    { name: 'data', value: 'FILE', help: 'rows to score: Criteo TSV, or CSV/TSV with a header', required: true },
-  ],
+  options: [MODEL_OPTION, { name: 'data', value: 'FILE', help: `rows to score: ${DATA_FORMATS}`, required: true }],
   notes:
     'The data is encoded with the feature encoding stored in the model, so raw rows ' +
     'can be scored directly.\nThe file is streamed: memory holds one chunk of rows ' +

@@ -1,4 +1,5 @@
 /** `ctr-studio schema`: how a data file's columns are read, and why; saved as JSON to edit and give back. */
+import { DATA_FORMATS } from '../../core/data';
 import { writeFile } from 'node:fs/promises';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { formatSchemaTable, openDataset, schemaToJson } from '../../core/data';
@@ -10,7 +11,7 @@ const def: CommandDef = {
   summary: 'show how the columns of a data file are read (label, categorical, numeric, time, ignored) and why',
   usage: 'ctr-studio schema --data FILE [--out schema.json] [--schema FILE] [--categorical COLS ...]',
   options: [
-    { name: 'data', value: 'FILE', help: 'data file: Criteo TSV, CSV/TSV with a header', required: true },
+    { name: 'data', value: 'FILE', help: `data file: ${DATA_FORMATS}`, required: true },
     { name: 'out', value: 'FILE', help: 'write the schema as JSON, to edit and give to train --schema' },
     ...SCHEMA_OPTIONS,
   ],

@@ -1,4 +1,5 @@
 /** `ctr-studio train`: trains a zoo model on a data file and saves it as a tfjs layers-model. */
+import { DATA_FORMATS } from '../../core/data';
 import { intListArg, numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { prepareSplits } from '../../core/pipeline/splits';
@@ -27,7 +28,7 @@ const def: CommandDef = {
     'ctr-studio train --model deepfm|dcnv2|widedeep|dnn|lr --train FILE [--test FILE | --test-fraction F] --out DIR',
   options: [
     { name: 'model', value: 'KIND', help: `model architecture: ${MODEL_KINDS.join(', ')}`, required: true },
-    { name: 'train', value: 'FILE', help: 'training rows: Criteo TSV, or CSV/TSV with a header', required: true },
+    { name: 'train', value: 'FILE', help: `training rows: ${DATA_FORMATS}`, required: true },
     { name: 'test', value: 'FILE', help: 'test rows, scored after training' },
     { name: 'test-fraction', value: 'F', help: 'without --test: hold out this last fraction of the training file' },
     {

@@ -9,6 +9,9 @@ import { isParquetBytes, openParquet, type ParquetRow, type RandomAccessFile } f
 
 export { blobFile, type RandomAccessFile } from './parquet';
 
+/** The data formats every reader takes, for help texts and the drop zone. */
+export const DATA_FORMATS = 'Criteo TSV, CSV/TSV with a header, libSVM, libFM, Parquet, or a .gz of a text one';
+
 /** A data file: its text, a stream of its bytes, or random access to them (a Node file handle, a browser File). */
 export type DataInput = string | ByteSource | RandomAccessFile;
 

@@ -59,7 +59,7 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
   model = await loadModelFromArtifacts(importOnnx(bytes, 'pfm.onnx'), 'pfm.onnx');
   rows = await pfmRows(1000, 4);
-  const { schema, batch: raw } = await readDataset(rows.csv);
+  const { schema, batch: raw } = await readDataset(rows.csv, { overrides: { asIs: true } });
   encoding = bindEncoding(describeInputs(model), schema);
   batch = encodeBatch(encoding, raw, schema);
 });
@@ -96,7 +96,7 @@ describe('pytorch-fm: one int tensor of ids, offsets into one shared table', () 
       .split(',')
       .map((v, i) => (i === 2 ? '7' : v))
       .join(','); // f2 has ids 0..6
-    const { schema, batch: raw } = await readDataset(lines.join('\n'));
+    const { schema, batch: raw } = await readDataset(lines.join('\n'), { overrides: { asIs: true } });
     const e = errorOf(() => encodeBatch(bindEncoding(describeInputs(model), schema), raw, schema));
     expect(e.message).toBe(
       'Column "f2" holds 7 on line 6, but the model\'s input "x" takes integer ids from ' +
