@@ -16,6 +16,9 @@ const DECISIVE_T = 3;
 const MIN_ROWS = 400;
 const MIN_EACH_CLASS = 20;
 
+/** t of the paired difference above which a derived feature (hour of day, ...) carries click signal. */
+const SIGNAL_T = 2;
+
 const EPS = 1e-6;
 function logLossOf(p: number, y: number): number {
   const q = Math.min(1 - EPS, Math.max(EPS, p));
@@ -91,4 +94,39 @@ export function clickRateSignal(values: readonly string[], labels: ArrayLike<num
   if (t > DECISIVE_T) return 'codes';
   if (t < -DECISIVE_T) return 'quantity';
   return null;
+}
+
+/**
+ * Whether a categorical feature we derive ourselves (hour of day, day of week) carries click signal in the sample:
+ * each row predicted by its level's leave-one-out click rate against the overall rate, a paired test on the log
+ * losses. 'signal' when the levels predict better, 'none' when they do not, null when the sample cannot tell.
+ */
+export function levelSignal(levels: readonly string[], labels: ArrayLike<number>): 'signal' | 'none' | null {
+  const ids = new Map<string, number>();
+  const group: number[] = [];
+  const ysList: number[] = [];
+  for (let i = 0; i < levels.length; i++) {
+    const y = labels[i];
+    if ((y !== 0 && y !== 1) || levels[i] === '') continue;
+    let g = ids.get(levels[i]);
+    if (g === undefined) ids.set(levels[i], (g = ids.size));
+    group.push(g);
+    ysList.push(y);
+  }
+  const rows = ysList.length;
+  const clicks = ysList.reduce((s, y) => s + y, 0);
+  if (rows < MIN_ROWS || clicks < MIN_EACH_CLASS || rows - clicks < MIN_EACH_CLASS) return null;
+  const ys = Float64Array.from(ysList);
+  const prior = clicks / rows;
+  const byLevel = looRates(Int32Array.from(group), ys, ids.size, prior);
+  let sum = 0;
+  let sumSq = 0;
+  for (let k = 0; k < rows; k++) {
+    const d = logLossOf(prior, ys[k]) - logLossOf(byLevel[k], ys[k]); // > 0: the level predicts better
+    sum += d;
+    sumSq += d * d;
+  }
+  const mean = sum / rows;
+  const sd = Math.sqrt(Math.max(0, sumSq / rows - mean * mean));
+  return sd > 0 && mean / (sd / Math.sqrt(rows)) > SIGNAL_T ? 'signal' : 'none';
 }

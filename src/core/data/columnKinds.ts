@@ -6,9 +6,9 @@
  * identifier) and a constant. Pure module.
  */
 import { looksLikeIdName } from './names';
-import { detectTimeFormat, type TimeFormat } from './timestamps';
+import { detectTimeFormat, parseTime, partsOf, type TimeFormat, type TimePart } from './timestamps';
 import { isMissingCell, parseNumericCell } from './values';
-import { clickRateSignal } from './clickRateSignal';
+import { clickRateSignal, levelSignal } from './clickRateSignal';
 
 /** What a column is used for ('time': a time stamp that gives hour of day and day of week). */
 export type ColumnKind = 'label' | 'numeric' | 'categorical' | 'time' | 'ignore';
@@ -18,6 +18,7 @@ export interface ColumnVerdict {
   kind: ColumnKind;
   why: string;
   time?: TimeFormat;
+  parts?: TimePart[];
 }
 
 /** What the sample shows of one column. */
@@ -140,7 +141,7 @@ function decide(name: string, values: readonly string[], p: ColumnProfile, label
       : { kind: 'categorical', why: 'one value or empty: whether it is present is the feature' };
   }
   const time = detectTimeFormat(name, values);
-  if (time) return { kind: 'time', why: `time stamps (${time}): hour of day and day of week`, time };
+  if (time) return timeVerdict(values, time, rows, labels);
   const unique = p.distinct === p.present && p.present >= MIN_ID_ROWS;
   if (p.numeric < NUMERIC_SHARE * p.present) {
     if (unique) return { kind: 'ignore', why: 'a distinct value in every row: an identifier' };
@@ -182,4 +183,32 @@ function integerKind(
     return { kind: 'categorical', why: 'integer codes: large values spread over their range' };
   }
   return { kind: 'numeric', why: 'integers' };
+}
+
+const PART_NAMES: Record<TimePart, string> = { hour: 'hour of day', weekday: 'day of week' };
+
+/**
+ * A time stamp column: the parts it gives (hour of day, day of week) that carry click signal in the sample, or
+ * that the sample cannot judge; parts with none are left out, as they would only add noise to a model. A stamp
+ * with no part left is ignored.
+ */
+function timeVerdict(
+  values: readonly string[],
+  time: TimeFormat,
+  rows: string,
+  labels?: ArrayLike<number>,
+): ColumnVerdict {
+  const parsed = values.map((v) => (isMissingCell(v) ? null : parseTime(v, time)));
+  const level = (p: TimePart) => parsed.map((t) => (t === null ? '' : String(p === 'hour' ? t.hour : t.weekday)));
+  const all = partsOf(time);
+  const kept = all.filter((p) => !labels || levelSignal(level(p), labels) !== 'none');
+  const dropped = all.filter((p) => !kept.includes(p)).map((p) => PART_NAMES[p]);
+  const quiet = dropped.length ? `; no click signal by ${dropped.join(' or ')} in ${rows}` : '';
+  if (kept.length === 0) return { kind: 'ignore', why: `time stamps (${time})${quiet}` };
+  return {
+    kind: 'time',
+    why: `time stamps (${time}): ${kept.map((p) => PART_NAMES[p]).join(' and ')}${quiet}`,
+    time,
+    parts: kept,
+  };
 }

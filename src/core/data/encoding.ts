@@ -8,7 +8,7 @@ import { StudioError } from '../errors';
 import { schemaFieldNames, type RawBatch } from './reader';
 import type { ColumnKind, DataSchema, SchemaOverrides } from './schema';
 import { NUMERIC_INPUT } from '../model/spec';
-import { timeFeatureNames, type TimeFormat } from './timestamps';
+import { timeFeatureNames, type TimeFormat, type TimePart } from './timestamps';
 import type { SparseLayout } from './sparse';
 
 /** A categorical field with a vocabulary: id = index + 1, id 0 = out of vocabulary (unseen or rarer than minCount). */
@@ -73,7 +73,7 @@ export interface FeatureEncoding {
   categorical: CategoricalField[];
   numeric: NumericField[];
   /** Time stamp columns whose hour of day and day of week are categorical fields (`<column>.hour`, ...). */
-  times?: { column: string; format: TimeFormat }[];
+  times?: { column: string; format: TimeFormat; parts?: TimePart[] }[];
   /**
    * libSVM / libFM rows: the layout they were read with (fields by number or position; a feature map is not
    * stored, it is given again with the file), so that new rows are read with the same columns.
@@ -301,11 +301,15 @@ export function fitEncoding(batch: RawBatch, schema: DataSchema, opts: FitOption
   };
 }
 
-function timesOf(schema: DataSchema): { times?: FeatureEncoding['times'] } {
+/** What reading new rows the same way needs beyond the fields: time stamp layouts and parts, a libFM layout. */
+function timesOf(schema: DataSchema): Pick<FeatureEncoding, 'times' | 'sparse'> {
   const times = schema.columns.flatMap((c) =>
-    c.kind === 'time' && c.time ? [{ column: c.name, format: c.time }] : [],
+    c.kind === 'time' && c.time ? [{ column: c.name, format: c.time, ...(c.parts ? { parts: c.parts } : {}) }] : [],
   );
-  return times.length ? { times } : {};
+  return {
+    ...(times.length ? { times } : {}),
+    ...(schema.sparse && schema.sparse.fieldBy !== 'map' ? { sparse: schema.sparse } : {}),
+  };
 }
 
 /** The rows `idx` of an encoded batch, in that order. */
@@ -338,11 +342,12 @@ export function encodingJsonSize(enc: FeatureEncoding): number {
 export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
   const kinds: Record<string, ColumnKind> = {};
   const parts = new Set<string>();
+  const timeParts: Record<string, TimePart[]> = {};
   for (const t of enc.times ?? []) {
     kinds[t.column] = 'time';
-    const names = timeFeatureNames(t.column, t.format);
-    parts.add(names.weekday);
-    if (names.hour) parts.add(names.hour);
+    if (t.parts) timeParts[t.column] = t.parts;
+    const names = timeFeatureNames(t.column, t.format, t.parts);
+    for (const n of [names.hour, names.weekday]) if (n) parts.add(n);
   }
   // Id fields are read either way; time parts are not columns.
   for (const f of enc.categorical) if (f.kind !== 'id' && !parts.has(f.name)) kinds[f.name] = 'categorical';
@@ -356,5 +361,6 @@ export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
     lenientLabel: true,
     ...(bound ? { asIs: true } : {}),
     ...(enc.sparse ? { sparse: enc.sparse } : {}),
+    ...(Object.keys(timeParts).length ? { timeParts } : {}),
   };
 }

@@ -71,9 +71,9 @@ function fieldIndices(schema: DataSchema): { label: number; numeric: number[]; c
     else if (c.kind === 'numeric') numeric.push(i);
     else if (c.kind === 'categorical') categorical.push({ name: c.name, col: i });
     else if (c.kind === 'time' && c.time) {
-      const parts = timeFeatureNames(c.name, c.time);
+      const parts = timeFeatureNames(c.name, c.time, c.parts);
       if (parts.hour) categorical.push({ name: parts.hour, col: i, time: c.time, part: 'hour' });
-      categorical.push({ name: parts.weekday, col: i, time: c.time, part: 'weekday' });
+      if (parts.weekday) categorical.push({ name: parts.weekday, col: i, time: c.time, part: 'weekday' });
     }
   });
   return { label, numeric, categorical };

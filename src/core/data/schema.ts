@@ -10,6 +10,7 @@ import { NUMERIC_SHARE, type ColumnKind } from './columnKinds';
 import { LABEL_NAMES, looksLikeIdName } from './names';
 import { describeColumns, findColumn, forcedKinds, listNames } from './schemaColumns';
 import type { DataSchema, SchemaOverrides } from './schemaTypes';
+import type { TimePart } from './timestamps';
 import { detectSparseSchema } from './sparseSchema';
 import { sniffSparse } from './sparse';
 
@@ -131,7 +132,7 @@ function schemaOfRows(
   const forced = forcedKinds(names, overrides);
   const named = layout.hasHeader || layout.format === 'parquet'; // a Parquet file names its columns
   const label = findLabel(names, rows, forced, overrides, base, named);
-  const described = describeColumns(names, rows, label, forced, base, overrides.asIs === true);
+  const described = describeColumns(names, rows, label, forced, base, overrides);
   return {
     ...layout,
     columns: described.map((d) => d.column),
@@ -273,10 +274,12 @@ export function sameFeatureColumns(a: DataSchema, b: DataSchema): boolean {
  */
 export function overridesForSchema(schema: DataSchema): SchemaOverrides {
   const kinds: Record<string, ColumnKind> = {};
+  const timeParts: Record<string, TimePart[]> = {};
   let label: string | undefined;
   for (const c of schema.columns) {
     if (c.kind === 'label') label = c.name;
     else kinds[c.name] = c.kind;
+    if (c.parts) timeParts[c.name] = c.parts;
   }
   return {
     ...(label !== undefined ? { labelColumn: label } : {}),
@@ -284,5 +287,6 @@ export function overridesForSchema(schema: DataSchema): SchemaOverrides {
     lenientKinds: true,
     lenientLabel: true,
     ...(schema.sparse ? { sparse: schema.sparse } : {}),
+    ...(Object.keys(timeParts).length ? { timeParts } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { StudioError } from '../errors';
 import { classifyColumn, NUMERIC_SHARE, type ColumnKind } from './columnKinds';
 import { looksLikeIdName } from './names';
 import type { ColumnNote, SchemaColumn, SchemaOverrides } from './schemaTypes';
-import { detectTimeFormat, type TimeFormat } from './timestamps';
+import { detectTimeFormat, partsOf, type TimeFormat } from './timestamps';
 import { isMissingCell, parseLabelCell, parseNumericCell } from './values';
 
 export function listNames(names: readonly string[], max = 6): string {
@@ -30,7 +30,7 @@ export function describeColumns(
   label: number,
   forced: Map<number, ColumnKind>,
   base: ColumnKind[] | undefined,
-  asIs: boolean,
+  overrides: Pick<SchemaOverrides, 'asIs' | 'timeParts'>,
   /** Whose layout fixes `base` ("the Criteo layout"). */
   layoutName = 'the Criteo layout',
 ): { column: SchemaColumn; note: ColumnNote }[] {
@@ -47,13 +47,16 @@ export function describeColumns(
     const by = (why: string, column: SchemaColumn) => ({ column, note: { why, ...figures } });
     if (i === label) return by(forced.get(i) === 'label' ? 'set by you' : 'the label', { name, kind: 'label' });
     const kind = forced.get(i);
-    if (kind === 'time') return by('set by you', { name, kind, time: requireTimeFormat(name, values) });
+    if (kind === 'time') {
+      const time = requireTimeFormat(name, values);
+      return by('set by you', { name, kind, time, parts: overrides.timeParts?.[name] ?? partsOf(time) });
+    }
     if (kind) return by('set by you', { name, kind });
     // A Criteo label that is not the label is not a feature.
     if (base) return by(layoutName, { name, kind: base[i] === 'label' ? 'ignore' : base[i] });
-    if (asIs) return by('as it is, for a model made elsewhere', { name, kind: plainKind(name, values) });
+    if (overrides.asIs) return by('as it is, for a model made elsewhere', { name, kind: plainKind(name, values) });
     const v = classifyColumn(name, values, labels);
-    return by(v.why, v.time ? { name, kind: v.kind, time: v.time } : { name, kind: v.kind });
+    return by(v.why, v.time ? { name, kind: v.kind, time: v.time, parts: v.parts } : { name, kind: v.kind });
   });
 }
 

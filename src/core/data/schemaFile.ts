@@ -6,6 +6,7 @@
 import { StudioError } from '../errors';
 import type { ColumnKind } from './columnKinds';
 import type { DataSchema, SchemaOverrides } from './schema';
+import type { TimePart } from './timestamps';
 
 const KINDS: readonly ColumnKind[] = ['label', 'numeric', 'categorical', 'time', 'ignore'];
 
@@ -15,6 +16,7 @@ export function schemaToJson(schema: DataSchema): string {
     name: c.name,
     kind: c.kind,
     ...(c.time ? { time: c.time } : {}),
+    ...(c.parts ? { parts: c.parts } : {}),
     ...(schema.notes?.[i] ? { why: schema.notes[i].why } : {}),
   }));
   return `${JSON.stringify(
@@ -45,12 +47,19 @@ export function schemaFileOverrides(text: string, fileName: string): SchemaOverr
   const columns = (json as { columns?: unknown })?.columns;
   if (!Array.isArray(columns) || columns.length === 0) throw bad(fileName, 'has no "columns" list');
   const kinds: Record<string, ColumnKind> = {};
+  const timeParts: Record<string, TimePart[]> = {};
   let label: string | undefined;
   for (const [i, c] of columns.entries()) {
-    const { name, kind } = (c ?? {}) as { name?: unknown; kind?: unknown };
+    const { name, kind, parts } = (c ?? {}) as { name?: unknown; kind?: unknown; parts?: unknown };
     if (typeof name !== 'string' || name.length === 0) throw bad(fileName, `gives column ${i + 1} no name`);
     if (!KINDS.includes(kind as ColumnKind)) {
       throw bad(fileName, `gives column "${name}" the kind ${JSON.stringify(kind)} (kinds: ${KINDS.join(', ')})`);
+    }
+    if (Array.isArray(parts)) {
+      if (!parts.every((p) => p === 'hour' || p === 'weekday')) {
+        throw bad(fileName, `gives column "${name}" the parts ${JSON.stringify(parts)} (parts: hour, weekday)`);
+      }
+      timeParts[name] = parts as TimePart[];
     }
     if (kind === 'label') {
       if (label !== undefined) throw bad(fileName, `marks two label columns ("${label}" and "${name}")`);
@@ -61,6 +70,7 @@ export function schemaFileOverrides(text: string, fileName: string): SchemaOverr
   return {
     ...(label !== undefined ? { labelColumn: label } : {}),
     kinds,
+    ...(Object.keys(timeParts).length ? { timeParts } : {}),
     ...(typeof delimiter === 'string' && delimiter.length === 1 ? { delimiter } : {}),
   };
 }

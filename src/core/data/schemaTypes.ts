@@ -1,7 +1,7 @@
 /** The types of a data schema: how a file's columns are read, and the user's choices that win. Pure module. */
 import type { ColumnKind } from './columnKinds';
 import type { SparseLayout } from './sparse';
-import type { TimeFormat } from './timestamps';
+import type { TimeFormat, TimePart } from './timestamps';
 
 /** One column of a file: its name and use. */
 export interface SchemaColumn {
@@ -9,6 +9,8 @@ export interface SchemaColumn {
   kind: ColumnKind;
   /** The layout of a 'time' column's values. */
   time?: TimeFormat;
+  /** The features a 'time' column gives (all its layout can when absent). */
+  parts?: TimePart[];
 }
 
 /** What detection saw of a column in the sample, for people (not needed to read the file). */
@@ -49,6 +51,8 @@ export interface SchemaOverrides {
   lenientLabel?: boolean;
   delimiter?: string;
   format?: 'criteo' | 'delimited' | 'libsvm' | 'libfm';
+  /** The features of time stamp columns, by column (a model's encoding, the training file's schema). */
+  timeParts?: Record<string, TimePart[]>;
   /** libSVM: the field of each feature index (see parseFeatureMap). */
   featureMap?: Record<string, string>;
   /** libSVM and libFM: read with this layout (the training file's) instead of one detected from the lines. */

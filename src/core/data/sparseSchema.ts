@@ -39,7 +39,7 @@ export function detectSparseSchema(lines: string[], kind: 'libsvm' | 'libfm', ov
   }
   const forced = forcedKinds(names, overrides);
   const base = columns.map((c) => c.kind);
-  const described = describeColumns(names, rows, 0, forced, base, false, `the ${kind} layout`);
+  const described = describeColumns(names, rows, 0, forced, base, {}, `the ${kind} layout`);
   return {
     format: kind,
     delimiter: ' ',

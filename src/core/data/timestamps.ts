@@ -133,8 +133,24 @@ export function detectTimeFormat(name: string, values: readonly string[]): TimeF
   return null;
 }
 
-/** Names of the features a time column gives: hour of day (unless the layout has no time) and day of week. */
-export function timeFeatureNames(name: string, format: TimeFormat): { hour?: string; weekday: string } {
-  const weekday = `${name}.weekday`;
-  return format === 'yyyymmdd' || format === 'iso-date' ? { weekday } : { hour: `${name}.hour`, weekday };
+/** The features a time stamp gives: hour of day and day of week. */
+export type TimePart = 'hour' | 'weekday';
+
+/** The parts a layout can give: no hour for a date without a time. */
+export function partsOf(format: TimeFormat): TimePart[] {
+  return format === 'yyyymmdd' || format === 'iso-date' ? ['weekday'] : ['hour', 'weekday'];
+}
+
+/** Names of the features a time column gives (`<name>.hour`, `<name>.weekday`), for the parts kept. */
+export function timeFeatureNames(
+  name: string,
+  format: TimeFormat,
+  parts: readonly TimePart[] = partsOf(format),
+): { hour?: string; weekday?: string } {
+  const can = partsOf(format);
+  const has = (p: TimePart) => can.includes(p) && parts.includes(p);
+  return {
+    ...(has('hour') ? { hour: `${name}.hour` } : {}),
+    ...(has('weekday') ? { weekday: `${name}.weekday` } : {}),
+  };
 }

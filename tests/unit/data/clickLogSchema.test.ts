@@ -154,26 +154,43 @@ describe('detectSchema on click logs', () => {
     expect(coded.columns).toEqual(hex.columns);
   });
 
-  it('leaves out a distinct-per-row id and splits a YYMMDDHH stamp into hour and weekday features', async () => {
+  it('leaves out a distinct-per-row id, and a stamp whose hour and weekday carry no click signal', async () => {
+    const plain = await readDataset(demoClickLog({ codes: true, names: 'neutral' }).train);
     const { train } = demoClickLog({ codes: true, names: 'neutral', idAndHour: true });
     const { schema, batch } = await readDataset(train);
-    expect(kinds(schema)).toMatchObject({ id: 'ignore', hour: 'time' });
-    expect(schema.columns[1].time).toBe('yymmddhh');
-    const f = schemaFieldNames(schema);
-    expect(f.categorical.slice(0, 2)).toEqual(['hour.hour', 'hour.weekday']);
-    expect(batch.categorical[0][0]).toBe('0'); // 2014-10-21 00h, a Tuesday
-    expect(batch.categorical[1][0]).toBe('1');
-    expect(new Set(batch.categorical[0]).size).toBe(24);
+    expect(kinds(schema)).toMatchObject({ id: 'ignore', hour: 'ignore' });
     const table = formatSchemaTable(schema);
     expect(table).toMatch(/id\s+ignore\s+8000\s+0%\s+a distinct integer in every row: an identifier/);
-    expect(table).toMatch(/hour\s+time \(yymmddhh\)/);
-    // A model's encoding reads the stamp the same way again.
+    expect(table).toMatch(/hour\s+ignore .*time stamps \(yymmddhh\); no click signal by hour of day or day of week/);
+    // Nothing is added for the worse: the same encoded rows as without the two columns.
     const enc = fitEncoding(batch, schema);
-    expect(enc.times).toEqual([{ column: 'hour', format: 'yymmddhh' }]);
-    const again = await readDataset(train, { overrides: overridesForEncoding(enc) });
-    expect(encodeBatch(enc, again.batch, again.schema).categorical).toEqual(
-      encodeBatch(enc, batch, schema).categorical,
+    const without = fitEncoding(plain.batch, plain.schema);
+    expect(encodeBatch(enc, batch, schema)).toEqual(encodeBatch(without, plain.batch, plain.schema));
+  });
+
+  it('splits a YYMMDDHH stamp into the parts that carry click signal, and reads new rows the same way', async () => {
+    const rng = createRng(4);
+    const lines = ['click,hour,site'];
+    for (let i = 0; i < 6000; i++) {
+      const day = 21 + Math.floor(rng() * 9);
+      const hour = Math.floor(rng() * 24);
+      const click = rng() < (hour >= 18 ? 0.35 : 0.08) ? 1 : 0; // evenings click more; weekdays do not matter
+      lines.push(`${click},1410${day}${String(hour).padStart(2, '0')},s${Math.floor(rng() * 5)}`);
+    }
+    const { schema, batch } = await readDataset(lines.join('\n'));
+    expect(schema.columns[1]).toEqual({ name: 'hour', kind: 'time', time: 'yymmddhh', parts: ['hour'] });
+    expect(schema.notes?.[1].why).toBe(
+      'time stamps (yymmddhh): hour of day; no click signal by day of week in the first 6,000 rows',
     );
+    expect(schemaFieldNames(schema).categorical).toEqual(['hour.hour', 'site']);
+    expect(new Set(batch.categorical[0]).size).toBe(24);
+    // A model's encoding, and the saved schema file, read the stamp the same way again.
+    const enc = fitEncoding(batch, schema);
+    expect(enc.times).toEqual([{ column: 'hour', format: 'yymmddhh', parts: ['hour'] }]);
+    const again = await readDataset(lines.slice(0, 30).join('\n'), { overrides: overridesForEncoding(enc) });
+    expect(schemaFieldNames(again.schema).categorical).toEqual(['hour.hour', 'site']);
+    const saved = schemaFileOverrides(schemaToJson(schema), 'schema.json');
+    expect(detectSchema(lines.slice(0, 30), saved).columns[1]).toEqual(schema.columns[1]);
   });
 
   it('rejects a bad stamp as a bad row, and a column set to time whose values are not times', async () => {
