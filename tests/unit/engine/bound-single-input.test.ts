@@ -38,7 +38,8 @@ let encoding: FeatureEncoding;
 let batch: EncodedBatch;
 
 async function bind(csv: string): Promise<{ encoding: FeatureEncoding; batch: EncodedBatch }> {
-  const { schema, batch: raw } = await readDataset(csv, { overrides: { asIs: true } }); // as the studio reads rows for a model made elsewhere
+  // As the studio reads rows for a model made elsewhere: as they are.
+  const { schema, batch: raw } = await readDataset(csv, { overrides: { asIs: true } });
   const enc = bindEncoding(describeInputs(model), schema);
   return { encoding: enc, batch: encodeBatch(enc, raw, schema) };
 }
