@@ -50,7 +50,7 @@ export class Studio {
     if (info) {
       // Rows read before this model came are read again the way it takes them (its encoding's kinds, or as
       // they are for a model made elsewhere).
-      await this.ws.rereadOpenData(false, onProgress);
+      await this.ws.rereadOpenData(onProgress);
       infos = this.ws.dataInfos();
     }
     return { model: info, data: infos };

@@ -179,13 +179,9 @@ export async function trainModel(
   onEpoch?: (e: TrainEpochInfo) => void,
   onProgress?: (p: Progress) => void,
 ): Promise<ModelInfo> {
-  if (!s.ws.trainData) {
-    throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
-  }
-  // A new model is trained on the file read as the file itself says, with the user's schema edits (as
-  // `ctr-studio train` reads it), not as the open model's encoding needs it.
-  await s.ws.rereadOpenData(true, onProgress);
-  const sp = s.ws.splits()!;
+  // A new model is trained on the files read as each file says, with the user's schema edits (as
+  // `ctr-studio train` reads it), not as the open model's encoding needs them.
+  const sp = await s.ws.readForTraining(onProgress);
   return longJob(s, async (signal) => {
     const splits = prepareSplits(
       sp.train.sample,
@@ -212,6 +208,7 @@ export async function trainModel(
       trainFile: sp.train.name,
       testFile: sp.test.name,
     });
+    s.ws.installData(sp); // the rows it was trained on, read as the new model reads them
     return s.ws.adopt(model, `${request.kind} trained on ${sp.train.name}`);
   });
 }

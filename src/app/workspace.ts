@@ -13,38 +13,34 @@ import {
   type DataInput,
   type DataSchema,
   type EncodedBatch,
-  type RawBatch,
   type SchemaOverrides,
 } from '../core/data';
 import { StudioError } from '../core/errors';
 import { METADATA_KEY, readMetadata, recipeOf, requireMetadata, type StudioMetadata } from '../core/model/metadata';
 import { STUDIO_VERSION } from '../core/version';
 import type { InputFile, OpenedModel } from '../formats';
-import { openData, sampleRange, type OpenedData, type ReadMode } from './datasets';
+import { openData, type OpenedData, type ReadMode } from './datasets';
+import { splitsOf, type Part, type Splits } from './dataSplits';
+
+export { SPLIT_TEST_FRACTION, splitsOf, type Part, type Splits } from './dataSplits';
 import { JobControl, throwIfCancelled } from './jobs';
 import { ModelCompressor } from './modelCompressor';
 import type { RunnableModel } from './runtime';
 import type { DataInfo, DataRole, ModelInfo, Progress } from './types';
 
-/** Share of a single data file held out (its tail) as test rows when no test file is given. */
-export const SPLIT_TEST_FRACTION = 0.2;
-
 /** Loads an opened model in the runtime of its format. */
 export type ModelLoader = (opened: OpenedModel) => Promise<{ model: RunnableModel; notice?: string; backend?: string }>;
-
-/** Rows [from, to) of an opened file (by position among its good rows), with the sample rows among them. */
-export interface Part {
-  data: OpenedData;
-  name: string;
-  from: number;
-  to: number;
-  sample: RawBatch;
-}
 
 /** A data file the workspace can read again (full passes stream it anew). */
 export interface DataSource {
   name: string;
   open: () => Promise<DataInput>;
+}
+
+/** True when two schemas read a file the same way (columns, kinds, time layouts and parts, libFM layout). */
+function sameReading(a: DataSchema, b: DataSchema): boolean {
+  const key = (s: DataSchema) => JSON.stringify([s.format, s.delimiter, s.hasHeader, s.columns, s.sparse ?? null]);
+  return key(a) === key(b);
 }
 
 export const dataSourceOf = (f: InputFile): DataSource => ({
@@ -169,15 +165,14 @@ export class Workspace {
    * How files are read for what is open: as the open model's encoding needs, as a model made elsewhere takes
    * its columns, or (no model) as the file itself says, with the user's schema edits.
    */
-  private wantedRead(role: DataRole = 'train'): { mode: ReadMode; overrides: SchemaOverrides } {
+  private wantedRead(role: DataRole = 'train', train = this.trainData): { mode: ReadMode; overrides: SchemaOverrides } {
     if (this.ownMeta) return { mode: 'model', overrides: overridesForEncoding(this.ownMeta.encoding) };
     if (this.model) return { mode: 'asIs', overrides: { asIs: true } };
-    return this.ownRead(role);
+    return this.ownRead(role, train);
   }
 
   /** The file as it says itself with the user's edits; test rows with the training file's kinds. */
-  ownRead(role: DataRole = 'train'): { mode: ReadMode; overrides: SchemaOverrides } {
-    const train = this.trainData;
+  ownRead(role: DataRole = 'train', train = this.trainData): { mode: ReadMode; overrides: SchemaOverrides } {
     if (role === 'test' && train?.mode === 'own') return { mode: 'own', overrides: overridesForSchema(train.schema) };
     return { mode: 'own', overrides: this.userSchema };
   }
@@ -204,23 +199,48 @@ export class Workspace {
   }
 
   /**
-   * Reads the open files again when they were read another way than `how` (and, for 'model', only when the
-   * model's encoding cannot take them as they were read).
+   * Reads the open files again when the open model needs them read another way: a model made elsewhere takes
+   * them as they are; a model's own encoding, only when it cannot take them as they were read.
    */
-  async rereadOpenData(own = false, onProgress?: (p: Progress) => void): Promise<void> {
-    const want = (role: DataRole) => (own ? this.ownRead(role) : this.wantedRead(role));
-    const stale = (d: OpenedData | null, role: DataRole) => {
-      if (d === null) return false;
-      const how = want(role);
-      const same = d.mode === how.mode && JSON.stringify(d.overrides) === JSON.stringify(how.overrides);
-      return !same && !(how.mode === 'model' && this.encodeError === null);
-    };
-    if (!stale(this.trainData, 'train') && !stale(this.testData, 'test')) return;
-    const train = this.trainData;
-    const test = this.testData;
-    if (train) this.trainData = await this.read(train, want('train'), onProgress);
-    if (test) this.testData = await this.read(test, want('test'), onProgress); // with the new training kinds
+  async rereadOpenData(onProgress?: (p: Progress) => void): Promise<void> {
+    if (this.ownMeta && this.encodeError === null) return;
+    const again = await this.readAgain((role, t) => this.wantedRead(role, t), onProgress);
+    if (!again) return;
+    this.trainData = again.train;
+    this.testData = again.test;
     this.changed();
+  }
+
+  /**
+   * The open files as a new model is trained on them (as each file says, with the user's schema edits); the
+   * open ones when they already read that way. Nothing open changes: a cancelled training leaves all as it was.
+   */
+  async readForTraining(onProgress?: (p: Progress) => void): Promise<Splits> {
+    const train = this.trainData;
+    if (!train) throw new StudioError('INVALID_ARGUMENT', 'Drop a data file first: a model is trained on its rows.');
+    const again = await this.readAgain((role, t) => this.ownRead(role, t), onProgress);
+    return again ? splitsOf(again.train, again.test) : splitsOf(train, this.testData);
+  }
+
+  /** Installs files read for training (the trained model is adopted next, so nothing is recomputed twice). */
+  installData(s: Splits): void {
+    this.trainData = s.train.data;
+    this.testData = s.splitFromTrain ? null : s.test.data;
+  }
+
+  /** The open files read again as `how` says, or null when they already read that way. */
+  private async readAgain(
+    how: (role: DataRole, train: OpenedData) => { mode: ReadMode; overrides: SchemaOverrides },
+    onProgress?: (p: Progress) => void,
+  ): Promise<{ train: OpenedData; test: OpenedData | null } | null> {
+    const train = this.trainData;
+    if (!train) return null;
+    const test = this.testData;
+    const differs = (d: OpenedData, role: DataRole) => !sameReading(d.redetect(how(role, train).overrides), d.schema);
+    if (!differs(train, 'train') && !(test && differs(test, 'test'))) return null;
+    const t = await this.read(train, how('train', train), onProgress);
+    // Test rows follow the new training file's kinds.
+    return { train: t, test: test ? await this.read(test, how('test', t), onProgress) : null };
   }
 
   /** The user's schema edits: kinds and label for the files read for training (see {@link ownSchema}). */
@@ -254,29 +274,8 @@ export class Workspace {
    * Train rows and test rows (samples in memory, and the file positions they stand for); without a test
    * file, the last SPLIT_TEST_FRACTION of the training file is the test split.
    */
-  splits(): { train: Part; test: Part; splitFromTrain: boolean } | null {
-    const t = this.trainData;
-    if (!t) return null;
-    if (this.testData) {
-      const d = this.testData;
-      return {
-        train: { data: t, name: t.name, from: 0, to: Infinity, sample: t.sample },
-        test: { data: d, name: d.name, from: 0, to: Infinity, sample: d.sample },
-        splitFromTrain: false,
-      };
-    }
-    const cut = t.rows - Math.round(t.rows * SPLIT_TEST_FRACTION);
-    return {
-      train: { data: t, name: t.name, from: 0, to: cut, sample: sampleRange(t, 0, cut) },
-      test: {
-        data: t,
-        name: `${t.name} (last ${SPLIT_TEST_FRACTION * 100}%)`,
-        from: cut,
-        to: Infinity,
-        sample: sampleRange(t, cut, Infinity),
-      },
-      splitFromTrain: true,
-    };
+  splits(): Splits | null {
+    return this.trainData ? splitsOf(this.trainData, this.testData) : null;
   }
 
   /**
