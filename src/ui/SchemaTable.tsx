@@ -47,8 +47,8 @@ export function SchemaTable({
       </summary>
       <p className="muted small">
         Kinds from the first {formatInt(schema.sampleRows ?? 0)} rows. Integer codes are categories, a distinct value
-        per row (an identifier) and constant columns are left out, time stamps give hour of day and day of week. Change
-        a kind to train with it.
+        per row (an identifier) and constant columns are left out, time stamps give hour of day and day of week where
+        the click rate varies with them. Change a kind to train with it.
       </p>
       <div className="layer-table-wrap">
         <table className="layer-table">
