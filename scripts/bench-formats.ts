@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   const total = Number(first ?? 1_000_000);
   const group = Number(second ?? 100_000);
   const page = Number(third ?? 2 ** 20);
-  const keep = process.env.KEEP;
+  const keep = process.env.KEEP || undefined;
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'ctr-bench-formats-'));
   try {
     const t0 = performance.now();
