@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the demo models shipped in public/demo/models from the demo rows, with the project's own CLI.
-# Deterministic for the seed (default settings: embedding dim 16, tower 400-400-400, Adam 1e-3, batch 256,
-# min count 10, early stopping on the last 10% of train.tsv). Also trains the logistic-regression baseline
+# Deterministic for the seed (the CLI's defaults: embedding dim 16, tower 400-400-400, min count 10, early
+# stopping on the last 10% of train.tsv; see docs/results.md for the versions the shipped models came from). Also trains the logistic-regression baseline
 # the README compares against (into /tmp, it is not shipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
