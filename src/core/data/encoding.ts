@@ -359,7 +359,8 @@ export function overridesForEncoding(enc: FeatureEncoding): SchemaOverrides {
     kinds,
     lenientKinds: true,
     lenientLabel: true,
-    ...(bound ? { asIs: true } : {}),
+    // The model's own encoding names every column it uses; the others are not read (bound ones read all).
+    ...(bound ? { asIs: true } : { onlyNamed: true }),
     ...(enc.sparse ? { sparse: enc.sparse } : {}),
     ...(Object.keys(timeParts).length ? { timeParts } : {}),
   };

@@ -42,6 +42,8 @@ export interface ReadOptions {
 
 /** Default rows per batch. */
 export const DEFAULT_BATCH_SIZE = 8192;
+/** Most cells (rows × stored columns) one batch holds: wide files get fewer rows per batch. */
+export const MAX_BATCH_CELLS = 1 << 22;
 
 /**
  * Where a categorical feature comes from: a column's cell, or a part (hour of day, day of week) of a time
@@ -193,7 +195,9 @@ export async function* readBatchesFromLines(
   const idx = fieldIndices(schema);
   const names = schema.columns.map((c) => c.name);
   const nNum = idx.numeric.length;
-  const size = Math.max(1, Math.floor(opts.batchSize ?? DEFAULT_BATCH_SIZE));
+  // A wide file gets fewer rows per batch, so that a batch's cells stay bounded whatever the column count.
+  const stored = Math.max(1, nNum + idx.categorical.length);
+  const size = Math.max(1, Math.floor(Math.min(opts.batchSize ?? DEFAULT_BATCH_SIZE, MAX_BATCH_CELLS / stored)));
   const report: BadRowReport = { totalLines: 0, goodRows: 0, badRows: 0, examples: [], byReason: {} };
   const bad = (line: number, general: string, specific: string) => {
     report.badRows++;

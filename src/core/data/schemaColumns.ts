@@ -30,7 +30,7 @@ export function describeColumns(
   label: number,
   forced: Map<number, ColumnKind>,
   base: ColumnKind[] | undefined,
-  overrides: Pick<SchemaOverrides, 'asIs' | 'timeParts'>,
+  overrides: Pick<SchemaOverrides, 'asIs' | 'timeParts' | 'onlyNamed'>,
   /** Whose layout fixes `base` ("the Criteo layout"). */
   layoutName = 'the Criteo layout',
 ): { column: SchemaColumn; note: ColumnNote }[] {
@@ -47,6 +47,7 @@ export function describeColumns(
     const by = (why: string, column: SchemaColumn) => ({ column, note: { why, ...figures } });
     if (i === label) return by(forced.get(i) === 'label' ? 'set by you' : 'the label', { name, kind: 'label' });
     const kind = forced.get(i);
+    if (!kind && overrides.onlyNamed) return by('not read: the model does not use it', { name, kind: 'ignore' });
     if (kind === 'time') {
       const time = requireTimeFormat(name, values);
       return by('set by you', { name, kind, time, parts: overrides.timeParts?.[name] ?? partsOf(time) });

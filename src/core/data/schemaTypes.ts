@@ -51,6 +51,11 @@ export interface SchemaOverrides {
   lenientLabel?: boolean;
   delimiter?: string;
   format?: 'criteo' | 'delimited' | 'libsvm' | 'libfm';
+  /**
+   * Columns `kinds` does not name (the label aside) are left out: a model's encoding reads only the columns it
+   * uses, so a wide file's other columns cost nothing.
+   */
+  onlyNamed?: boolean;
   /** The features of time stamp columns, by column (a model's encoding, the training file's schema). */
   timeParts?: Record<string, TimePart[]>;
   /** libSVM: the field of each feature index (see parseFeatureMap). */
