@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'MODEL_WEIGHTS_SIZE' // a shard is shorter or longer than the manifest says
   | 'MODEL_WEIGHTS_EXTRA' // a dropped weight file the manifest does not name
   | 'MODEL_MANIFEST_INVALID' // weightsManifest malformed: no paths, unknown dtype, bad shape, a name or path twice
-  | 'MODEL_WEIGHTS_MISMATCH' // manifest weights differ from the topology's (missing, extra, shape or dtype)
+  // manifest weights differ from the topology's (missing, extra, shape or dtype), or a weight file's hash differs
+  // from the one model.json records (the files of two runs mixed)
+  | 'MODEL_WEIGHTS_MISMATCH'
   | 'MODEL_WEIGHTS_NOT_FINITE' // a weight holds NaN or an infinity
   | 'MODEL_ENCODING_MISMATCH' // the stored feature encoding cannot feed the model's inputs
   | 'MODEL_UNKNOWN_LAYER' // a layer class tfjs and this project do not know
@@ -55,12 +57,50 @@ export function isStudioError(e: unknown): e is StudioError {
   );
 }
 
-/** A plain, serialisable view of any thrown value: StudioErrors keep their code; anything else is INTERNAL. */
+/** Control characters and the marks that reorder text (a U+202E in a name would reverse the rest of a sentence). */
+function isUnsafe(c: number): boolean {
+  return (
+    c < 0x20 ||
+    (c >= 0x7f && c <= 0x9f) ||
+    c === 0x61c ||
+    c === 0x200e ||
+    c === 0x200f ||
+    (c >= 0x202a && c <= 0x202e) ||
+    (c >= 0x2066 && c <= 0x2069)
+  );
+}
+/** A run of this many characters without a space (a name from a file) is cut in the middle. */
+const LONGEST_WORD = 120;
+/** Longest message shown. */
+const LONGEST_MESSAGE = 2000;
+
+/**
+ * A sentence that quotes names from a user's files, made safe to show: control and direction-changing characters
+ * escaped as \u{…}, very long names cut in the middle, the whole bounded in length.
+ */
+export function displayText(text: string): string {
+  // Long names first (cheap on a megabyte of text), then the characters of what is left.
+  const cut = text.replace(
+    new RegExp(`\\S{${LONGEST_WORD},}`, 'g'),
+    (w) => `${w.slice(0, 60)}…(${w.length} characters)…${w.slice(-20)}`,
+  );
+  let escaped = '';
+  for (const ch of cut.length > LONGEST_MESSAGE ? `${cut.slice(0, LONGEST_MESSAGE - 1)}…` : cut) {
+    const c = ch.codePointAt(0)!;
+    escaped += isUnsafe(c) ? `\\u{${c.toString(16).toUpperCase()}}` : ch;
+  }
+  return escaped;
+}
+
+/**
+ * A plain, serialisable view of any thrown value, safe to show (see {@link displayText}): StudioErrors keep their
+ * code; anything else is INTERNAL.
+ */
 export function describeError(e: unknown): { code: ErrorCode; message: string } {
-  if (isStudioError(e)) return { code: e.code, message: e.message };
+  if (isStudioError(e)) return { code: e.code, message: displayText(e.message) };
   const text = e instanceof Error ? e.message : String(e);
   return {
     code: 'INTERNAL',
-    message: `Unexpected internal error: ${text}. Please report it with the files that caused it.`,
+    message: displayText(`Unexpected internal error: ${text}. Please report it with the files that caused it.`),
   };
 }
