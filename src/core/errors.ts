@@ -28,7 +28,7 @@ export type ErrorCode =
   | 'MODEL_NO_ENCODING' // no fitted feature encoding in userDefinedMetadata
   | 'MODEL_LOAD' // tfjs refused the model for another reason
   | 'MODEL_METADATA_INVALID' // CTR Studio's metadata in the model (recipe, encoding) is damaged
-  | 'ARCHIVE_INVALID' // a .zip that cannot be unzipped, holds no files, or holds one name twice
+  | 'ARCHIVE_INVALID' // a .zip damaged, encrypted, over its LIMITS (core/limits.ts), empty, or holding a name twice
   // command line and settings
   | 'USAGE' // bad command-line usage
   | 'FILE_NOT_FOUND'

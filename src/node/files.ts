@@ -1,12 +1,13 @@
 /** Node-only file access for the CLI: data files as byte streams, model directories in the tfjs layout. */
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, statSync } from 'node:fs';
+import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StudioError } from '../core/errors';
 import { isZipName, zipFiles } from '../formats/zip/zip';
 import type { InputFile, OutputFile } from '../formats';
 import type { RandomAccessFile } from '../core/data/parquet';
 import { artifactsToFiles, manifestPaths, parseModelJson, type ModelArtifacts } from '../core/layers/artifacts';
+import { explainInterruptedWrite, replaceFolder, writeFileAtomic } from './atomic';
 
 /** Fails with one clear sentence when a file named on the command line does not exist or is a folder. */
 export async function requireFile(path: string, what: string): Promise<string> {
@@ -61,7 +62,7 @@ export async function readModelFiles(
   try {
     if ((await stat(jsonPath)).isDirectory()) jsonPath = join(jsonPath, 'model.json');
   } catch {
-    /* requireFile below says what is wrong */
+    await explainInterruptedWrite(jsonPath); // else requireFile below says what is wrong
   }
   await requireFile(jsonPath, 'model file');
   const modelJson = await readFile(jsonPath, 'utf8');
@@ -79,33 +80,28 @@ export async function readModelFiles(
 }
 
 /**
- * Writes model.json and its weight file into dir (created if needed), or into one zip when dir ends in .zip.
+ * Writes model.json and its weight file as writeFilesTo does: into dir, or into one zip when dir ends in .zip.
  * Returns the model.json (or zip) path.
  */
 export async function writeModelDir(dir: string, artifacts: ModelArtifacts): Promise<string> {
   const files = artifactsToFiles(artifacts);
-  if (isZipName(dir)) {
-    await mkdir(dirname(resolve(dir)), { recursive: true });
-    await writeFile(
-      dir,
-      zipFiles([
-        { name: 'model.json', data: new TextEncoder().encode(files.modelJson) },
-        { name: files.weightsName, data: new Uint8Array(files.weights) },
-      ]),
-    );
-    return dir;
-  }
-  await mkdir(dir, { recursive: true });
-  const jsonPath = join(dir, 'model.json');
-  await writeFile(join(dir, files.weightsName), new Uint8Array(files.weights));
-  await writeFile(jsonPath, files.modelJson);
-  return jsonPath;
+  return writeFilesTo(dir, [
+    { name: 'model.json', data: new TextEncoder().encode(files.modelJson), type: 'application/json' },
+    { name: files.weightsName, data: new Uint8Array(files.weights), type: 'application/octet-stream' },
+  ]);
 }
 
 /** A file on disk as the format registry reads it. */
 export function pathFile(path: string): InputFile {
+  let size: number | undefined;
+  try {
+    size = statSync(path).size; // known before reading, so an archive too large to open is refused unread
+  } catch {
+    /* reading the file says what is wrong */
+  }
   return {
     name: basename(path),
+    ...(size !== undefined ? { size } : {}),
     bytes: async () => new Uint8Array(await readFile(path)),
     stream: async () => createReadStream(path, { highWaterMark: 1 << 20 }),
   };
@@ -120,7 +116,7 @@ export async function modelInputFiles(path: string): Promise<InputFile[]> {
   try {
     if ((await stat(full)).isDirectory()) full = await modelFileIn(full);
   } catch {
-    /* requireFile below says what is wrong */
+    await explainInterruptedWrite(full); // else requireFile below says what is wrong
   }
   await requireFile(full, 'model file');
   if (!full.toLowerCase().endsWith('.json')) return [pathFile(full)];
@@ -148,16 +144,35 @@ async function modelFileIn(dir: string): Promise<string> {
 }
 
 /**
- * Writes files into dir (created if needed), or into one zip when dir ends in .zip. Returns the path of the
- * first file (or the zip).
+ * Writes files into dir (created if needed), or into one zip when dir ends in .zip, so that a run stopped at
+ * any point leaves the old output or the new one, never a part or a mixture (see ./atomic). In a folder, files
+ * other than the old model's are kept. Returns the path of the first file (or the zip).
  */
 export async function writeFilesTo(dir: string, files: OutputFile[]): Promise<string> {
   if (isZipName(dir)) {
     await mkdir(dirname(resolve(dir)), { recursive: true });
-    await writeFile(dir, zipFiles(files.map((f) => ({ name: f.name, data: f.data }))));
+    await writeFileAtomic(dir, zipFiles(files.map((f) => ({ name: f.name, data: f.data }))));
     return dir;
   }
-  await mkdir(dir, { recursive: true });
-  for (const f of [...files].reverse()) await writeFile(join(dir, f.name), f.data);
+  await replaceFolder(dir, files, oldModelFiles);
   return join(dir, files[0].name);
+}
+
+/**
+ * The files of the model a folder held, which a new model replaces as a whole: model.json with the weight
+ * files its manifest names, and model.onnx (a new tfjs model beside an old model.onnx would be two models).
+ */
+async function oldModelFiles(names: string[], dir: string): Promise<Set<string>> {
+  const old = new Set<string>(names.filter((n) => n === 'model.json' || n === 'model.onnx'));
+  if (!old.has('model.json')) return old;
+  try {
+    // Read leniently: the old model.json need not be one this project loads to name its weight files.
+    const groups = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'))?.weightsManifest;
+    for (const g of Array.isArray(groups) ? groups : []) {
+      for (const p of Array.isArray(g?.paths) ? g.paths : []) if (typeof p === 'string') old.add(basename(p));
+    }
+  } catch {
+    /* not JSON: only model.json itself is replaced */
+  }
+  return old;
 }

@@ -3,7 +3,7 @@
  * statistics throughput, end-to-end AFM compression of the demo DeepFM, and inference throughput of the
  * original and compressed models at batch 1 and 2048 (wasm backend), medians after warm-up.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/atomic';
 import { cpus } from 'node:os';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { benchLinalg } from '../../core/linalg';
@@ -183,7 +183,7 @@ async function run(args: ParsedArgs): Promise<void> {
     inference,
   };
   compressed.dispose();
-  if (args.report) await writeFile(String(args.report), JSON.stringify(report, null, 2));
+  if (args.report) await writeFileAtomic(String(args.report), JSON.stringify(report, null, 2));
   printJson({
     eig400Ms: round(linalg.eig400Ms, 1),
     eig1024Ms: round(linalg.eig1024Ms, 1),

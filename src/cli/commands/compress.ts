@@ -1,5 +1,5 @@
 /** `ctr-studio compress`: AFM or SVD compression of a model at given ranks, saved as a tfjs model, with a report. */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/atomic';
 import { autoRanks, type AutoRanks } from '../../app/autoRank';
 import { exportModel } from '../../app/export';
 import { DEFAULT_FINE_TUNE, compressModel, type CompressionOutcome } from '../../app/pipeline';
@@ -308,7 +308,7 @@ async function run(args: ParsedArgs): Promise<void> {
   const evaluationMs = performance.now() - tEval;
   const report = compressReport(args, s, { plan, out, ev, auto, fineTune, t0, tLoad, evaluationMs });
   const path = await save(args, s, plan, out, ev, auto, fineTune);
-  if (args.report) await writeFile(String(args.report), JSON.stringify(report, null, 2));
+  if (args.report) await writeFileAtomic(String(args.report), JSON.stringify(report, null, 2));
   out.model.dispose();
   printWarnings(ev.warnings);
   printJson({

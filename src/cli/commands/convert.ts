@@ -3,7 +3,7 @@
  * a tfjs layers-model folder, and a tfjs layers-model (compressed or not) to ONNX for ONNX Runtime / PyTorch
  * users. The converted model is loaded and, for ONNX output, read back before it is written.
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/atomic';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { exportOnnx } from '../../core/onnx/export';
@@ -94,7 +94,7 @@ async function run(args: ParsedArgs): Promise<void> {
   const bytes = onnxBytes(model, payload, meta, idType);
   // What we write, onnxruntime runs: checked before the file is written (a fault here is ours, said so).
   (await loadOnnxNode(bytes, `the ONNX export of ${fileName}`)).dispose();
-  await writeFile(String(args.out), bytes);
+  await writeFileAtomic(String(args.out), bytes);
   printJson({ model: String(args.out), format: 'onnx', params, bytes: bytes.byteLength, ...report });
 }
 

@@ -3,7 +3,8 @@
  * Dense layers from their weights, embedding tables with every id weighted alike (or by the id frequencies
  * given). Reports reconstruction errors instead of AUC.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/atomic';
 import type { ParsedArgs } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import type { UniformPlan } from '../../core/compress/plan';
@@ -96,7 +97,7 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
     fused: built.fused,
     timingsMs: { decomposition: c.timings.decompositionMs, total: performance.now() - t0 },
   };
-  if (args.report) await writeFile(String(args.report), JSON.stringify(report, null, 2));
+  if (args.report) await writeFileAtomic(String(args.report), JSON.stringify(report, null, 2));
   model.dispose();
   printJson({
     model: path,

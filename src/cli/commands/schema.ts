@@ -1,6 +1,6 @@
 /** `ctr-studio schema`: how a data file's columns are read, and why; saved as JSON to edit and give back. */
 import { DATA_FORMATS } from '../../core/data';
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/atomic';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { formatSchemaTable, openDataset, schemaToJson } from '../../core/data';
 import { openDataFile } from '../../node/files';
@@ -27,7 +27,7 @@ async function run(args: ParsedArgs): Promise<void> {
   await batches.return(undefined as never); // the first lines were enough
   console.log(formatSchemaTable(schema));
   if (typeof args.out === 'string') {
-    await writeFile(args.out, schemaToJson(schema));
+    await writeFileAtomic(args.out, schemaToJson(schema));
     console.error(`wrote ${args.out}`);
   }
 }

@@ -4,7 +4,7 @@
  * `ctr-studio compress --stats S1,S2,...` merges them.
  */
 import { MODEL_OPTION } from '../shared/options';
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/atomic';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { serializeStatistics } from '../../core/compress/statistics';
 import { ModelCompressor } from '../../app/modelCompressor';
@@ -43,7 +43,7 @@ async function run(args: ParsedArgs): Promise<void> {
     fileListArg(args, 'data').map((f) => () => streamEncoded(f, enc)),
   );
   const bytes = serializeStatistics(stats, c.fingerprint);
-  await writeFile(String(args.out), new Uint8Array(bytes));
+  await writeFileAtomic(String(args.out), new Uint8Array(bytes));
   const seconds = (performance.now() - t0) / 1000;
   printJson({
     out: String(args.out),

@@ -1,5 +1,5 @@
 /** `ctr-studio sweep`: AUC, log loss and parameters over a grid of ranks, for AFM and SVD, as a JSON report. */
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../node/atomic';
 import type { CommandDef, ParsedArgs, Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
 import { STUDIO_VERSION } from '../../core/version';
@@ -145,7 +145,7 @@ async function run(args: ParsedArgs): Promise<void> {
     warnings,
     timingsMs: { statistics: c.statisticsMs, decomposition: decompositionMs, total: performance.now() - t0 },
   };
-  await writeFile(String(args.report), JSON.stringify(report, null, 2));
+  await writeFileAtomic(String(args.report), JSON.stringify(report, null, 2));
   printJson({
     report: String(args.report),
     original: { params: baseline.params, auc: round(baseline.auc) },

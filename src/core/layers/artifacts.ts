@@ -4,6 +4,7 @@
  * Pure: plain objects and ArrayBuffers, no tfjs, no file system. The layer-graph checks live in ./graphCheck.
  */
 import { StudioError } from '../errors';
+import { checkHashField, filesNotMatchingHash, HASH_FIELD, weightsHashes } from './weightsHash';
 
 /** One weight's entry in a manifest (tfjs WeightsManifestEntry). */
 export interface WeightSpec {
@@ -30,6 +31,8 @@ interface ModelJson {
   generatedBy?: string;
   convertedBy?: string | null;
   weightsManifest?: { paths: string[]; weights: WeightSpec[] }[];
+  /** SHA-256 of each weight file by name, recorded by CTR Studio (see ./weightsHash); tfjs ignores it. */
+  [HASH_FIELD]?: Record<string, string>;
   userDefinedMetadata?: Record<string, unknown>;
 }
 
@@ -125,6 +128,7 @@ export function parseModelJson(
     );
   }
   checkManifest(json.weightsManifest as unknown[], fileName);
+  checkHashField(json[HASH_FIELD], fileName);
   return json as ModelJson & { modelTopology: Record<string, unknown> };
 }
 
@@ -194,8 +198,9 @@ export function manifestPaths(json: ModelJson): string[] {
 }
 
 /**
- * Assembles artifacts from a parsed model.json and the weight files (by base name). Missing shards and
- * shards whose total size differs from the manifest are errors, never random or garbage weights.
+ * Assembles artifacts from a parsed model.json and the weight files (by base name). Missing shards, shards
+ * whose total size differs from the manifest and shards whose hash differs from the one model.json records
+ * are errors, never random, garbage or mixed weights.
  */
 export function assembleArtifacts(
   json: ReturnType<typeof parseModelJson>,
@@ -234,6 +239,7 @@ export function assembleArtifacts(
     weightSpecs.push(...group.weights);
     parts.push(...shards);
   }
+  checkHashes(json, files, fileName);
   const weightData = concatBuffers(parts);
   checkFinite(weightSpecs, weightData, fileName);
   return {
@@ -245,6 +251,20 @@ export function assembleArtifacts(
     convertedBy: json.convertedBy ?? null,
     userDefinedMetadata: json.userDefinedMetadata,
   };
+}
+
+/** Throws MODEL_WEIGHTS_MISMATCH when a weight file is not the one model.json was written with (its hash). */
+function checkHashes(json: ModelJson, files: ReadonlyMap<string, ArrayBuffer>, fileName: string): void {
+  const differ = filesNotMatchingHash(json[HASH_FIELD], manifestPaths(json), files);
+  if (differ.length === 0) return;
+  const many = differ.length > 1;
+  throw new StudioError(
+    'MODEL_WEIGHTS_MISMATCH',
+    `${fileName} and ${many ? 'the weight files ' : ''}${differ.map((d) => shown(d)).join(', ')} were not ` +
+      `written together (the weights' hash${many ? 'es differ from the ones' : ' differs from the one'} ` +
+      `${fileName} records); export the model again or use the files from one run.`,
+    { files: differ },
+  );
 }
 
 /** Index of the first non-finite float16 (exponent bits all ones) among `count` values at `offset`, or -1. */
@@ -318,6 +338,7 @@ export function artifactsToFiles(a: ModelArtifacts): { modelJson: string; weight
     generatedBy: a.generatedBy,
     convertedBy: a.convertedBy ?? null,
     weightsManifest: [{ paths: [`./${WEIGHTS_FILE}`], weights: a.weightSpecs }],
+    [HASH_FIELD]: weightsHashes([{ name: WEIGHTS_FILE, data: a.weightData }]),
     userDefinedMetadata: a.userDefinedMetadata,
   };
   return { modelJson: JSON.stringify(json), weights: a.weightData, weightsName: WEIGHTS_FILE };

@@ -2,8 +2,8 @@
  * Runs corpus cases in a worker thread (started by runner-entry.mjs), so that a case that never returns,
  * even one stuck in a synchronous loop inside tfjs, can be stopped by terminating the thread and reported
  * as a hang. Two paths: the command line (main() in-process, its output captured) and the studio's loader
- * logic (sortDrop, parseModelJson, assembleArtifacts, loadModelFromArtifacts; readDataset from a Blob stream,
- * encodeBatch, scoring). Answers are plain data; the test file makes the assertions.
+ * logic (expandZips, sortDrop, parseModelJson, assembleArtifacts, loadModelFromArtifacts; readDataset from a
+ * Blob stream, encodeBatch, scoring). Answers are plain data; the test file makes the assertions.
  */
 import { parentPort } from 'node:worker_threads';
 import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
@@ -25,6 +25,8 @@ import {
 } from '../../../src/core/data';
 import { assembleArtifacts, parseModelJson } from '../../../src/core/layers/artifacts';
 import { sortDrop } from '../../../src/formats/tfjs/sortDrop';
+import { isZipName, memoryFile } from '../../../src/formats';
+import { expandZips } from '../../../src/formats/zip';
 import { readMetadata } from '../../../src/core/model/metadata';
 import { auc } from '../../../src/core/metrics';
 import { useBackend } from '../../../src/tf/backend';
@@ -82,11 +84,12 @@ async function cliArgs(c: CorpusCase): Promise<string[]> {
   const dir = join(tmp, c.id);
   await mkdir(dir, { recursive: true });
   for (const f of c.files) await copyFile(join(CORPUS_DIR, f), join(dir, basename(f)));
-  const json = c.files.map((f) => basename(f)).find((f) => f.endsWith('.json'));
+  const names = c.files.map((f) => basename(f));
+  const named = names.find((f) => f.endsWith('.json')) ?? names.find((f) => isZipName(f));
   return [
     'evaluate',
     '--model',
-    json ? join(dir, json) : dir,
+    named ? join(dir, named) : dir,
     '--data',
     join(CORPUS_DIR, c.data ?? DEFAULT_MODEL_DATA),
   ];
@@ -119,8 +122,15 @@ async function studioScore(model: LayersModel, encoding: FeatureEncoding, bytes:
   return { read, rows: encoded.rows, auc: Number(auc(encoded.labels, probs).toFixed(6)) };
 }
 
+/** A drop with every .zip replaced by the files it holds, as the worker's openFiles does (expandZips). */
+async function unzipped(files: { name: string; bytes: Uint8Array }[]): Promise<{ name: string; bytes: Uint8Array }[]> {
+  if (!files.some((f) => isZipName(f.name))) return files;
+  const expanded = await expandZips(files.map((f) => memoryFile(f.name, f.bytes)));
+  return Promise.all(expanded.map(async (f) => ({ name: f.name, bytes: await f.bytes() })));
+}
+
 async function studioPath(c: CorpusCase): Promise<StudioAnswer> {
-  const files = caseFiles(c);
+  const files = c.kind === 'model' ? await unzipped(caseFiles(c)) : caseFiles(c);
   if (c.kind === 'data') {
     demo ??= await loadStudioModel(DEMO_MODEL);
     const s = await studioScore((demo.model as TfjsModel).net, demo.meta.encoding, files[0].bytes);

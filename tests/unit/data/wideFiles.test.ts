@@ -42,7 +42,7 @@ describe('wide files', () => {
     expect(growth).toBeLessThan(256);
   });
 
-  it("reads only a model's columns from a 100,000-column file, and batches stay bounded when all are read", async () => {
+  it("reads only a model's columns of 100,000, and batches stay bounded when all are read", async () => {
     const text = `${header}\n${Array.from({ length: 40 }, (_, i) => row(i)).join('\n')}\n`;
     // A model trained on two of the columns.
     const narrow = await readDataset(
