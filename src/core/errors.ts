@@ -23,6 +23,7 @@ export type ErrorCode =
   // from the one model.json records (the files of two runs mixed)
   | 'MODEL_WEIGHTS_MISMATCH'
   | 'MODEL_WEIGHTS_NOT_FINITE' // a weight holds NaN or an infinity
+  | 'MODEL_TOO_LARGE' // the file declares more parameters, a wider layer or bigger weights than LIMITS allow
   | 'MODEL_ENCODING_MISMATCH' // the stored feature encoding cannot feed the model's inputs
   | 'MODEL_UNKNOWN_LAYER' // a layer class tfjs and this project do not know
   | 'MODEL_NO_ENCODING' // no fitted feature encoding in userDefinedMetadata

@@ -43,6 +43,33 @@ export const LIMITS = {
    * zeros (an untrained bias or embedding) may compress that well without being a bomb.
    */
   zipRatioFrom: 16 * MiB,
+  /**
+   * Most parameters a layers-model's topology may declare (summed over its layers, as model.json or a Keras
+   * config sizes them). Protects against a small model.json whose layer sizes make tfjs allocate gigabytes of
+   * weights before any weight file is read. 2^28 float32 values are 1 GiB, the largest model the studio is
+   * meant for; raise it (and zipEntryBytes) to open a bigger one.
+   */
+  modelParams: 2 ** 28,
+  /**
+   * Most values one layer's output (or a model input) may hold per row: the product of its sizes past the batch
+   * dimension. Protects against a layer or input declared millions wide, which every batch scored or trained
+   * would allocate. CTR models are at most a few hundred thousand wide (a one-hot wide part); 2^22 values are
+   * 16 MiB per row. Raise it to open a model with a wider layer.
+   */
+  layerWidth: 2 ** 22,
+  /**
+   * Most bytes the weights (HDF5 datasets) of one Keras .h5 or .keras file may declare, all together. Checked from
+   * the HDF5 metadata before any weight is read; protects against a small file whose metadata declare datasets
+   * of gigabytes, which would be read (or zero-filled) in full. Same as zipEntryBytes, the largest model file the
+   * studio opens; raise both together.
+   */
+  kerasWeightBytes: 1 * GiB,
+  /**
+   * Deepest nesting of ONNX subgraphs (If / Loop / Scan bodies inside bodies) read from a .onnx file. Protects
+   * the reader, which descends one call level per subgraph, from a file nesting them thousands deep (it would
+   * overflow the call stack). Exported models nest a few levels; raise it for a file that nests more.
+   */
+  onnxSubgraphDepth: 64,
 } as const;
 
 /** A byte count as people read it: "512 B", "3 MiB", "4.5 GiB" (binary units, as the limits are set). */

@@ -7,6 +7,7 @@ import { tf } from './tfjs';
 import type { LayersModel } from './tfjs';
 import { assembleArtifacts, parseModelJson, shown, type ModelArtifacts } from '../core/layers/artifacts';
 import { checkTopologyGraph, layerClassNames } from '../core/layers/graphCheck';
+import { checkDeclaredSizes, tfjsKeys } from '../core/layers/sizeCheck';
 import { readMetadata } from '../core/model/metadata';
 import { numericBlocks, vocabSize, type CategoricalField, type FeatureEncoding } from '../core/data/encoding';
 import { idPositions, type ModelInputInfo } from '../core/data/binding';
@@ -38,6 +39,7 @@ export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName
     );
   }
   checkLayerSizes(artifacts, fileName);
+  checkDeclaredSizes(artifacts.modelTopology, fileName);
   let model: LayersModel;
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
@@ -60,8 +62,11 @@ export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName
   return model;
 }
 
-/** Layer settings that size a weight: each one is at most the number of values the weight holds. */
-const SIZE_KEYS = ['units', 'input_dim', 'output_dim', 'filters'] as const;
+/**
+ * Layer settings that size a weight, as tfjs reads them (camel-cased: `units_` and `input_dim` arrive as units
+ * and inputDim), with the name a message shows: each one is at most the number of values the weight holds.
+ */
+const SIZE_KEYS = { units: 'units', inputDim: 'input_dim', outputDim: 'output_dim', filters: 'filters' } as const;
 
 /**
  * tfjs allocates every layer's weights from the topology before it reads the weight files, so a size edited
@@ -78,14 +83,14 @@ function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
     }
     const obj = node as Record<string, unknown>;
     const cfg = obj.config as Record<string, unknown> | undefined;
-    if (typeof obj.class_name === 'string' && cfg && typeof cfg === 'object' && !Array.isArray(cfg)) {
-      for (const key of SIZE_KEYS) {
-        const v = cfg[key];
-        if (typeof v === 'number' && v > Math.max(total, 1)) {
-          const name = typeof cfg.name === 'string' ? cfg.name : obj.class_name;
+    if (typeof obj.className === 'string' && cfg && typeof cfg === 'object' && !Array.isArray(cfg)) {
+      for (const [key, shownKey] of Object.entries(SIZE_KEYS)) {
+        const v = Number(cfg[key]);
+        if (v > Math.max(total, 1)) {
+          const name = typeof cfg.name === 'string' ? cfg.name : obj.className;
           throw new StudioError(
             'MODEL_WEIGHTS_MISMATCH',
-            `The layer ${shown(name)} in ${fileName} sets ${key} to ${v}, but the weight ` +
+            `The layer ${shown(name)} in ${fileName} sets ${shownKey} to ${v}, but the weight ` +
               `files hold only ${total} values in all; the topology was edited or belongs to ` +
               `another model, so export the model again.`,
           );
@@ -94,7 +99,7 @@ function checkLayerSizes(artifacts: ModelArtifacts, fileName: string): void {
     }
     for (const value of Object.values(obj)) visit(value, depth + 1);
   };
-  visit(artifacts.modelTopology, 0);
+  visit(tfjsKeys(artifacts.modelTopology), 0);
 }
 
 /** The first clause of a (tfjs) error message: its first line up to the first full stop, at most 160 characters. */

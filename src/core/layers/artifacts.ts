@@ -61,6 +61,10 @@ export function shown(x: unknown, max = 60): string {
 
 /** The reason JSON.parse gives, on one line and without the (possibly multi-line) snippet of the text it quotes. */
 function jsonReason(e: unknown): string {
+  // An engine whose JSON.parse recurses runs out of stack on text nested thousands deep (a RangeError, or
+  // "too much recursion" in engines that name it otherwise).
+  if (e instanceof RangeError || /too much recursion|call stack/i.test(String((e as Error)?.message)))
+    return 'it nests arrays or objects too deeply to read';
   const m = String((e as Error)?.message ?? e);
   const token = /^(Unexpected token .+?), "[\s\S]*" is not valid JSON$/.exec(m);
   return shown((token ? token[1] : m).replace(/\s+/g, ' ').trim(), 120);
@@ -236,8 +240,8 @@ export function assembleArtifacts(
         { expected, actual },
       );
     }
-    weightSpecs.push(...group.weights);
-    parts.push(...shards);
+    for (const w of group.weights) weightSpecs.push(w);
+    for (const s of shards) parts.push(s);
   }
   checkHashes(json, files, fileName);
   const weightData = concatBuffers(parts);
@@ -285,6 +289,25 @@ function firstNonFiniteFloat(data: ArrayBuffer, view: DataView, offset: number, 
 }
 
 /**
+ * Index of the first uint8 / uint16 value at `offset` that dequantizes (value × scale + min, as tfjs computes it,
+ * then stored as float32, or rounded to int32) to a non-finite number, or -1: a scale or min that is finite as a
+ * double can still overflow float32 (1e39 does) or overflow once multiplied.
+ */
+function firstNonFiniteAffine(spec: WeightSpec, view: DataView, offset: number, count: number): number {
+  const q = spec.quantization!;
+  const scale = Number(q.scale);
+  const min = Number(q.min);
+  const wide = q.dtype === 'uint16';
+  const asFloat = spec.dtype === 'float32';
+  for (let i = 0; i < count; i++) {
+    const raw = wide ? view.getUint16(offset + 2 * i, true) : view.getUint8(offset + i);
+    const v = raw * scale + min;
+    if (!Number.isFinite(asFloat ? Math.fround(v) : v)) return i;
+  }
+  return -1;
+}
+
+/**
  * Throws MODEL_WEIGHTS_NOT_FINITE at the first float weight holding NaN or an infinity: tfjs loads such
  * weights and then scores garbage (a NaN inside a ReLU tower can even vanish into plausible numbers).
  */
@@ -298,6 +321,15 @@ export function checkFinite(specs: readonly WeightSpec[], data: ArrayBuffer, fil
     let at = -1;
     if (q === 'float16') at = firstNonFiniteHalf(view, offset, count);
     else if (!q && spec.dtype === 'float32') at = firstNonFiniteFloat(data, view, offset, count);
+    else if (q === 'uint8' || q === 'uint16') at = firstNonFiniteAffine(spec, view, offset, count);
+    if (at >= 0 && (q === 'uint8' || q === 'uint16')) {
+      throw new StudioError(
+        'MODEL_WEIGHTS_NOT_FINITE',
+        `The weight ${shown(spec.name)} in ${fileName} dequantizes to an infinity (value ${at + 1} of ` +
+          `${count}: its ${q} scale and min are too large for float32); quantize it again from the float32 model.`,
+        { weight: spec.name, index: at },
+      );
+    }
     if (at >= 0) {
       const value =
         q === 'float16'

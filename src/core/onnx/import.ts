@@ -12,10 +12,20 @@ import { ImportContext, sanitizeName, type Issue } from './context';
 import { METADATA_KEY } from './export';
 import { findFmPatterns, fmShapesFit, type FmMatch } from './fmPattern';
 import type { Const } from './fold';
-import { decodeModel, DT, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './onnx';
+import {
+  decodeModel,
+  DT,
+  NestingError,
+  nestingError,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type ValueInfoProto,
+} from './onnx';
 import { emitFm, MATH_OPS } from './opsMath';
 import { constantNodeValue, constOf, TENSOR_OPS, type Converter } from './opsTensor';
 import { ProtoError } from './protobuf';
+import { checkFiniteInitializers } from './tensors';
 
 const CONVERTERS: Record<string, Converter> = { ...TENSOR_OPS, ...MATH_OPS };
 
@@ -65,19 +75,31 @@ function topoOrder(nodes: NodeProto[], fileName: string): NodeProto[] {
   nodes.forEach((n, i) => n.output.forEach((o) => o && producer.set(o, i)));
   const state = new Uint8Array(nodes.length); // 0 new, 1 visiting, 2 done
   const out: NodeProto[] = [];
-  const visit = (i: number) => {
-    if (state[i] === 2) return;
-    if (state[i] === 1)
-      throw notOnnx(fileName, `the graph has a cycle through node ${nodes[i].name || nodes[i].opType}`);
-    state[i] = 1;
-    for (const inp of nodes[i].input) {
-      const p = producer.get(inp);
-      if (p !== undefined) visit(p);
+  // Depth-first with an explicit stack (a chain of 100,000 nodes would overflow the call stack): each entry is a
+  // node and the index of the next input to follow.
+  const stack: [number, number][] = [];
+  for (let start = 0; start < nodes.length; start++) {
+    if (state[start] === 2) continue;
+    state[start] = 1;
+    stack.push([start, 0]);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const [i, next] = top;
+      if (next < nodes[i].input.length) {
+        top[1]++;
+        const p = producer.get(nodes[i].input[next]);
+        if (p === undefined || state[p] === 2) continue;
+        if (state[p] === 1)
+          throw notOnnx(fileName, `the graph has a cycle through node ${nodes[p].name || nodes[p].opType}`);
+        state[p] = 1;
+        stack.push([p, 0]);
+        continue;
+      }
+      stack.pop();
+      state[i] = 2;
+      out.push(nodes[i]);
     }
-    state[i] = 2;
-    out.push(nodes[i]);
-  };
-  nodes.forEach((_, i) => visit(i));
+  }
   return out;
 }
 
@@ -86,9 +108,11 @@ function parse(bytes: Uint8Array, fileName: string): ModelProto {
   try {
     model = decodeModel(bytes);
   } catch (e) {
+    if (e instanceof NestingError) throw nestingError(fileName, e);
     throw notOnnx(fileName, e instanceof ProtoError ? e.message : String(e));
   }
   if (!model.irVersion || model.graph.output.length === 0) throw notOnnx(fileName, 'no ONNX graph with outputs in it');
+  checkFiniteInitializers(model.graph, fileName);
   return model;
 }
 

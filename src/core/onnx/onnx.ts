@@ -13,10 +13,13 @@ import {
   fieldString,
   fieldVarint,
   fieldVarints,
+  ProtoError,
   readFields,
   WIRE,
 } from './protobuf';
+import { StudioError } from '../errors';
 import { DT } from './tensors';
+import { LIMITS } from '../limits';
 
 // Tensor values live in tensors.ts; re-exported so callers need one module for ONNX messages.
 export { DT, elementCount, floatTensor, int64Tensor, TensorValueError, tensorValues, attr } from './tensors';
@@ -128,24 +131,32 @@ export interface ModelProto {
 
 // ---------------------------------------------------------------- reading
 
+/**
+ * Appends values one by one: `list.push(...values)` passes every value as an argument, and a packed field of a few
+ * hundred thousand floats exceeds the engine's argument limit ("Maximum call stack size exceeded").
+ */
+function append(list: number[], values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) list.push(values[i]);
+}
+
 function readTensor(bytes: Uint8Array): TensorProto {
   const t: TensorProto = { name: '', dims: [], dataType: DT.UNDEFINED };
   for (const f of readFields(bytes)) {
     switch (f.field) {
       case 1:
-        t.dims.push(...fieldVarints(f));
+        append(t.dims, fieldVarints(f));
         break;
       case 2:
         t.dataType = fieldVarint(f);
         break;
       case 4:
-        (t.floatData ??= []).push(...fieldFloats(f));
+        append((t.floatData ??= []), fieldFloats(f));
         break;
       case 5:
-        (t.int32Data ??= []).push(...fieldVarints(f));
+        append((t.int32Data ??= []), fieldVarints(f));
         break;
       case 7:
-        (t.int64Data ??= []).push(...fieldVarints(f));
+        append((t.int64Data ??= []), fieldVarints(f));
         break;
       case 8:
         t.name = fieldString(f);
@@ -154,7 +165,7 @@ function readTensor(bytes: Uint8Array): TensorProto {
         t.rawData = fieldBytes(f);
         break;
       case 10:
-        (t.doubleData ??= []).push(...fieldDoubles(f));
+        append((t.doubleData ??= []), fieldDoubles(f));
         break;
       case 14:
         t.dataLocation = fieldVarint(f);
@@ -166,7 +177,7 @@ function readTensor(bytes: Uint8Array): TensorProto {
   return t;
 }
 
-function readAttribute(bytes: Uint8Array): AttributeProto {
+function readAttribute(bytes: Uint8Array, depth: number): AttributeProto {
   const a: AttributeProto = { name: '', type: AT.UNDEFINED };
   for (const f of readFields(bytes)) {
     switch (f.field) {
@@ -186,13 +197,13 @@ function readAttribute(bytes: Uint8Array): AttributeProto {
         a.t = readTensor(fieldBytes(f));
         break;
       case 6:
-        a.g = readGraph(fieldBytes(f));
+        a.g = readGraph(fieldBytes(f), depth + 1);
         break;
       case 7:
-        (a.floats ??= []).push(...fieldFloats(f));
+        append((a.floats ??= []), fieldFloats(f));
         break;
       case 8:
-        (a.ints ??= []).push(...fieldVarints(f));
+        append((a.ints ??= []), fieldVarints(f));
         break;
       case 9:
         (a.strings ??= []).push(fieldBytes(f));
@@ -208,7 +219,7 @@ function readAttribute(bytes: Uint8Array): AttributeProto {
   return a;
 }
 
-function readNode(bytes: Uint8Array): NodeProto {
+function readNode(bytes: Uint8Array, depth: number): NodeProto {
   const n: NodeProto = { name: '', opType: '', domain: '', input: [], output: [], attribute: [] };
   for (const f of readFields(bytes)) {
     switch (f.field) {
@@ -225,7 +236,7 @@ function readNode(bytes: Uint8Array): NodeProto {
         n.opType = fieldString(f);
         break;
       case 5:
-        n.attribute.push(readAttribute(fieldBytes(f)));
+        n.attribute.push(readAttribute(fieldBytes(f), depth));
         break;
       case 7:
         n.domain = fieldString(f);
@@ -270,12 +281,20 @@ function readValueInfo(bytes: Uint8Array): ValueInfoProto {
   return v;
 }
 
-function readGraph(bytes: Uint8Array): GraphProto {
+/** Thrown when subgraphs nest deeper than LIMITS.onnxSubgraphDepth (the reader is recursive, one level per graph). */
+export class NestingError extends ProtoError {
+  constructor(readonly depth: number) {
+    super(`protobuf: subgraphs nest more than ${depth} deep`);
+  }
+}
+
+function readGraph(bytes: Uint8Array, depth: number): GraphProto {
+  if (depth > LIMITS.onnxSubgraphDepth) throw new NestingError(LIMITS.onnxSubgraphDepth);
   const g: GraphProto = { name: '', node: [], initializer: [], input: [], output: [], valueInfo: [] };
   for (const f of readFields(bytes)) {
     switch (f.field) {
       case 1:
-        g.node.push(readNode(fieldBytes(f)));
+        g.node.push(readNode(fieldBytes(f), depth));
         break;
       case 2:
         g.name = fieldString(f);
@@ -298,6 +317,15 @@ function readGraph(bytes: Uint8Array): GraphProto {
     }
   }
   return g;
+}
+
+/** The sentence for an ONNX file whose subgraphs nest deeper than CTR Studio reads. */
+export function nestingError(fileName: string, e: NestingError): StudioError {
+  return new StudioError(
+    'MODEL_NOT_LAYERS',
+    `${fileName} nests subgraphs more than ${e.depth} deep, more than CTR Studio reads (limit ${e.depth}); ` +
+      'export the model without nested control flow, or raise LIMITS.onnxSubgraphDepth.',
+  );
 }
 
 /** Decodes ONNX protobuf bytes into a model. Throws ProtoError on bytes that are not protobuf. */
@@ -330,7 +358,7 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
         m.docString = fieldString(f);
         break;
       case 7:
-        m.graph = readGraph(fieldBytes(f));
+        m.graph = readGraph(fieldBytes(f), 0);
         break;
       case 8: {
         const o: OpsetId = { domain: '', version: 0 };

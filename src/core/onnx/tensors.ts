@@ -1,5 +1,6 @@
 /** Values of ONNX tensors: building float/int64 initializers, reading any numeric storage as doubles. Pure. */
-import type { AttributeProto, NodeProto, TensorProto } from './onnx';
+import type { AttributeProto, GraphProto, NodeProto, TensorProto } from './onnx';
+import { StudioError } from '../errors';
 import { float16BitsToNumber as halfToFloat } from '../layers/float16';
 
 /** TensorProto.DataType values this project names. */
@@ -128,4 +129,56 @@ export function tensorValues(t: TensorProto): Float64Array {
 /** The attribute named `name` of a node, if present. */
 export function attr(node: NodeProto, name: string): AttributeProto | undefined {
   return node.attribute.find((a) => a.name === name);
+}
+
+/**
+ * The first NaN or infinity among a float tensor's values (FLOAT, DOUBLE or FLOAT16, in raw_data or the typed
+ * lists) with its index, or null; other types, and storage tensorValues refuses, give null (reported elsewhere).
+ */
+export function firstNonFinite(t: TensorProto): { index: number; value: number } | null {
+  if (t.dataType !== DT.FLOAT && t.dataType !== DT.DOUBLE && t.dataType !== DT.FLOAT16) return null;
+  const raw = t.rawData;
+  if (raw && raw.length > 0) {
+    const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const size = t.dataType === DT.FLOAT ? 4 : t.dataType === DT.DOUBLE ? 8 : 2;
+    const n = Math.floor(raw.length / size);
+    for (let i = 0; i < n; i++) {
+      const o = i * size;
+      const v =
+        t.dataType === DT.FLOAT
+          ? dv.getFloat32(o, true)
+          : t.dataType === DT.DOUBLE
+            ? dv.getFloat64(o, true)
+            : halfToFloat(dv.getUint16(o, true));
+      if (!Number.isFinite(v)) return { index: i, value: v };
+    }
+    return null;
+  }
+  const list = t.dataType === DT.FLOAT ? t.floatData : t.dataType === DT.DOUBLE ? t.doubleData : t.int32Data;
+  for (let i = 0; i < (list?.length ?? 0); i++) {
+    const v = t.dataType === DT.FLOAT16 ? halfToFloat(list![i]) : list![i];
+    if (!Number.isFinite(v)) return { index: i, value: v };
+  }
+  return null;
+}
+
+/**
+ * Throws MODEL_WEIGHTS_NOT_FINITE at the first initializer (or top-level Constant value) of the graph holding NaN or
+ * an infinity, whichever storage it uses: onnxruntime runs such a model and scores garbage.
+ */
+export function checkFiniteInitializers(graph: GraphProto, fileName: string): void {
+  const constants = graph.node.filter((n) => n.opType === 'Constant').map((n) => attr(n, 'value')?.t);
+  for (const t of [...graph.initializer, ...constants]) {
+    if (!t) continue;
+    const bad = firstNonFinite(t);
+    if (!bad) continue;
+    const what = Number.isNaN(bad.value) ? 'NaN' : 'an infinity';
+    const where = `value ${bad.index + 1} of ${elementCount(t.dims)}`;
+    throw new StudioError(
+      'MODEL_WEIGHTS_NOT_FINITE',
+      `The weight ${t.name || '(unnamed)'} in ${fileName} holds ${what} (${where}), ` +
+        'so the model would score garbage; export it again from a checkpoint taken before training diverged.',
+      { weight: t.name, index: bad.index },
+    );
+  }
 }

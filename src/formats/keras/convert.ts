@@ -5,7 +5,7 @@
  * reported in one sentence. Pure: no h5wasm, no tfjs (the reading side is src/io/keras).
  */
 import { StudioError } from '../../core/errors';
-import { concatBuffers, type ModelArtifacts, type WeightSpec } from '../../core/layers/artifacts';
+import { checkFinite, concatBuffers, type ModelArtifacts, type WeightSpec } from '../../core/layers/artifacts';
 import { STUDIO_VERSION } from '../../core/version';
 import {
   MODEL_CLASSES,
@@ -131,8 +131,14 @@ function artifacts(
   weights: NamedWeight[],
   kerasVersion: string | undefined,
   backend: string | undefined,
+  fileName: string,
 ): ModelArtifacts {
+  const weightData = concatBuffers(
+    weights.map((w) => new Uint8Array(w.tensor.data.buffer, w.tensor.data.byteOffset, w.tensor.data.byteLength)),
+  );
   const weightSpecs: WeightSpec[] = weights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: 'float32' }));
+  // The Keras file's float64 / float16 / integer datasets were read as float32: refuse any NaN or infinity.
+  checkFinite(weightSpecs, weightData, fileName);
   return {
     modelTopology: {
       keras_version: kerasVersion ?? 'unknown',
@@ -140,9 +146,7 @@ function artifacts(
       model_config: modelConfig,
     },
     weightSpecs,
-    weightData: concatBuffers(
-      weights.map((w) => new Uint8Array(w.tensor.data.buffer, w.tensor.data.byteOffset, w.tensor.data.byteLength)),
-    ),
+    weightData,
     format: 'layers-model',
     generatedBy: kerasVersion ? `keras v${kerasVersion}` : 'keras',
     convertedBy: `CTR Studio ${STUDIO_VERSION} Keras import`,
@@ -160,7 +164,7 @@ export function convertKeras3(input: Keras3Input, fileName: string, options: Ker
   const version = typeof input.metadata?.keras_version === 'string' ? input.metadata.keras_version : undefined;
   const modelConfig = convertConfig(input.config, fileName, kerasMajor(version ?? '3'), options);
   const weights = mapWeights(fileName, () => keras3Weights(modelConfig, input.tensors));
-  return artifacts(modelConfig, weights, version, undefined);
+  return artifacts(modelConfig, weights, version, undefined, fileName);
 }
 
 /** A legacy `.h5` model's config and weights → tfjs artifacts. */
@@ -171,5 +175,5 @@ export function convertKerasH5(
 ): ModelArtifacts {
   const modelConfig = convertConfig(input.modelConfig, fileName, kerasMajor(input.kerasVersion), options);
   const weights = mapWeights(fileName, () => h5Weights(modelConfig, input.layers));
-  return artifacts(modelConfig, weights, input.kerasVersion, input.backend);
+  return artifacts(modelConfig, weights, input.kerasVersion, input.backend, fileName);
 }

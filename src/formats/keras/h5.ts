@@ -6,6 +6,8 @@
  * closed and unlinked afterwards.
  */
 import type { Dataset, File as H5File, Group } from 'h5wasm';
+import { StudioError } from '../../core/errors';
+import { LIMITS, formatBytes } from '../../core/limits';
 import type { RawTensor } from './weights';
 
 type H5Lib = typeof import('h5wasm')['default'];
@@ -80,6 +82,59 @@ export function readTensor(ds: Dataset): RawTensor {
   if (data.length !== count)
     throw new Error(`the weight ${ds.path} holds ${data.length} values for shape [${shape.join(', ')}]`);
   return { shape, data };
+}
+
+/** Bytes a dataset declares (its shape times its element size), from HDF5 metadata alone; and whether filtered. */
+function declared(ds: Dataset): { bytes: number; filtered: boolean } {
+  const meta = ds.metadata as { size?: number; total_size?: number; shape?: number[] | null };
+  const count = Number(meta.total_size ?? (meta.shape ?? []).reduce((a, b) => a * Number(b), 1));
+  const chunked = Array.isArray((meta as { chunks?: unknown }).chunks);
+  return { bytes: count * Number(meta.size ?? 1), filtered: chunked && ds.filters.length > 0 };
+}
+
+/**
+ * Checks the weights an HDF5 file declares before any is read: every dataset's declared bytes, summed over the
+ * file, must stay within LIMITS.kerasWeightBytes (MODEL_TOO_LARGE), and the uncompressed ones must fit in the
+ * file's `length` bytes (else they were declared but never written: HDF5 would hand back gigabytes of fill
+ * values; MODEL_WEIGHTS_MISSING). Walks every group (at most 64 deep) reading only metadata.
+ */
+export function checkDeclaredWeights(file: H5File, length: number, fileName: string): void {
+  let total = 0;
+  let raw = 0;
+  const visit = (g: Group, depth: number): void => {
+    if (depth > 64) return;
+    for (const key of g.keys()) {
+      const child = g.get(key);
+      if (isGroup(child)) visit(child, depth + 1);
+      if (!isDataset(child)) continue;
+      const d = declared(child);
+      total += d.bytes;
+      if (!d.filtered) raw += d.bytes;
+      if (!(total <= LIMITS.kerasWeightBytes)) {
+        const what =
+          d.bytes > LIMITS.kerasWeightBytes
+            ? `a weight of ${formatBytes(d.bytes)} (${child.path})`
+            : `${formatBytes(total)} of weights in all (reaching ${child.path})`;
+        throw new StudioError(
+          'MODEL_TOO_LARGE',
+          `${fileName} declares ${what}, more than the ` +
+            `${formatBytes(LIMITS.kerasWeightBytes)} LIMITS.kerasWeightBytes allows; open a smaller model, or ` +
+            'raise LIMITS.kerasWeightBytes in src/core/limits.ts and rebuild.',
+          { bytes: total },
+        );
+      }
+    }
+  };
+  visit(file, 0);
+  if (raw > length) {
+    throw new StudioError(
+      'MODEL_WEIGHTS_MISSING',
+      `${fileName} declares ${formatBytes(raw)} of weights but is only ${formatBytes(length)} long, so its ` +
+        "weights were never written (declared but empty); save the model again with model.save('model.keras') " +
+        'after building it.',
+      { bytes: raw, length },
+    );
+  }
 }
 
 /** Every numeric dataset below `group` (recursively), by path relative to the file root without the leading '/'. */

@@ -4,13 +4,23 @@
  * 2.13+ `model.save('m.keras')`) or a legacy HDF5 model (`model.save('m.h5')`: root attribute `model_config`,
  * weights under `model_weights`). Reads with fflate and h5wasm, converts with src/core/keras/convert.
  */
-import { strFromU8, unzipSync } from 'fflate';
+import { strFromU8 } from 'fflate';
 import type { File as H5File, Group } from 'h5wasm';
 import { StudioError } from '../../core/errors';
 import { convertKeras3, convertKerasH5, type KerasConvertOptions, type KerasH5Input } from './convert';
 import type { RawTensor } from './weights';
 import type { ModelArtifacts } from '../../core/layers/artifacts';
-import { isDataset, isGroup, readTensor, readTensorsBelow, stringAttr, stringListAttr, withH5File } from './h5';
+import { unzipFiles } from '../zip/zip';
+import {
+  checkDeclaredWeights,
+  isDataset,
+  isGroup,
+  readTensor,
+  readTensorsBelow,
+  stringAttr,
+  stringListAttr,
+  withH5File,
+} from './h5';
 
 /** The two Keras file kinds, told apart by their first bytes. */
 export type KerasFileKind = 'keras-zip' | 'hdf5';
@@ -60,17 +70,37 @@ function parseJson(text: string, what: string, fileName: string): Record<string,
 
 const ZIP_MEMBERS = new Set(['config.json', 'metadata.json', 'model.weights.h5', 'model.weights.npz']);
 
+/**
+ * The members of a .keras archive this importer reads, through the zip reader that checks sizes against LIMITS
+ * before inflating and every entry's CRC-32; its refusals keep their reason with advice about the .keras file.
+ */
+function unzipKeras(bytes: Uint8Array, fileName: string): Record<string, Uint8Array> {
+  try {
+    const held = unzipFiles(bytes, fileName, {
+      choose: (files) => files.filter((f) => ZIP_MEMBERS.has(f.name)),
+    });
+    return Object.fromEntries(held.map((f) => [f.name, f.data]));
+  } catch (e) {
+    if (!(e instanceof StudioError) || e.code !== 'ARCHIVE_INVALID') throw e;
+    // The zip reader's sentence is "<name> <what is wrong>; <advice about zips>": keep what is wrong.
+    const cut = e.message.lastIndexOf('; ');
+    const what = (cut > 0 ? e.message.slice(0, cut) : e.message).replace(fileName, '').trim();
+    if (/more than the/.test(what)) {
+      throw new StudioError(
+        'ARCHIVE_INVALID',
+        `The .keras file ${fileName} ${what}; ${SAVE_AGAIN}, or raise the limit in src/core/limits.ts and rebuild.`,
+      );
+    }
+    throw corrupt(fileName, `its zip archive ${what}`);
+  }
+}
+
 async function readKerasZip(
   bytes: Uint8Array,
   fileName: string,
   options: KerasConvertOptions,
 ): Promise<ModelArtifacts> {
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, { filter: (f) => ZIP_MEMBERS.has(f.name) });
-  } catch (e) {
-    throw corrupt(fileName, `the zip archive is damaged: ${(e as Error).message}`);
-  }
+  const files = unzipKeras(bytes, fileName);
   if (!files['config.json']) throw corrupt(fileName, 'the archive has no config.json, so it is not a .keras model');
   const config = parseJson(strFromU8(files['config.json']), 'config.json', fileName);
   const metadata = files['metadata.json']
@@ -90,6 +120,7 @@ async function readKerasZip(
   const tensors = new Map<string, RawTensor>();
   try {
     await withH5File(weights, (file) => {
+      checkDeclaredWeights(file, weights.length, `${fileName} (its model.weights.h5)`);
       for (const top of ['layers', '_layer_checkpoint_dependencies']) {
         const g = file.get(top);
         if (isGroup(g)) readTensorsBelow(g, tensors);
@@ -151,7 +182,10 @@ export async function readKerasFile(
   if (kind === 'hdf5') {
     let input: KerasH5Input;
     try {
-      input = await withH5File(bytes, (file) => readH5Model(file, fileName));
+      input = await withH5File(bytes, (file) => {
+        checkDeclaredWeights(file, bytes.length, fileName);
+        return readH5Model(file, fileName);
+      });
     } catch (e) {
       throw readFailure(fileName, e);
     }

@@ -4,8 +4,16 @@
  * the graph's real inputs, and CTR Studio's metadata carried in metadata_props. Pure.
  */
 import { StudioError } from '../../errors';
-import { decodeModel, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from '../onnx';
-import { DT, tensorValues, TensorValueError } from '../tensors';
+import {
+  decodeModel,
+  NestingError,
+  nestingError,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from '../onnx';
+import { checkFiniteInitializers, DT, tensorValues, TensorValueError } from '../tensors';
 
 /** Key of CTR Studio's metadata (feature encoding, recipe) in an ONNX model's metadata_props. */
 export const ONNX_METADATA_KEY = 'tfjs.userDefinedMetadata';
@@ -79,6 +87,7 @@ export class OnnxGraph {
     try {
       model = decodeModel(bytes);
     } catch (e) {
+      if (e instanceof NestingError) throw nestingError(fileName, e);
       const why = e instanceof Error ? e.message : String(e);
       throw new StudioError(
         'MODEL_NOT_LAYERS',
@@ -92,6 +101,7 @@ export class OnnxGraph {
         `${fileName} holds an ONNX model without nodes; export the model again.`,
       );
     }
+    checkFiniteInitializers(model.graph, fileName);
     return new OnnxGraph(model, fileName);
   }
 
