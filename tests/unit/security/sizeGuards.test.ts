@@ -145,23 +145,28 @@ describe('model.json sizes read the way tfjs reads them', () => {
   });
 });
 
+/** An .h5 whose one weight is declared n × n float32 (a resized chunked dataset: nothing written). */
+function h5Declaring(n: number): Promise<Uint8Array> {
+  return writeH5((f) => {
+    bytesAttr(f, 'model_config', JSON.stringify({ class_name: 'Sequential', config: { layers: [] } }));
+    const g = f.create_group('model_weights');
+    bytesAttr(g, 'layer_names', ['dense']);
+    const l = g.create_group('dense');
+    bytesAttr(l, 'weight_names', ['kernel:0']);
+    const d = l.create_dataset({
+      name: 'kernel:0',
+      data: new Float32Array(1),
+      shape: [1, 1],
+      maxshape: [null, null],
+      chunks: [64, 64],
+    });
+    d.resize([n, n]);
+  });
+}
+
 describe('Keras files: declared weights checked before reading, .keras unzipped with CRC checks', () => {
   it('refuses an .h5 declaring a weight of gigabytes from its metadata', async () => {
-    const bytes = await writeH5((f) => {
-      bytesAttr(f, 'model_config', JSON.stringify({ class_name: 'Sequential', config: { layers: [] } }));
-      const g = f.create_group('model_weights');
-      bytesAttr(g, 'layer_names', ['dense']);
-      const l = g.create_group('dense');
-      bytesAttr(l, 'weight_names', ['kernel:0']);
-      const d = l.create_dataset({
-        name: 'kernel:0',
-        data: new Float32Array(1),
-        shape: [1, 1],
-        maxshape: [null, null],
-        chunks: [64, 64],
-      });
-      d.resize([30_000, 30_000]);
-    });
+    const bytes = await h5Declaring(30_000);
     expect(bytes.length).toBeLessThan(64 * 1024);
     const r = await refusal(() => readKerasFile(bytes, 'model.h5'));
     expect(r.code).toBe('MODEL_TOO_LARGE');
@@ -170,21 +175,7 @@ describe('Keras files: declared weights checked before reading, .keras unzipped 
   });
 
   it('refuses an .h5 whose declared weights were never written', async () => {
-    const bytes = await writeH5((f) => {
-      bytesAttr(f, 'model_config', JSON.stringify({ class_name: 'Sequential', config: { layers: [] } }));
-      const g = f.create_group('model_weights');
-      bytesAttr(g, 'layer_names', ['dense']);
-      const l = g.create_group('dense');
-      bytesAttr(l, 'weight_names', ['kernel:0']);
-      const d = l.create_dataset({
-        name: 'kernel:0',
-        data: new Float32Array(1),
-        shape: [1, 1],
-        maxshape: [null, null],
-        chunks: [64, 64],
-      });
-      d.resize([8_000, 8_000]);
-    });
+    const bytes = await h5Declaring(8_000);
     const r = await refusal(() => readKerasFile(bytes, 'model.h5'));
     expect(r.code).toBe('MODEL_WEIGHTS_MISSING');
     expect(r.message).toMatch(
