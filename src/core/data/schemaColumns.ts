@@ -80,7 +80,8 @@ function plainKind(name: string, values: string[]): 'numeric' | 'categorical' {
 
 /** The time layout of a column the user marked as a time stamp (DATA_SCHEMA when its values are not times). */
 function requireTimeFormat(name: string, values: string[]): TimeFormat {
-  const format = detectTimeFormat(`${name} time`, values);
+  // One value is enough when the user says so (the head of a time-sorted log may hold a single hour).
+  const format = detectTimeFormat(`${name} time`, values, 1);
   if (format) return format;
   throw new StudioError(
     'DATA_SCHEMA',

@@ -118,9 +118,9 @@ export const TIME_SHARE = 0.98;
  * (a column of 10-digit codes would otherwise pass); the calendar layouts are specific enough on their own
  * (a random 8-digit code is a valid YYMMDDHH about once in a hundred), but need at least two distinct values.
  */
-export function detectTimeFormat(name: string, values: readonly string[]): TimeFormat | null {
+export function detectTimeFormat(name: string, values: readonly string[], minDistinct = 2): TimeFormat | null {
   const present = values.map((v) => v.trim()).filter((v) => v.length > 0);
-  if (present.length < 2 || new Set(present).size < 2) return null;
+  if (present.length < minDistinct || new Set(present).size < minDistinct) return null;
   const first = present.find((v) => isDigits(v)) ?? present[0];
   const candidates: TimeFormat[] = isDigits(first) ? (DIGIT_FORMATS[first.length] ?? []) : ['iso'];
   const timeName = looksLikeTimeName(name);

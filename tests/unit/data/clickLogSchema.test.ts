@@ -202,6 +202,13 @@ describe('detectSchema on click logs', () => {
     expect(report.badRows).toBe(1);
     expect(report.examples[0].reason).toMatch(/column "hour" is "14102199", not a time stamp/);
     await studioError(() => detectSchema(csv, { kinds: { x: 'time' } }), 'DATA_SCHEMA');
+    // The head of a time-sorted log may hold one hour only: constant by detection, a stamp when the user says so.
+    const oneHour = ['label,hour', ...Array.from({ length: 40 }, (_, i) => `${i % 2},14102100`)];
+    expect(detectSchema(oneHour).columns[1].kind).toBe('ignore');
+    expect(detectSchema(oneHour, { kinds: { hour: 'time' } }).columns[1]).toMatchObject({
+      kind: 'time',
+      time: 'yymmddhh',
+    });
   });
 });
 
