@@ -95,7 +95,7 @@ export async function openData(
     schema,
     mode: opts.mode ?? 'own',
     overrides,
-    redetect,
+    redetect: lastOf(redetect),
     rows: reservoir.rowsSeen,
     positives,
     report,
@@ -138,4 +138,21 @@ export function streamRows(
         await batches.return(undefined as never); // close the file's stream when stopping early
       }
     })();
+}
+
+/**
+ * Detection again from a file's first lines, remembered for the last overrides asked: the schema table, the
+ * data infos and the re-read check all ask for the same one, and detection on 10,000 lines is not free.
+ */
+function lastOf(detect: (o: SchemaOverrides) => DataSchema): (o: SchemaOverrides) => DataSchema {
+  let key: string | null = null;
+  let value: DataSchema | null = null;
+  return (o) => {
+    const k = JSON.stringify(o);
+    if (k !== key || !value) {
+      value = detect(o);
+      key = k;
+    }
+    return value;
+  };
 }
