@@ -12,6 +12,7 @@ import { describeError, StudioError } from '../core/errors';
 import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
 import { yieldToEventLoop } from '../core/yield';
 import { openFiles, type InputFile } from '../formats';
+import { refusedDrop } from './refusedDrop';
 import { streamRows } from './datasets';
 import { throwIfCancelled } from './jobs';
 import { compressModel } from './pipeline';
@@ -41,19 +42,31 @@ export class Studio {
 
   /** Opens dropped (or named) files: unzipped, sorted into a model and data files, data first. */
   async openFiles(files: InputFile[], onProgress?: (p: Progress) => void): Promise<OpenedFiles> {
-    const { model, data } = await openFiles(files);
-    let infos = this.ws.dataInfos();
-    for (const d of dataRoles(data, this.ws.trainData !== null)) {
-      infos = await this.ws.openData(d.role, dataSourceOf(d.file), onProgress);
+    const openedData: string[] = [];
+    const modelOpen = this.ws.model !== null;
+    try {
+      const { model, data } = await openFiles(files);
+      let infos = this.ws.dataInfos();
+      for (const d of dataRoles(data, this.ws.trainData !== null)) {
+        infos = await this.ws.openData(d.role, dataSourceOf(d.file), onProgress);
+        openedData.push(d.file.name);
+      }
+      const info = model ? await this.ws.openModel(model) : null;
+      if (info) {
+        // Rows read before this model came are read again the way it takes them (its encoding's kinds, or as
+        // they are for a model made elsewhere).
+        await this.ws.rereadOpenData(onProgress);
+        infos = this.ws.dataInfos();
+      }
+      return { model: info, data: infos };
+    } catch (e) {
+      throw refusedDrop(
+        e,
+        files.map((f) => f.name),
+        openedData,
+        modelOpen,
+      );
     }
-    const info = model ? await this.ws.openModel(model) : null;
-    if (info) {
-      // Rows read before this model came are read again the way it takes them (its encoding's kinds, or as
-      // they are for a model made elsewhere).
-      await this.ws.rereadOpenData(onProgress);
-      infos = this.ws.dataInfos();
-    }
-    return { model: info, data: infos };
   }
 
   openData(role: 'train' | 'test', source: DataSource, onProgress?: (p: Progress) => void): Promise<DataInfo[]> {
@@ -283,7 +296,7 @@ export class Studio {
       reconstruction: {
         perLayer: Object.fromEntries(errors),
         mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
-        worst: values.length ? Math.max(...values) : 0,
+        worst: values.reduce((a, b) => Math.max(a, b), 0),
       },
     };
   }

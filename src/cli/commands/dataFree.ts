@@ -91,7 +91,7 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
     paramRatio: built.params / c.originalParams,
     reconstructionError: {
       mean: values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0,
-      worst: values.length ? Math.max(...values) : 0,
+      worst: values.reduce((a, b) => Math.max(a, b), 0),
     },
     layers,
     fused: built.fused,

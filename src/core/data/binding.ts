@@ -120,9 +120,9 @@ export function bindEncoding(inputs: readonly ModelInputInfo[], schema: DataSche
     );
   }
   if (leftover.length === 1 && leftover[0].idRanges?.length) {
-    numeric.push(...bindMixed(leftover[0], schema, used));
+    for (const b of bindMixed(leftover[0], schema, used)) numeric.push(b); // one per column: no spreading
   } else if (leftover.length === 1) {
-    numeric.push(...bindDense(leftover[0], names.numeric, used));
+    for (const b of bindDense(leftover[0], names.numeric, used)) numeric.push(b);
   }
   if (categorical.length === 0 && numeric.length === 0) {
     throw new StudioError('DATA_SCHEMA', 'The model has no inputs, so no data can feed it.');

@@ -36,20 +36,25 @@ interface Branch {
   blockedBy?: BranchVerdict['blockedBy'];
 }
 
-/** Walks down from a consumer: collects the rearranging layers and Dense ends, or the first layer in the way. */
+/**
+ * Walks down from a consumer: collects the rearranging layers and Dense ends, or the first layer in the way.
+ * Depth first in reader order, with a stack instead of recursion (a long chain of Reshapes cannot overflow it).
+ */
 function walkBranch(graph: LayerGraph, embedding: string, consumer: string): Branch {
   const branch: Branch = { embedding, consumer, targets: new Set(), region: new Set() };
-  const visit = (name: string): boolean => {
-    if (branch.targets.has(name) || branch.region.has(name)) return true;
+  const stack = [consumer];
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (branch.targets.has(name) || branch.region.has(name)) continue;
     const layer = graph.byName.get(name)!;
-    const block = (reason: string): false => {
+    const block = (reason: string): Branch => {
       branch.blockedBy = { layer: name, className: layer.className, reason };
-      return false;
+      return branch;
     };
     if (isShared(layer)) return block(`${name} is called at ${layer.inbound.length} places`);
     if (layer.className === 'Dense') {
       branch.targets.add(name);
-      return true;
+      continue;
     }
     if (!isRearranging(layer))
       return block(
@@ -59,9 +64,8 @@ function walkBranch(graph: LayerGraph, embedding: string, consumer: string): Bra
     const readers = [...new Set(graph.consumers.get(name)!.map((c) => c.layer))];
     if (readers.length === 0) return block(`nothing reads ${name}`);
     branch.region.add(name);
-    return readers.every(visit);
-  };
-  visit(consumer);
+    for (let i = readers.length - 1; i >= 0; i--) stack.push(readers[i]);
+  }
   return branch;
 }
 

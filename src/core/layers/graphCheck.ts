@@ -5,12 +5,14 @@
  */
 import { StudioError } from '../errors';
 import { shown } from './artifacts';
+import { tfjsModelConfig } from './sizeCheck';
 
 /**
  * Checks the layer graph of a functional topology (and of functional models nested in it) the way tfjs
  * rebuilds it: every inbound node names an earlier-built layer and one of its nodes. tfjs re-queues a call
  * whose input does not exist yet and loops forever when it never will (a renamed layer, a cycle, a node
  * index past the end), so a topology it cannot order is a MODEL_NOT_LAYERS error here instead of a hang.
+ * Keys are read as tfjs reads them (camel-cased: `inbound_nodes` and `inboundNodes` alike).
  */
 export function checkTopologyGraph(topology: Record<string, unknown>, fileName = 'model.json'): void {
   const fail = (what: string): never => {
@@ -25,7 +27,7 @@ export function checkTopologyGraph(topology: Record<string, unknown>, fileName =
     if (depth > 16) fail('nests models more than 16 deep');
     const layers = config.layers;
     if (!Array.isArray(layers)) return;
-    const graph = layers.some((l) => l && typeof l === 'object' && 'inbound_nodes' in (l as object));
+    const graph = layers.some((l) => l && typeof l === 'object' && 'inboundNodes' in (l as object));
     type Call = { layer: string; inputs: [string, number][] };
     const nodes = new Map<string, number>(); // nodes each built layer has so far
     const pending: Call[] = [];
@@ -37,12 +39,12 @@ export function checkTopologyGraph(topology: Record<string, unknown>, fileName =
       if (nested && !Array.isArray(cfg)) checkModel(cfg!, depth + 1);
       if (!graph) continue;
       const name = layer!.name;
-      if (typeof name !== 'string') fail(`has a layer without a name (${label(layer!.class_name)})`);
+      if (typeof name !== 'string') fail(`has a layer without a name (${label(layer!.className)})`);
       if (nodes.has(name as string)) fail(`names two layers ${label(name)}`);
       // An input layer, and a model used as a layer, have a node of their own before anything calls them.
-      nodes.set(name as string, layer!.class_name === 'InputLayer' || nested ? 1 : 0);
-      const inbound = layer!.inbound_nodes ?? [];
-      if (!Array.isArray(inbound)) fail(`gives layer ${label(name)} inbound_nodes that are not a list`);
+      nodes.set(name as string, layer!.className === 'InputLayer' || nested ? 1 : 0);
+      const inbound = layer!.inboundNodes ?? [];
+      if (!Array.isArray(inbound)) fail(`gives layer ${label(name)} inbound nodes that are not a list`);
       for (const node of inbound as unknown[]) {
         if (!Array.isArray(node)) fail(`gives layer ${label(name)} an inbound node that is not a list`);
         const inputs = (node as unknown[]).map((x) => {
@@ -81,29 +83,25 @@ export function checkTopologyGraph(topology: Record<string, unknown>, fileName =
       left = next;
     }
   };
-  const root = ((topology.model_config as Record<string, unknown> | undefined) ?? topology) as Record<string, unknown>;
-  const config = root.config as Record<string, unknown> | undefined;
+  const config = tfjsModelConfig(topology).config as Record<string, unknown> | undefined;
   if (config && typeof config === 'object' && !Array.isArray(config)) checkModel(config, 0);
 }
 
-/** Layer class names used anywhere in a topology (nested models included). */
+/** Layer class names used anywhere in a topology (nested models included), as tfjs reads them; no recursion. */
 export function layerClassNames(topology: Record<string, unknown>): string[] {
   const names = new Set<string>();
-  const visit = (node: unknown) => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const obj = node as Record<string, unknown>;
+  const stack: unknown[] = [tfjsModelConfig(topology)];
+  while (stack.length > 0) {
+    const obj = stack.pop() as Record<string, unknown> | null;
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) continue;
     const cfg = obj.config as Record<string, unknown> | undefined;
-    if (typeof obj.class_name === 'string' && cfg && typeof cfg === 'object' && Array.isArray(cfg.layers)) {
-      (cfg.layers as unknown[]).forEach((l) => {
-        const layer = l as Record<string, unknown> | null;
-        if (!layer || typeof layer !== 'object') return;
-        if (typeof layer.class_name === 'string') names.add(layer.class_name);
-        visit(layer);
-      });
+    if (typeof obj.className !== 'string' || !cfg || typeof cfg !== 'object' || !Array.isArray(cfg.layers)) continue;
+    for (const l of cfg.layers as unknown[]) {
+      const layer = l as Record<string, unknown> | null;
+      if (!layer || typeof layer !== 'object') continue;
+      if (typeof layer.className === 'string') names.add(layer.className);
+      stack.push(layer);
     }
-    if (obj.model_config) visit(obj.model_config);
-  };
-  visit(topology);
+  }
   return [...names];
 }

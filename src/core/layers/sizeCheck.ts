@@ -27,13 +27,33 @@ function camel(key: string): string {
   return key.replace(/[_]+(\w|$)/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** The object as tfjs sees it: keys camel-cased at every depth (as convertPythonicToTs), bounded in depth. */
-export function tfjsKeys(x: unknown, depth = 0): unknown {
-  if (depth > 64 || x === null || typeof x !== 'object') return x;
-  if (Array.isArray(x)) return x.map((v) => tfjsKeys(v, depth + 1));
+/** Lists whose first string item is a layer name that tfjs keeps as written. */
+const NAME_LISTS = new Set(['inboundNodes', 'outputLayers', 'inputLayers']);
+
+/**
+ * The object as tfjs sees it (convertPythonicToTs): keys and string values camel-cased at every depth, except
+ * `name` values and the layer names that lead the lists of NAME_LISTS; bounded in depth.
+ */
+export function tfjsKeys(x: unknown, depth = 0, key = ''): unknown {
+  if (typeof x === 'string') return camel(x);
+  if (depth > 256 || x === null || typeof x !== 'object') return x;
+  if (Array.isArray(x))
+    return x.map((v, i) => (NAME_LISTS.has(key) && i === 0 && typeof v === 'string' ? v : tfjsKeys(v, depth + 1, key)));
   const out: Obj = {};
-  for (const [k, v] of Object.entries(x as Obj)) out[k === 'name' ? k : camel(k)] = tfjsKeys(v, depth + 1);
+  for (const [k, v] of Object.entries(x as Obj)) {
+    if (k === 'name' && typeof v === 'string') out.name = v;
+    else out[camel(k)] = tfjsKeys(v, depth + 1, camel(k));
+  }
   return out;
+}
+
+/**
+ * The model config tfjs builds from a topology, as tfjs reads it: a `model_config` (as Keras writes a whole
+ * model, looked up before any camel-casing) or the topology itself, with tfjsKeys applied.
+ */
+export function tfjsModelConfig(topology: Record<string, unknown>): Obj {
+  const raw = topology.model_config;
+  return tfjsKeys(raw !== null && raw !== undefined ? raw : topology) as Obj;
 }
 
 /** A declared size as tfjs would use it (JavaScript's arithmetic coerces strings and one-element lists). */
@@ -115,7 +135,7 @@ function countLayer(cls: string, c: Obj, xs: Width[], nested: (m: Obj, xs: Width
     return { out, params: RNN_GATES[cls] * (x.last * u + u * u + 2 * u) };
   }
   if (cls === 'Bidirectional' || cls === 'TimeDistributed') {
-    const inner = (tfjsKeys(c.layer) ?? {}) as Obj;
+    const inner = (c.layer ?? {}) as Obj;
     const r = countLayer(String(inner.className), (inner.config ?? {}) as Obj, xs, nested);
     if (cls === 'TimeDistributed') return { out: relast(x, r.out.last), params: r.params };
     return { out: relast(r.out, r.out.last * 2), params: 2 * r.params };
@@ -251,7 +271,5 @@ function checkModel(model: Obj, inputs: Width[], t: Tally, depth: number): Width
  * output wider than LIMITS.layerWidth values per row, or more than LIMITS.modelParams parameters in all.
  */
 export function checkDeclaredSizes(topology: Record<string, unknown>, fileName = 'model.json'): void {
-  const topo = tfjsKeys(topology) as Obj;
-  const root = ((topo.modelConfig as Obj | undefined) ?? topo) as Obj;
-  checkModel(root, [], { fileName, params: 0 }, 0);
+  checkModel(tfjsModelConfig(topology), [], { fileName, params: 0 }, 0);
 }

@@ -117,16 +117,8 @@ function writeCalls(graph: LayerGraph, s: ExportState): void {
   const done = new Set<string>(graph.inputs.map(tensorName));
   const visiting = new Set<string>();
   const problems: { name: string; className: string; why: string }[] = [];
-  const visit = (layer: LayerNode, node: number) => {
-    const out = tensorName({ layer: layer.name, node, tensor: 0 });
-    if (done.has(out)) return;
-    if (visiting.has(out))
-      throw refuse([{ name: layer.name, className: layer.className, why: 'it is part of a cycle' }]);
-    visiting.add(out);
-    const inbound = layer.inbound[node] ?? [];
-    if (layer.className === 'InputLayer' || inbound.length === 0)
-      throw refuse([{ name: layer.name, className: layer.className, why: 'it is an input the model does not list' }]);
-    for (const r of inbound) visit(graph.byName.get(r.layer)!, r.node);
+  const write = (layer: LayerNode, node: number, out: string) => {
+    const inbound = layer.inbound[node];
     // Only Embedding reads ids; anything else that reads an int input reads it as floats, as tfjs would.
     const inputs = inbound.map((r) => {
       const name = tensorName(r);
@@ -143,6 +135,34 @@ function writeCalls(graph: LayerGraph, s: ExportState): void {
       s.rank.set(out, 2); // keep going, to report every problem at once
     }
     done.add(out);
+  };
+  // Depth first from each output, inputs before the call that reads them; a stack instead of recursion, so a
+  // graph of any depth cannot overflow the call stack.
+  const visit = (root: LayerNode, rootNode: number) => {
+    const stack: { layer: LayerNode; node: number; out: string; next: number }[] = [];
+    const enter = (layer: LayerNode, node: number) => {
+      const out = tensorName({ layer: layer.name, node, tensor: 0 });
+      if (done.has(out)) return;
+      if (visiting.has(out))
+        throw refuse([{ name: layer.name, className: layer.className, why: 'it is part of a cycle' }]);
+      visiting.add(out);
+      const inbound = layer.inbound[node] ?? [];
+      if (layer.className === 'InputLayer' || inbound.length === 0)
+        throw refuse([{ name: layer.name, className: layer.className, why: 'it is an input the model does not list' }]);
+      stack.push({ layer, node, out, next: 0 });
+    };
+    enter(root, rootNode);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const inbound = top.layer.inbound[top.node];
+      if (top.next < inbound.length) {
+        const r = inbound[top.next++];
+        enter(graph.byName.get(r.layer)!, r.node);
+        continue;
+      }
+      stack.pop();
+      write(top.layer, top.node, top.out);
+    }
   };
   for (const ref of graph.outputs) {
     const layer = graph.byName.get(ref.layer)!;

@@ -121,7 +121,10 @@ function merge(binaryOp: string, variadicOp: string | null): LayerExporter {
     } else {
       s.b.node(variadicOp, inputs, [], { name: `${layer.name}/${variadicOp}`, outputs: [out] });
     }
-    s.rank.set(out, Math.max(...inputs.map((i) => s.rank.get(i) ?? 2)));
+    s.rank.set(
+      out,
+      inputs.reduce((r, i) => Math.max(r, s.rank.get(i) ?? 2), -Infinity),
+    );
   };
 }
 
@@ -211,7 +214,10 @@ const onnxConstantOp: LayerExporter = (s, layer, [x], out) => {
 const onnxBinary: LayerExporter = (s, layer, inputs, out) => {
   const op = layer.config.op === 'div' ? 'Div' : 'Sub';
   s.b.node(op, inputs, [], { name: `${layer.name}/${op}`, outputs: [out] });
-  s.rank.set(out, Math.max(...inputs.map((i) => s.rank.get(i) ?? 2)));
+  s.rank.set(
+    out,
+    inputs.reduce((r, i) => Math.max(r, s.rank.get(i) ?? 2), -Infinity),
+  );
 };
 
 const onnxSlice: LayerExporter = (s, layer, [x], out) => {

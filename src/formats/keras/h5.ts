@@ -161,7 +161,8 @@ export function stringListAttr(obj: Group, name: string): string[] {
   const attrs = obj.attrs;
   if (name in attrs) return decode(attrs[name].value);
   const out: string[] = [];
-  for (let i = 0; `${name}${i}` in attrs; i++) out.push(...decode(attrs[`${name}${i}`].value));
+  // Chunks of a long name list are appended one by one (spreading a chunk would overflow the argument list).
+  for (let i = 0; `${name}${i}` in attrs; i++) for (const s of decode(attrs[`${name}${i}`].value)) out.push(s);
   return out;
 }
 

@@ -53,8 +53,13 @@ export function niceAxis(
 ): NiceAxis | null {
   const v = values.filter((x) => Number.isFinite(x));
   if (v.length === 0) return null;
-  let lo = Math.min(...v);
-  let hi = Math.max(...v);
+  // A loop, not Math.min(...v): a long series would overflow the argument list.
+  let lo = v[0];
+  let hi = v[0];
+  for (const x of v) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
   if (opts.includeZero) lo = Math.min(lo, 0);
   const span0 = hi - lo || Math.abs(hi) * 0.01 || 1e-3;
   const pad = opts.pad ?? 0.04;

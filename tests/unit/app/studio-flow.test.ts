@@ -53,6 +53,18 @@ describe('the studio flow on tfjs (the demo DeepFM)', () => {
     expect(result.delong.low).toBeLessThan(result.delong.high);
   });
 
+  it('refuses a broken drop naming its files, keeps the open model and rows, and scores as before', async () => {
+    const before = await studio.evaluate(plan);
+    const broken = memoryFile('model.json', new TextEncoder().encode('{"modelTopology": '));
+    const e = await studio.openFiles([broken, memoryFile('group1-shard1of1.bin', new Uint8Array(8))]).catch((x) => x);
+    expect(e.code).toBe('MODEL_JSON_INVALID');
+    expect(e.message).toMatch(
+      /^model\.json is not valid JSON.* model\.json and group1-shard1of1\.bin were not opened, and the open model is unchanged\.$/,
+    );
+    expect(studio.ws.modelName).toBe('model.json');
+    expect((await studio.evaluate(plan)).auc).toBe(before.auc);
+  });
+
   it('exports the plan with its typed recipe, checked by reloading; the export reopens with the same AUC', async () => {
     const out = await exportPlan(studio, NODE_LOADER, plan);
     expect(out.recipe).toMatchObject({ format: 1, method: DEFAULT_METHOD.id, dataFree: false, calibrationRows: 8000 });

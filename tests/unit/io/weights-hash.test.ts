@@ -104,7 +104,9 @@ describe('the weights hash in model.json', () => {
     expect(afmShard.byteLength).toBe((await readFile(join(dir, 'svd', SHARD))).byteLength);
     const mixed = await folder('mixed', svd, afmShard);
     const r = await refusals(mixed);
-    expect(r.studio).toEqual({ code: 'MODEL_WEIGHTS_MISMATCH', message: REFUSAL });
+    // The studio also says which dropped files it refused, and what stays open.
+    const refused = `model.json and ${SHARD} were not opened, and no model was opened.`;
+    expect(r.studio).toEqual({ code: 'MODEL_WEIGHTS_MISMATCH', message: `${REFUSAL} ${refused}` });
     expect(r.cli).toEqual({ code: 'MODEL_WEIGHTS_MISMATCH', message: REFUSAL });
     expect(r.checks).toMatchObject({ ok: false, studioError: true, code: 'MODEL_WEIGHTS_MISMATCH', message: REFUSAL });
     const cli = await runCli(['evaluate', '--model', mixed, '--data', TEST]);

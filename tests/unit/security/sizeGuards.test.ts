@@ -85,6 +85,37 @@ describe('model.json sizes read the way tfjs reads them', () => {
     expect(r.message).toContain('50,000,000 values per row');
   });
 
+  it('reads a decoy camel-cased modelConfig as tfjs does: ignored, the topology itself is built and checked', () => {
+    const huge = { class_name: 'Dense', config: { name: 'wide', units: 10_000_000, batch_input_shape: [null, 1000] } };
+    const topology = {
+      class_name: 'Sequential',
+      modelConfig: { class_name: 'Sequential', config: { name: 'small', layers: [] } },
+      config: { name: 'm', layers: [huge] },
+    };
+    expect(errorOf(() => checkDeclaredSizes(topology)).code).toBe('MODEL_TOO_LARGE');
+  });
+
+  it('finds a cycle and an unknown layer written with camel-cased keys (inboundNodes, className) tfjs accepts', async () => {
+    const a = await smallArtifacts();
+    const camelCased = (l: Record<string, unknown>) => {
+      const { class_name, inbound_nodes, ...rest } = l;
+      return { ...rest, className: class_name, inboundNodes: inbound_nodes };
+    };
+    const cyclic = structuredClone(a);
+    const layers = layersOf(cyclic) as unknown as Record<string, unknown>[];
+    layers.splice(0, layers.length, ...layers.map(camelCased));
+    (layers.find((l) => (l.config as { name: string }).name === 'hidden')!.inboundNodes as unknown[][][])[0][0][0] =
+      'out';
+    const loop = await refusal(() => loadModelFromArtifacts(cyclic, 'model.json'));
+    expect(loop.code).toBe('MODEL_NOT_LAYERS');
+    expect(loop.message).toMatch(/feeds layer hidden from node 0 of layer out, which never exists/);
+    const unknown = structuredClone(a);
+    const ul = layersOf(unknown) as unknown as Record<string, unknown>[];
+    ul.splice(0, ul.length, ...ul.map(camelCased));
+    ul.find((l) => (l.config as { name: string }).name === 'out')!.className = 'Evil';
+    expect((await refusal(() => loadModelFromArtifacts(unknown, 'model.json'))).code).toBe('MODEL_UNKNOWN_LAYER');
+  });
+
   it('refuses a parameter total over LIMITS.modelParams from widths each within the limit', () => {
     const dense = (name: string, units: unknown, extra: Record<string, unknown> = {}) => ({
       class_name: 'Dense',
