@@ -1,6 +1,7 @@
 /** One column of the schema table: its name, its kind (a choice), what the sample showed of it, and why. */
 import type { ColumnKind, DataSchema } from '../engine/protocol';
 import { formatInt } from './format';
+import { ShownName } from './ShownName';
 
 const KINDS: ColumnKind[] = ['label', 'categorical', 'numeric', 'time', 'ignore'];
 
@@ -17,7 +18,9 @@ export function SchemaRow({
 }) {
   return (
     <tr data-testid={`schema-row-${column.name}`}>
-      <td>{column.name}</td>
+      <td>
+        <ShownName name={column.name} />
+      </td>
       <td>
         <select
           value={column.kind}

@@ -48,6 +48,8 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
   /** Bumped by every Cancel, so chained work (read, score, prepare) stops at the next step. */
   const cancelGen = useRef(0);
   const openings = useRef<Opening[]>([]);
+  /** The names of a drop being opened, so that a worker that dies meanwhile can say which files killed it. */
+  const dropping = useRef<string[] | null>(null);
 
   const analyse = () => analyseOpen(store, run, onProgress, cancelGen);
 
@@ -92,7 +94,12 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
   /** Opens dropped files in the worker (unzipped and sorted there): data first, then the model among them. */
   const openDrop = async (files: FilePayload[], reopen = false) => {
     const label = `Opening ${files.map((f) => f.name).join(', ')}`;
-    const opened = await run(label, (c) => c.call((api) => api.openFiles(files, proxy(onProgress))), true);
+    if (!reopen) dropping.current = files.map((f) => f.name);
+    const opened = await run(label, (c) => c.call((api) => api.openFiles(files, proxy(onProgress))), true).finally(
+      () => {
+        if (!reopen) dropping.current = null;
+      },
+    );
     if (!opened) return false;
     if (!reopen) openings.current.push({ kind: 'drop', files });
     if (opened.data.length > 0) dispatch({ type: 'dataOpened', data: opened.data, reopen });
@@ -114,7 +121,7 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
     await analyse();
   };
 
-  return { analyse, adoptModel, openDemo, openDrop, reopenAll, cancelGen, openings };
+  return { analyse, adoptModel, openDemo, openDrop, reopenAll, cancelGen, openings, dropping };
 }
 
 export type OpenFlow = ReturnType<typeof useOpenFlow>;

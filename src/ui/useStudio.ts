@@ -6,6 +6,7 @@
 import { useEffect, useMemo } from 'react';
 import { plannedRanks, resolveUniformPlan } from '../core/compress/plan';
 import { countPlannedParams } from '../core/layers/accounting';
+import { displayText } from '../core/errors';
 import { fetchDemoManifest } from './demo';
 import { StudioConnection } from './studioClient';
 import { parseUrlState, formatUrlState } from './urlState';
@@ -51,18 +52,32 @@ export function useStudio() {
   const flow = useOpenFlow(store, run, onProgress);
 
   /** Starts (or restarts) the worker; a restart replays whatever the user had opened. */
-  const connect = async (reopen: boolean) => {
+  const connect = async (reopen: boolean, said?: string) => {
     conn.current?.close();
     conn.current = new StudioConnection((reason) => {
-      const message = `The compute worker stopped (${reason}); a fresh one was started and your files were reopened.`;
-      dispatch({ type: 'notice', message });
+      // A worker that dies while opening a drop was killed by those files (too large for this tab's memory,
+      // most likely): name them; they are not replayed, so the fresh worker reopens what was open before.
+      const dropped = flow.dropping.current;
+      flow.dropping.current = null;
       dispatch({ type: 'jobEnd', label: get().job?.label ?? '' });
-      void connect(true);
+      if (dropped) {
+        const names = dropped.map((n) => displayText(n)).join(', ');
+        const message =
+          `The compute worker stopped (${reason}) while opening ${names}, which ${dropped.length > 1 ? 'were' : 'was'} ` +
+          'not opened; a fresh worker was started and the model and data open before were reopened unchanged.';
+        dispatch({ type: 'error', message });
+        void connect(true, message); // said again once reopened (each job clears the error shown)
+      } else {
+        const message = `The compute worker stopped (${reason}); a fresh one was started and your files were reopened.`;
+        dispatch({ type: 'notice', message });
+        void connect(true);
+      }
     });
     const backend = await run('Starting the compute worker', (c) => c.call((api) => api.init(get().backendChoice)));
     if (!backend) return;
     dispatch({ type: 'backend', backend });
     if (reopen) await flow.reopenAll();
+    if (said) dispatch({ type: 'error', message: said });
   };
 
   // First visit: the worker, then the demo (or what the URL names).

@@ -43,6 +43,27 @@ describe('faults', () => {
     expect(await quietCli(['synth', '--rows', '1000000', '--out', big])).toBe(0);
     await cancelDuring(/Opening big-train\.tsv/, () => studio.page.getByTestId('file-input').setInputFiles(big));
     expect((await studioState(studio.page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
+    // The worker killed while it opens the file (as a file too large for the tab would): the file is named,
+    // not replayed, and what was open before is reopened.
+    await studio.page.getByTestId('file-input').setInputFiles(big);
+    await studio.page
+      .getByTestId('job')
+      .filter({ hasText: /Opening big-train\.tsv/ })
+      .waitFor({ timeout: 60_000 });
+    await studio.page.evaluate(() => window.ctrStudio!.actions.simulateCrash());
+    // Settled: everything reopened and analysed (no job), and the refusal said last.
+    await studio.page.waitForFunction(
+      () => {
+        const s = window.ctrStudio!.state();
+        return !s.job && s.baseline !== null && /while opening big-train/.test(s.error ?? '');
+      },
+      undefined,
+      { timeout: 90_000 },
+    );
+    expect(await studio.page.getByTestId('error').textContent()).toMatch(
+      /worker stopped .* while opening big-train\.tsv, which was not opened; .*reopened unchanged\./,
+    );
+    expect((await studioState(studio.page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
     await rm(bigDir, { recursive: true });
     // Statistics of another demo model.
     await cancelDuring(/Collecting statistics/, () => studio.page.getByTestId('demo-dcnv2').click());
@@ -81,7 +102,7 @@ describe('faults', () => {
     await dropFiles(studio.page, [fileFromText('model.json', '{"modelTopology": {"class_name": "Model", "config": ')]);
     await studio.page.getByTestId('error').waitFor({ timeout: 10_000 });
     expect(await studio.page.getByTestId('error').textContent()).toMatch(
-      /model\.json is not valid JSON .*; export the model again/,
+      /model\.json is not valid JSON .*; export the model again.* model\.json was not opened, and the open model is unchanged\.$/,
     );
     expect((await studioState(studio.page)).model!.name).toBe(before.model!.name);
     await studio.page.screenshot({ path: `${SHOTS}/5-error.png` });
