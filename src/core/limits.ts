@@ -70,6 +70,13 @@ export const LIMITS = {
    * overflow the call stack). Exported models nest a few levels; raise it for a file that nests more.
    */
   onnxSubgraphDepth: 64,
+  /**
+   * Longest chain of layers (calls one after another) in one layers model, nested models counted apart.
+   * Protects tfjs, which orders a model's layers by recursion, one call level per layer, and overflows the
+   * call stack somewhere between 4,000 and 6,000 layers in Node (less in some browsers). CTR models are a few
+   * dozen layers deep. Raising it past about 4,000 gives tfjs's stack overflow instead of this sentence.
+   */
+  layerDepth: 2048,
 } as const;
 
 /** A byte count as people read it: "512 B", "3 MiB", "4.5 GiB" (binary units, as the limits are set). */

@@ -44,6 +44,14 @@ export async function loadModelFromArtifacts(artifacts: ModelArtifacts, fileName
   try {
     model = await tf.loadLayersModel(tf.io.fromMemory(artifacts as unknown as tf.io.ModelArtifacts));
   } catch (e) {
+    const badName = /Not a valid tensor name: '(.*)'/s.exec(String((e as Error)?.message ?? ''));
+    if (badName) {
+      throw new StudioError(
+        'MODEL_LOAD',
+        `${fileName} names a layer or weight ${shown(badName[1])}, which tfjs cannot take as a name (only letters, ` +
+          'digits and . _ - / are allowed); rename it and export the model again.',
+      );
+    }
     throw (
       (await weightsMismatch(artifacts, fileName)) ??
       new StudioError(

@@ -37,6 +37,7 @@ export async function openStudio(
     if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreignRequests.push(u);
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('crash', () => pageErrors.push('the tab crashed'));
   const cspViolations: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy|Refused to (load|execute|compile|create|connect)/.test(m.text()))

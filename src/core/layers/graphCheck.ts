@@ -4,8 +4,21 @@
  * plain objects, no tfjs.
  */
 import { StudioError } from '../errors';
+import { LIMITS } from '../limits';
 import { shown } from './artifacts';
 import { tfjsModelConfig } from './sizeCheck';
+
+/** Refuses a chain of layers deeper than tfjs can build (it recurses once per layer). */
+function checkDepth(depth: number, fileName: string): void {
+  if (depth <= LIMITS.layerDepth) return;
+  throw new StudioError(
+    'MODEL_TOO_LARGE',
+    `The layers of ${fileName} form a chain more than ${LIMITS.layerDepth.toLocaleString('en-US')} layers deep ` +
+      `(LIMITS.layerDepth), deeper than tfjs can build (it orders layers by recursion); this is not a model CTR ` +
+      'Studio is meant for (or the file was edited), so export a shallower model.',
+    { depth },
+  );
+}
 
 /**
  * Checks the layer graph of a functional topology (and of functional models nested in it) the way tfjs
@@ -62,12 +75,18 @@ export function checkTopologyGraph(topology: Record<string, unknown>, fileName =
         if (inputs.length > 0) pending.push({ layer: name as string, inputs });
       }
     }
+    if (!graph) checkDepth(layers.length, fileName);
     // Build the calls in as many passes as tfjs would; a pass that builds nothing means tfjs would spin forever.
+    // Each call's depth is one more than its deepest input's (inputs and nested models start at 0).
+    const depthOf = new Map<string, number>();
     let left = pending;
     while (left.length > 0) {
       const next = left.filter((c) => {
         if (!c.inputs.every(([from, index]) => (nodes.get(from) ?? -1) > index)) return true;
         nodes.set(c.layer, nodes.get(c.layer)! + 1);
+        const d = 1 + c.inputs.reduce((m, [from]) => Math.max(m, depthOf.get(from) ?? 0), 0);
+        depthOf.set(c.layer, Math.max(depthOf.get(c.layer) ?? 0, d));
+        checkDepth(d, fileName);
         return false;
       });
       if (next.length === left.length) {

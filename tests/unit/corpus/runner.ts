@@ -13,7 +13,10 @@ import { main } from '../../../src/cli/main';
 import { parseArgs } from '../../../src/cli/shared/args';
 import { evaluateCommand } from '../../../src/cli/commands/evaluate';
 import { trainCommand } from '../../../src/cli/commands/train';
-import { loadStudioModel, type LoadedModel } from '../../../src/cli/shared/io';
+import { loadStudioModel, NODE_LOADER, type LoadedModel } from '../../../src/cli/shared/io';
+import { Studio } from '../../../src/app/studio';
+import { dataSourceOf } from '../../../src/app/workspace';
+import { pathFile } from '../../../src/node/files';
 import { describeError, isStudioError, StudioError } from '../../../src/core/errors';
 import {
   encodeBatch,
@@ -34,7 +37,14 @@ import type { TfjsModel } from '../../../src/tf/runnable';
 import { loadModelFromArtifacts } from '../../../src/tf/modelio';
 import { predictProbs } from '../../../src/tf/predict';
 import type { LayersModel } from '../../../src/tf/tfjs';
-import { caseFiles, CORPUS_DIR, DEFAULT_MODEL_DATA, DEMO_MODEL, type CorpusCase } from '../../fixtures/corpus/cases';
+import {
+  caseFiles,
+  casePath,
+  CORPUS_DIR,
+  DEFAULT_MODEL_DATA,
+  DEMO_MODEL,
+  type CorpusCase,
+} from '../../fixtures/corpus/cases';
 
 /** What the command line did: exit code, output, and the error the command threw (main() shows only its sentence). */
 export interface CliAnswer {
@@ -73,19 +83,20 @@ async function captured<T>(f: () => Promise<T>): Promise<{ value: T; out: string
 }
 
 /** The CLI's argv for a case (a model's files copied into a fresh folder, as a user keeps them). */
-async function cliArgs(c: CorpusCase): Promise<string[]> {
+export async function cliArgs(c: CorpusCase): Promise<string[]> {
   tmp ??= await mkdtemp(join(tmpdir(), 'ctr-corpus-'));
   if (c.kind === 'data') {
-    const data = join(CORPUS_DIR, c.files[0]);
+    const data = casePath(c, c.files[0]);
     if (c.command === 'train')
       return ['train', '--model', 'lr', '--train', data, '--out', join(tmp, `${c.id}-out`), '--epochs', '1', '--quiet'];
     return ['evaluate', '--model', DEMO_MODEL, '--data', data];
   }
   const dir = join(tmp, c.id);
   await mkdir(dir, { recursive: true });
-  for (const f of c.files) await copyFile(join(CORPUS_DIR, f), join(dir, basename(f)));
+  for (const f of c.files) await copyFile(casePath(c, f), join(dir, basename(f)));
   const names = c.files.map((f) => basename(f));
-  const named = names.find((f) => f.endsWith('.json')) ?? names.find((f) => isZipName(f));
+  const named =
+    names.find((f) => f.endsWith('.json')) ?? names.find((f) => isZipName(f) || /\.(onnx|h5|keras)$/i.test(f));
   return [
     'evaluate',
     '--model',
@@ -138,6 +149,16 @@ async function studioPath(c: CorpusCase): Promise<StudioAnswer> {
     const cells = Object.fromEntries(names.map((n, j) => [n, s.read.batch.categorical[j].slice(0, 8)]));
     return { ok: true, rows: s.read.batch.rows, badRows: s.read.report.badRows, auc: s.auc, cells };
   }
+  // A drop without a model.json (ONNX, Keras) is opened by the studio's application layer, as the worker does.
+  if (!files.some((f) => f.name.toLowerCase().endsWith('.json'))) {
+    const studio = new Studio(NODE_LOADER);
+    const data = join(CORPUS_DIR, c.data ?? DEFAULT_MODEL_DATA);
+    const opened = await studio.openFiles(files.map((f) => memoryFile(f.name, f.bytes)));
+    // The rows as the train and the test file, so that every row is scored (one dropped file would be split).
+    for (const role of ['train', 'test'] as const) await studio.openData(role, dataSourceOf(pathFile(data)));
+    const base = await studio.baseline();
+    return { ok: true, params: opened.model?.params, rows: base.rows, auc: Number(base.auc.toFixed(6)) };
+  }
   // As src/ui/files.ts and src/engine/session.ts loadModel: sort the drop, check it, assemble, load, score.
   const withText = files.map((f) => ({
     ...f,
@@ -161,7 +182,7 @@ async function studioPath(c: CorpusCase): Promise<StudioAnswer> {
     const meta = readMetadata(artifacts.userDefinedMetadata);
     const params = model.countParams();
     if (!meta) return { ok: true, params };
-    const bytes = caseFiles({ ...c, files: [c.data ?? DEFAULT_MODEL_DATA] })[0].bytes;
+    const bytes = caseFiles({ ...c, generate: undefined, files: [c.data ?? DEFAULT_MODEL_DATA] })[0].bytes;
     const s = await studioScore(model, meta.encoding, bytes);
     return { ok: true, params, rows: s.rows, auc: s.auc };
   } finally {

@@ -11,10 +11,10 @@ import { GraphBuilder } from '../../../src/core/onnx/builder';
 import { DT, encodeModel, type TensorProto } from '../../../src/core/onnx/onnx';
 import { OnnxGraph } from '../../../src/core/onnx/native/graph';
 import { findUnits } from '../../../src/core/onnx/native/units';
-import { ProtoWriter } from '../../../src/core/onnx/protobuf';
 import { checkFinite, parseModelJson, type WeightSpec } from '../../../src/core/layers/artifacts';
 import { LIMITS } from '../../../src/core/limits';
 import { errorOf } from '../../helpers/errors';
+import { nestedSubgraphs } from '../../fixtures/corpus/generated';
 
 const META = { opset: 13, irVersion: 8, producerName: 'pytorch', producerVersion: '2.5.0' };
 
@@ -128,33 +128,7 @@ describe('deep and long structures', () => {
   }, 120_000);
 
   it('refuses subgraphs nested 20,000 deep with one sentence naming the limit', () => {
-    // Written from the inside out (each level a graph with one If node whose then_branch is the next level), in
-    // one pass: a protobuf message is its length-prefixed fields, so each level adds a prefix before the inner
-    // graph's bytes.
-    let inner = new ProtoWriter().string(2, 'leaf').finish();
-    const prefixes: Uint8Array[] = [];
-    let length = inner.length;
-    for (let depth = 0; depth < 20_000; depth++) {
-      const head = (w: ProtoWriter) => w.string(1, 'then_branch').varint(20, 5);
-      const attrHead = head(new ProtoWriter()).finish();
-      const attrLength = attrHead.length + tagged(6, length);
-      const nodeHead = new ProtoWriter().string(4, 'If').finish();
-      const nodeLength = nodeHead.length + tagged(5, attrLength);
-      prefixes.push(
-        concat([lengthPrefix(1, nodeLength), nodeHead, lengthPrefix(5, attrLength), attrHead, lengthPrefix(6, length)]),
-      );
-      length = tagged(1, nodeLength);
-    }
-    prefixes.reverse();
-    inner = concat([...prefixes, inner]);
-    const model = concat([
-      new ProtoWriter()
-        .varint(1, 8)
-        .message(8, (w) => w.varint(2, 13))
-        .finish(),
-      lengthPrefix(7, inner.length),
-      inner,
-    ]);
+    const model = nestedSubgraphs(20_000); // each level a graph with one If node whose then_branch is the next
     for (const read of [() => importOnnx(model, 'deep.onnx'), () => OnnxGraph.read(model, 'deep.onnx')]) {
       const e = errorOf(read);
       expect(e.code).toBe('MODEL_NOT_LAYERS');
@@ -192,26 +166,3 @@ describe('deep and long structures', () => {
     }
   });
 });
-
-/** Bytes of a length-delimited field header: tag then length. */
-function lengthPrefix(field: number, length: number): Uint8Array {
-  const w = new ProtoWriter();
-  w.rawVarint((field << 3) | 2);
-  w.rawVarint(length);
-  return w.finish();
-}
-
-/** Size of a whole length-delimited field whose content is `length` bytes. */
-function tagged(field: number, length: number): number {
-  return lengthPrefix(field, length).length + length;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
