@@ -32,9 +32,10 @@ const def: CommandDef = {
     {
       name: 'models',
       value: 'IDS',
-      help: 'demo models to report (folders under public/demo/models)',
+      help: 'models to report (folders under --model-dir)',
       default: 'deepfm,dcnv2',
     },
+    { name: 'model-dir', value: 'DIR', help: 'folder holding the model folders', default: 'public/demo/models' },
     { name: 'train', value: 'FILE', help: 'training rows', default: 'public/demo/criteo/train.tsv' },
     { name: 'test', value: 'FILE', help: 'test rows', default: 'public/demo/criteo/test.tsv' },
     { name: 'dense-rank', value: 'K', help: 'Dense rank of the SVD/AFM rows', default: '64' },
@@ -141,7 +142,7 @@ async function reportModel(
   lowLr: Partial<FineTuneOptions>,
 ): Promise<{ rows: Row[]; note: string }> {
   console.error(`report: ${id}`);
-  const s = await openCompression({ ...args, model: `public/demo/models/${id}` });
+  const s = await openCompression({ ...args, model: `${String(args['model-dir'])}/${id}` });
   const { compressor: c, loaded } = s;
   const encoding = loaded.meta.encoding;
   const test = await s.testRows();
@@ -208,7 +209,7 @@ async function run(args: ParsedArgs): Promise<void> {
     .map((s) => s.trim())
     .filter(Boolean)) {
     if (!/^[\w-]+$/.test(id))
-      throw new StudioError('USAGE', `--models takes demo folder names such as deepfm,dcnv2, not "${id}".`);
+      throw new StudioError('USAGE', `--models takes model folder names such as deepfm,dcnv2, not "${id}".`);
     const { rows, note } = await reportModel(args, id, dense, emb, runs, lowLr);
     json[id] = rows;
     sections.push(markdown(id, rows, note));

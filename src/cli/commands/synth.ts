@@ -4,6 +4,9 @@ import { once } from 'node:events';
 import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { synthCriteo } from '../../core/synth/criteo';
 import { printJson, round } from '../shared/io';
+import { StudioError } from '../../core/errors';
+import { auc } from '../../core/metrics';
+import { TEACHER_KINDS, type TeacherKind } from '../../core/synth/teacher';
 
 const def: CommandDef = {
   name: 'synth',
@@ -21,17 +24,32 @@ const def: CommandDef = {
       default: '1',
     },
     { name: 'click-rate', value: 'P', help: 'target share of clicks', default: '0.22' },
+    {
+      name: 'teacher',
+      value: 'KIND',
+      help: 'the planted teacher: logistic (a weight per id) or deep (linear + FM + MLP over id vectors)',
+      default: 'logistic',
+    },
+    { name: 'strength', value: 'F', help: "multiplies the deep teacher's logit (its signal)", default: '1' },
   ],
   notes:
     'Ids are drawn from Zipf distributions over the Criteo Kaggle cardinalities and ' +
-    'hashed to 8 hex digits;\nlabels come from a planted logistic teacher with a ' +
-    'weight per id. The demo models can score the rows.',
+    'hashed to 8 hex digits;\nlabels come from a planted teacher: logistic (a weight per id), or deep (pairwise ' +
+    'and higher-order\ninteractions of 8-dimensional id vectors, which logistic regression cannot reach). The ' +
+    "teacher's own AUC on\nthe file (teacherAuc: the best any model can score on it) is printed. The demo models " +
+    'can score the rows.',
 };
 
 async function run(args: ParsedArgs): Promise<void> {
   const t0 = performance.now();
   const rows = numberArg(args, 'rows', { integer: true, min: 1 })!;
+  const teacher = String(args.teacher ?? 'logistic') as TeacherKind;
+  if (!TEACHER_KINDS.includes(teacher))
+    throw new StudioError('INVALID_ARGUMENT', `--teacher takes ${TEACHER_KINDS.join(' or ')}, not ${teacher}.`);
   const out = createWriteStream(String(args.out));
+  const probabilities = new Float32Array(rows);
+  const labels = new Uint8Array(rows);
+  let at = 0;
   let clicks = 0;
   for (const lines of synthCriteo({
     rows,
@@ -39,6 +57,12 @@ async function run(args: ParsedArgs): Promise<void> {
     zipf: numberArg(args, 'zipf', { min: 1.0001 })!,
     cardinalityScale: numberArg(args, 'cardinality-scale', { min: 1e-9 })!,
     clickRate: numberArg(args, 'click-rate', { min: 0.001, max: 0.999 })!,
+    teacher,
+    strength: numberArg(args, 'strength', { min: 0 })!,
+    onLabel: (p, label) => {
+      probabilities[at] = p;
+      labels[at++] = label;
+    },
   })) {
     for (const l of lines) if (l.charCodeAt(0) === 49) clicks++;
     if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
@@ -50,6 +74,8 @@ async function run(args: ParsedArgs): Promise<void> {
     out: String(args.out),
     rows,
     clickRate: round(clicks / rows, 4),
+    teacher,
+    teacherAuc: clicks > 0 && clicks < rows ? round(auc(labels, probabilities), 4) : null,
     seconds: round(seconds, 1),
     rowsPerSec: round(rows / seconds, 0),
   });

@@ -2,12 +2,13 @@
  * Synthetic click logs in Criteo's TSV layout (label, I1..I13, C1..C26), seeded, for benchmarks of any size:
  * categorical ids drawn from Zipf distributions over the real Criteo Kaggle cardinalities (up to ten million
  * ids per field), hashed to 8 hex digits as Criteo does; integer features from log-normal counts with
- * Criteo's missing rates; labels from a planted teacher: a logistic model with a weight per id (a hash of
+ * Criteo's missing rates; labels from a planted teacher (./teacher.ts): by default a logistic model with a weight per id (a hash of
  * field and id, so it needs no table) and per numeric feature, its bias set for about 22% clicks.
  * The demo models can score these rows (most ids are unseen to them: out of vocabulary). Pure.
  */
 import { createRng, type Rng } from '../random';
 import { zipfSampler } from './zipf';
+import { deepTeacher, hash32, logisticTeacher, type Draws, type Teacher, type TeacherKind } from './teacher';
 
 /** Distinct values per categorical field in the full Criteo Kaggle training set. */
 export const CRITEO_CARDINALITIES = [
@@ -30,23 +31,12 @@ export interface SynthOptions {
   cardinalityScale?: number;
   /** Target share of clicks. */
   clickRate?: number;
-}
-
-function hash32(a: number, b: number, c: number): number {
-  let h =
-    Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^
-    Math.imul(b + 0x632be5ab, 0xc2b2ae35) ^
-    Math.imul(c + 0x27d4eb2f, 0x165667b1);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/** A weight in about [−w, w] for an id, from its hash (no table: any vocabulary size). */
-function idWeight(field: number, id: number, scale: number): number {
-  return ((hash32(field, id, 7) / 4294967296) * 2 - 1) * scale;
+  /** Which planted teacher labels the rows (default logistic). */
+  teacher?: TeacherKind;
+  /** Multiplies the deep teacher's logit (its signal against the label noise); default 1. */
+  strength?: number;
+  /** Told every row's teacher probability and drawn label (the teacher's own AUC is the Bayes limit). */
+  onLabel?: (probability: number, label: 0 | 1) => void;
 }
 
 function gaussian(rng: Rng): number {
@@ -54,20 +44,20 @@ function gaussian(rng: Rng): number {
 }
 
 interface Row {
-  logit: number;
+  draws: Draws;
   cells: string[];
 }
 
+const cardinalities = (opts: SynthOptions) =>
+  CRITEO_CARDINALITIES.map((c) => Math.max(2, Math.round(c * (opts.cardinalityScale ?? 1))));
+
 function makeRowSource(opts: SynthOptions) {
   const rng = createRng(opts.seed);
-  const scale = opts.cardinalityScale ?? 1;
-  const cards = CRITEO_CARDINALITIES.map((c) => Math.max(2, Math.round(c * scale)));
-  const samplers = cards.map((n) => zipfSampler(n, opts.zipf ?? 1.15, rng));
-  const fieldScale = cards.map((_, f) => 0.25 + 0.75 * (hash32(f, 0, 3) / 4294967296));
-  const numWeight = MISSING_I.map((_, j) => ((hash32(100 + j, 0, 5) / 4294967296) * 2 - 1) * 0.3);
+  const samplers = cardinalities(opts).map((n) => zipfSampler(n, opts.zipf ?? 1.15, rng));
   return (): Row => {
-    let logit = 0;
     const cells = new Array<string>(39);
+    const counts = new Array<number | null>(13).fill(null);
+    const ids = new Array<number | null>(26).fill(null);
     for (let j = 0; j < 13; j++) {
       if (rng() < MISSING_I[j]) {
         cells[j] = '';
@@ -75,7 +65,7 @@ function makeRowSource(opts: SynthOptions) {
       }
       const v = Math.max(0, Math.floor(Math.exp(1.5 + 1.4 * gaussian(rng))) - 1);
       cells[j] = String(v);
-      logit += numWeight[j] * (Math.log1p(v) - 2);
+      counts[j] = v;
     }
     for (let f = 0; f < 26; f++) {
       if (rng() < MISSING_C[f]) {
@@ -84,9 +74,9 @@ function makeRowSource(opts: SynthOptions) {
       }
       const id = samplers[f]();
       cells[13 + f] = hash32(f, id, 1).toString(16).padStart(8, '0');
-      logit += idWeight(f, id, fieldScale[f]);
+      ids[f] = id;
     }
-    return { logit, cells };
+    return { draws: { counts, ids }, cells };
   };
 }
 
@@ -103,13 +93,26 @@ function calibrateBias(logits: number[], rate: number): number {
   return (lo + hi) / 2;
 }
 
-/** Lines of the synthetic file (no trailing newline on each), in chunks of up to `chunk` lines. */
-export function* synthCriteo(opts: SynthOptions, chunk = 10_000): Generator<string[]> {
-  const probe = makeRowSource({ ...opts, seed: opts.seed ^ 0x5eed });
+/**
+ * The teacher and its bias for these options. The deep teacher is standardised and calibrated on rows of a
+ * fixed seed, so files of any seed share it; the logistic teacher calibrates on rows of the file's own seed,
+ * as earlier versions did (its files stay the same bit for bit).
+ */
+export function plantedTeacher(opts: SynthOptions): { teacher: Teacher; bias: number } {
+  const deep = opts.teacher === 'deep';
+  const probe = makeRowSource({ ...opts, seed: deep ? 0x5eed : opts.seed ^ 0x5eed });
+  const sample = Array.from({ length: deep ? 20_000 : 4000 }, () => probe().draws);
+  const teacher = deep ? deepTeacher(sample, opts.strength ?? 1) : logisticTeacher(cardinalities(opts));
   const bias = calibrateBias(
-    Array.from({ length: 4000 }, () => probe().logit),
+    sample.slice(0, 4000).map((d) => teacher(d)),
     opts.clickRate ?? 0.22,
   );
+  return { teacher, bias };
+}
+
+/** Lines of the synthetic file (no trailing newline on each), in chunks of up to `chunk` lines. */
+export function* synthCriteo(opts: SynthOptions, chunk = 10_000): Generator<string[]> {
+  const { teacher, bias } = plantedTeacher(opts);
   const next = makeRowSource(opts);
   const labelRng = createRng(opts.seed ^ 0x1abe1);
   for (let done = 0; done < opts.rows; ) {
@@ -117,8 +120,10 @@ export function* synthCriteo(opts: SynthOptions, chunk = 10_000): Generator<stri
     const lines = new Array<string>(n);
     for (let i = 0; i < n; i++) {
       const r = next();
-      const p = 1 / (1 + Math.exp(-(r.logit + bias)));
-      lines[i] = `${labelRng() < p ? 1 : 0}\t${r.cells.join('\t')}`;
+      const p = 1 / (1 + Math.exp(-(teacher(r.draws) + bias)));
+      const label = labelRng() < p ? 1 : 0;
+      opts.onLabel?.(p, label);
+      lines[i] = `${label}\t${r.cells.join('\t')}`;
     }
     done += n;
     yield lines;
