@@ -77,6 +77,12 @@ export const LIMITS = {
    * dozen layers deep. Raising it past about 4,000 gives tfjs's stack overflow instead of this sentence.
    */
   layerDepth: 2048,
+  /**
+   * Deepest nesting of models inside models (a tower inside a tower ...) in a layers model or a Keras file.
+   * Protects the readers, which descend one call level per nested model, from a file nesting them thousands
+   * deep. Two-tower and DeepCTR models nest two or three levels.
+   */
+  modelNesting: 16,
 } as const;
 
 /** A byte count as people read it: "512 B", "3 MiB", "4.5 GiB" (binary units, as the limits are set). */

@@ -37,7 +37,7 @@ export function checkTopologyGraph(topology: Record<string, unknown>, fileName =
   };
   const label = (x: unknown) => shown(x);
   const checkModel = (config: Record<string, unknown>, depth: number): void => {
-    if (depth > 16) fail('nests models more than 16 deep');
+    if (depth > LIMITS.modelNesting) fail(`nests models more than ${LIMITS.modelNesting} deep (LIMITS.modelNesting)`);
     const layers = config.layers;
     if (!Array.isArray(layers)) return;
     const graph = layers.some((l) => l && typeof l === 'object' && 'inboundNodes' in (l as object));

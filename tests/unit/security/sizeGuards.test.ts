@@ -13,6 +13,8 @@ import type { ModelArtifacts } from '../../../src/core/layers/artifacts';
 import { isStudioError } from '../../../src/core/errors';
 import { LIMITS } from '../../../src/core/limits';
 import { checkDeclaredSizes } from '../../../src/core/layers/sizeCheck';
+import { checkTopologyGraph } from '../../../src/core/layers/graphCheck';
+import { convertKeras3 } from '../../../src/formats/keras/convert';
 import { errorOf } from '../../helpers/errors';
 import { randomWeights, writeH5, bytesAttr, type ModelDesc } from '../../fixtures/keras/build';
 import { kerasArchive, legacyH5 } from '../../fixtures/keras/files';
@@ -114,6 +116,20 @@ describe('model.json sizes read the way tfjs reads them', () => {
     ul.splice(0, ul.length, ...ul.map(camelCased));
     ul.find((l) => (l.config as { name: string }).name === 'out')!.className = 'Evil';
     expect((await refusal(() => loadModelFromArtifacts(unknown, 'model.json'))).code).toBe('MODEL_UNKNOWN_LAYER');
+  });
+
+  it('refuses Keras models nested 20,000 deep in one sentence, and tfjs topologies nested past the limit', async () => {
+    let config: Record<string, unknown> = { class_name: 'Sequential', config: { name: 'leaf', layers: [] } };
+    for (let i = 0; i < 20_000; i++)
+      config = { class_name: 'Sequential', config: { name: `level${i}`, layers: [config] } };
+    const e = errorOf(() =>
+      convertKeras3({ config, metadata: { keras_version: '3.6.0' }, tensors: new Map() }, 'm.keras'),
+    );
+    expect(e.code).toBe('MODEL_NOT_LAYERS');
+    expect(e.message).toContain(`m.keras cannot be imported: it nests models more than ${LIMITS.modelNesting} deep`);
+    const topology = { class_name: 'Model', config: { name: 'm', layers: [config] } };
+    const t = errorOf(() => checkTopologyGraph(topology, 'model.json'));
+    expect(t.message).toContain(`nests models more than ${LIMITS.modelNesting} deep (LIMITS.modelNesting)`);
   });
 
   it('refuses a parameter total over LIMITS.modelParams from widths each within the limit', () => {
