@@ -6,7 +6,7 @@
  * Conventions: a Dense kernel W is [dIn, dOut] row-major and maps a row x to y = xW + b; an embedding table E
  * is [vocab, dim].
  */
-import { covariance, matmul, matmulTN, type Moments } from '../linalg';
+import { covariance, gemmTN, matmul, mirrorUpper, type Moments } from '../linalg';
 
 /** The factors replacing one layer (computed elsewhere, by a compression method). */
 export type Replacement =
@@ -110,7 +110,11 @@ export function outputMoments(w: DenseWeights, inputs: Moments): { mean: Float64
   const mean = matmul(inputs.mean, W, 1, w.dIn, w.dOut);
   if (w.bias) for (let j = 0; j < w.dOut; j++) mean[j] += w.bias[j];
   const cx = covariance(inputs);
-  const cov = matmulTN(W, matmul(cx, W, w.dIn, w.dIn, w.dOut), w.dIn, w.dOut, w.dOut); // Wᵀ C_x W
+  // Wᵀ (C_x W): symmetric, so the second product forms the upper triangle only.
+  const cw = matmul(cx, W, w.dIn, w.dIn, w.dOut);
+  const cov = new Float64Array(w.dOut * w.dOut);
+  gemmTN(w.dOut, w.dOut, w.dIn, 1, W, 0, w.dOut, cw, 0, w.dOut, cov, 0, w.dOut, true);
+  mirrorUpper(cov, w.dOut);
   return { mean, cov };
 }
 

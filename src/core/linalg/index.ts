@@ -7,11 +7,14 @@ export {
   createMoments,
   addBatch,
   mergeMoments,
+  mergeMomentsInto,
   covariance,
   serializeMoments,
   deserializeMoments,
 } from './moments';
+export { type BlockMoments, U32, blockMoments, shiftedGramBound } from './shiftedGram';
 export { type SymEig, type SymEigOptions, symEig, eigResidual } from './eigen';
+export { type LazySymEig, lazySymEig } from './lazyEig';
 export { type Svd, svd } from './svd';
 export {
   type NumArray,

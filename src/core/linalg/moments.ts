@@ -171,6 +171,15 @@ function mergeInto(m: Moments, nb: number, mub: Float64Array, gb: Float64Array):
   m.count = n;
 }
 
+/** Adds the moments `b` (its m2 full and symmetric) to `m` in place: the union of their rows. */
+export function mergeMomentsInto(m: Moments, b: Moments): void {
+  if (m.dim !== b.dim)
+    throw new StudioError('INVALID_ARGUMENT', `Cannot merge moments of dimension ${m.dim} and ${b.dim}.`);
+  if (b.count === 0) return;
+  mergeInto(m, b.count, b.mean, b.m2);
+  mirrorUpper(m.m2, m.dim);
+}
+
 /** The moments of the union of the rows behind `a` and `b` (neither is modified). */
 export function mergeMoments(a: Moments, b: Moments): Moments {
   if (a.dim !== b.dim)

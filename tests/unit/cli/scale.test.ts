@@ -81,7 +81,7 @@ describe('scale-out statistics', () => {
     expect(ra.compressed.auc).toBe(rb.compressed.auc);
   });
 
-  it('merged shard statistics equal the statistics of the whole file (to rounding)', async () => {
+  it('merged shard statistics equal the statistics of the whole file (within the float32 Gram bound)', async () => {
     expect(
       await quietCli([
         'stats',
@@ -109,7 +109,10 @@ describe('scale-out statistics', () => {
       diff = Math.max(diff, Math.abs(a[i] - b[i]));
       norm = Math.max(norm, Math.abs(b[i]));
     }
-    expect(diff / norm).toBeLessThan(1e-12);
+    // Shards and the whole file cut their rows into different float32 blocks, so the two differ by rounding
+    // within the bound of src/core/linalg/shiftedGram.ts: (3γ_k + 2u)·√(A_ii A_jj), about 5e-5 relative for
+    // 256-row pieces (measured: 7e-7).
+    expect(diff / norm).toBeLessThan(1e-5);
   });
 
   it('refuses statistics of another model, and files that are not statistics', async () => {

@@ -6,7 +6,7 @@
  * affine replacements AFM minimises the squared error of the outputs on those rows.
  */
 import { StudioError } from '../../errors';
-import { addBatch, covariance, createMoments, matmul, symEig, type Moments } from '../../linalg';
+import { addBatch, covariance, createMoments, lazySymEig, matmul, symEig, type Moments } from '../../linalg';
 import {
   checkRank,
   f64,
@@ -21,37 +21,57 @@ import type { CompressionMethod, DenseReplacement } from './types';
 
 /**
  * AFM for a Dense layer: the top eigenvectors U of the output covariance. Rank k gives
- * first = (W U_k, b U_k), second = (U_kᵀ, (I − U_k U_kᵀ) μ): at k = dOut it is the layer itself.
+ * first = (W U_k, b U_k), second = (U_kᵀ, (I − U_k U_kᵀ) μ): at k = dOut it is the layer itself. The spectrum is
+ * computed at once; eigenvectors and the products with them only for the ranks sliced (see lazySymEig).
  */
 function denseAfm(layer: string, w: DenseWeights, inputs: Moments, maxRank: number): Decomposition {
   const { mean, cov } = outputMoments(w, inputs);
-  const eig = symEig(cov, w.dOut, { vectors: maxRank });
-  const cols = eig.cols;
-  const U = eig.vectors; // dOut × cols
-  const WU = matmul(f64(w.kernel), U, w.dIn, w.dOut, cols); // dIn × cols
-  const bU = w.bias ? matmul(f64(w.bias), U, 1, w.dOut, cols) : new Float64Array(cols);
-  const muU = matmul(mean, U, 1, w.dOut, cols);
+  const eig = lazySymEig(cov, w.dOut, maxRank);
+  const cols = eig.maxCols;
+  const W = f64(w.kernel);
+  const bias = w.bias ? f64(w.bias) : null;
+  type Formed = { U: Float64Array; c: number; WU: Float64Array; bU: Float64Array };
+  let formed: Formed = { U: new Float64Array(0), c: 0, WU: new Float64Array(0), bU: new Float64Array(0) };
+  let muU: Float64Array = new Float64Array(0);
+  /** U (dOut × c), W U, b U and μ U for the leading c ≥ k columns. */
+  const factors = (k: number) => {
+    const { vectors: U, cols: c } = eig.columns(k);
+    if (c !== formed.c) {
+      formed = {
+        U,
+        c,
+        WU: matmul(W, U, w.dIn, w.dOut, c),
+        bU: bias ? matmul(bias, U, 1, w.dOut, c) : new Float64Array(c),
+      };
+      muU = matmul(mean, U, 1, w.dOut, c);
+    }
+    return formed;
+  };
   return {
     layer,
     kind: 'dense',
     method: 'afm',
     maxRank: cols,
     spectrum: eig.values.map((v) => Math.max(0, v)),
-    basis: { mean, vectors: U, cols },
+    get basis() {
+      const { vectors, cols: c } = eig.columns(cols);
+      return { mean, vectors, cols: c };
+    },
     slice(k) {
       checkRank(k, cols, layer);
+      const { U, c, WU, bU } = factors(k);
       const secondBias = new Float32Array(w.dOut);
       for (let j = 0; j < w.dOut; j++) {
         let proj = 0;
-        for (let c = 0; c < k; c++) proj += U[j * cols + c] * muU[c];
+        for (let q = 0; q < k; q++) proj += U[j * c + q] * muU[q];
         secondBias[j] = mean[j] - proj;
       }
       return {
         kind: 'dense',
         layer,
         rank: k,
-        first: { kernel: leadingColumns(WU, w.dIn, cols, k), bias: Float32Array.from(bU.subarray(0, k)) },
-        second: { kernel: leadingColumnsT(U, w.dOut, cols, k), bias: secondBias },
+        first: { kernel: leadingColumns(WU, w.dIn, c, k), bias: Float32Array.from(bU.subarray(0, k)) },
+        second: { kernel: leadingColumnsT(U, w.dOut, c, k), bias: secondBias },
       };
     },
   };

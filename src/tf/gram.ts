@@ -1,0 +1,94 @@
+/**
+ * Moments of a layer's inputs on the backend's matrix kernels: per block of rows, the float32 products
+ * (x − s)ᵀ(x − s) and column sums of x − s over pieces of at most SUB rows, s the block's own column mean; read
+ * back once, turned into the block's moments in Float64 and merged by core/linalg (which states the error
+ * bound). No loop over rows runs in JavaScript.
+ */
+import { tf } from './tfjs';
+import type { Tensor } from './tfjs';
+import { blockMoments, createMoments, mergeMomentsInto, type Moments } from '../core/linalg';
+
+/** Rows per float32 sum (the k of the error bound in core/linalg/shiftedGram), at little cost in speed. */
+export const SUB = 256;
+
+/** Above this many float32 values of products per block, the pieces are added on the backend (memory). */
+const MAX_PIECE_VALUES = 16_000_000;
+
+/** Accumulates the moments of 2-D [rows, dim] (or [..., dim]) float32 tensors given block by block. */
+export class GramAccumulator {
+  private readonly merged: Moments;
+  /** Σ (x − s)² per column over every block: the A_ii of the error bound. */
+  readonly spread: Float64Array;
+  /** The most rows any float32 sum so far ran over: the k of the error bound. */
+  k = 0;
+
+  /** `maxPieceValues`: above this many float32 values of products per block, one product per block (memory). */
+  constructor(
+    readonly dim: number,
+    private readonly maxPieceValues = MAX_PIECE_VALUES,
+  ) {
+    this.merged = createMoments(dim);
+    this.spread = new Float64Array(dim);
+  }
+
+  /**
+   * Starts the block sums of `x` (not disposed) on the backend: `parts` products, `parts` column sums, the
+   * shift. Read the tensor and pass it to {@link add}; splitting the two lets the caller read every layer's
+   * sums at once.
+   */
+  blockSums(x: Tensor): { sums: Tensor; parts: number } {
+    const rows = x.size / this.dim;
+    const pieces = Math.ceil(rows / SUB);
+    // Very wide layers: one product per block in float32 (then k is the block's rows), not one per piece.
+    const parts = pieces * this.dim * this.dim > this.maxPieceValues ? 1 : pieces;
+    const step = parts === 1 ? rows : SUB;
+    this.k = Math.max(this.k, step);
+    const sums = tf.tidy(() => {
+      const x2 = x.reshape([-1, this.dim]);
+      // Column sums as products with a row of ones: several times faster than a reduction over axis 0.
+      const shift = tf.matMul(tf.fill([1, rows], 1 / rows), x2);
+      const c = x2.sub(shift);
+      const ones = tf.ones([1, Math.min(step, rows)]);
+      // A transposed copy and a plain product run several times faster than a product with a transposed operand.
+      const grams: Tensor[] = [];
+      const colSums: Tensor[] = [];
+      for (let r0 = 0; r0 < rows; r0 += step) {
+        const k = Math.min(step, rows - r0);
+        const p = k === rows ? c : c.slice([r0, 0], [k, this.dim]);
+        grams.push(tf.matMul(p.transpose(), p).reshape([-1]));
+        colSums.push(tf.matMul(k === ones.shape[1] ? ones : tf.ones([1, k]), p).reshape([-1]));
+      }
+      return tf.concat([...grams, ...colSums, shift.reshape([-1])]);
+    });
+    return { sums, parts };
+  }
+
+  /** Adds a block of `rows` rows from its sums (as read from {@link blockSums}). */
+  add(rows: number, block: Float32Array, parts: number): void {
+    const b = blockMoments(this.dim, rows, block, parts);
+    mergeMomentsInto(this.merged, b.moments);
+    for (let j = 0; j < this.dim; j++) this.spread[j] += b.spread[j];
+  }
+
+  /** The moments of every row added so far. */
+  moments(): Moments {
+    return this.merged;
+  }
+}
+
+/** Moments of a whole [rows, dim] tensor in blocks of `blockRows` rows (what tests compare with Float64). */
+export async function tensorMoments(x: Tensor, blockRows = 2048, maxPieceValues?: number): Promise<GramAccumulator> {
+  const rows = x.shape[0]!,
+    dim = x.shape[1]!;
+  const acc = new GramAccumulator(dim, maxPieceValues);
+  for (let r0 = 0; r0 < rows; r0 += blockRows) {
+    const n = Math.min(blockRows, rows - r0);
+    const part = x.slice([r0, 0], [n, dim]);
+    const { sums, parts } = acc.blockSums(part);
+    part.dispose();
+    const data = (await sums.data()) as Float32Array;
+    sums.dispose();
+    acc.add(n, data, parts);
+  }
+  return acc;
+}
