@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openStudio } from './browser';
 import { dropFiles, studioState, waitForScores } from './drop';
+import { prepareGenerated } from '../fixtures/corpus/generated';
 import { caseFiles, expectationFor, isOk, loadCases, type CorpusCase, type Expect } from '../fixtures/corpus/cases';
 
 const DEMO_ID = 'deepfm';
@@ -130,6 +131,7 @@ async function checkCase(c: CorpusCase, want: Expect): Promise<void> {
 }
 
 beforeAll(async () => {
+  await prepareGenerated(cases.map((c) => c.generate));
   browser = await launchBrowser();
   const opened = await openStudio(browser, inject('baseUrl'));
   page = opened.page;

@@ -6,7 +6,8 @@
  * cases run in a worker thread (runner.ts) with a time limit each: a case that does not return, even one
  * stuck in a synchronous loop, is stopped and fails as a hang instead of stalling the suite.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareGenerated } from '../../fixtures/corpus/generated';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../../src/core/errors';
@@ -31,6 +32,7 @@ const CASE_LIMIT_MS = 20_000;
 
 const runner = new CorpusRunner(CASE_LIMIT_MS);
 afterAll(() => runner.close());
+beforeAll(() => prepareGenerated(cases.map((c) => c.generate)));
 
 /** What a case's error looks like on every path: its code, one sentence ending in a period, the table's regex. */
 function expectError(e: { code: string; message: string }, want: Expect, where: string): void {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { expectationFor, isOk, loadCases, type CorpusCase } from '../../fixtures/corpus/cases';
 import { cliArgs } from './runner';
+import { prepareGenerated } from '../../fixtures/corpus/generated';
 
 const ENTRY = fileURLToPath(new URL('./measured-cli.mjs', import.meta.url));
 /** The bound the corpus holds every refusal to. */
@@ -45,6 +46,7 @@ const refusals = loadCases().filter((c) => {
 
 describe('the command line refuses every hostile case in bounded memory', () => {
   it(`refuses ${refusals.length} cases, each process peaking under ${PEAK_LIMIT_MIB} MiB`, async () => {
+    await prepareGenerated(refusals.map((c) => c.generate));
     const queue = [...refusals];
     const results: Measured[] = [];
     const work = async () => {

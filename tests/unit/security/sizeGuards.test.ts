@@ -16,7 +16,8 @@ import { checkDeclaredSizes } from '../../../src/core/layers/sizeCheck';
 import { checkTopologyGraph } from '../../../src/core/layers/graphCheck';
 import { convertKeras3 } from '../../../src/formats/keras/convert';
 import { errorOf } from '../../helpers/errors';
-import { randomWeights, writeH5, bytesAttr, type ModelDesc } from '../../fixtures/keras/build';
+import { randomWeights, type ModelDesc } from '../../fixtures/keras/build';
+import { h5Declaring as h5Files } from '../../fixtures/corpus/generated';
 import { kerasArchive, legacyH5 } from '../../fixtures/keras/files';
 import { MLP } from '../../fixtures/keras/models';
 
@@ -97,7 +98,7 @@ describe('model.json sizes read the way tfjs reads them', () => {
     expect(errorOf(() => checkDeclaredSizes(topology)).code).toBe('MODEL_TOO_LARGE');
   });
 
-  it('finds a cycle and an unknown layer written with camel-cased keys (inboundNodes, className) tfjs accepts', async () => {
+  it('finds a cycle and an unknown layer written with the camel-cased keys tfjs accepts', async () => {
     const a = await smallArtifacts();
     const camelCased = (l: Record<string, unknown>) => {
       const { class_name, inbound_nodes, ...rest } = l;
@@ -193,23 +194,7 @@ describe('model.json sizes read the way tfjs reads them', () => {
 });
 
 /** An .h5 whose one weight is declared n × n float32 (a resized chunked dataset: nothing written). */
-function h5Declaring(n: number): Promise<Uint8Array> {
-  return writeH5((f) => {
-    bytesAttr(f, 'model_config', JSON.stringify({ class_name: 'Sequential', config: { layers: [] } }));
-    const g = f.create_group('model_weights');
-    bytesAttr(g, 'layer_names', ['dense']);
-    const l = g.create_group('dense');
-    bytesAttr(l, 'weight_names', ['kernel:0']);
-    const d = l.create_dataset({
-      name: 'kernel:0',
-      data: new Float32Array(1),
-      shape: [1, 1],
-      maxshape: [null, null],
-      chunks: [64, 64],
-    });
-    d.resize([n, n]);
-  });
-}
+const h5Declaring = async (n: number) => (await h5Files(n))['model.h5'] as Uint8Array;
 
 describe('Keras files: declared weights checked before reading, .keras unzipped with CRC checks', () => {
   it('refuses an .h5 declaring a weight of gigabytes from its metadata', async () => {
