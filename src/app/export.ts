@@ -8,6 +8,7 @@ import { describeError, isStudioError, StudioError } from '../core/errors';
 import { METADATA_KEY, RECIPE_ONLY_KEY, type StudioMetadata } from '../core/model/metadata';
 import { STUDIO_VERSION } from '../core/version';
 import { asInputFiles, openModelFiles, payloadWeights, writeModel, type WrittenModel } from '../formats';
+import { keepOriginalNames } from '../formats/keras';
 import type { RunnableModel } from './runtime';
 import type { ModelLoader } from './workspace';
 
@@ -72,7 +73,9 @@ export async function exportModel(job: ExportJob): Promise<Exported> {
     studioVersion: STUDIO_VERSION,
   });
   const payload = await job.model.payload();
-  const written = writeModel(job.model.format, payload, exportMetadata(job.keep, recipe), {
+  // The names a Keras file gave its layers (where the model's differ) travel with the export.
+  const meta = { ...keepOriginalNames(job.model.userDefinedMetadata), ...exportMetadata(job.keep, recipe) };
+  const written = writeModel(job.model.format, payload, meta, {
     quantize: job.quantize,
     onnx: job.alsoOtherFormat,
   });

@@ -27,6 +27,7 @@ import { JobControl, throwIfCancelled } from './jobs';
 import { ModelCompressor } from './modelCompressor';
 import type { RunnableModel } from './runtime';
 import type { DataInfo, DataRole, ModelInfo, Progress } from './types';
+import { originalNames, withFileNames } from '../formats/keras';
 
 /** Loads an opened model in the runtime of its format. */
 export type ModelLoader = (opened: OpenedModel) => Promise<{ model: RunnableModel; notice?: string; backend?: string }>;
@@ -125,6 +126,7 @@ export class Workspace {
   modelInfo(): ModelInfo {
     const m = this.requireModel();
     const recipe = recipeOf(m.userDefinedMetadata, this.modelName);
+    const names = originalNames(m.userDefinedMetadata);
     return {
       name: this.modelName,
       params: m.params,
@@ -133,8 +135,9 @@ export class Workspace {
       recordedAuc: this.ownMeta?.evaluation?.auc,
       hasEncoding: this.ownMeta !== null,
       inputs: m.inputs,
-      inventory: m.target.inventory,
-      description: m.description,
+      // Layers a Keras file named otherwise carry that name too (the studio shows it beside theirs).
+      inventory: withFileNames(m.target.inventory, names),
+      description: { ...m.description, layers: withFileNames(m.description.layers, names) },
       accounting: m.accounting,
       format: m.format,
       capabilities: m.capabilities,

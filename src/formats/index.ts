@@ -54,7 +54,9 @@ export async function sortFiles(given: InputFile[]): Promise<SortedFiles & { tex
   const texts = await jsonTexts(files);
   const claims = FORMATS.map((format) => ({ format, files: format.claim(files, texts) })).filter((c) => c.files);
   const modelFiles = claims.flatMap((c) => c.files!);
-  if (claims.length > 1 || (claims.length === 1 && claims[0].format !== tfjsFormat && claims[0].files!.length > 1)) {
+  // tfjs claims model.json with its shards, Keras a weights file with its architecture JSON; others one file.
+  const oneFile = (f: ModelFormat) => f !== tfjsFormat && f !== kerasFormat;
+  if (claims.length > 1 || (claims.length === 1 && oneFile(claims[0].format) && claims[0].files!.length > 1)) {
     throw new StudioError(
       'MODEL_NOT_LAYERS',
       `Several models were dropped (${modelFiles.map((f) => f.name).join(', ')}); drop one model at a time.`,

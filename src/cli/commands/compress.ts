@@ -16,6 +16,7 @@ import {
   CALIBRATION_OPTIONS,
   fileListArg,
   layerRows,
+  nothingFactoredWarning,
   openCompression,
   rankArg,
   readStatisticsFiles,
@@ -24,6 +25,7 @@ import {
 import { NODE_LOADER, printJson, printWarnings, round } from '../shared/io';
 import { METHOD_OPTION, MODEL_OPTION, methodArg } from '../shared/options';
 import { runDataFree } from './dataFree';
+import { originalNames } from '../../formats/keras';
 
 const def: CommandDef = {
   name: 'compress',
@@ -208,7 +210,8 @@ async function evaluate(s: CompressionSession, out: CompressionOutcome) {
 function layerReport(s: CompressionSession, out: CompressionOutcome) {
   const c = s.compressor;
   const errors = c.has('activations') ? c.replacementErrors(out.resolved) : null;
-  return layerRows(c, out.resolved, out.built.layerParams).map((row) => ({
+  const names = originalNames(s.loaded.model.userDefinedMetadata);
+  return layerRows(c, out.resolved, out.built.layerParams, names).map((row) => ({
     ...row,
     explainedVariance: errors?.get(row.name)?.explainedVariance ?? (row.method === 'keep' ? 1 : null),
   }));
@@ -305,6 +308,8 @@ async function run(args: ParsedArgs): Promise<void> {
   );
   const tEval = performance.now();
   const ev = await evaluate(s, out);
+  const nothing = nothingFactoredWarning(out.resolved);
+  if (nothing) ev.warnings.unshift(nothing);
   const evaluationMs = performance.now() - tEval;
   const report = compressReport(args, s, { plan, out, ev, auto, fineTune, t0, tLoad, evaluationMs });
   const path = await save(args, s, plan, out, ev, auto, fineTune);

@@ -14,8 +14,9 @@ import { exportModel } from '../../app/export';
 import { ModelCompressor } from '../../app/modelCompressor';
 import type { Compressor } from '../../core/compress/compressor';
 import { requireFile, writeFilesTo } from '../../node/files';
-import { loadModelPath, NODE_LOADER, printJson, round } from '../shared/io';
-import { layerRows } from '../shared/compression';
+import { loadModelPath, NODE_LOADER, printJson, printWarnings, round } from '../shared/io';
+import { layerRows, nothingFactoredWarning } from '../shared/compression';
+import { originalNames } from '../../formats/keras';
 
 /** Reads `layer,id,count` lines (a header line is allowed) into per-table id counts. */
 export async function readIdFrequencies(path: string, c: Compressor): Promise<Map<string, Float64Array>> {
@@ -52,7 +53,7 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
   const resolved = c.uniformPlan(plan);
   const built = c.build(resolved, { fuse: !args['no-fuse'] });
   const errors = c.reconstructionErrors(resolved);
-  const layers = layerRows(c, resolved, built.layerParams).map((row) => ({
+  const layers = layerRows(c, resolved, built.layerParams, originalNames(model.userDefinedMetadata)).map((row) => ({
     ...row,
     reconstructionError: errors.get(row.name) ?? 0,
   }));
@@ -81,6 +82,8 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
   compressed.dispose();
   const path = await writeFilesTo(String(args.out), exported.written.files);
   const values = [...errors.values()];
+  const nothing = nothingFactoredWarning(resolved);
+  const warnings = nothing ? [nothing] : [];
   const report = {
     tool: 'ctr-studio compress --data-free',
     version: STUDIO_VERSION,
@@ -96,9 +99,11 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
     layers,
     fused: built.fused,
     timingsMs: { decomposition: c.timings.decompositionMs, total: performance.now() - t0 },
+    warnings,
   };
   if (args.report) await writeFileAtomic(String(args.report), JSON.stringify(report, null, 2));
   model.dispose();
+  printWarnings(warnings);
   printJson({
     model: path,
     report: args.report ?? null,
@@ -109,5 +114,6 @@ export async function runDataFree(args: ParsedArgs, plan: UniformPlan): Promise<
       worst: round(report.reconstructionError.worst, 6),
     },
     seconds: round(report.timingsMs.total / 1000, 2),
+    warnings,
   });
 }

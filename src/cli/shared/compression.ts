@@ -153,11 +153,18 @@ export async function readStatisticsFiles(files: string[], fingerprint: string):
 }
 
 /** One report row per Dense and Embedding layer: what the plan did with it and its parameters before and after. */
-export function layerRows(c: Compressor, resolved: ResolvedLayer[], layerParams: Map<string, number>) {
+export function layerRows(
+  c: Compressor,
+  resolved: ResolvedLayer[],
+  layerParams: Map<string, number>,
+  fileNames: Record<string, string> = {},
+) {
   return resolved.map((p) => {
     const info = c.layer(p.layer);
     return {
       name: p.layer,
+      // The name a Keras file gave the layer, where the model's differs.
+      ...(fileNames[p.layer] ? { originalName: fileNames[p.layer] } : {}),
       kind: p.kind,
       method: p.method,
       rank: p.rank,
@@ -168,4 +175,26 @@ export function layerRows(c: Compressor, resolved: ResolvedLayer[], layerParams:
       ...(p.note ? { note: p.note } : {}),
     };
   });
+}
+
+/**
+ * A sentence when a plan factors no layer at all, saying why (a model whose compression changes nothing must
+ * not look like a result at ratio 1), else null.
+ */
+export function nothingFactoredWarning(resolved: ResolvedLayer[]): string | null {
+  if (resolved.some((r) => r.rank !== null && r.method !== 'keep')) return null;
+  if (resolved.length === 0)
+    return (
+      'nothing was factored: the model has no Dense or Embedding layer (layers of nested models count too), ' +
+      'so the compressed model is the original.'
+    );
+  const why = resolved
+    .slice(0, 6)
+    .map((r) => `${r.layer}: ${r.note ?? 'no rank was asked for its kind'}`)
+    .join('; ');
+  const more = resolved.length > 6 ? `; and ${resolved.length - 6} more` : '';
+  return (
+    `nothing was factored, so the compressed model is the original (${why}${more}); ask for ranks below ` +
+    'the break-even ranks ctr-studio inspect lists.'
+  );
 }

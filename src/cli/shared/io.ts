@@ -1,4 +1,6 @@
 /** What several commands share: reading a data file with its bad-row warnings, loading a model with its metadata. */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   bindEncoding,
   describeBinding,
@@ -15,8 +17,9 @@ import {
 } from '../../core/data';
 import { readMetadata, requireMetadata, type StudioMetadata } from '../../core/model/metadata';
 import { STUDIO_VERSION } from '../../core/version';
-import { modelInputFiles, openDataFile } from '../../node/files';
-import { openModelFiles, type OpenedModel } from '../../formats';
+import { modelInputFiles, openDataFile, pathFile } from '../../node/files';
+import { openModelFiles, type InputFile, type OpenedModel } from '../../formats';
+import { isArchitectureText } from '../../formats/keras';
 import type { RunnableModel } from '../../app/runtime';
 import type { ModelLoader } from '../../app/workspace';
 import { useBackend } from '../../tf/backend';
@@ -144,7 +147,20 @@ export async function* streamEncoded(
   }
 }
 
-/** A model file of any supported format, read by the format registry. */
+/**
+ * A model file of any supported format, read by the format registry. Several files are named with commas (a
+ * Keras weights file and its architecture JSON: `--model weights.h5,architecture.json`), as --train and --stats
+ * list theirs.
+ */
 export async function readAnyModel(path: string): Promise<OpenedModel> {
-  return openModelFiles(await modelInputFiles(path), path);
+  const paths = path.includes(',') && !existsSync(path) ? path.split(',').filter(Boolean) : [path];
+  const files = (await Promise.all(paths.map(modelFilesOf))).flat();
+  return openModelFiles(files, path);
+}
+
+/** The files one --model path names; a Keras architecture JSON is a file of its own, not a tfjs model.json. */
+async function modelFilesOf(path: string): Promise<InputFile[]> {
+  if (path.toLowerCase().endsWith('.json') && existsSync(path) && isArchitectureText(readFileSync(path, 'utf8')))
+    return [pathFile(resolve(path))];
+  return modelInputFiles(path);
 }

@@ -9,7 +9,8 @@ export const MODEL_OPTION: OptionDef = {
   name: 'model',
   value: 'PATH',
   help:
-    `${describeFormats()} (a folder holding model.json works too); a model without CTR Studio's ` +
+    `${describeFormats()} (a folder holding model.json works too; a Keras weights file and its architecture ` +
+    "are named together: weights.h5,architecture.json); a model without CTR Studio's " +
     'encoding is fed the columns named after its inputs',
   required: true,
 };

@@ -32,6 +32,8 @@ export interface EmbeddingShape {
 
 interface Common {
   name: string;
+  /** The name the model's file gave the layer, where it differs (a Keras name tfjs cannot carry, a nested layer). */
+  fileName?: string;
   /** Parameters now (weights + bias). */
   params: number;
   /** Largest rank whose factored form has strictly fewer parameters; 0 when none does. */

@@ -9,6 +9,8 @@ import type { ModelArtifacts } from './artifacts';
 
 export interface LayerDescription {
   name: string;
+  /** The name the model's file gave the layer, where it differs (a Keras name tfjs cannot carry, a nested layer). */
+  fileName?: string;
   className: string;
   /** Output shape per sample, batch axis shown as null. */
   outputShape: (number | null)[] | null;
@@ -44,8 +46,11 @@ export function describeModel(
   const graph = parseTopology(artifacts.modelTopology);
   const inv = new Map((inventory ?? buildInventory(artifacts, shapes)).map((l) => [l.name, l]));
   const paramsOf = new Map<string, number>();
+  const names = new Set(graph.layers.map((l) => l.name));
   for (const w of artifacts.weightSpecs) {
-    const layer = w.name.slice(0, w.name.lastIndexOf('/'));
+    // A wrapper's weights sit deeper (`bidirectional/forward_lstm/kernel`): the owner is the outermost layer named.
+    const cuts = [...w.name.matchAll(/\//g)].map((m) => m.index!);
+    const layer = w.name.slice(0, cuts.find((c) => names.has(w.name.slice(0, c))) ?? w.name.lastIndexOf('/'));
     paramsOf.set(layer, (paramsOf.get(layer) ?? 0) + w.shape.reduce((a, b) => a * b, 1));
   }
   const layers = graph.layers.map((l): LayerDescription => {

@@ -9,70 +9,10 @@
 /** A parsed JSON object. */
 export type Json = Record<string, unknown>;
 
-/** Layer classes tfjs 4.22 deserializes (its serialization classNameMap minus non-layer classes). */
-export const TFJS_LAYER_CLASSES: readonly string[] = [
-  'Activation',
-  'Add',
-  'AlphaDropout',
-  'Average',
-  'AveragePooling1D',
-  'AveragePooling2D',
-  'AveragePooling3D',
-  'BatchNormalization',
-  'Bidirectional',
-  'CategoryEncoding',
-  'CenterCrop',
-  'Concatenate',
-  'Conv1D',
-  'Conv2D',
-  'Conv2DTranspose',
-  'Conv3D',
-  'Conv3DTranspose',
-  'ConvLSTM2D',
-  'Cropping2D',
-  'Dense',
-  'DepthwiseConv2D',
-  'Dot',
-  'Dropout',
-  'ELU',
-  'Embedding',
-  'Flatten',
-  'GRU',
-  'GaussianDropout',
-  'GaussianNoise',
-  'GlobalAveragePooling1D',
-  'GlobalAveragePooling2D',
-  'GlobalMaxPooling1D',
-  'GlobalMaxPooling2D',
-  'InputLayer',
-  'LSTM',
-  'LayerNormalization',
-  'LeakyReLU',
-  'Masking',
-  'MaxPooling1D',
-  'MaxPooling2D',
-  'MaxPooling3D',
-  'Maximum',
-  'Minimum',
-  'Multiply',
-  'PReLU',
-  'Permute',
-  'RNN',
-  'RandomWidth',
-  'ReLU',
-  'RepeatVector',
-  'Rescaling',
-  'Reshape',
-  'Resizing',
-  'SeparableConv2D',
-  'SimpleRNN',
-  'Softmax',
-  'SpatialDropout1D',
-  'ThresholdedReLU',
-  'TimeDistributed',
-  'UpSampling2D',
-  'ZeroPadding2D',
-];
+import { GRU_RESET_AFTER_CLASS } from '../../core/layers/customClasses';
+import { TFJS_LAYER_CLASSES } from './classes';
+
+export { TFJS_LAYER_CLASSES };
 
 /** Model classes: a layer of one of these is a nested model with its own layer list. */
 export const MODEL_CLASSES: ReadonlySet<string> = new Set(['Functional', 'Model', 'Sequential']);
@@ -90,6 +30,8 @@ export interface ConfigContext {
   /** Major Keras version that wrote the file (activation semantics differ between 2 and 3). */
   kerasMajor: number;
   unsupported: Unsupported;
+  /** Layers of other libraries in tfjs form ({class_name, config}), or null for the layers Keras has. */
+  expand?: (cls: string, config: Json, name: string, ctx: ConfigContext) => Json | null;
 }
 
 /** A fresh context for one model. */
@@ -273,12 +215,33 @@ function layerConfig(cls: string, config: Json, name: string, ctx: ConfigContext
     delete out.negative_slope;
     delete out.threshold;
   }
+  if (cls === 'Bidirectional') bidirectional(out, name, ctx);
   if (cls === 'LayerNormalization') {
     if (out.rms_scaling === true) note(ctx.unsupported.layers, 'LayerNormalization with rms_scaling', name);
     delete out.rms_scaling;
   }
   out.name = name;
   return out;
+}
+
+/**
+ * tfjs builds a Bidirectional's backward layer itself from the forward one and names them `forward_<inner>`
+ * and `backward_<inner>`: the inner layer goes by its own name (Keras 3 saves it as `forward_<inner>`), and a
+ * backward layer that only mirrors it is dropped.
+ */
+function bidirectional(out: Json, name: string, ctx: ConfigContext): void {
+  const forward = out.layer as Json | undefined;
+  const fc = (forward?.config ?? {}) as Json;
+  if (typeof fc.name === 'string') fc.name = fc.name.replace(/^forward_/, '');
+  const back = out.backward_layer as Json | undefined;
+  if (!back) return;
+  const bc = { ...((back.config ?? {}) as Json) };
+  const mirror =
+    back.class_name === forward?.class_name &&
+    bc.go_backwards === !fc.go_backwards &&
+    JSON.stringify({ ...bc, name: 0, go_backwards: 0 }) === JSON.stringify({ ...fc, name: 0, go_backwards: 0 });
+  if (!mirror) note(ctx.unsupported.layers, 'Bidirectional with a backward layer of its own', name);
+  delete out.backward_layer;
 }
 
 /** A Keras 3 `{class_name: '__keras_tensor__'}` reference → [layer, node, tensor]. */
@@ -385,12 +348,20 @@ function convertLayer(entry: Json, ctx: ConfigContext, functional: boolean): Jso
   const name =
     typeof entry.name === 'string' ? entry.name : typeof config.name === 'string' ? config.name : cls.toLowerCase();
   let out: Json;
+  const expanded = ctx.expand?.(cls, config, name, ctx) ?? null;
+  if (expanded) {
+    // Kept as the same object: other modules key what they know about it (its weights) by identity.
+    if (!functional) return expanded;
+    return Object.assign(expanded, { name, inbound_nodes: inboundNodes(entry.inbound_nodes, name) });
+  }
   if (MODEL_CLASSES.has(cls)) {
     out = convertModel({ class_name: cls, config, name }, ctx);
   } else {
     const op = typeof entry.module === 'string' && /^keras(\.src)?\.ops\b/.test(entry.module);
     if (op || !ctx.supported.has(cls)) note(ctx.unsupported.layers, op ? `${cls} (a keras.ops call)` : cls, name);
     out = { class_name: cls, config: layerConfig(cls, config, name, ctx) };
+    // Keras' GRU convention since tf.keras 2 (reset gate after the recurrent product) is a layer of this project.
+    if (cls === 'GRU' && config.reset_after === true) out.class_name = GRU_RESET_AFTER_CLASS;
   }
   if (!functional) return out;
   return { ...out, name, inbound_nodes: inboundNodes(entry.inbound_nodes, name) };

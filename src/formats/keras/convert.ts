@@ -21,9 +21,15 @@ import {
   h5Weights,
   keras3Weights,
   type H5LayerWeights,
-  type NamedWeight,
+  type PlacedWeight,
   type RawTensor,
 } from './weights';
+import { expandDeepCtr } from './deepctr';
+import { flattenModel } from './flatten';
+import { LIMITS } from '../../core/limits';
+import { flattenRankTwo } from './flattenRank';
+import { pathKey } from './names';
+import { KERAS_NAMES_KEY } from './originalNames';
 
 export { TFJS_LAYER_CLASSES } from './config';
 export { toSnakeCase } from './weights';
@@ -80,8 +86,25 @@ function notLayers(fileName: string, why: string): StudioError {
   );
 }
 
+/**
+ * Refuses models nested deeper than LIMITS.modelNesting (the readers below descend one call level per nested
+ * model), found without recursion.
+ */
+function checkNesting(model: Json, fileName: string): void {
+  const stack: [unknown, number][] = [[model, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    const layers = isObj(node) && isObj(node.config) ? node.config.layers : undefined;
+    if (!Array.isArray(layers)) continue;
+    if (depth > LIMITS.modelNesting)
+      throw notLayers(fileName, `it nests models more than ${LIMITS.modelNesting} deep (LIMITS.modelNesting)`);
+    for (const layer of layers) stack.push([layer, depth + 1]);
+  }
+}
+
 /** Converts the model config and checks every class; returns the tfjs model_config. */
 function convertConfig(model: Json, fileName: string, kerasMajor: number, options: KerasConvertOptions): Json {
+  checkNesting(model, fileName);
   const cls = model.class_name;
   if (typeof cls !== 'string' || !isObj(model.config))
     throw notLayers(fileName, 'its model config has no class_name and config');
@@ -97,6 +120,7 @@ function convertConfig(model: Json, fileName: string, kerasMajor: number, option
     );
   }
   const ctx = configContext(options.layerClasses ?? TFJS_LAYER_CLASSES, kerasMajor);
+  ctx.expand = expandDeepCtr;
   let converted: Json;
   try {
     converted = convertModel(model, ctx);
@@ -108,7 +132,7 @@ function convertConfig(model: Json, fileName: string, kerasMajor: number, option
   return converted;
 }
 
-function mapWeights(fileName: string, map: () => NamedWeight[]): NamedWeight[] {
+function mapWeights(fileName: string, map: () => PlacedWeight[]): PlacedWeight[] {
   try {
     return map();
   } catch (e) {
@@ -118,7 +142,7 @@ function mapWeights(fileName: string, map: () => NamedWeight[]): NamedWeight[] {
       for (const u of e.unmapped) byClass.set(u.className, [...(byClass.get(u.className) ?? []), u.layer]);
       throw new StudioError(
         'MODEL_UNKNOWN_LAYER',
-        `${fileName} uses layers whose Keras 3 weights CTR Studio cannot map yet: ${listing(byClass)}; ${REBUILD}`,
+        `${fileName} uses layers whose weights CTR Studio cannot map yet: ${listing(byClass)}; ${REBUILD}`,
         { layers: Object.fromEntries(byClass) },
       );
     }
@@ -127,18 +151,27 @@ function mapWeights(fileName: string, map: () => NamedWeight[]): NamedWeight[] {
 }
 
 function artifacts(
-  modelConfig: Json,
-  weights: NamedWeight[],
+  nested: Json,
+  placed: PlacedWeight[],
   kerasVersion: string | undefined,
   backend: string | undefined,
   fileName: string,
 ): ModelArtifacts {
+  let flat: ReturnType<typeof flattenModel>;
+  try {
+    flat = flattenModel(nested);
+  } catch (e) {
+    throw notLayers(fileName, (e as Error).message);
+  }
+  const modelConfig = flattenRankTwo(flat.model);
+  const weights = placed.map((w) => ({ name: `${flat.names.get(pathKey(w.path))}/${w.weight}`, tensor: w.tensor }));
   const weightData = concatBuffers(
     weights.map((w) => new Uint8Array(w.tensor.data.buffer, w.tensor.data.byteOffset, w.tensor.data.byteLength)),
   );
   const weightSpecs: WeightSpec[] = weights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: 'float32' }));
   // The Keras file's float64 / float16 / integer datasets were read as float32: refuse any NaN or infinity.
   checkFinite(weightSpecs, weightData, fileName);
+  const originals = Object.keys(flat.originals).length > 0 ? { [KERAS_NAMES_KEY]: flat.originals } : undefined;
   return {
     modelTopology: {
       keras_version: kerasVersion ?? 'unknown',
@@ -150,6 +183,7 @@ function artifacts(
     format: 'layers-model',
     generatedBy: kerasVersion ? `keras v${kerasVersion}` : 'keras',
     convertedBy: `CTR Studio ${STUDIO_VERSION} Keras import`,
+    ...(originals ? { userDefinedMetadata: originals } : {}),
   };
 }
 

@@ -5,22 +5,15 @@
  * weights under `model_weights`). Reads with fflate and h5wasm, converts with src/core/keras/convert.
  */
 import { strFromU8 } from 'fflate';
-import type { File as H5File, Group } from 'h5wasm';
+import type { File as H5File } from 'h5wasm';
 import { StudioError } from '../../core/errors';
 import { convertKeras3, convertKerasH5, type KerasConvertOptions, type KerasH5Input } from './convert';
 import type { RawTensor } from './weights';
 import type { ModelArtifacts } from '../../core/layers/artifacts';
 import { unzipFiles } from '../zip/zip';
-import {
-  checkDeclaredWeights,
-  isDataset,
-  isGroup,
-  readTensor,
-  readTensorsBelow,
-  stringAttr,
-  stringListAttr,
-  withH5File,
-} from './h5';
+import { SAVE_AGAIN, corrupt, parseJson, readFailure } from './fileErrors';
+import { checkDeclaredWeights, isGroup, readTensorsBelow, stringAttr, withH5File } from './h5';
+import { readLayerGroups } from './layerGroups';
 
 /** The two Keras file kinds, told apart by their first bytes. */
 export type KerasFileKind = 'keras-zip' | 'hdf5';
@@ -37,35 +30,6 @@ export function detectKerasFormat(bytes: Uint8Array): KerasFileKind | null {
     return 'keras-zip';
   for (let at = 0; at + 8 <= bytes.length; at = at === 0 ? 512 : at * 2) if (hasSignatureAt(bytes, at)) return 'hdf5';
   return null;
-}
-
-const SAVE_AGAIN = "save it again with model.save('model.keras') or model.save('model.h5')";
-
-function corrupt(fileName: string, why: string): StudioError {
-  return new StudioError('MODEL_NOT_LAYERS', `${fileName} cannot be read as a Keras model (${why}); ${SAVE_AGAIN}.`);
-}
-
-/** Wraps a read failure that is not already a StudioError. */
-function readFailure(fileName: string, e: unknown): StudioError {
-  if (e instanceof StudioError) return e;
-  const text = String((e as Error)?.message ?? e);
-  // An HDF5 error stack: its innermost frame ("#006: ... H5F__super_read(): file signature not found") says most.
-  const frames = [...text.matchAll(/#\d+:.*?\(\): (.+)$/gm)].map((m) => m[1].trim());
-  const why =
-    frames.length > 0
-      ? `HDF5 reports: ${frames[frames.length - 1]}`
-      : (text.split('\n').find((l) => l.trim()) ?? 'unknown error');
-  return corrupt(fileName, why.trim().slice(0, 300));
-}
-
-function parseJson(text: string, what: string, fileName: string): Record<string, unknown> {
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw corrupt(fileName, `its ${what} is not a JSON object`);
 }
 
 const ZIP_MEMBERS = new Set(['config.json', 'metadata.json', 'model.weights.h5', 'model.weights.npz']);
@@ -140,27 +104,16 @@ function readH5Model(file: H5File, fileName: string): KerasH5Input {
     if (weightsOnly)
       throw new StudioError(
         'MODEL_NOT_LAYERS',
-        `${fileName} holds only weights (model.save_weights) without the model's ` +
-          `architecture; save the whole model with model.save('model.keras').`,
+        `${fileName} holds only weights (model.save_weights) without the model's architecture; give it together ` +
+          "with the architecture JSON (model.to_json() saved to a file, or a .keras archive's config.json): drop " +
+          'both at once, or name both with --model weights.h5,architecture.json.',
       );
     throw corrupt(fileName, 'it is an HDF5 file without a Keras model_config');
   }
   const modelConfig = parseJson(configText, 'model_config', fileName);
   const group = file.get('model_weights');
   if (!isGroup(group)) throw corrupt(fileName, 'it has no model_weights group');
-  const layers = stringListAttr(group, 'layer_names').map((layer) => {
-    const g = group.get(layer);
-    if (!isGroup(g)) throw corrupt(fileName, `model_weights has no group for layer ${layer}`);
-    const names = stringListAttr(g as Group, 'weight_names');
-    return {
-      layer,
-      weights: names.map((name) => {
-        const ds = (g as Group).get(name);
-        if (!isDataset(ds)) throw corrupt(fileName, `the weight ${name} of layer ${layer} is missing`);
-        return { name, tensor: readTensor(ds) };
-      }),
-    };
-  });
+  const layers = readLayerGroups(group, fileName);
   return { modelConfig, kerasVersion: stringAttr(file, 'keras_version'), backend: stringAttr(file, 'backend'), layers };
 }
 

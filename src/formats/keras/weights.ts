@@ -1,10 +1,14 @@
 /**
- * Keras weight files → tfjs weight names. Keras 3 (`.keras`, model.weights.h5) stores each layer's variables
- * as `layers/<snake_case class>[_n]/vars/<i>` with no names (keras/src/saving/saving_lib.py), so the names
- * come from each class's variable order; legacy `.h5` files name every weight (`dense/kernel:0`). tfjs loads
- * weights by `<layer>/<weight>` (the variable's originalName, tfjs-layers Container.loadWeights). Pure.
+ * Keras weight files → the weights of the converted model, each tied to the layer that holds it by its place
+ * (the models around it, then its name), so that flattening and renaming can name it afterwards. Keras 3
+ * (`.keras`, model.weights.h5, `.weights.h5`) stores each layer's variables as `layers/<snake_case class>[_n]/
+ * vars/<i>` with no names (keras/src/saving/saving_lib.py), so the names come from each class's variable
+ * order (./layerWeights); legacy `.h5` files (model.save and save_weights) name every weight
+ * (`dense/kernel:0`) and list a nested model's in `model.weights` order. Pure.
  */
-import { MODEL_CLASSES, isObj, type Json } from './config';
+import { GRU_RESET_AFTER_CLASS } from '../../core/layers/customClasses';
+import { MODEL_CLASSES, type Json } from './config';
+import { expectedWeights, weightsBelow, type ExpectedWeight } from './layerWeights';
 
 /** A weight array read from the file, converted to float32. */
 export interface RawTensor {
@@ -12,9 +16,10 @@ export interface RawTensor {
   data: Float32Array;
 }
 
-/** One weight of the converted model. */
-export interface NamedWeight {
-  name: string;
+/** One weight of the converted model: the layer's place, its tfjs name below the layer, the array. */
+export interface PlacedWeight {
+  path: string[];
+  weight: string;
   tensor: RawTensor;
 }
 
@@ -27,28 +32,6 @@ export class WeightMappingError extends Error {
     super(message);
   }
 }
-
-const bias = (c: Json) => (c.use_bias === false ? [] : ['bias']);
-const gammaBeta = (c: Json) => [...(c.scale === false ? [] : ['gamma']), ...(c.center === false ? [] : ['beta'])];
-
-/** Variable names per class, in Keras' `layer.weights` order (trainable, then non-trainable). */
-const WEIGHT_NAMES: Record<string, (c: Json) => string[]> = {
-  Dense: (c) => ['kernel', ...bias(c)],
-  Embedding: () => ['embeddings'],
-  BatchNormalization: (c) => [...gammaBeta(c), 'moving_mean', 'moving_variance'],
-  LayerNormalization: gammaBeta,
-  Conv1D: (c) => ['kernel', ...bias(c)],
-  Conv2D: (c) => ['kernel', ...bias(c)],
-  Conv3D: (c) => ['kernel', ...bias(c)],
-  Conv2DTranspose: (c) => ['kernel', ...bias(c)],
-  Conv3DTranspose: (c) => ['kernel', ...bias(c)],
-  DepthwiseConv2D: (c) => ['depthwise_kernel', ...bias(c)],
-  SeparableConv2D: (c) => ['depthwise_kernel', 'pointwise_kernel', ...bias(c)],
-  PReLU: () => ['alpha'],
-};
-
-/** Classes with weights whose Keras 3 layout (sub-objects: cell, forward_layer, ...) is not mapped. */
-const UNMAPPED_KERAS3 = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'Bidirectional', 'TimeDistributed', 'ConvLSTM2D']);
 
 /** Keras' naming.to_snake_case (keras/src/utils/naming.py). */
 export function toSnakeCase(name: string): string {
@@ -65,66 +48,71 @@ function walkedLayers(model: Json): Json[] {
   return model.class_name === 'Sequential' && layers[0]?.class_name === 'InputLayer' ? layers.slice(1) : layers;
 }
 
-const layerName = (l: Json) => (typeof l.name === 'string' ? l.name : ((l.config as Json).name as string));
+/** The class Keras saved a layer as (this project runs Keras' reset_after GRU as a class of its own). */
+const kerasClass = (l: Json): string => (l.class_name === GRU_RESET_AFTER_CLASS ? 'GRU' : (l.class_name as string));
 
-/** The arrays stored under `<path>/vars/0`, `/1`, ... */
-function varsAt(tensors: Map<string, RawTensor>, path: string): RawTensor[] {
-  const out: RawTensor[] = [];
-  for (let i = 0; tensors.has(`${path}/vars/${i}`); i++) out.push(tensors.get(`${path}/vars/${i}`)!);
-  return out;
-}
+const layerName = (l: Json) => (typeof l.name === 'string' ? l.name : ((l.config as Json).name as string));
 
 function hasUnder(tensors: Map<string, RawTensor>, path: string): boolean {
   for (const k of tensors.keys()) if (k.startsWith(`${path}/`)) return true;
   return false;
 }
 
-function nameLayerVars(
-  layer: Json,
-  vars: RawTensor[],
-  out: NamedWeight[],
-  unmapped: { className: string; layer: string }[],
-): void {
-  const cls = layer.class_name as string;
-  const name = layerName(layer);
-  const names = UNMAPPED_KERAS3.has(cls) ? null : (WEIGHT_NAMES[cls]?.(layer.config as Json) ?? []);
-  if (names === null) {
-    unmapped.push({ className: cls, layer: name });
-    return;
-  }
-  if (names.length !== vars.length) {
-    if (!WEIGHT_NAMES[cls] && vars.length > 0) unmapped.push({ className: cls, layer: name });
-    else
-      throw new WeightMappingError(
-        `the weights file holds ${vars.length} array${vars.length === 1 ? '' : 's'} for ` +
-          `layer ${name} (${cls}) but its config needs ` +
-          `${names.length}${names.length ? ` (${names.join(', ')})` : ''}`,
-      );
-    return;
-  }
-  names.forEach((w, i) => out.push({ name: `${name}/${w}`, tensor: vars[i] }));
+function countError(layer: string, cls: string, found: number, want: ExpectedWeight[]): WeightMappingError {
+  const names = want.map((w) => w.weight);
+  return new WeightMappingError(
+    `the weights file holds ${found} array${found === 1 ? '' : 's'} for layer ${layer} (${cls}) but its config ` +
+      `needs ${names.length}${names.length ? ` (${names.join(', ')})` : ''}`,
+  );
+}
+
+const place = (w: ExpectedWeight, tensor: RawTensor): PlacedWeight => ({
+  path: w.path,
+  weight: w.weight,
+  tensor: w.transform ? w.transform(tensor) : tensor,
+});
+
+/** The arrays of one Keras 3 layer group: every `vars` array below it, by path relative to the group. */
+function varsBelow(tensors: Map<string, RawTensor>, group: string): Map<string, RawTensor> {
+  const out = new Map<string, RawTensor>();
+  for (const [k, v] of tensors)
+    if (k.startsWith(`${group}/`) && /(^|\/)vars\/\d+$/.test(k)) out.set(k.slice(group.length + 1), v);
+  return out;
 }
 
 /**
- * Keras 3 model.weights.h5 arrays (by HDF5 path) → named weights, walking the converted model the way
- * saving_lib._save_state does: `layers` first, each entry named by its class in snake case with a per-name
- * counter (`dense`, `dense_1`, ...), nested models recursing into `<entry>/layers`. Files written by
- * tf.keras 2.13–2.15 keep layers under `_layer_checkpoint_dependencies` instead (keras 3 H5Entry reads them by
- * path substitution); their groups are matched to layers by class and order.
+ * Keras 3 weights (by HDF5 path) → placed weights, walking the converted model the way saving_lib._save_state
+ * does: `layers` first, each entry named by its class in snake case with a per-name counter (`dense`,
+ * `dense_1`, ...), nested models recursing into `<entry>/layers`. Files written by tf.keras 2.13–2.15 keep
+ * layers under `_layer_checkpoint_dependencies` instead (keras 3 H5Entry reads them by path substitution);
+ * their groups are matched to layers by class and order.
  */
-export function keras3Weights(model: Json, tensors: Map<string, RawTensor>): NamedWeight[] {
-  const out: NamedWeight[] = [];
+export function keras3Weights(model: Json, tensors: Map<string, RawTensor>): PlacedWeight[] {
+  const out: PlacedWeight[] = [];
   const unmapped: { className: string; layer: string }[] = [];
   const legacy = !hasUnder(tensors, 'layers') && hasUnder(tensors, '_layer_checkpoint_dependencies');
-  const walk = (m: Json, prefix: string) => {
+  const walk = (m: Json, prefix: string, path: string[]) => {
     const container = `${prefix}${legacy ? '_layer_checkpoint_dependencies' : 'layers'}`;
-    const paths = legacy ? legacyPaths(walkedLayers(m), container, tensors) : exactPaths(walkedLayers(m), container);
-    walkedLayers(m).forEach((layer, i) => {
-      if (MODEL_CLASSES.has(layer.class_name as string)) walk(layer, `${paths[i] ?? '(missing)'}/`);
-      else nameLayerVars(layer, paths[i] === null ? [] : varsAt(tensors, paths[i]!), out, unmapped);
+    const layers = walkedLayers(m);
+    const paths = legacy ? legacyPaths(layers, container, tensors) : exactPaths(layers, container);
+    layers.forEach((layer, i) => {
+      const at = [...path, layerName(layer)];
+      if (MODEL_CLASSES.has(layer.class_name as string)) {
+        walk(layer, `${paths[i] ?? '(missing)'}/`, at);
+        return;
+      }
+      const want = expectedWeights(layer, at);
+      const found = paths[i] === null ? new Map<string, RawTensor>() : varsBelow(tensors, paths[i]!);
+      if (want === null) {
+        if (found.size > 0) unmapped.push({ className: layer.class_name as string, layer: at.join(' / ') });
+        return;
+      }
+      if (found.size !== want.length || want.some((w) => !found.has(w.keras3)))
+        throw countError(at.join(' / '), kerasClass(layer), found.size, want);
+      for (const w of want) out.push(place(w, found.get(w.keras3)!));
     });
   };
-  walk(model, '');
+  walk(model, '', []);
   if (unmapped.length > 0) throw new WeightMappingError('unmapped', unmapped);
   return out;
 }
@@ -132,7 +120,7 @@ export function keras3Weights(model: Json, tensors: Map<string, RawTensor>): Nam
 function exactPaths(layers: Json[], container: string): string[] {
   const used = new Map<string, number>();
   return layers.map((l) => {
-    const base = toSnakeCase(l.class_name as string);
+    const base = toSnakeCase(kerasClass(l));
     const n = used.has(base) ? used.get(base)! + 1 : 0;
     used.set(base, n);
     return `${container}/${n === 0 ? base : `${base}_${n}`}`;
@@ -154,57 +142,57 @@ function legacyPaths(layers: Json[], container: string, tensors: Map<string, Raw
   for (const list of groups.values()) list.sort((a, b) => a.n - b.n);
   return layers.map((l) => {
     const cls = l.class_name as string;
-    const weighted =
-      MODEL_CLASSES.has(cls) || UNMAPPED_KERAS3.has(cls) || (WEIGHT_NAMES[cls]?.(l.config as Json).length ?? 0) > 0;
-    return weighted ? (groups.get(toSnakeCase(cls))?.shift()?.path ?? null) : null;
+    const want = expectedWeights(l, []);
+    const weighted = MODEL_CLASSES.has(cls) || want === null || want.length > 0;
+    return weighted ? (groups.get(toSnakeCase(kerasClass(l)))?.shift()?.path ?? null) : null;
   });
 }
 
-/** One layer group of a legacy .h5 file: `model_weights/<layer>` with its `weight_names` and arrays. */
+/** One layer group of a legacy .h5 file: `<layer>` with its `weight_names` and arrays. */
 export interface H5LayerWeights {
   layer: string;
   weights: { name: string; tensor: RawTensor }[];
 }
 
+const lastPart = (name: string) => {
+  const parts = name.replace(/:\d+$/, '').split('/').filter(Boolean);
+  return parts[parts.length - 1] ?? name;
+};
+
+/** A group's arrays paired with what the layer expects: in order when the names agree, else by name. */
+function pairGroup(g: H5LayerWeights, want: ExpectedWeight[], cls: string): PlacedWeight[] {
+  if (g.weights.length !== want.length) throw countError(g.layer, cls, g.weights.length, want);
+  if (want.every((w, i) => lastPart(g.weights[i].name) === w.last))
+    return want.map((w, i) => place(w, g.weights[i].tensor));
+  return want.map((w) => {
+    const hits = g.weights.filter((x) => lastPart(x.name) === w.last);
+    if (hits.length !== 1) throw countError(g.layer, cls, g.weights.length, want);
+    return place(w, hits[0].tensor);
+  });
+}
+
 /**
- * Legacy .h5 weights → tfjs names. A plain layer's weights become `<layer>/<last name part>` (so `dense/kernel:0`
- * → `dense/kernel`, `lstm/lstm_cell/kernel:0` → `lstm/kernel`); a nested model's become `<inner layer>/<part>`;
- * wrappers keep the full name, which tfjs resolves itself (tensorflowjs converter behaviour).
+ * Legacy .h5 weights (model.save's `model_weights`, or model.save_weights' root) → placed weights. A layer's
+ * group lists its arrays in `layer.weights` order; a nested model's group lists every inner layer's, trainable
+ * ones first (tf.keras and Keras 3 `_legacy_weights`), which is how they are told apart when inner layers
+ * share names.
  */
-export function h5Weights(model: Json, groups: H5LayerWeights[]): NamedWeight[] {
+export function h5Weights(model: Json, groups: H5LayerWeights[]): PlacedWeight[] {
   const top = new Map(((model.config as Json).layers as Json[]).map((l) => [layerName(l), l]));
-  const out: NamedWeight[] = [];
+  const out: PlacedWeight[] = [];
+  const unmapped: { className: string; layer: string }[] = [];
   for (const g of groups) {
-    if (g.weights.length === 0) continue;
     const layer = top.get(g.layer);
-    if (!layer)
+    if (!layer) {
+      if (g.weights.length === 0) continue;
       throw new WeightMappingError(
         `the weights file has weights for a layer ${g.layer} that the model config does not have`,
       );
-    const cls = layer.class_name as string;
-    const inner = MODEL_CLASSES.has(cls) ? innerNames(layer) : null;
-    for (const w of g.weights) {
-      const parts = w.name.replace(/:\d+$/, '').split('/').filter(Boolean);
-      const last = parts[parts.length - 1];
-      let name: string;
-      if (inner) {
-        const owner = [...parts.slice(0, -1)].reverse().find((p) => inner.has(p)) ?? parts[parts.length - 2] ?? g.layer;
-        name = `${owner}/${last}`;
-      } else if (cls === 'Bidirectional' || cls === 'TimeDistributed') name = parts.join('/');
-      else name = `${g.layer}/${last}`;
-      out.push({ name, tensor: w.tensor });
     }
+    const want = weightsBelow(layer, [g.layer], unmapped);
+    if (unmapped.length > 0) continue;
+    out.push(...pairGroup(g, want, kerasClass(layer)));
   }
+  if (unmapped.length > 0) throw new WeightMappingError('unmapped', unmapped);
   return out;
-}
-
-function innerNames(model: Json): Set<string> {
-  const names = new Set<string>();
-  const visit = (m: Json) =>
-    (((m.config as Json).layers as Json[]) ?? []).forEach((l) => {
-      names.add(layerName(l));
-      if (MODEL_CLASSES.has(l.class_name as string) && isObj(l.config)) visit(l);
-    });
-  visit(model);
-  return names;
 }

@@ -6,6 +6,7 @@
  */
 import { StudioError } from '../../core/errors';
 import { manifestPaths, parseModelJson, shown } from '../../core/layers/artifacts';
+import { isArchitectureText } from '../keras/architecture';
 
 export interface DroppedFile {
   name: string;
@@ -23,7 +24,10 @@ const base = (name: string) => name.split(/[\\/]/).pop()!;
 
 /** Splits dropped files into model.json, its weight shards and data files; errors name the fix. */
 export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
-  const jsons = files.filter((f) => f.name.toLowerCase().endsWith('.json'));
+  // A Keras architecture JSON (model.to_json()) belongs to the Keras format, beside its weights file.
+  const jsons = files.filter(
+    (f) => f.name.toLowerCase().endsWith('.json') && !(f.text !== undefined && isArchitectureText(f.text)),
+  );
   const models = jsons.filter((f) => f.text !== undefined && /"modelTopology"\s*:/.test(f.text));
   if (models.length > 1) {
     throw new StudioError(
@@ -57,7 +61,9 @@ export function sortDrop<F extends DroppedFile>(files: F[]): SortedDrop<F> {
       );
     seen.add(base(s.name));
   }
-  const rest = files.filter((f) => f !== modelJson && !named.has(base(f.name)));
+  const rest = files.filter(
+    (f) => f !== modelJson && !named.has(base(f.name)) && !(f.text !== undefined && isArchitectureText(f.text)),
+  );
   const strayShards = rest.filter(
     (f) => /\.bin$|shard\d+of\d+/i.test(f.name) || f.name.toLowerCase().endsWith('.json'),
   );

@@ -254,7 +254,7 @@ describe('Keras 3 config → tfjs topology', () => {
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-6);
   });
 
-  it('keeps nested Functional node indices and shifts nested Sequential ones by one (tfjs numbers both from 1)', () => {
+  it('flattens nested Functional and Sequential models, whose calls Keras 3 numbers from 1 and from 0', () => {
     const seq = {
       module: 'keras',
       class_name: 'Sequential',
@@ -291,19 +291,18 @@ describe('Keras 3 config → tfjs topology', () => {
     );
     const t = convertKeras3({ config: cfg, metadata: { keras_version: '3.5.0' }, tensors: new Map() }, 'n.keras');
     const c = (t.modelTopology.model_config as Json).config as Json;
+    // Both nested models only pass their input on: flattened, add reads the model's input twice.
+    expect((c.layers as Json[]).map((l) => l.name)).toEqual(['a', 'add']);
     const add = (c.layers as Json[]).find((l) => l.name === 'add')!;
     expect(add.inbound_nodes).toEqual([
       [
-        ['tower', 1, 0, {}],
-        ['sub', 1, 0, {}],
+        ['a', 0, 0, {}],
+        ['a', 0, 0, {}],
       ],
-    ]);
-    expect(((c.layers as Json[]).find((l) => l.name === 'sub')!.inbound_nodes as unknown[])[0]).toEqual([
-      ['tower', 1, 0, {}],
     ]);
     expect(c.output_layers).toEqual([
       ['add', 0, 0],
-      ['tower', 1, 0],
+      ['a', 0, 0],
     ]);
   });
 });
@@ -379,7 +378,7 @@ describe('conversion errors', () => {
     expect(a.weightSpecs.map((w) => w.name)).toEqual(['d/kernel', 'd/bias']);
   });
 
-  it('explains weight counts that do not fit the config and layers whose Keras 3 weights are not mapped', () => {
+  it('explains weight counts that do not fit the config and layers whose weights are not mapped', () => {
     const dense = layer('Dense', 'd', { units: 2, use_bias: true }, [kt('a')]);
     const cfg = functional([input('a', [4]), dense], ['a', 0, 0], ['d', 0, 0]);
     const short = caught(() =>
@@ -392,17 +391,21 @@ describe('conversion errors', () => {
           /but its config needs 2 \(kernel, bias\); save the model again/.source,
       ),
     );
-    const lstm = layer('LSTM', 'lstm', { units: 2, activation: 'tanh', recurrent_activation: 'sigmoid' }, [kt('a')]);
+    const inner = { class_name: 'Dense', config: { name: 'inner', units: 2 } };
+    const td = layer('TimeDistributed', 'td', { layer: inner }, [kt('a')]);
     const e = caught(() =>
       convertKeras3(
-        { config: functional([input('a', [3, 4]), lstm], ['a', 0, 0], ['lstm', 0, 0]), tensors: new Map() },
+        {
+          config: functional([input('a', [3, 4]), td], ['a', 0, 0], ['td', 0, 0]),
+          tensors: new Map([['layers/time_distributed/layer/vars/0', tensor([4, 2], 3)]]),
+        },
         'r.keras',
       ),
     );
     expect(e.code).toBe('MODEL_UNKNOWN_LAYER');
     expect(e.message).toBe(
-      'r.keras uses layers whose Keras 3 weights CTR Studio cannot map yet: LSTM ' +
-        "(lstm); rebuild those parts with supported layers or export the model's CTR part " +
+      'r.keras uses layers whose weights CTR Studio cannot map yet: TimeDistributed ' +
+        "(td); rebuild those parts with supported layers or export the model's CTR part " +
         'only.',
     );
   });

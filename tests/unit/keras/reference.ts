@@ -73,7 +73,8 @@ export function referenceModel(desc: ModelDesc, weights: Weights): LayersModel {
     }
     return null;
   };
-  for (const [name, arrays] of weights) find(model, name)!.setWeights(arrays.map((a) => tf.tensor(a.data, a.shape)));
+  for (const [key, arrays] of weights)
+    find(model, key.split('/').pop()!)!.setWeights(arrays.map((a) => tf.tensor(a.data, a.shape)));
   return model;
 }
 
