@@ -7,6 +7,8 @@ import { StudioError } from '../errors';
 import type { ModelArtifacts } from './artifacts';
 import { applyFold } from './fold';
 import { edgeKey, keepsUp, planFusion, type FusionPlan } from './fusion';
+import { fieldGroupLayer, fieldGroupWeights, planFieldGroups, type FieldGroup } from './fieldGroups';
+import { mergeTables, mergeTableWeights, planTableGroups } from './fieldTables';
 import { listLayers, weightName } from './inventory';
 import type { LayerInfo } from '../compress/inventory';
 import {
@@ -40,6 +42,13 @@ export interface RewriteResult {
   fused: { embedding: string; dense: string }[];
   /** Names of the up-projection Dense layers kept in the graph. */
   upProjections: string[];
+  /**
+   * Concatenates rewritten as one FieldProjection each (same name), with the embeddings whose up-projections
+   * they batch (those embeddings keep no Dense up-projection).
+   */
+  fieldProjections: { layer: string; embeddings: string[] }[];
+  /** FieldEmbedding layers (fresh names), with the factored tables each looks up (they are no longer layers). */
+  fieldEmbeddings: { layer: string; tables: string[] }[];
 }
 
 type DenseRep = Extract<Replacement, { kind: 'dense' }>;
@@ -114,8 +123,12 @@ interface Rewrite {
   plan: Pick<FusionPlan, 'fused' | 'folds' | 'reshapes'>;
   /** Name of the first factor of each factored Dense. */
   projName: Map<string, string>;
-  /** Name of the up-projection of each factored embedding that keeps one. */
+  /** Name of the up-projection of each factored embedding that keeps one as a Dense layer. */
   upName: Map<string, string>;
+  /** Concatenates that become FieldProjections, by name. */
+  groups: Map<string, FieldGroup>;
+  /** Rank of each factored embedding. */
+  ranks: Map<string, number>;
 }
 
 /** The new weight list: each original weight replaced in place, so the manifest order stays familiar. */
@@ -163,6 +176,10 @@ function rewriteWeights(rw: Rewrite, weights: Map<string, Weight>): [string, Wei
   }
   const out: [string, Weight][] = [];
   for (const [name, w] of weights) out.push(...(emit.get(name) ?? [[name, w] as [string, Weight]]));
+  for (const group of rw.groups.values()) {
+    const { kernel, bias } = fieldGroupWeights(group, ups);
+    out.push([weightName(group.layer, 'kernel'), kernel], [weightName(group.layer, 'bias'), bias]);
+  }
   return out;
 }
 
@@ -190,6 +207,11 @@ function rewriteLayers(rw: Rewrite, rewire: (consumer: string) => (ref: TensorRe
         config: { ...withoutInputShape(layer.config), use_bias: true },
         inbound: [[{ layer: proj, node: 0, tensor: 0, kwargs: {} }]],
       });
+      continue;
+    }
+    const group = rw.groups.get(layer.name);
+    if (group) {
+      layers.push(fieldGroupLayer(group, layer, inbound, rw.ranks));
       continue;
     }
     let config = layer.config;
@@ -248,10 +270,15 @@ export function rewriteModel(
   const projName = new Map(
     [...reps.values()].filter((r) => r.kind === 'dense').map((r) => [r.layer, fresh(`${r.layer}_proj`)]),
   );
-  // An up-projection stays when some reader of the embedding is not folded (or the model outputs it).
-  const upName = new Map(
-    [...ranks.keys()].filter((e) => keepsUp(graph, plan.fused, e)).map((e) => [e, fresh(`${e}_up`)]),
-  );
+  // An up-projection stays when some reader of the embedding is not folded (or the model outputs it): batched
+  // with others in a FieldProjection where they meet at one Concatenate, else as a Dense of its own.
+  const kept = [...ranks.keys()].filter((e) => keepsUp(graph, plan.fused, e));
+  const groups =
+    opts.fuse === false
+      ? new Map<string, FieldGroup>()
+      : planFieldGroups(graph, shapes, new Map(kept.map((e) => [e, (infos.get(e) as EmbInfo).shape.dim])), plan.fused);
+  const grouped = new Set([...groups.values()].flatMap((g) => g.slots.filter((e): e is string => e !== null)));
+  const upName = new Map(kept.filter((e) => !grouped.has(e)).map((e) => [e, fresh(`${e}_up`)]));
   const rewire =
     (consumer: string) =>
     (ref: TensorRef): TensorRef =>
@@ -259,9 +286,19 @@ export function rewriteModel(
         ? { ...ref, layer: upName.get(ref.layer)!, node: 0, tensor: 0 }
         : ref;
 
-  const rw: Rewrite = { graph, infos, reps, plan, projName, upName };
-  const encoded = encodeWeights(rewriteWeights(rw, decodeWeights(artifacts)));
-  const rewritten = indexGraph({ ...graph, layers: rewriteLayers(rw, rewire), outputs: graph.outputs.map(rewire('')) });
+  const rw: Rewrite = { graph, infos, reps, plan, projName, upName, groups, ranks };
+  let layers = rewriteLayers(rw, rewire);
+  const outputs = graph.outputs.map(rewire(''));
+  // Factored tables of one rank read side by side are looked up together (with fusion, like FieldProjection).
+  // Tables left whole (a DeepFM's linear weights) stay as they are: merging them too would be faster still, but
+  // it is a graph optimisation the original could have as well, not an effect of compression.
+  const tableInfos = [...infos.values()].filter((l): l is EmbInfo => l.kind === 'embedding');
+  const widths = new Map(tableInfos.filter((l) => ranks.has(l.name)).map((l) => [l.name, ranks.get(l.name)!]));
+  const vocab = new Map(tableInfos.map((l) => [l.name, l.shape.vocab]));
+  const tables = opts.fuse === false ? [] : planTableGroups(layers, outputs, shapes, widths, vocab, fresh);
+  layers = mergeTables(layers, tables, fresh);
+  const encoded = encodeWeights(mergeTableWeights(rewriteWeights(rw, decodeWeights(artifacts)), tables));
+  const rewritten = indexGraph({ ...graph, layers, outputs });
   const fused = [...plan.folds.entries()].flatMap(([dense, f]) =>
     [...new Set(f.rows.flatMap((r) => ('embedding' in r ? [r.embedding] : [])))].map((embedding) => ({
       embedding,
@@ -279,5 +316,10 @@ export function rewriteModel(
     },
     fused,
     upProjections: [...upName.values()],
+    fieldProjections: [...groups.values()].map((g) => ({
+      layer: g.layer,
+      embeddings: g.slots.filter((e): e is string => e !== null),
+    })),
+    fieldEmbeddings: tables.map((g) => ({ layer: g.layer, tables: [...g.tables] })),
   };
 }

@@ -9,6 +9,7 @@
 import { StudioError } from '../errors';
 import { LIMITS } from '../limits';
 import { shown } from './artifacts';
+import { FIELD_EMBEDDING_CLASS_NAME } from './customClasses';
 
 type Obj = Record<string, unknown>;
 /** A tensor's size past the batch dimension: all its values per row, and its last size. */
@@ -127,6 +128,12 @@ function countLayer(cls: string, c: Obj, xs: Width[], nested: (m: Obj, xs: Width
   if (cls === 'Embedding') {
     const d = dim(c.outputDim);
     return { out: { size: x.size * d, last: d }, params: dim(c.inputDim) * d };
+  }
+  if (cls === FIELD_EMBEDDING_CLASS_NAME) {
+    // Several tables stacked: rows summed over the tables, one [batch, tables, d] output.
+    const d = dim(c.outputDim);
+    const rows = Array.isArray(c.inputDims) ? c.inputDims.reduce((s: number, v) => s + dim(v), 0) : 0;
+    return { out: { size: xs.length * d, last: d }, params: rows * d };
   }
   if (cls in CONV_RANK) return convLayer(cls, c, x);
   if (cls in RNN_GATES) {

@@ -8,6 +8,7 @@
 import { StudioError } from '../errors';
 import { parseTopology, type LayerGraph, type LayerNode, type TensorRef } from '../layers/topology';
 import { decodeWeights } from '../layers/weights';
+import { FIELD_EMBEDDING_CLASS_NAME } from '../layers/customClasses';
 import type { ModelArtifacts } from '../layers/artifacts';
 import { STUDIO_VERSION } from '../version';
 import { aInt, GraphBuilder } from './builder';
@@ -26,6 +27,9 @@ export const METADATA_KEY = 'tfjs.userDefinedMetadata';
 
 /** Layer classes the exporter writes (InputLayer becomes a graph input). */
 export const EXPORTABLE_LAYER_CLASSES = ['InputLayer', ...Object.keys(LAYER_EXPORTERS)].sort();
+
+/** Layer classes that read integer ids as they are. */
+const ID_READERS = new Set(['Embedding', FIELD_EMBEDDING_CLASS_NAME]);
 
 const tensorName = (r: Pick<TensorRef, 'layer' | 'node' | 'tensor'>) =>
   r.node === 0 && r.tensor === 0 ? r.layer : `${r.layer}:${r.node}:${r.tensor}`;
@@ -119,10 +123,10 @@ function writeCalls(graph: LayerGraph, s: ExportState): void {
   const problems: { name: string; className: string; why: string }[] = [];
   const write = (layer: LayerNode, node: number, out: string) => {
     const inbound = layer.inbound[node];
-    // Only Embedding reads ids; anything else that reads an int input reads it as floats, as tfjs would.
+    // Only Embedding (and FieldEmbedding) reads ids; anything else that reads an int input reads it as floats.
     const inputs = inbound.map((r) => {
       const name = tensorName(r);
-      if (!s.int.get(name) || layer.className === 'Embedding') return name;
+      if (!s.int.get(name) || ID_READERS.has(layer.className)) return name;
       const [cast] = b.node('Cast', [name], [aInt('to', DT.FLOAT)], { name: `${layer.name}/Cast` });
       s.rank.set(cast, s.rank.get(name) ?? 2);
       return cast;

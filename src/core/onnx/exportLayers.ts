@@ -1,6 +1,7 @@
 /**
  * tfjs layer → ONNX nodes, one function per layer class: Dense → MatMul (+ Add) (+ activation), Embedding →
- * Gather, FMInteraction → the ReduceSum/Mul/Sub subgraph, merges → Add/Sum/Mul/Concat, shape layers →
+ * Gather, FMInteraction → the ReduceSum/Mul/Sub subgraph, FieldProjection → a MatMul and Add per field and a
+ * Concat, FieldEmbedding → a Gather per table and a Concat, merges → Add/Sum/Mul/Concat, shape layers →
  * Flatten/Reshape, and the Onnx* helper layers back to the operators they came from. Pure.
  */
 import type { LayerNode } from '../layers/topology';
@@ -252,6 +253,88 @@ const batchNorm: LayerExporter = (s, layer, [x], out) => {
   s.rank.set(out, rank);
 };
 
+/**
+ * FieldProjection (a compressed model's batched embedding up-projections): per projected field a MatMul with its
+ * slice of the stacked kernel and an Add of its bias row, as the Dense it replaced was written (a stacked input
+ * [batch, n, k] sliced per field first), then one Concat on the layer's axis. ONNX Runtime runs small operators
+ * cheaply, and the importer reads them back as Dense layers.
+ */
+const fieldProjection: LayerExporter = (s, layer, inputs, out) => {
+  const ranks = (layer.config.ranks as number[]).map(Number);
+  const counts = ((layer.config.fields as number[] | undefined) ?? ranks.map(() => 1)).map(Number);
+  const units = Number(layer.config.units);
+  const axis = Number(layer.config.axis);
+  if (ranks.length !== inputs.length || counts.length !== inputs.length)
+    throw new ExportIssue(`it lists ${ranks.length} ranks for ${inputs.length} inputs`);
+  const kernel = weightValue(s, layer, 'kernel').values;
+  const bias = weightValue(s, layer, 'bias').values;
+  const rows = ranks.reduce((a, k, i) => a + k * counts[i], 0);
+  const fields = ranks.reduce((a, k, i) => a + (k > 0 ? counts[i] : 0), 0);
+  if (kernel.length !== rows * units || bias.length !== fields * units)
+    throw new ExportIssue('its kernel or bias does not match its ranks and units');
+  let row = 0;
+  let field = 0;
+  const name = (what: string) => ({ name: `${layer.name}/${what}_${field}` });
+  const parts = inputs.flatMap((x, i) => {
+    const k = ranks[i];
+    if (k === 0) return [x];
+    return Array.from({ length: counts[i] }, (_, j) => {
+      const one =
+        counts[i] === 1
+          ? x
+          : s.b.node(
+              'Slice',
+              [x, ...[[j], [j + 1], [1]].map((v, n) => int64(s, `${layer.name}/slice_${field}_${n}`, v))],
+              [],
+              name('Slice'),
+            )[0];
+      const w = s.b.floats(
+        `${layer.name}/kernel_${field}`,
+        [k, units],
+        kernel.subarray(row * units, (row + k) * units),
+      );
+      const c = s.b.floats(`${layer.name}/bias_${field}`, [units], bias.subarray(field * units, (field + 1) * units));
+      const [product] = s.b.node('MatMul', [one, w], [], name('MatMul'));
+      const [shifted] = s.b.node('Add', [product, c], [], name('Add'));
+      s.rank.set(shifted, 3);
+      row += k;
+      field += 1;
+      return shifted;
+    });
+  });
+  s.b.node('Concat', parts, [aInt('axis', axis)], { name: `${layer.name}/Concat`, outputs: [out] });
+  s.rank.set(out, 3);
+};
+
+/**
+ * FieldEmbedding (a compressed model's tables looked up together): per table a Gather from its rows of the
+ * stacked table, as its Embedding was written, then a Concat of the [batch, 1, k] codes on the field axis.
+ */
+const fieldEmbedding: LayerExporter = (s, layer, inputs, out) => {
+  const rows = (layer.config.input_dims as number[]).map(Number);
+  const k = Number(layer.config.output_dim);
+  const table = weightValue(s, layer, 'embeddings').values;
+  if (rows.length !== inputs.length)
+    throw new ExportIssue(`it lists ${rows.length} tables for ${inputs.length} inputs`);
+  if (table.length !== rows.reduce((a, n) => a + n, 0) * k)
+    throw new ExportIssue('its stacked table does not match its input_dims and output_dim');
+  let first = 0;
+  const codes = inputs.map((ids, i) => {
+    const part = s.b.floats(
+      `${layer.name}/embeddings_${i}`,
+      [rows[i], k],
+      table.subarray(first * k, (first + rows[i]) * k),
+    );
+    first += rows[i];
+    const idx = s.int.get(ids)
+      ? ids
+      : s.b.node('Cast', [ids], [aInt('to', DT.INT64)], { name: `${layer.name}/Cast_${i}` })[0];
+    return s.b.node('Gather', [part, idx], [aInt('axis', 0)], { name: `${layer.name}/Gather_${i}` })[0];
+  });
+  s.b.node('Concat', codes, [aInt('axis', 1)], { name: `${layer.name}/Concat`, outputs: [out] });
+  s.rank.set(out, 3);
+};
+
 /** Exporters by tfjs layer class (InputLayer is handled by the caller: it becomes a graph input). */
 export const LAYER_EXPORTERS: Record<string, LayerExporter> = {
   Dense: dense,
@@ -267,6 +350,8 @@ export const LAYER_EXPORTERS: Record<string, LayerExporter> = {
   Reshape: reshape,
   Dropout: identity,
   FMInteraction: fm,
+  FieldProjection: fieldProjection,
+  FieldEmbedding: fieldEmbedding,
   OnnxReduce: onnxReduce,
   OnnxConstantOp: onnxConstantOp,
   OnnxBinary: onnxBinary,

@@ -172,7 +172,9 @@ describe('where fusion must not happen', () => {
       { layer: 'e2', rank: 3 },
     ]);
     expect(mixed.out.fused).toEqual([]);
-    expect(mixed.out.upProjections.sort()).toEqual(['e1_up', 'e2_up']);
+    // Not folded: the two up-projections are batched in one FieldProjection (ranks padded inside), exactly.
+    expect(mixed.out.upProjections).toEqual([]);
+    expect(mixed.out.fieldProjections).toEqual([{ layer: 'fields', embeddings: ['e1', 'e2'] }]);
   });
 
   it('does not fold when one Dense kernel row would serve different fields at different positions', async () => {

@@ -101,12 +101,22 @@ describe('fusion in the zoo', () => {
         .sort(),
     ).toEqual([...embNames].sort());
     const layers = topologyLayers(out.artifacts.modelTopology);
-    // deep_concat reads the k-wide tables directly.
-    expect(readsFrom(layers.get('deep_concat')!)).toEqual(embNames);
+    // The factored tables are looked up together by one FieldEmbedding ([batch, fields, k]); deep_concat, which
+    // joined only their codes, is now a Reshape of its output to the row the fold expects.
+    // (The linear part's 1-wide tables are not factored, so they stay as they are.)
+    expect(out.fieldEmbeddings).toEqual([{ layer: 'field_embeddings_k2', tables: embNames }]);
+    for (const n of embNames) expect(layers.has(n)).toBe(false);
+    expect(layers.get('deep_concat')!.class_name).toBe('Reshape');
+    expect(layers.get('deep_concat')!.config.target_shape).toEqual([1, embNames.length * 2]);
+    expect(readsFrom(layers.get('deep_concat')!)).toEqual(['field_embeddings_k2']);
     if (kind === 'deepfm') {
-      // The FM still needs full-width field vectors: each table keeps an up-projection feeding fm_fields.
-      expect(out.upProjections.sort()).toEqual(embNames.map((n) => `${n}_up`).sort());
-      expect(readsFrom(layers.get('fm_fields')!).slice(0, embNames.length)).toEqual(embNames.map((n) => `${n}_up`));
+      // The FM still needs full-width field vectors: fm_fields becomes one FieldProjection that up-projects
+      // every table's codes in one batched product (no Dense up-projection per field).
+      expect(out.upProjections).toEqual([]);
+      expect(out.fieldProjections).toEqual([{ layer: 'fm_fields', embeddings: embNames }]);
+      expect(layers.get('fm_fields')!.class_name).toBe('FieldProjection');
+      expect(readsFrom(layers.get('fm_fields')!)).toEqual(['field_embeddings_k2', 'numeric_field_vec']);
+      expect(layers.get('fm_fields')!.config.fields).toEqual([embNames.length, 1]);
     } else {
       expect(out.upProjections).toEqual([]);
       for (const n of embNames) expect(layers.has(`${n}_up`)).toBe(false);
@@ -126,7 +136,9 @@ describe('fusion in the zoo', () => {
   it('never folds across the DCNv2 cross Multiply', async () => {
     const { out } = await check('dcnv2', 'all', true);
     expect(out.fused).toEqual([]);
-    expect(out.upProjections.sort()).toEqual(embNames.map((n) => `${n}_up`).sort());
+    // The cross input's up-projections are batched in deep_concat, now a FieldProjection joining on the last axis.
+    expect(out.upProjections).toEqual([]);
+    expect(out.fieldProjections).toEqual([{ layer: 'deep_concat', embeddings: embNames }]);
   });
 
   it('DNN parameter count matches a hand count of what folding removes', async () => {

@@ -90,8 +90,12 @@ describe('exportOnnx: compressed and quantized models', () => {
       const built = c.build(c.uniformPlan({ method: 'afm', denseRank: 4, embeddingRank: 2 }));
       const names = (built.payload.modelTopology.config as { layers: { name: string }[] }).layers.map((l) => l.name);
       expect(names.some((n) => n.endsWith('_proj'))).toBe(true);
-      // DeepFM keeps the FM branch's embedding up-projections: Dense layers on [batch, 1, k] (a broadcast MatMul).
-      if (kind === 'deepfm') expect(names.some((n) => n.endsWith('_up'))).toBe(true);
+      // DeepFM's FM branch and DCNv2's cross input keep the embedding up-projections, batched in one
+      // FieldProjection (exported as a MatMul and Add per field on [batch, 1, k], then a Concat).
+      const classes = (built.payload.modelTopology.config as { layers: { class_name: string }[] }).layers.map(
+        (l) => l.class_name,
+      );
+      if (kind !== 'widedeep') expect(classes).toContain('FieldProjection');
       const { ortDiff, roundTripDiff } = await checkExport(built.payload);
       expect(ortDiff).toBeLessThan(1e-4);
       expect(roundTripDiff).toBeLessThan(1e-4);
