@@ -38,6 +38,18 @@ export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   base: './',
   worker: { format: 'es' },
+  // The dev server pre-bundles these before the first page load: found only when the worker runs, they would
+  // make Vite re-bundle and reload the page mid-load on the first `npm start`.
+  optimizeDeps: {
+    entries: ['index.html', 'workers/*.worker.ts'],
+    include: [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
+      'onnxruntime-web/wasm',
+      'onnxruntime-web/webgpu',
+    ],
+  },
   server: { port: 5173, strictPort: false, host: 'localhost' },
   // The preview server also sends the policy as a header, which (unlike the meta tag) covers the worker.
   preview: {

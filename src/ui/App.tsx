@@ -2,7 +2,7 @@
  * The studio's layout. First visit opens the demo (real Criteo rows and the DeepFM trained on them), so there
  * is something real on screen without uploading anything; all state and worker calls live in useStudio.
  */
-import { useEffect, useState } from 'react';
+import { memo, useEffect, useState } from 'react';
 import type { Remote } from 'comlink';
 import type { StudioApi } from '../engine/protocol';
 import { Banner } from './Banner';
@@ -12,6 +12,9 @@ import { ModelWorkspace } from './ModelWorkspace';
 import { OpenPanel } from './OpenPanel';
 import { TrainPanel } from './TrainPanel';
 import { useStudio, type StudioActions, type StudioState } from './useStudio';
+
+/** The banner re-renders only when its message changes (not on every slider step). */
+const MessageBanner = memo(Banner);
 
 declare global {
   interface Window {
@@ -32,8 +35,11 @@ export function App() {
   return (
     <div className="app">
       <Header backend={state.backend} choice={state.backendChoice} onChoose={actions.setBackend} />
-      <JobBar job={state.job} onCancel={actions.cancel} />
-      <Banner error={state.error} notice={state.notice} onDismiss={actions.dismiss} />
+      {/* Progress with its Cancel, and messages: they stay in sight while the page scrolls. */}
+      <section className="status-area" aria-label="Progress and messages">
+        <JobBar job={state.job} onCancel={actions.cancel} />
+        <MessageBanner error={state.error} notice={state.notice} onDismiss={actions.dismiss} />
+      </section>
       <div className="layout">
         <OpenPanel
           manifest={state.manifest}
@@ -45,7 +51,9 @@ export function App() {
           onFiles={actions.openFiles}
         />
         <main className="workspace">
-          {!model && state.data.length > 0 && <TrainPanel state={state} busy={busy} actions={actions} />}
+          {!model && state.data.length > 0 && (
+            <TrainPanel epochs={state.trainingEpochs} data={state.data} busy={busy} actions={actions} />
+          )}
           {model && plan && (
             <ModelWorkspace
               state={state}

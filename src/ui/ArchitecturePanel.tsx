@@ -1,6 +1,8 @@
 /** Every layer of the open model: class, output shape, parameters, inputs, and what compression can do with it. */
+import { memo } from 'react';
 import type { LayerDescription, ModelDescription } from '../core/layers/describe';
 import { formatInt } from './format';
+import { ShownName } from './ShownName';
 
 const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');
 
@@ -14,7 +16,13 @@ function compressionNote(c: LayerDescription['compression']): string {
 }
 
 /** The model's layers as a collapsible table, with a one-line summary of the whole model. */
-export function ArchitecturePanel({ description, open }: { description: ModelDescription; open?: boolean }) {
+export const ArchitecturePanel = memo(function ArchitecturePanel({
+  description,
+  open,
+}: {
+  description: ModelDescription;
+  open?: boolean;
+}) {
   return (
     <details className="card architecture" open={open} data-testid="architecture">
       <summary>
@@ -41,7 +49,9 @@ export function ArchitecturePanel({ description, open }: { description: ModelDes
               const note = compressionNote(l.compression);
               return (
                 <tr key={l.name} data-testid={`arch-${l.name}`}>
-                  <td className="mono">{l.name}</td>
+                  <td className="mono">
+                    <ShownName name={l.fileName ? `${l.name} (${l.fileName})` : l.name} />
+                  </td>
                   <td>{l.className}</td>
                   <td className="mono">{shape(l.outputShape)}</td>
                   <td className="num">{formatInt(l.params)}</td>
@@ -55,4 +65,4 @@ export function ArchitecturePanel({ description, open }: { description: ModelDes
       </div>
     </details>
   );
-}
+});

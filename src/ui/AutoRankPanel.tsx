@@ -2,11 +2,11 @@
  * Automatic ranks: a parameter budget in, a rank per layer out (greedy by explained variance per parameter, checked
  * on validation rows).
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { AutoRankInfo } from '../engine/protocol';
 import { formatAuc, formatInt } from './format';
 
-export function AutoRankPanel({
+export const AutoRankPanel = memo(function AutoRankPanel({
   originalParams,
   auto,
   busy,
@@ -72,4 +72,4 @@ export function AutoRankPanel({
       )}
     </section>
   );
-}
+});

@@ -29,13 +29,23 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
       <p>
         <strong>Drop files here</strong>
       </p>
-      <p className="muted">
-        a model ({describeFormats()}) and/or data ({DATA_FORMATS})
+      <p className="muted" data-testid="dropzone-formats">
+        a model: {describeFormats()}; and/or data: {DATA_FORMATS}
       </p>
       <button type="button" disabled={disabled} onClick={() => input.current?.click()}>
         Choose files…
       </button>
-      <input ref={input} type="file" multiple hidden data-testid="file-input" onChange={(e) => take(e.target.files)} />
+      <input
+        ref={input}
+        type="file"
+        multiple
+        hidden
+        data-testid="file-input"
+        onChange={(e) => {
+          take(e.target.files);
+          e.target.value = ''; // the same file chosen again (after a cancel) is a new choice
+        }}
+      />
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * userDefinedMetadata), offered only after the worker has loaded the files back and rescored them; and the
  * sweep report as JSON and CSV.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { ExportOptions, ExportResult, SweepPointInfo, BaselineInfo, ModelInfo } from '../engine/protocol';
 import { sweepCsv } from '../core/compress/report';
 import { STUDIO_VERSION } from '../core/version';
@@ -29,7 +29,7 @@ function sweepReportJson(model: ModelInfo, baseline: BaselineInfo | null, points
 }
 
 /** The export panel: weight format, export and sweep-report buttons, then the checked export's downloads. */
-export function ExportPanel({ model, baseline, exported, points, busy, onExport }: Props) {
+export const ExportPanel = memo(function ExportPanel({ model, baseline, exported, points, busy, onExport }: Props) {
   const stem = (model.kind ?? 'model').replace(/[^a-z0-9_-]/gi, '_');
   const [quantize, setQuantize] = useState<'none' | 'float16' | 'uint8'>('none');
   return (
@@ -77,4 +77,4 @@ export function ExportPanel({ model, baseline, exported, points, busy, onExport 
       {exported && <ExportFiles exported={exported} stem={stem} />}
     </section>
   );
-}
+});

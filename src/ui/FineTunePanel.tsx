@@ -2,7 +2,7 @@
  * Fine-tuning the compressed model of the current plan on the training rows, in the worker: settings, a
  * live loss/AUC curve, the best validation checkpoint kept, and the result against the original.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { FineTuneSettings, PlanResult, TrainEpochInfo, UniformPlan } from '../engine/protocol';
 import { planKey } from '../engine/protocol';
 import { TrainingChart } from './charts';
@@ -18,7 +18,21 @@ interface Props {
   onFineTune: (s: FineTuneSettings) => void;
 }
 
-export function FineTunePanel({ plan, epochs, result, busy, unsupported, onFineTune }: Props) {
+/** Which validation check was kept: the compressed start, or the one after so many epochs (checks fall mid-epoch). */
+function bestCheck(epoch: number): string {
+  if (epoch === 0) return 'the compressed start scored best on the validation rows, so it is kept';
+  const e = Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(2);
+  return `the best validation check, after ${e} ${epoch === 1 ? 'epoch' : 'epochs'}, is kept`;
+}
+
+export const FineTunePanel = memo(function FineTunePanel({
+  plan,
+  epochs,
+  result,
+  busy,
+  unsupported,
+  onFineTune,
+}: Props) {
   const [settings, setSettings] = useState<FineTuneSettings>({ epochs: 1, learningRate: 1e-3, batchSize: 256 });
   const current = result && result.key === planKey(plan) ? result : null;
   const num = (k: keyof FineTuneSettings, v: string) => setSettings((s) => ({ ...s, [k]: Number(v) }));
@@ -83,10 +97,10 @@ export function FineTunePanel({ plan, epochs, result, busy, unsupported, onFineT
       {current && (
         <p data-testid="finetune-result">
           Fine-tuned: test AUC <strong>{formatAuc(current.auc)}</strong> ({formatSigned(current.delong.diff)} [
-          {formatSigned(current.delong.low)}, {formatSigned(current.delong.high)}] against the original), best check at
-          epoch {current.bestEpoch}. Export uses these weights.
+          {formatSigned(current.delong.low)}, {formatSigned(current.delong.high)}] against the original);{' '}
+          {bestCheck(current.bestEpoch)}. The headline numbers and the export use these weights.
         </p>
       )}
     </section>
   );
-}
+});

@@ -1,4 +1,5 @@
 /** Title bar with the backend in use and a switch for it. */
+import { memo } from 'react';
 import type { BackendChoice, BackendInfo } from '../engine/protocol';
 
 const CHOICES: { value: BackendChoice; label: string }[] = [
@@ -15,7 +16,7 @@ function describe(info: BackendInfo | null): string {
   return info.backend;
 }
 
-export function Header({
+export const Header = memo(function Header({
   backend,
   choice,
   onChoose,
@@ -49,4 +50,4 @@ export function Header({
       </label>
     </header>
   );
-}
+});

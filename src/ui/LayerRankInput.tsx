@@ -1,5 +1,7 @@
 /** A layer's own rank in the layer table: a slider up to its break-even rank, the rank shown, and a reset. */
+import { memo } from 'react';
 import type { LayerInfo } from '../engine/protocol';
+import { shortName } from './ShownName';
 
 interface Props {
   layer: LayerInfo;
@@ -11,7 +13,7 @@ interface Props {
 }
 
 /** The rank slider of one compressible layer, with a button to follow the global rank again when overridden. */
-export function LayerRankInput({ layer, effective, overridden, onRank }: Props) {
+export const LayerRankInput = memo(function LayerRankInput({ layer, effective, overridden, onRank }: Props) {
   return (
     <span className="layer-rank">
       <input
@@ -20,7 +22,7 @@ export function LayerRankInput({ layer, effective, overridden, onRank }: Props) 
         max={layer.breakEvenRank}
         value={effective ?? layer.breakEvenRank}
         onChange={(e) => onRank(layer.name, Number(e.target.value))}
-        aria-label={`Rank of ${layer.name}`}
+        aria-label={`Rank of ${shortName(layer.name)}`}
         data-testid={`rank-${layer.name}`}
       />
       <output className={overridden ? 'overridden' : ''}>{effective ?? 'keep'}</output>
@@ -36,4 +38,4 @@ export function LayerRankInput({ layer, effective, overridden, onRank }: Props) 
       )}
     </span>
   );
-}
+});

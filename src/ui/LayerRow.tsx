@@ -3,15 +3,21 @@
  * control, the explained-variance sparkline at that rank, and why it cannot be compressed or where its
  * embedding projection goes.
  */
-import type { LayerInfo, LayerSpectrum, UniformPlan } from '../engine/protocol';
+import { memo } from 'react';
+import type { LayerInfo } from '../engine/protocol';
 import { Sparkline } from './charts';
 import { formatInt } from './format';
 import { LayerRankInput } from './LayerRankInput';
+import { ShownName } from './ShownName';
 
 interface Props {
   layer: LayerInfo;
-  plan: UniformPlan;
-  spectra: LayerSpectrum[];
+  /** The rank the layer gets under the plan (null = kept), and whether it is set for this layer. */
+  effective: number | null;
+  overridden: boolean;
+  method: string;
+  /** The layer's explained-variance curve under the method, when known. */
+  explained: number[] | undefined;
   selected: boolean;
   onSelect: (layer: string) => void;
   onRank: (layer: string, rank: number | null | undefined) => void;
@@ -35,26 +41,26 @@ function fusionText(l: LayerInfo): string {
     .join('; ');
 }
 
-/** A layer's rank under the plan: its own override if any, and the rank it gets (null = kept). */
-function layerRank(l: LayerInfo, plan: UniformPlan): { override: number | null | undefined; effective: number | null } {
-  const override = plan.overrides && l.name in plan.overrides ? plan.overrides[l.name] : undefined;
-  const global = l.kind === 'dense' ? plan.denseRank : plan.embeddingRank;
-  const rank = override !== undefined ? override : global;
-  const effective = l.compressible && rank !== null && rank <= l.breakEvenRank ? rank : null;
-  return { override, effective };
-}
-
 /** One layer of the layer table; clicking it selects the layer (its spectrum is charted). */
-export function LayerRow({ layer: l, plan, spectra, selected, onSelect, onRank }: Props) {
-  const { override, effective } = layerRank(l, plan);
-  const explained = spectra.find((s) => s.layer === l.name && s.method === plan.method)?.explained;
+export const LayerRow = memo(function LayerRow({
+  layer: l,
+  effective,
+  overridden,
+  method,
+  explained,
+  selected,
+  onSelect,
+  onRank,
+}: Props) {
   return (
     <tr
       className={`${selected ? 'selected' : ''}${l.compressible ? '' : ' muted'}`}
       onClick={() => onSelect(l.name)}
       data-testid={`layer-${l.name}`}
     >
-      <td className="mono">{l.name}</td>
+      <td className="mono">
+        <ShownName name={l.fileName ? `${l.name} (${l.fileName})` : l.name} />
+      </td>
       <td>{l.kind === 'dense' ? 'Dense' : 'Embedding'}</td>
       <td className="mono">{shapeText(l)}</td>
       <td className="num">{formatInt(l.params)}</td>
@@ -63,13 +69,13 @@ export function LayerRow({ layer: l, plan, spectra, selected, onSelect, onRank }
       {/* biome-ignore lint/a11y/useKeyWithClickEvents: only stops the row's click */}
       <td onClick={(e) => e.stopPropagation()}>
         {l.compressible ? (
-          <LayerRankInput layer={l} effective={effective} overridden={override !== undefined} onRank={onRank} />
+          <LayerRankInput layer={l} effective={effective} overridden={overridden} onRank={onRank} />
         ) : (
           '—'
         )}
       </td>
-      <td>{explained ? <Sparkline explained={explained} rank={effective} method={plan.method} /> : ''}</td>
+      <td>{explained ? <Sparkline explained={explained} rank={effective} method={method} /> : ''}</td>
       <td className="note">{l.compressible ? fusionText(l) : l.reason}</td>
     </tr>
   );
-}
+});

@@ -3,8 +3,9 @@
  * slider unless set here), the explained-variance curve at that rank, and why a layer cannot be compressed
  * or where its embedding projection goes.
  */
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { LayerInfo, LayerSpectrum, UniformPlan } from '../engine/protocol';
+import { layerRank } from './layerRanks';
 import { LayerRow } from './LayerRow';
 
 interface Props {
@@ -17,12 +18,22 @@ interface Props {
 }
 
 /** The layer table, with a switch that also lists the layers that cannot be compressed. */
-export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRank }: Props) {
+export const LayerTable = memo(function LayerTable({ inventory, plan, spectra, selected, onSelect, onRank }: Props) {
   const [showAll, setShowAll] = useState(false);
+  // Each row gets plain values, so a slider step re-renders only the rows whose rank it changes.
+  const curves = useMemo(() => {
+    const m = new Map<string, number[]>();
+    for (const sp of spectra) if (sp.method === plan.method) m.set(sp.layer, sp.explained);
+    return m;
+  }, [spectra, plan.method]);
   const hidden = inventory.filter((l) => !l.compressible).length;
   const rows = showAll ? inventory : inventory.filter((l) => l.compressible);
   return (
-    <div className="layer-table-wrap">
+    <section className="layer-table-wrap" aria-label="Layers">
+      <p className="explain">
+        Each Dense layer and embedding table, with its own rank slider. <b>Break-even</b>: the rank above which the two
+        factors hold more parameters than the original layer, so such a layer is kept as it is.
+      </p>
       {hidden > 0 && (
         <label className="show-all small muted">
           <input
@@ -50,19 +61,24 @@ export function LayerTable({ inventory, plan, spectra, selected, onSelect, onRan
           </tr>
         </thead>
         <tbody>
-          {rows.map((l) => (
-            <LayerRow
-              key={l.name}
-              layer={l}
-              plan={plan}
-              spectra={spectra}
-              selected={selected === l.name}
-              onSelect={onSelect}
-              onRank={onRank}
-            />
-          ))}
+          {rows.map((l) => {
+            const r = layerRank(l, plan);
+            return (
+              <LayerRow
+                key={l.name}
+                layer={l}
+                effective={r.effective}
+                overridden={r.overridden}
+                method={plan.method}
+                explained={curves.get(l.name)}
+                selected={selected === l.name}
+                onSelect={onSelect}
+                onRank={onRank}
+              />
+            );
+          })}
         </tbody>
       </table>
-    </div>
+    </section>
   );
-}
+});

@@ -1,7 +1,8 @@
 /** The compression methods of the registry as one radio group; a method the model cannot use is disabled. */
+import { memo } from 'react';
 import { METHODS } from '../core/compress/methods';
 
-export function MethodChoice({
+export const MethodChoice = memo(function MethodChoice({
   method,
   unavailable,
   onChange,
@@ -33,4 +34,4 @@ export function MethodChoice({
       ))}
     </div>
   );
-}
+});

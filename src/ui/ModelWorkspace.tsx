@@ -1,8 +1,12 @@
 /**
- * Everything the workspace shows once a model and its plan are open: the summary, the architecture, the plan
- * and its layers, sweeps, fine-tuning and automatic ranks, export, and (when rows are open) training.
+ * Everything the workspace shows once a model and its plan are open, in the order a first-time user needs
+ * it: the headline numbers, the method and ranks, the sweep and its charts (the rank-AUC chart the sliders
+ * drive sits above the fold), the layers, the architecture, fine-tuning and automatic ranks, export, and (when
+ * rows are open) training. Props handed down are stable between slider steps unless the step changes them.
  */
-import type { ModelInfo, UniformPlan } from '../engine/protocol';
+import { useMemo } from 'react';
+import type { LayerSpectrum, ModelInfo, UniformPlan } from '../engine/protocol';
+import { planKey } from '../engine/protocol';
 import { ArchitecturePanel } from './ArchitecturePanel';
 import { ExportPanel } from './ExportPanel';
 import { LayerTable } from './LayerTable';
@@ -26,6 +30,18 @@ interface Props {
   onSelectLayer: (layer: string) => void;
 }
 
+const NO_SPECTRA: LayerSpectrum[] = [];
+
+/** What the panels need that is computed from the state, kept the same object while its inputs are. */
+function useDerived(state: StudioState, model: ModelInfo, plan: UniformPlan) {
+  const { prepared, fineTuned } = state;
+  const unavailable = useMemo(() => unavailableMethods(model, prepared), [model, prepared]);
+  const usable = useMemo(() => usableMethods(unavailable), [unavailable]);
+  // After fine-tuning this very plan, its tuned scores are the ones that hold (the export uses those weights).
+  const tuned = useMemo(() => (fineTuned && fineTuned.key === planKey(plan) ? fineTuned : null), [fineTuned, plan]);
+  return { unavailable, usable, spectra: prepared?.spectra ?? NO_SPECTRA, tuned };
+}
+
 /** The panels of an open model, in page order. */
 export function ModelWorkspace({
   state,
@@ -40,7 +56,7 @@ export function ModelWorkspace({
   const stale = state.result !== null && state.resultPlan !== plan;
   // Sweeps, latency, fine-tuning and automatic ranks score rows: not available data-free.
   const needsRows = !state.prepared || state.prepared.dataFree;
-  const unavailable = unavailableMethods(model, state.prepared);
+  const { unavailable, usable, spectra, tuned } = useDerived(state, model, plan);
   return (
     <>
       <SummaryBar
@@ -48,23 +64,15 @@ export function ModelWorkspace({
         plannedParams={plannedParamCount}
         originalParams={model.params}
         result={state.result}
+        tuned={stale ? null : tuned}
         stale={stale}
       />
-      <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
       <PlanControls
         plan={plan}
         inventory={model.inventory}
         unavailable={unavailable}
         canFineTune={model.capabilities.fineTune}
         onChange={actions.setPlan}
-      />
-      <LayerTable
-        inventory={model.inventory}
-        plan={plan}
-        spectra={state.prepared?.spectra ?? []}
-        selected={selectedLayer}
-        onSelect={onSelectLayer}
-        onRank={actions.setLayerRank}
       />
       <SweepPanel
         key={`${model.name}:${model.params}`} // a new model gets its own default ranks
@@ -74,14 +82,23 @@ export function ModelWorkspace({
         result={state.result}
         points={state.sweepPoints}
         request={state.sweepRequest}
-        spectra={state.prepared?.spectra ?? []}
+        spectra={spectra}
         selectedLayer={selectedLayer}
         latency={state.latency}
-        usable={usableMethods(unavailable)}
+        usable={usable}
         busy={busy || needsRows}
         onSweep={actions.sweep}
         onLatency={actions.latency}
       />
+      <LayerTable
+        inventory={model.inventory}
+        plan={plan}
+        spectra={spectra}
+        selected={selectedLayer}
+        onSelect={onSelectLayer}
+        onRank={actions.setLayerRank}
+      />
+      <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
       <TuningColumns
         state={state}
         actions={actions}
@@ -97,7 +114,9 @@ export function ModelWorkspace({
         busy={busy || !state.prepared}
         onExport={actions.exportModel}
       />
-      {state.data.length > 0 && <TrainPanel state={state} busy={busy} actions={actions} />}
+      {state.data.length > 0 && (
+        <TrainPanel epochs={state.trainingEpochs} data={state.data} busy={busy} actions={actions} />
+      )}
     </>
   );
 }

@@ -1,9 +1,11 @@
 /** The left column: what is open (model, rows), the demo models one click away, and the drop zone. */
+import { memo } from 'react';
 import type { DataInfo, ModelInfo } from '../engine/protocol';
 import type { DemoManifest } from './demo';
 import { DropZone } from './DropZone';
 import { formatAuc, formatInt } from './format';
 import { idPositions } from '../core/data/binding';
+import { ShownName } from './ShownName';
 
 interface Props {
   manifest: DemoManifest | null;
@@ -15,7 +17,7 @@ interface Props {
   onFiles: (files: File[]) => void;
 }
 
-export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles }: Props) {
+export const OpenPanel = memo(function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles }: Props) {
   return (
     <aside className="open-panel">
       <section className="card">
@@ -45,7 +47,9 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
         {model ? (
           <dl className="facts">
             <dt>Model</dt>
-            <dd data-testid="model-name">{model.name}</dd>
+            <dd data-testid="model-name">
+              <ShownName name={model.name} max={80} />
+            </dd>
             <dt>Parameters</dt>
             <dd data-testid="model-params">{formatInt(model.params)}</dd>
             {model.recordedAuc !== undefined && (
@@ -70,7 +74,8 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
         )}
         {data.map((d) => (
           <p key={d.role} className="small" data-testid={`data-${d.role}`}>
-            <strong>{d.role === 'train' ? 'Training rows' : 'Test rows'}:</strong> {formatInt(d.rows)} from {d.name}
+            <strong>{d.role === 'train' ? 'Training rows' : 'Test rows'}:</strong> {formatInt(d.rows)} from{' '}
+            <ShownName name={d.name} max={80} />
             {d.splitFromTrain ? ' (split off the training file)' : ''} · {formatInt(d.positives)} clicks
             {d.sampleRows < d.rows && (
               <span className="muted" data-testid={`sample-${d.role}`}>
@@ -91,7 +96,7 @@ export function OpenPanel({ manifest, demoId, model, data, busy, onDemo, onFiles
       </section>
     </aside>
   );
-}
+});
 
 /** What a column for a model input must hold: "C1 (ids 0-20)", "numeric (6 values)". */
 function inputText(i: ModelInfo['inputs'][number]): string {

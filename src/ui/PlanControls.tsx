@@ -1,21 +1,21 @@
-/** Method choice and the global ranks: every Dense layer at one rank, every embedding table at another. */
+/**
+ * Method choice and the global ranks: every Dense layer at one rank, every embedding table at another, with a
+ * sentence on what the method and a rank are, and the ranks layers really get when some are set per layer
+ * (automatic ranks set every layer).
+ */
+import { memo, useCallback } from 'react';
 import { getMethod } from '../core/compress/methods';
 import type { LayerInfo, UniformPlan } from '../engine/protocol';
 import { maxRank } from './defaults';
 import { MethodChoice } from './MethodChoice';
+import { PerLayer } from './PerLayer';
 import { RankSlider } from './RankSlider';
 
 const SEQUENTIAL_HELP =
   "Collect each Dense layer's statistics from the model whose earlier layers are already compressed, so each " +
   'layer corrects upstream error (one forward pass per layer: slower)';
 
-export function PlanControls({
-  plan,
-  inventory,
-  unavailable,
-  canFineTune,
-  onChange,
-}: {
+interface Props {
   plan: UniformPlan;
   inventory: LayerInfo[];
   /** Methods this model and its rows cannot use, with the reason. */
@@ -23,25 +23,38 @@ export function PlanControls({
   /** The activation variant must be fine-tuned: off where the runtime cannot train. */
   canFineTune: boolean;
   onChange: (p: Partial<UniformPlan>) => void;
-}) {
+}
+
+export const PlanControls = memo(function PlanControls({ plan, inventory, unavailable, canFineTune, onChange }: Props) {
   const method = getMethod(plan.method);
+  const onMethod = useCallback((id: string) => onChange({ method: id }), [onChange]);
+  const onDense = useCallback((v: number | null) => onChange({ denseRank: v }), [onChange]);
+  const onEmbedding = useCallback((v: number | null) => onChange({ embeddingRank: v }), [onChange]);
   return (
-    <section className="plan-controls card">
-      <MethodChoice method={plan.method} unavailable={unavailable} onChange={(id) => onChange({ method: id })} />
-      <RankSlider
-        label="Dense rank"
-        value={plan.denseRank}
-        max={maxRank(inventory, 'dense')}
-        onChange={(v) => onChange({ denseRank: v })}
-        testId="dense-rank"
-      />
-      <RankSlider
-        label="Embedding rank"
-        value={plan.embeddingRank}
-        max={maxRank(inventory, 'embedding')}
-        onChange={(v) => onChange({ embeddingRank: v })}
-        testId="embedding-rank"
-      />
+    <section className="plan-controls card" aria-label="Method and ranks">
+      <MethodChoice method={plan.method} unavailable={unavailable} onChange={onMethod} />
+      <div className="rank-group">
+        <RankSlider
+          label="Dense rank"
+          keepLabel="Keep every Dense layer uncompressed"
+          value={plan.denseRank}
+          max={maxRank(inventory, 'dense')}
+          onChange={onDense}
+          testId="dense-rank"
+        />
+        <PerLayer plan={plan} inventory={inventory} kind="dense" />
+      </div>
+      <div className="rank-group">
+        <RankSlider
+          label="Embedding rank"
+          keepLabel="Keep every embedding table uncompressed"
+          value={plan.embeddingRank}
+          max={maxRank(inventory, 'embedding')}
+          onChange={onEmbedding}
+          testId="embedding-rank"
+        />
+        <PerLayer plan={plan} inventory={inventory} kind="embedding" />
+      </div>
       <div className="variants">
         <label title={SEQUENTIAL_HELP}>
           <input
@@ -69,6 +82,15 @@ export function PlanControls({
           </span>
         )}
       </div>
+      <p className="explain" data-testid="explain-plan">
+        <b>{method.label}</b>: {method.summary} <b>Rank</b>: each layer becomes two thin factors of this width; a lower
+        rank keeps fewer directions, so fewer parameters and usually a lower AUC.{' '}
+        {method.id !== 'svd' && (
+          <>
+            <b>SVD</b>: {getMethod('svd').summary}
+          </>
+        )}
+      </p>
     </section>
   );
-}
+});

@@ -1,6 +1,8 @@
 /** The numbers that matter, side by side: original vs compressed parameters, test AUC (DeLong interval), log loss. */
+import { memo } from 'react';
 import type { BaselineInfo, PlanResult } from '../engine/protocol';
-import { formatAuc, formatInt, formatLoss, formatSigned } from './format';
+import { AucChange } from './AucChange';
+import { formatAuc, formatInt, formatLoss } from './format';
 import { ScoreWarnings } from './ScoreWarnings';
 
 interface Props {
@@ -8,25 +10,38 @@ interface Props {
   plannedParams: number | null;
   originalParams: number | null;
   result: PlanResult | null;
+  /** The fine-tuned result of this very plan, when there is one: the headline then shows it (what export uses). */
+  tuned: PlanResult | null;
   /** True when result belongs to an older plan (a newer one is being scored). */
   stale: boolean;
 }
 
-export function SummaryBar({ baseline, plannedParams, originalParams, result, stale }: Props) {
+export const SummaryBar = memo(function SummaryBar({
+  baseline,
+  plannedParams,
+  originalParams,
+  result,
+  tuned,
+  stale,
+}: Props) {
   if (result?.reconstruction)
     return (
       <DataFreeSummary plannedParams={plannedParams} originalParams={originalParams} result={result} stale={stale} />
     );
+  const shown = tuned ?? result;
   return (
-    <section className="summary" data-testid="summary">
+    <section className="summary" data-testid="summary" aria-label="Results">
       <ParamsMetric plannedParams={plannedParams} originalParams={originalParams} />
-      <div className={`metric${stale ? ' stale' : ''}`}>
-        <span className="label">Test AUC, compressed</span>
+      <div className={`metric${stale ? ' stale' : ''}${tuned ? ' tuned' : ''}`}>
+        <span className="label" data-testid="auc-label">
+          {tuned ? 'Test AUC, compressed and fine-tuned' : 'Test AUC, compressed'}
+        </span>
         <span className="value" data-testid="compressed-auc">
-          {result ? formatAuc(result.auc) : '—'}
+          {shown ? formatAuc(shown.auc) : '—'}
         </span>
         <span className="sub">
           original {baseline ? formatAuc(baseline.auc) : '—'}
+          {tuned && result && <span data-testid="untuned-auc"> · before fine-tuning {formatAuc(result.auc)}</span>}
           {baseline?.full && (
             <span data-testid="full-auc">
               {' '}
@@ -35,24 +50,21 @@ export function SummaryBar({ baseline, plannedParams, originalParams, result, st
           )}
         </span>
       </div>
+      <AucChange delong={shown ? shown.delong : null} stale={stale} />
       <div className={`metric${stale ? ' stale' : ''}`}>
-        <span className="label">AUC change (95% DeLong)</span>
-        <span className="value" data-testid="auc-diff">
-          {result ? formatSigned(result.delong.diff) : '—'}
-        </span>
-        <span className="sub" data-testid="auc-interval">
-          {result ? `[${formatSigned(result.delong.low)}, ${formatSigned(result.delong.high)}]` : ''}
-        </span>
-      </div>
-      <div className={`metric${stale ? ' stale' : ''}`}>
-        <span className="label">Log loss</span>
-        <span className="value">{result ? formatLoss(result.logloss) : '—'}</span>
+        <span className="label">Log loss{tuned ? ', fine-tuned' : ''}</span>
+        <span className="value">{shown ? formatLoss(shown.logloss) : '—'}</span>
         <span className="sub">original {baseline ? formatLoss(baseline.logloss) : '—'}</span>
       </div>
+      <p className="explain summary-explain">
+        <b>95% DeLong interval</b>: the range the AUC change would fall in 95 times out of 100, from a paired test on
+        the same test rows; a change whose whole interval is below zero is a real loss, one whose interval spans zero is
+        within noise.
+      </p>
       <ScoreWarnings warnings={[...new Set([...(baseline?.warnings ?? []), ...(result?.warnings ?? [])])]} />
     </section>
   );
-}
+});
 
 /** Without rows to score: parameters and how far the replaced layers are from the originals. */
 function DataFreeSummary({

@@ -3,7 +3,7 @@
  * compare (every usable one of the registry), whether to add the sequential series, how many points that
  * makes, and the buttons that run a sweep and measure latency.
  */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { LayerInfo, SweepRequest, UniformPlan } from '../engine/protocol';
 import { getMethod, seriesId } from '../core/compress/methods';
 import { defaultSweep } from './defaults';
@@ -32,7 +32,7 @@ function parseRanks(text: string): (number | null)[] | null {
 }
 
 /** The sweep settings and buttons (the ranks start at the model's defaults). */
-export function SweepControls({ inventory, plan, usable, busy, onSweep, onLatency }: Props) {
+export const SweepControls = memo(function SweepControls({ inventory, plan, usable, busy, onSweep, onLatency }: Props) {
   const initial = defaultSweep(inventory, plan, usable);
   const [ranksText, setRanksText] = useState(initial.denseRanks.map((r) => r ?? 'keep').join(','));
   const [sequential, setSequential] = useState(false);
@@ -93,4 +93,4 @@ export function SweepControls({ inventory, plan, usable, busy, onSweep, onLatenc
       </button>
     </div>
   );
-}
+});

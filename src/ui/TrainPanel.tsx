@@ -1,23 +1,25 @@
 /** With rows but no model: train a zoo model on them in the worker, with a live loss/AUC curve. */
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import type { ModelKind } from '../engine/protocol';
 import type { StudioActions, StudioState } from './useStudio';
 import { MODEL_KINDS, MODEL_TITLES, TRAIN_DEFAULTS } from '../core/model/spec';
 import { TrainingChart } from './charts';
 import { SchemaTable } from './SchemaTable';
 
-export function TrainPanel({
-  state,
+export const TrainPanel = memo(function TrainPanel({
+  epochs,
+  data,
   busy,
   actions,
 }: {
-  state: Pick<StudioState, 'trainingEpochs' | 'data'>;
+  /** Epochs of the training run so far. */
+  epochs: StudioState['trainingEpochs'];
+  data: StudioState['data'];
   busy: boolean;
   actions: Pick<StudioActions, 'train' | 'setSchema'>;
 }) {
-  const epochs = state.trainingEpochs;
   // The training file: its schema is what a new model trains on.
-  const trainData = state.data.find((d) => d.role === 'train');
+  const trainData = data.find((d) => d.role === 'train');
   const hasData = trainData !== undefined;
   const onTrain = actions.train;
   const [kind, setKind] = useState<ModelKind>('deepfm');
@@ -78,4 +80,4 @@ export function TrainPanel({
       {epochs.length > 0 && <TrainingChart epochs={epochs} />}
     </section>
   );
-}
+});

@@ -3,7 +3,7 @@
  * the open flow, the plan scored once per change, the plan in the URL, and the parameter count that
  * follows a slider in the same frame.
  */
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { plannedRanks, resolveUniformPlan } from '../core/compress/plan';
 import { countPlannedParams } from '../core/layers/accounting';
 import { displayText } from '../core/errors';
@@ -18,6 +18,9 @@ import { useWorker, type Run } from './useWorker';
 export type { Job, StudioState } from './studioState';
 export type { Opening } from './useOpenFlow';
 
+/** How long a plan must hold still before it is scored (a slider step under this apart is part of a drag). */
+const SCORE_PAUSE_MS = 90;
+
 /** The plan in the URL hash (written a moment after the last change), so a view can be shared. */
 function useUrlSync(store: Store): void {
   const { plan, demoId } = store.state;
@@ -31,18 +34,39 @@ function useUrlSync(store: Store): void {
   }, [plan, demoId]);
 }
 
-/** The plan is scored once per change, after a short pause; a result for an older plan is dropped. */
+/**
+ * The plan is scored once it has held still for a moment (a slider drag scores only where it stops), with at
+ * most one evaluation in the worker at a time: a plan changed meanwhile is scored as soon as the worker
+ * answers, and a result for an older plan is dropped.
+ */
 function usePlanScoring(store: Store, run: Run): void {
   const { plan, prepared } = store.state;
-  const { dispatch } = store;
+  const { dispatch, get } = store;
+  const inFlight = useRef(false);
+  /** The plan and prepared statistics last sent to the worker (scoring them again would change nothing). */
+  const sent = useRef<{ plan: unknown; prepared: unknown }>({ plan: null, prepared: null });
+  const score = useCallback(async () => {
+    const s = get();
+    if (inFlight.current || !s.plan || !s.prepared) return;
+    if (sent.current.plan === s.plan && sent.current.prepared === s.prepared && s.result !== null) return;
+    const target = s.plan;
+    sent.current = { plan: target, prepared: s.prepared };
+    inFlight.current = true;
+    try {
+      const result = await run(null, (c) => c.call((api) => api.evaluate(target)));
+      if (result) dispatch({ type: 'result', result, plan: target });
+    } finally {
+      inFlight.current = false;
+    }
+    // The plan (or its statistics) moved on while the worker scored: score where it is now.
+    const now = get();
+    if (now.plan !== sent.current.plan || now.prepared !== sent.current.prepared) void score();
+  }, [get, run, dispatch]);
   useEffect(() => {
     if (!plan || !prepared) return;
-    const t = setTimeout(async () => {
-      const result = await run(null, (c) => c.call((api) => api.evaluate(plan)));
-      if (result) dispatch({ type: 'result', result, plan });
-    }, 60);
+    const t = setTimeout(score, SCORE_PAUSE_MS);
     return () => clearTimeout(t);
-  }, [plan, prepared, run, dispatch]);
+  }, [plan, prepared, score]);
 }
 
 export function useStudio() {
@@ -62,9 +86,10 @@ export function useStudio() {
       dispatch({ type: 'jobEnd', label: get().job?.label ?? '' });
       if (dropped) {
         const names = dropped.map((n) => displayText(n)).join(', ');
+        const verb = dropped.length > 1 ? 'were' : 'was';
         const message =
-          `The compute worker stopped (${reason}) while opening ${names}, which ${dropped.length > 1 ? 'were' : 'was'} ` +
-          'not opened; a fresh worker was started and the model and data open before were reopened unchanged.';
+          `The compute worker stopped (${reason}) while opening ${names}, which ${verb} not opened; a fresh ` +
+          'worker was started and the model and data open before were reopened unchanged.';
         dispatch({ type: 'error', message });
         void connect(true, message); // said again once reopened (each job clears the error shown)
       } else {

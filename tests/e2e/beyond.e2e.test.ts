@@ -34,6 +34,19 @@ describe('fine-tuning, automatic ranks, activation, quantized export', () => {
     await expect
       .poll(async () => Number((await studio.page.getByTestId('planned-params').textContent())!.replace(/,/g, '')))
       .toBe(s.result!.params);
+    // The chosen ranks are on the page: per layer under the global sliders and in each row, or on the sliders.
+    const plan = (await studioState(studio.page)).plan!;
+    const own = Object.entries(plan.overrides ?? {}).find(([, r]) => r !== null);
+    if (own) {
+      const kind = await studio.page.evaluate(
+        (name) => window.ctrStudio!.state().model!.inventory.find((l) => l.name === name)!.kind,
+        own[0],
+      );
+      expect(await studio.page.getByTestId(`${kind}-per-layer`).textContent()).toMatch(/own rank/);
+      expect(await studio.page.getByTestId(`layer-${own[0]}`).locator('output').textContent()).toBe(String(own[1]));
+    } else {
+      expect(await studio.page.getByTestId('dense-rank-value').textContent()).toBe(String(plan.denseRank ?? 'keep'));
+    }
   });
 
   it('fine-tunes the plan in the worker with a live curve and keeps the best checkpoint', async () => {
@@ -46,6 +59,10 @@ describe('fine-tuning, automatic ranks, activation, quantized export', () => {
     const best = Math.max(...s.fineTuneEpochs.map((e) => e.validAuc));
     expect(s.fineTuneEpochs.find((e) => e.epoch === s.fineTuned!.bestEpoch)!.validAuc).toBe(best);
     expect(await studio.page.getByTestId('finetune-result').textContent()).toMatch(/test AUC \d\.\d{4}/);
+    // The headline numbers are the fine-tuned model's (the one export uses), and say so.
+    expect(await studio.page.getByTestId('compressed-auc').textContent()).toBe(s.fineTuned!.auc.toFixed(4));
+    expect(await studio.page.getByTestId('auc-label').textContent()).toMatch(/fine-tuned/);
+    expect(await studio.page.getByTestId('untuned-auc').textContent()).toContain(s.result!.auc.toFixed(4));
   });
 
   it('exports the fine-tuned model quantized to 8 bits, checked after reloading', async () => {

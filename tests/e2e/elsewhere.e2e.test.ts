@@ -116,7 +116,8 @@ describe('a PyTorch model exported to ONNX, with rows named after its inputs', (
       .poll(async () => await page.evaluate(() => window.ctrStudio!.state().sweepPoints.length), { timeout: 60_000 })
       .toBe(8);
     await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('chart-rank-auc').textContent()).toMatch(/AFM[\s\S]*SVD/);
+    // The charts redraw in a background render, a moment after the job ends.
+    await expect.poll(() => page.getByTestId('chart-rank-auc').textContent()).toMatch(/AFM[\s\S]*SVD/);
     await page.getByTestId('export').click();
     await page.getByTestId('export-check').waitFor({ timeout: 60_000 });
     const exported = await page.evaluate(() => {

@@ -107,10 +107,13 @@ describe('the studio', () => {
     const s = await studioState(page);
     expect(s.sweepPoints.length).toBe(8);
     expect(new Set(s.sweepPoints.map((p) => p.method))).toEqual(new Set(['afm', 'svd']));
+    // The charts redraw in a background render: a moment after the numbers.
     const chart = page.getByTestId('chart-rank-auc');
-    expect(await chart.locator('.recharts-line').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => chart.locator('.recharts-line').count()).toBeGreaterThanOrEqual(2);
     expect(await chart.textContent()).toMatch(/AFM[\s\S]*SVD/);
-    expect(await page.getByTestId('chart-frontier').locator('.recharts-scatter').count()).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => page.getByTestId('chart-frontier').locator('.recharts-scatter').count())
+      .toBeGreaterThanOrEqual(2);
     await page.getByTestId('measure-latency').click();
     await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('chart-latency').textContent()).toMatch(/2,048|2048/);
@@ -189,6 +192,7 @@ describe('the studio', () => {
     expect(s.model!.params).toBeGreaterThan(0);
     expect(s.data.find((d) => d.role === 'test')!.name).toBe('criteo-test.tsv');
     expect(s.baseline!.rows).toBe(2000);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${SHOTS}/4-dropped-model.png` });
   });
 
@@ -204,7 +208,7 @@ describe('the studio', () => {
     await waitForScores(page);
     const s = await studioState(page);
     expect(s.baseline!.rows).toBe(2000); // the dropped test file stays the test rows
-    await page.getByTestId('train-panel').scrollIntoViewIfNeeded();
+    await page.getByTestId('chart-training').evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: `${SHOTS}/6-train.png` });
   });
 

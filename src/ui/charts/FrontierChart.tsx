@@ -1,4 +1,5 @@
 /** AUC against parameters for every sweep point (the compression frontier), the original and the current plan. */
+import { memo } from 'react';
 import type { BaselineInfo, SweepPointInfo } from '../../engine/protocol';
 import { ChartFrame } from './ChartFrame';
 import { frontierData } from './frontierData';
@@ -12,7 +13,7 @@ export interface FrontierChartProps {
 }
 
 /** The frontier chart: every sweep point by size and AUC, with the original and the current plan. */
-export function FrontierChart({ points, baseline, current }: FrontierChartProps) {
+export const FrontierChart = memo(function FrontierChart({ points, baseline, current }: FrontierChartProps) {
   const frontier = frontierData(points, baseline, current);
   const empty = points.length === 0 ? 'No sweep yet: run a rank sweep to see AUC against size.' : null;
   return (
@@ -21,8 +22,13 @@ export function FrontierChart({ points, baseline, current }: FrontierChartProps)
       title="Test AUC against model size"
       emptyMessage={empty}
       legend={frontier.legend}
+      caption={
+        frontier.frontiers.length > 0
+          ? "Each method's line joins its points that no smaller point beats: the best AUC it reaches for a size."
+          : undefined
+      }
     >
       <FrontierPlot {...frontier} />
     </ChartFrame>
   );
-}
+});

@@ -6,10 +6,13 @@ import { yAxisTitle } from './axisLabels';
 import type { FrontierData } from './frontierData';
 import { currentRing, methodDot, originalDiamond } from './frontierShapes';
 import { FrontierTooltip } from './FrontierTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, methodLabel, TICK, stepFormatter } from './theme';
+import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, methodColor, methodLabel, TICK, stepFormatter } from './theme';
 
 /** The sweep points, the original and the current plan on one scatter chart. */
-export function FrontierPlot({ byMethod, original, current, x, y }: FrontierData) {
+/** A frontier series draws only its line: the points are drawn by the method's own series. */
+const noDot = () => <g />;
+
+export function FrontierPlot({ byMethod, frontiers, original, current, x, y }: FrontierData) {
   return (
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <ScatterChart margin={{ top: 10, right: 16, bottom: 22, left: 14 }}>
@@ -40,6 +43,18 @@ export function FrontierPlot({ byMethod, original, current, x, y }: FrontierData
           cursor={{ strokeDasharray: '3 3' }}
           isAnimationActive={false}
         />
+        {frontiers.map((f) => (
+          <Scatter
+            key={`frontier-${f.method}`}
+            name={`${methodLabel(f.method)} frontier`}
+            data={f.data}
+            line={{ stroke: methodColor(f.method), strokeWidth: 1.5 }}
+            lineType="joint"
+            shape={noDot}
+            tooltipType="none"
+            isAnimationActive={false}
+          />
+        ))}
         {byMethod.map((s) => (
           <Scatter
             key={s.method}

@@ -1,4 +1,5 @@
 /** Inference latency of the original and the compressed model, one panel per batch size, with the speedup. */
+import { memo } from 'react';
 import {
   Bar,
   BarChart,
@@ -146,7 +147,7 @@ function Panel({ info, color }: { info: LatencyInfo; color: string }) {
   );
 }
 
-export function LatencyChart({ latency, method }: LatencyChartProps) {
+export const LatencyChart = memo(function LatencyChart({ latency, method }: LatencyChartProps) {
   const color = method ? methodColor(method) : COMPRESSED_COLOR;
   const sorted = [...latency].sort((a, b) => a.batchSize - b.batchSize);
   const legend: LegendItem[] = [
@@ -164,4 +165,4 @@ export function LatencyChart({ latency, method }: LatencyChartProps) {
       </div>
     </ChartFrame>
   );
-}
+});

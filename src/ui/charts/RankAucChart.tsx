@@ -1,4 +1,5 @@
 /** Test AUC against the dense rank, one line per method, with the DeLong 95% band and the original's AUC. */
+import { memo } from 'react';
 import type { BaselineInfo, SweepPointInfo } from '../../engine/protocol';
 import { ChartFrame } from './ChartFrame';
 import { rankAucData } from './rankAucData';
@@ -12,7 +13,7 @@ export interface RankAucChartProps {
 }
 
 /** The rank/AUC chart of the sweep points at one embedding rank. */
-export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartProps) {
+export const RankAucChart = memo(function RankAucChart({ points, baseline, embeddingRank }: RankAucChartProps) {
   const { sweep, y, legend, empty } = rankAucData(points, baseline, embeddingRank);
   return (
     <ChartFrame
@@ -28,4 +29,4 @@ export function RankAucChart({ points, baseline, embeddingRank }: RankAucChartPr
       <RankAucPlot rows={sweep.rows} present={sweep.present} baseline={baseline} y={y} />
     </ChartFrame>
   );
-}
+});

@@ -1,4 +1,5 @@
 /** Parameter count against the dense rank, one line per method, with the original's count. */
+import { memo } from 'react';
 import type { SweepPointInfo } from '../../engine/protocol';
 import { ChartFrame } from './ChartFrame';
 import { rankParamsData } from './rankParamsData';
@@ -13,7 +14,11 @@ export interface RankParamsChartProps {
 }
 
 /** The rank/parameters chart of the sweep points at one embedding rank. */
-export function RankParamsChart({ points, baselineParams, embeddingRank }: RankParamsChartProps) {
+export const RankParamsChart = memo(function RankParamsChart({
+  points,
+  baselineParams,
+  embeddingRank,
+}: RankParamsChartProps) {
   const { sweep, y, same, legend, empty } = rankParamsData(points, baselineParams, embeddingRank);
   return (
     <ChartFrame
@@ -29,4 +34,4 @@ export function RankParamsChart({ points, baselineParams, embeddingRank }: RankP
       <RankParamsPlot rows={sweep.rows} present={sweep.present} same={same} baselineParams={baselineParams} y={y} />
     </ChartFrame>
   );
-}
+});

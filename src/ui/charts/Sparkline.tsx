@@ -1,4 +1,5 @@
 /** A tiny inline SVG of a cumulative explained-variance curve with a marker at a rank (for the layer table). */
+import { memo } from 'react';
 import type { Method } from '../../engine/protocol';
 import { methodColor, methodLabel, MUTED_COLOR } from './theme';
 import './charts.css';
@@ -24,7 +25,7 @@ export function sparklineTitle(explained: number[], rank: number | null, method?
   return `${who}: ${(explained[k] * 100).toFixed(1)}% at rank ${rank}`;
 }
 
-export function Sparkline({ explained, rank, width = 80, height = 20, method }: SparklineProps) {
+export const Sparkline = memo(function Sparkline({ explained, rank, width = 80, height = 20, method }: SparklineProps) {
   const title = sparklineTitle(explained, rank, method);
   const color = method ? methodColor(method) : '#334e68';
   const n = explained.length;
@@ -62,4 +63,4 @@ export function Sparkline({ explained, rank, width = 80, height = 20, method }: 
       </svg>
     </span>
   );
-}
+});

@@ -1,4 +1,5 @@
 /** Cumulative explained variance of one layer against rank, AFM and SVD, with the chosen and break-even ranks. */
+import { memo } from 'react';
 import type { LayerSpectrum } from '../../engine/protocol';
 import { ChartFrame } from './ChartFrame';
 import { spectrumData } from './spectrumData';
@@ -15,7 +16,7 @@ export interface SpectrumChartProps {
 }
 
 /** The spectrum chart of one layer, with a caption on what AFM and SVD measure and their values at the rank. */
-export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumChartProps) {
+export const SpectrumChart = memo(function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumChartProps) {
   const spectrum = spectrumData(layer, spectra, rank);
   const { atText } = spectrum;
   const empty =
@@ -43,4 +44,4 @@ export function SpectrumChart({ layer, spectra, rank, breakEvenRank }: SpectrumC
       <SpectrumPlot spectrum={spectrum} rank={rank} breakEvenRank={breakEvenRank} />
     </ChartFrame>
   );
-}
+});

@@ -28,6 +28,9 @@ interface Props {
 
 const RANK_COLOR = '#102a43';
 
+/** A label over a vertical line near the plot's right edge ends at the line, so it is not cut off. */
+const anchorAt = (x: number, max: number): 'end' | 'middle' => (x >= 0.8 * max ? 'end' : 'middle');
+
 /** The explained-variance lines with the break-even and chosen ranks marked. */
 export function SpectrumPlot({ spectrum: { mine, maxRank, rows, xTicks }, rank, breakEvenRank }: Props) {
   const clash = spectrumLabelsClash(rank, breakEvenRank, maxRank);
@@ -72,6 +75,7 @@ export function SpectrumPlot({ spectrum: { mine, maxRank, rows, xTicks }, rank, 
             <Label
               value={`break-even ${breakEvenRank}`}
               position={clash ? 'insideBottomLeft' : 'top'}
+              textAnchor={clash ? undefined : anchorAt(breakEvenRank, maxRank)}
               offset={clash ? 6 : 4}
               style={{ fontSize: 11, fill: '#486581' }}
             />
@@ -82,6 +86,7 @@ export function SpectrumPlot({ spectrum: { mine, maxRank, rows, xTicks }, rank, 
             <Label
               value={`rank ${rank}`}
               position="top"
+              textAnchor={anchorAt(rank, maxRank)}
               offset={4}
               style={{ fontSize: 11, fill: RANK_COLOR, fontWeight: 600 }}
             />

@@ -1,4 +1,5 @@
 /** Live training curves: training log loss (left axis) and validation AUC (right axis) per epoch. */
+import { memo, useDeferredValue, useMemo } from 'react';
 import type { TrainEpochInfo } from '../../engine/protocol';
 import { formatAuc } from '../format';
 import { ChartFrame } from './ChartFrame';
@@ -11,8 +12,10 @@ export interface TrainingChartProps {
 }
 
 /** The training chart, titled with the latest epoch's AUC. */
-export function TrainingChart({ epochs }: TrainingChartProps) {
-  const training = trainingData(epochs);
+export const TrainingChart = memo(function TrainingChart({ epochs }: TrainingChartProps) {
+  // A new epoch redraws the curve in a background render React can interrupt: the page stays responsive.
+  const shown = useDeferredValue(epochs);
+  const training = useMemo(() => trainingData(shown), [shown]);
   const { last } = training;
   const empty = training.data.length === 0 ? 'Training has not reported an epoch yet.' : null;
   return (
@@ -34,4 +37,4 @@ export function TrainingChart({ epochs }: TrainingChartProps) {
       <TrainingPlot {...training} />
     </ChartFrame>
   );
-}
+});

@@ -1,4 +1,5 @@
 /** The plot of the training chart: log loss on the left axis and validation AUC on the right, per epoch. */
+import { memo } from 'react';
 import { CartesianGrid, ComposedChart, Label, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatAuc, formatLoss } from '../format';
 import { yAxisTitle } from './axisLabels';
@@ -7,7 +8,7 @@ import { AUC_COLOR, LOSS_COLOR, type TrainingData } from './trainingData';
 import { TrainingTooltip } from './TrainingTooltip';
 
 /** Two lines on two y axes over the epochs. */
-export function TrainingPlot({ data, epochDomain, epochTicks, loss, auc }: TrainingData) {
+export const TrainingPlot = memo(function TrainingPlot({ data, epochDomain, epochTicks, loss, auc }: TrainingData) {
   return (
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <ComposedChart data={data} margin={{ top: 8, right: 14, bottom: 22, left: 14 }}>
@@ -62,4 +63,4 @@ export function TrainingPlot({ data, epochDomain, epochTicks, loss, auc }: Train
       </ComposedChart>
     </ResponsiveContainer>
   );
-}
+});

@@ -11,9 +11,14 @@ export function TrainingTooltip({ active, payload }: TooltipContentProps) {
   if (!active || !e) return null;
   return (
     <ChartTooltip
-      heading={`Epoch ${e.epoch}`}
+      heading={`Epoch ${Number.isInteger(e.epoch) ? e.epoch : e.epoch.toFixed(2)}`}
       rows={[
-        { label: 'Training log loss', value: formatLoss(e.trainLoss), color: LOSS_COLOR },
+        {
+          label: 'Training log loss',
+          // The first check is the untrained start: no training step, so no training loss yet.
+          value: Number.isFinite(e.trainLoss) ? formatLoss(e.trainLoss) : 'none yet (the start)',
+          color: LOSS_COLOR,
+        },
         { label: 'Validation AUC', value: formatAuc(e.validAuc), color: AUC_COLOR },
         { label: 'Validation log loss', value: formatLoss(e.validLogloss) },
       ]}

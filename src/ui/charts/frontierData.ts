@@ -21,6 +21,8 @@ export type FrontierDatum =
 export interface FrontierData {
   /** The sweep points of each method that has any, in METHODS order. */
   byMethod: { method: Method; data: FrontierDatum[] }[];
+  /** Each method's frontier: its points no smaller point beats on AUC, by size (joined by a line). */
+  frontiers: { method: Method; data: FrontierDatum[] }[];
   /** The original model (empty when not known). */
   original: FrontierDatum[];
   /** The current plan (empty when not scored). */
@@ -28,6 +30,15 @@ export interface FrontierData {
   x: NiceAxis | null;
   y: NiceAxis | null;
   legend: LegendItem[];
+}
+
+/** The points no smaller point beats on AUC, smallest first: the best AUC a method reaches for its size. */
+export function paretoFront(data: FrontierDatum[]): FrontierDatum[] {
+  const out: FrontierDatum[] = [];
+  for (const d of [...data].sort((a, b) => a.x - b.x || b.y - a.y)) {
+    if (out.length === 0 || d.y > out[out.length - 1].y) out.push(d);
+  }
+  return out;
 }
 
 /** The frontier chart's series, axes and legend. */
@@ -64,5 +75,8 @@ export function frontierData(
     ...(baseline ? [{ label: 'original', color: ORIGINAL_COLOR, mark: 'diamond' } as LegendItem] : []),
     ...(current ? [{ label: 'current plan', color: CURRENT_COLOR, mark: 'ring' } as LegendItem] : []),
   ];
-  return { byMethod, original, current: cur, x, y, legend };
+  const frontiers = byMethod
+    .map((s) => ({ method: s.method, data: paretoFront(s.data) }))
+    .filter((f) => f.data.length > 1);
+  return { byMethod, frontiers, original, current: cur, x, y, legend };
 }
