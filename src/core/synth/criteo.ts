@@ -2,8 +2,9 @@
  * Synthetic click logs in Criteo's TSV layout (label, I1..I13, C1..C26), seeded, for benchmarks of any size:
  * categorical ids drawn from Zipf distributions over the real Criteo Kaggle cardinalities (up to ten million
  * ids per field), hashed to 8 hex digits as Criteo does; integer features from log-normal counts with
- * Criteo's missing rates; labels from a planted teacher (./teacher.ts): by default a logistic model with a weight per id (a hash of
- * field and id, so it needs no table) and per numeric feature, its bias set for about 22% clicks.
+ * Criteo's missing rates; labels from a planted teacher (./teacher.ts): by default a logistic model with a
+ * weight per id (a hash of field and id, so it needs no table) and per numeric feature, or the deep teacher;
+ * its bias set for about 22% clicks.
  * The demo models can score these rows (most ids are unseen to them: out of vocabulary). Pure.
  */
 import { createRng, type Rng } from '../random';

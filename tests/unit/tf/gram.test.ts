@@ -66,7 +66,7 @@ describe('moments from float32 Gram blocks on the wasm backend', () => {
     });
   }
 
-  it('a layer too wide for per-piece products: one product per block, within the bound for k = block rows', async () => {
+  it('a layer too wide for per-piece products: one product per block, within the bound (k = block rows)', async () => {
     const rows = 700,
       dim = 30,
       block = 512;
