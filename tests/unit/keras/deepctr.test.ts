@@ -122,11 +122,13 @@ describe.each(['DeepFM', 'DCN', 'DCN-matrix'] as const)('DeepCTR %s saved with m
     const resolved = c.uniformPlan({ method: 'afm', denseRank: 2, embeddingRank: 2 });
     const factored = resolved.filter((l) => l.rank !== null).map((l) => l.layer);
     expect(factored).toEqual(expect.arrayContaining(['dnn_dense_0', 'sparse_emb_C3']));
-    // Unfused: the factored layers as they are (fused projections are the rewrite's own concern).
-    const built = c.build(resolved, { fuse: false });
-    expect(built.params).toBeLessThan(runnable.params);
-    const compressed = await c.load(built);
-    compressed.dispose();
+    // Fused (the default: batched lookups and up-projections) and unfused, each loads and is smaller.
+    for (const fuse of [true, false]) {
+      const built = c.build(resolved, { fuse });
+      expect(built.params).toBeLessThan(runnable.params);
+      const compressed = await c.load(built);
+      compressed.dispose();
+    }
     runnable.dispose();
   });
 });
