@@ -11,6 +11,11 @@ import { formatInt } from './format';
 import { SchemaRow } from './SchemaRow';
 
 const SET_BY_YOU = 'set by you';
+/**
+ * Most columns the table shows: a file of 100,000 columns would otherwise put a million elements on the page
+ * (minutes of layout, gigabytes). The rest are counted; "Save schema" still writes every column.
+ */
+const SHOWN_COLUMNS = 300;
 
 /** The overrides that keep the user's earlier edits and set `column` to `kind`. */
 function edit(schema: DataSchema, column: string, kind: ColumnKind): SchemaOverrides {
@@ -66,7 +71,7 @@ export function SchemaTable({
             </tr>
           </thead>
           <tbody>
-            {schema.columns.map((c, i) => (
+            {schema.columns.slice(0, SHOWN_COLUMNS).map((c, i) => (
               <SchemaRow
                 key={c.name}
                 column={c}
@@ -75,6 +80,14 @@ export function SchemaTable({
                 onKind={(k) => onChange(edit(schema, c.name, k))}
               />
             ))}
+            {schema.columns.length > SHOWN_COLUMNS && (
+              <tr data-testid="schema-more">
+                <td colSpan={5} className="muted">
+                  … and {formatInt(schema.columns.length - SHOWN_COLUMNS)} more columns, not shown; save the schema to
+                  see or edit them all, then train with <code>ctr-studio train --schema</code>.
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
