@@ -189,7 +189,8 @@ export class OnnxModel implements RunnableModel<Uint8Array> {
           await yieldToEventLoop(); // let a cancel in
           if (opts.signal?.aborted) throw new StudioError('CANCELLED', 'Statistics collection was cancelled.');
           const end = Math.min(chunk.rows, start + (opts.batchSize ?? BATCH));
-          acc.add(await this.run(session, plan, chunk, start, end, fetches));
+          // No layer worth factoring (none asked for): the rows are only counted (onnxruntime refuses no fetches).
+          if (fetches.length > 0) acc.add(await this.run(session, plan, chunk, start, end, fetches));
           opts.onProgress?.(seen + end, total ?? seen + end);
         }
         seen += chunk.rows;

@@ -2,7 +2,7 @@
 import { memo } from 'react';
 import type { LayerDescription, ModelDescription } from '../core/layers/describe';
 import { formatInt } from './format';
-import { ShownName } from './ShownName';
+import { ShownName, shortName } from './ShownName';
 
 const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');
 
@@ -14,6 +14,12 @@ function compressionNote(c: LayerDescription['compression']): string {
   const kept = c.blockedBy?.length ? `; projection kept for ${c.blockedBy.join('; ')}` : '';
   return `break-even rank ${c.breakEvenRank}${folds}${kept}`;
 }
+
+/**
+ * Most layers the table shows: a graph of 100,000 nodes would otherwise take the page seconds to lay out, even
+ * collapsed. The summary still counts them all.
+ */
+const SHOWN_LAYERS = 500;
 
 /** The model's layers as a collapsible table, with a one-line summary of the whole model. */
 export const ArchitecturePanel = memo(function ArchitecturePanel({
@@ -45,7 +51,7 @@ export const ArchitecturePanel = memo(function ArchitecturePanel({
             </tr>
           </thead>
           <tbody>
-            {description.layers.map((l) => {
+            {description.layers.slice(0, SHOWN_LAYERS).map((l) => {
               const note = compressionNote(l.compression);
               return (
                 <tr key={l.name} data-testid={`arch-${l.name}`}>
@@ -55,11 +61,19 @@ export const ArchitecturePanel = memo(function ArchitecturePanel({
                   <td>{l.className}</td>
                   <td className="mono">{shape(l.outputShape)}</td>
                   <td className="num">{formatInt(l.params)}</td>
-                  <td className="note mono">{l.inputs.join(', ')}</td>
+                  <td className="note mono">{l.inputs.map((n) => shortName(n)).join(', ')}</td>
                   <td className="note">{note}</td>
                 </tr>
               );
             })}
+            {description.layers.length > SHOWN_LAYERS && (
+              <tr data-testid="arch-more">
+                <td colSpan={6} className="muted">
+                  … and {formatInt(description.layers.length - SHOWN_LAYERS)} more layers, not shown (
+                  <code>ctr-studio inspect</code> lists them all).
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       </div>
