@@ -4,6 +4,7 @@ import type { LayerSpectrum } from '../../engine/protocol';
 import { ChartFrame } from './ChartFrame';
 import { spectrumData } from './spectrumData';
 import { SpectrumPlot } from './SpectrumPlot';
+import { shortName } from '../ShownName';
 
 export interface SpectrumChartProps {
   layer: string;
@@ -21,14 +22,14 @@ export const SpectrumChart = memo(function SpectrumChart({ layer, spectra, rank,
   const { atText } = spectrum;
   const empty =
     spectrum.mine.length === 0
-      ? `No spectrum for ${layer} yet: prepare the model (statistics and decompositions) first.`
+      ? `No spectrum for ${shortName(layer)} yet: prepare the model (statistics and decompositions) first.`
       : null;
   return (
     <ChartFrame
       testId="chart-spectrum"
       title={
         <>
-          Explained variance <small>{layer}</small>
+          Explained variance <small>{shortName(layer)}</small>
         </>
       }
       emptyMessage={empty}
