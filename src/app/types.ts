@@ -23,6 +23,9 @@ export interface FilePayload {
   data: ArrayBuffer | Blob;
 }
 
+/** How many layers a model's description sends to the studio (a table of 100,000 rows would block the page). */
+export const DESCRIBED_LAYERS = 200;
+
 /** The open model, with what the UI needs to count a plan's parameters itself (instantly, in pure code). */
 export interface ModelInfo {
   name: string;
@@ -38,7 +41,10 @@ export interface ModelInfo {
   inputs: ModelInputInfo[];
   /** Every Dense and Embedding layer, compressible or not, with break-even ranks and fusion verdicts. */
   inventory: LayerInfo[];
-  /** Every layer of the model (class, output shape, parameters, inputs, what compression can do). */
+  /**
+   * The model's layers (class, output shape, parameters, inputs, what compression can do): the first
+   * `DESCRIBED_LAYERS` of them; `layerCount` counts them all.
+   */
   description: ModelDescription;
   /** What the UI needs to count a plan's parameters itself, the moment a slider moves. */
   accounting: ParamAccounting;
@@ -107,6 +113,8 @@ export interface PreparedInfo {
   statisticsMs: number;
   decompositionMs: number;
   spectra: LayerSpectrum[];
+  /** The statistics and spectra were shipped with the model (the demo's); decompositions follow on first use. */
+  precomputed?: true;
 }
 
 export type DeLongInfo = DeLongSummary;

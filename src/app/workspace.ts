@@ -26,7 +26,7 @@ export { SPLIT_TEST_FRACTION, splitsOf, type Part, type Splits } from './dataSpl
 import { JobControl, throwIfCancelled } from './jobs';
 import { ModelCompressor } from './modelCompressor';
 import type { RunnableModel } from './runtime';
-import type { DataInfo, DataRole, ModelInfo, Progress } from './types';
+import { DESCRIBED_LAYERS, type DataInfo, type DataRole, type ModelInfo, type Progress } from './types';
 import { originalNames, withFileNames } from '../formats/keras';
 
 /** Loads an opened model in the runtime of its format. */
@@ -137,7 +137,8 @@ export class Workspace {
       inputs: m.inputs,
       // Layers a Keras file named otherwise carry that name too (the studio shows it beside theirs).
       inventory: withFileNames(m.target.inventory, names),
-      description: { ...m.description, layers: withFileNames(m.description.layers, names) },
+      // The studio shows the first layers only; sending a 100,000-layer description would block the page.
+      description: { ...m.description, layers: withFileNames(m.description.layers.slice(0, DESCRIBED_LAYERS), names) },
       accounting: m.accounting,
       format: m.format,
       capabilities: m.capabilities,

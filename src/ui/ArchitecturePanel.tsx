@@ -2,31 +2,31 @@
 import { memo } from 'react';
 import type { LayerDescription, ModelDescription } from '../core/layers/describe';
 import { formatInt } from './format';
-import { ShownName, shortName } from './ShownName';
+import { nameId, ShownName, shortName, shortNote } from './ShownName';
 
 const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');
 
 /** What compression can do with a layer: its break-even rank, where it folds, or why it cannot be compressed. */
 function compressionNote(c: LayerDescription['compression']): string {
   if (!c) return '';
-  if (!c.compressible) return `not compressible: ${c.reason}`;
-  const folds = c.folds?.length ? `; folds into ${c.folds.join(', ')}` : '';
-  const kept = c.blockedBy?.length ? `; projection kept for ${c.blockedBy.join('; ')}` : '';
+  if (!c.compressible) return `not compressible: ${shortNote(c.reason ?? '')}`;
+  const folds = c.folds?.length ? `; folds into ${c.folds.map((n) => shortName(n)).join(', ')}` : '';
+  const kept = c.blockedBy?.length
+    ? `; projection kept for ${c.blockedBy.map((n) => shortNote(n, 200)).join('; ')}`
+    : '';
   return `break-even rank ${c.breakEvenRank}${folds}${kept}`;
 }
-
-/**
- * Most layers the table shows: a graph of 100,000 nodes would otherwise take the page seconds to lay out, even
- * collapsed. The summary still counts them all.
- */
-const SHOWN_LAYERS = 500;
 
 /** The model's layers as a collapsible table, with a one-line summary of the whole model. */
 export const ArchitecturePanel = memo(function ArchitecturePanel({
   description,
+  layerCount,
   open,
 }: {
+  /** The first layers of the model (a graph of 100,000 nodes would take the page seconds to lay out). */
   description: ModelDescription;
+  /** All of the model's layers, shown or not. */
+  layerCount: number;
   open?: boolean;
 }) {
   return (
@@ -34,7 +34,7 @@ export const ArchitecturePanel = memo(function ArchitecturePanel({
       <summary>
         <strong>Architecture</strong>{' '}
         <span className="muted small">
-          {description.className}, {description.layers.length} layers, {formatInt(description.params)} parameters (
+          {description.className}, {formatInt(layerCount)} layers, {formatInt(description.params)} parameters (
           {formatInt(description.compressibleParams)} in compressible layers)
         </span>
       </summary>
@@ -51,10 +51,10 @@ export const ArchitecturePanel = memo(function ArchitecturePanel({
             </tr>
           </thead>
           <tbody>
-            {description.layers.slice(0, SHOWN_LAYERS).map((l) => {
+            {description.layers.map((l) => {
               const note = compressionNote(l.compression);
               return (
-                <tr key={l.name} data-testid={`arch-${l.name}`}>
+                <tr key={l.name} data-testid={`arch-${nameId(l.name)}`}>
                   <td className="mono">
                     <ShownName name={l.fileName ? `${l.name} (${l.fileName})` : l.name} />
                   </td>
@@ -66,10 +66,10 @@ export const ArchitecturePanel = memo(function ArchitecturePanel({
                 </tr>
               );
             })}
-            {description.layers.length > SHOWN_LAYERS && (
+            {layerCount > description.layers.length && (
               <tr data-testid="arch-more">
                 <td colSpan={6} className="muted">
-                  … and {formatInt(description.layers.length - SHOWN_LAYERS)} more layers, not shown (
+                  … and {formatInt(layerCount - description.layers.length)} more layers, not shown (
                   <code>ctr-studio inspect</code> lists them all).
                 </td>
               </tr>

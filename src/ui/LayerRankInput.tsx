@@ -1,7 +1,7 @@
 /** A layer's own rank in the layer table: a slider up to its break-even rank, the rank shown, and a reset. */
 import { memo } from 'react';
 import type { LayerInfo } from '../engine/protocol';
-import { shortName } from './ShownName';
+import { nameId, shortName } from './ShownName';
 
 interface Props {
   layer: LayerInfo;
@@ -23,7 +23,7 @@ export const LayerRankInput = memo(function LayerRankInput({ layer, effective, o
         value={effective ?? layer.breakEvenRank}
         onChange={(e) => onRank(layer.name, Number(e.target.value))}
         aria-label={`Rank of ${shortName(layer.name)}`}
-        data-testid={`rank-${layer.name}`}
+        data-testid={`rank-${nameId(layer.name)}`}
       />
       <output className={overridden ? 'overridden' : ''}>{effective ?? 'keep'}</output>
       {overridden && (

@@ -8,7 +8,7 @@ import type { LayerInfo } from '../engine/protocol';
 import { Sparkline } from './charts';
 import { formatInt } from './format';
 import { LayerRankInput } from './LayerRankInput';
-import { ShownName } from './ShownName';
+import { nameId, ShownName, shortName, shortNote } from './ShownName';
 
 interface Props {
   layer: LayerInfo;
@@ -29,10 +29,10 @@ function shapeText(l: LayerInfo): string {
 
 function fusionText(l: LayerInfo): string {
   if (l.kind !== 'embedding' || !l.compressible) return '';
-  const into = [...new Set(l.fusion.filter((b) => b.fusable).flatMap((b) => b.into))];
+  const into = [...new Set(l.fusion.filter((b) => b.fusable).flatMap((b) => b.into.map((n) => shortName(n, 32))))];
   const blocked = l.fusion
     .filter((b) => !b.fusable && b.blockedBy)
-    .map((b) => `${b.blockedBy!.layer} (${b.blockedBy!.className})`);
+    .map((b) => `${shortName(b.blockedBy!.layer)} (${shortName(b.blockedBy!.className)})`);
   return [
     into.length ? `folds into ${into.join(', ')}` : '',
     blocked.length ? `projection kept for ${blocked.join(', ')}` : '',
@@ -56,7 +56,7 @@ export const LayerRow = memo(function LayerRow({
     <tr
       className={`${selected ? 'selected' : ''}${l.compressible ? '' : ' muted'}`}
       onClick={() => onSelect(l.name)}
-      data-testid={`layer-${l.name}`}
+      data-testid={`layer-${nameId(l.name)}`}
     >
       <td className="mono">
         <ShownName name={l.fileName ? `${l.name} (${l.fileName})` : l.name} />
@@ -75,7 +75,7 @@ export const LayerRow = memo(function LayerRow({
         )}
       </td>
       <td>{explained ? <Sparkline explained={explained} rank={effective} method={method} /> : ''}</td>
-      <td className="note">{l.compressible ? fusionText(l) : l.reason}</td>
+      <td className="note">{l.compressible ? fusionText(l) : shortNote(l.reason ?? '')}</td>
     </tr>
   );
 });

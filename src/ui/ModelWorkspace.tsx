@@ -98,7 +98,11 @@ export function ModelWorkspace({
         onSelect={onSelectLayer}
         onRank={actions.setLayerRank}
       />
-      <ArchitecturePanel description={model.description} open={!state.demoId && !state.baseline} />
+      <ArchitecturePanel
+        description={model.description}
+        layerCount={model.layerCount}
+        open={!state.demoId && !state.baseline}
+      />
       <TuningColumns
         state={state}
         actions={actions}

@@ -1,7 +1,7 @@
 /** One column of the schema table: its name, its kind (a choice), what the sample showed of it, and why. */
 import type { ColumnKind, DataSchema } from '../engine/protocol';
 import { formatInt } from './format';
-import { ShownName } from './ShownName';
+import { nameId, ShownName, shortNote } from './ShownName';
 
 const KINDS: ColumnKind[] = ['label', 'categorical', 'numeric', 'time', 'ignore'];
 
@@ -17,7 +17,7 @@ export function SchemaRow({
   onKind: (kind: ColumnKind) => void;
 }) {
   return (
-    <tr data-testid={`schema-row-${column.name}`}>
+    <tr data-testid={`schema-row-${nameId(column.name)}`}>
       <td>
         <ShownName name={column.name} />
       </td>
@@ -37,7 +37,7 @@ export function SchemaRow({
       </td>
       <td className="num">{note ? formatInt(note.distinct) : ''}</td>
       <td className="num">{note ? `${(100 * note.missing).toFixed(1)}%` : ''}</td>
-      <td className="note">{note?.why}</td>
+      <td className="note">{note?.why && shortNote(note.why)}</td>
     </tr>
   );
 }

@@ -14,6 +14,19 @@ export function shortName(name: string, max = 48): string {
   return `${safe.slice(0, keep)}…${safe.slice(-keep)}`;
 }
 
+/**
+ * A name as part of a test id or key attribute: names up to 200 characters as they are (tests address layers by
+ * name), longer ones cut, so that a megabyte-long name is not copied into every attribute of its row.
+ */
+export function nameId(name: string): string {
+  return name.length <= 200 ? name : `${name.slice(0, 100)}…${name.slice(-99)}`;
+}
+
+/** A sentence that quotes names from a user's file (a reason, a note), escaped and cut to at most `max`. */
+export function shortNote(text: string, max = 400): string {
+  return shortName(text, max);
+}
+
 export function ShownName({ name, max = 48 }: { name: string; max?: number }) {
   const short = shortName(name, max);
   return <span title={short === name ? undefined : shortName(name, 400)}>{short}</span>;
