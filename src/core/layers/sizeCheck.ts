@@ -32,12 +32,19 @@ function camel(key: string): string {
 const NAME_LISTS = new Set(['inboundNodes', 'outputLayers', 'inputLayers']);
 
 /**
+ * Deepest JSON level `tfjsKeys` converts. Every model nesting (LIMITS.modelNesting) takes about six JSON levels
+ * (config, layers, layer, config, ...); deeper levels are left as written, which the nesting check refuses anyway.
+ * Kept well above the nesting limit so that raising it does not silently stop the conversion.
+ */
+const KEY_DEPTH = Math.max(256, 16 * LIMITS.modelNesting);
+
+/**
  * The object as tfjs sees it (convertPythonicToTs): keys and string values camel-cased at every depth, except
  * `name` values and the layer names that lead the lists of NAME_LISTS; bounded in depth.
  */
 export function tfjsKeys(x: unknown, depth = 0, key = ''): unknown {
   if (typeof x === 'string') return camel(x);
-  if (depth > 256 || x === null || typeof x !== 'object') return x;
+  if (depth > KEY_DEPTH || x === null || typeof x !== 'object') return x;
   if (Array.isArray(x))
     return x.map((v, i) => (NAME_LISTS.has(key) && i === 0 && typeof v === 'string' ? v : tfjsKeys(v, depth + 1, key)));
   const out: Obj = {};
