@@ -18,6 +18,7 @@ export function FrontierPlot({ byMethod, frontiers, original, current, x, y }: F
       <ScatterChart margin={{ top: 10, right: 16, bottom: 22, left: 14 }}>
         <CartesianGrid stroke={GRID_COLOR} />
         <XAxis
+          interval={0}
           type="number"
           dataKey="x"
           domain={x?.domain}
@@ -28,6 +29,7 @@ export function FrontierPlot({ byMethod, frontiers, original, current, x, y }: F
           <Label value="Parameters (thousands)" position="bottom" offset={4} style={AXIS_LABEL} />
         </XAxis>
         <YAxis
+          interval={0}
           type="number"
           dataKey="y"
           domain={y?.domain}

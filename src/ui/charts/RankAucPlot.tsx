@@ -27,6 +27,7 @@ export function RankAucPlot({ rows, present, baseline, y }: Props) {
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
         {rankXAxis()}
         <YAxis
+          interval={0}
           type="number"
           domain={y?.domain}
           ticks={y?.ticks}

@@ -30,6 +30,7 @@ export function RankParamsPlot({ rows, present, same, baselineParams, y }: Props
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
         {rankXAxis()}
         <YAxis
+          interval={0}
           type="number"
           domain={y?.domain}
           ticks={y?.ticks}

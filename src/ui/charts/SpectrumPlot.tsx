@@ -39,6 +39,7 @@ export function SpectrumPlot({ spectrum: { mine, maxRank, rows, xTicks }, rank, 
       <LineChart data={rows} margin={{ top: 16, right: 16, bottom: 22, left: 14 }}>
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
         <XAxis
+          interval={0}
           type="number"
           dataKey="rank"
           domain={[0, Math.max(1, maxRank)]}
@@ -49,6 +50,7 @@ export function SpectrumPlot({ spectrum: { mine, maxRank, rows, xTicks }, rank, 
           <Label value="Rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
         </XAxis>
         <YAxis
+          interval={0}
           type="number"
           domain={[0, 100]}
           ticks={[0, 25, 50, 75, 100]}

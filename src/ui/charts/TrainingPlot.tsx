@@ -13,10 +13,19 @@ export const TrainingPlot = memo(function TrainingPlot({ data, epochDomain, epoc
     <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
       <ComposedChart data={data} margin={{ top: 8, right: 14, bottom: 22, left: 14 }}>
         <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis type="number" dataKey="epoch" domain={epochDomain} ticks={epochTicks} tick={TICK} allowDecimals={false}>
+        <XAxis
+          interval={0}
+          type="number"
+          dataKey="epoch"
+          domain={epochDomain}
+          ticks={epochTicks}
+          tick={TICK}
+          allowDecimals={false}
+        >
           <Label value="Epoch" position="bottom" offset={4} style={AXIS_LABEL} />
         </XAxis>
         <YAxis
+          interval={0}
           yAxisId="loss"
           type="number"
           domain={loss?.domain}
@@ -29,6 +38,7 @@ export const TrainingPlot = memo(function TrainingPlot({ data, epochDomain, epoc
           <Label {...yAxisTitle('Training loss (log loss)')} />
         </YAxis>
         <YAxis
+          interval={0}
           yAxisId="auc"
           orientation="right"
           type="number"
