@@ -1,7 +1,7 @@
 /**
  * Where a method loses AUC: each compressible Dense layer compressed alone (every other layer kept), then all
- * together, at a few ranks, for AFM, SVD and Fisher-weighted SVD; with each layer's pre-activation output error
- * on the calibration rows. Prints two markdown tables.
+ * together, at a few ranks, for AFM, SVD, Fisher-weighted SVD and Fisher-weighted AFM; with each layer's
+ * pre-activation output variance explained on the calibration rows. Prints two markdown tables.
  *
  *   npx tsx scripts/layer-by-layer.ts [--model M] [--train FILE] [--test FILE] [--ranks 2,4,8]
  *
@@ -21,7 +21,7 @@ const { values } = parseArgs({
     ranks: { type: 'string', default: '2,4,8' },
   },
 });
-const METHODS = ['afm', 'svd', 'fisher-svd'];
+const METHODS = ['afm', 'svd', 'fisher-svd', 'fisher-afm'];
 const ranks = values.ranks.split(',').map(Number);
 
 const s = await openCompression({ model: values.model, train: values.train, test: values.test } as never);
@@ -64,8 +64,9 @@ console.log(`|---|---|${METHODS.map(() => '---').join('|')}|`);
 for (const r of ranks) {
   for (const name of dense) {
     const shares = METHODS.map((m) => {
-      const e = c.replacementErrors(c.uniformPlan(planFor(m, r, name))).get(name)!;
-      return `${(100 * e.explainedVariance).toFixed(1)}%`;
+      // A layer kept (the rank is at or above its break-even rank) has no error to show.
+      const e = c.replacementErrors(c.uniformPlan(planFor(m, r, name))).get(name);
+      return e ? `${(100 * e.explainedVariance).toFixed(1)}%` : 'kept';
     });
     console.log(`| ${r} | ${name} | ${shares.join(' | ')} |`);
   }

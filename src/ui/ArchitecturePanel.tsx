@@ -1,6 +1,7 @@
 /** Every layer of the open model: class, output shape, parameters, inputs, and what compression can do with it. */
 import { memo } from 'react';
-import type { LayerDescription, ModelDescription } from '../core/layers/describe';
+import type { ModelInfo } from '../engine/protocol';
+import type { LayerDescription } from '../core/layers/describe';
 import { formatInt } from './format';
 import { nameId, ShownName, shortName, shortNote } from './ShownName';
 
@@ -19,14 +20,11 @@ function compressionNote(c: LayerDescription['compression']): string {
 
 /** The model's layers as a collapsible table, with a one-line summary of the whole model. */
 export const ArchitecturePanel = memo(function ArchitecturePanel({
-  description,
-  layerCount,
+  model: { description, layerCount },
   open,
 }: {
-  /** The first layers of the model (a graph of 100,000 nodes would take the page seconds to lay out). */
-  description: ModelDescription;
-  /** All of the model's layers, shown or not. */
-  layerCount: number;
+  /** The model's first layers (100,000 rows would take the page seconds to lay out) and the count of all. */
+  model: Pick<ModelInfo, 'description' | 'layerCount'>;
   open?: boolean;
 }) {
   return (

@@ -98,11 +98,7 @@ export function ModelWorkspace({
         onSelect={onSelectLayer}
         onRank={actions.setLayerRank}
       />
-      <ArchitecturePanel
-        description={model.description}
-        layerCount={model.layerCount}
-        open={!state.demoId && !state.baseline}
-      />
+      <ArchitecturePanel model={model} open={!state.demoId && !state.baseline} />
       <TuningColumns
         state={state}
         actions={actions}

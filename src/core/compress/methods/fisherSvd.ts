@@ -12,11 +12,11 @@ import { denseSvd, tableSvd } from './svd';
 import type { CompressionMethod } from './types';
 
 /** √I per part, with a floor of a thousandth of the mean so that every part keeps a positive weight. */
-function scales(fisher: Float64Array | undefined, n: number, layer: string): Float64Array {
+export function fisherScales(fisher: Float64Array | undefined, n: number, layer: string, method = 'SVD'): Float64Array {
   if (!fisher || fisher.length !== n) {
     throw new StudioError(
       'INVALID_ARGUMENT',
-      `Fisher-weighted SVD needs gradient statistics of layer ${layer}; provide training rows first.`,
+      `Fisher-weighted ${method} needs gradient statistics of layer ${layer}; provide training rows first.`,
     );
   }
   const mean = fisher.reduce((a, b) => a + b, 0) / n;
@@ -37,7 +37,7 @@ export const fisherSvd: CompressionMethod = {
   activation: false,
   denseWidth: (dIn, dOut) => Math.min(dIn, dOut),
   dense: (layer, w, stats, maxRank) =>
-    denseSvd(layer, 'fisher-svd', w, maxRank, { cols: scales(stats.fisher, w.dOut, layer) }),
+    denseSvd(layer, 'fisher-svd', w, maxRank, { cols: fisherScales(stats.fisher, w.dOut, layer) }),
   table: (layer, t, stats, maxRank) =>
-    tableSvd(layer, 'fisher-svd', t, maxRank, { rows: scales(stats.fisher, t.vocab, layer) }),
+    tableSvd(layer, 'fisher-svd', t, maxRank, { rows: fisherScales(stats.fisher, t.vocab, layer) }),
 };

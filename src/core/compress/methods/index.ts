@@ -4,6 +4,7 @@
  */
 import { StudioError } from '../../errors';
 import { afm } from './afm';
+import { fisherAfm } from './fisherAfm';
 import { fisherSvd } from './fisherSvd';
 import { svd } from './svd';
 import type { CompressionMethod, StatisticsKind } from './types';
@@ -11,7 +12,7 @@ import type { CompressionMethod, StatisticsKind } from './types';
 export type { CompressionMethod, StatisticsKind, DenseReplacement } from './types';
 
 /** Every method, in the order they are offered; the first is the default. */
-export const METHODS: readonly CompressionMethod[] = [afm, svd, fisherSvd];
+export const METHODS: readonly CompressionMethod[] = [afm, svd, fisherSvd, fisherAfm];
 
 export const DEFAULT_METHOD: CompressionMethod = METHODS[0];
 
