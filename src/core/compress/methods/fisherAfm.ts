@@ -11,8 +11,7 @@
  * How, for a Dense layer y = xW + b with D = diag(√I): AFM of the layer with scaled outputs yD (kernel WD, bias
  * bD) gives factors whose second part is then scaled back by D⁻¹. Among rank-k affine replacements this
  * minimises Σ_j I_j (y_j − ŷ_j)² on the calibration rows, and the dropped eigenvalues of D C D (C the output
- * covariance) are that error. At full rank it is the layer itself. A table is AFM with each id weighted by its
- * Fisher information instead of its count.
+ * covariance) are that error. At full rank it is the layer itself. Tables are factored as AFM factors them.
  */
 import type { Decomposition, DenseWeights, LayerStatisticsView } from '../decomposition';
 import { afm } from './afm';
@@ -60,9 +59,7 @@ export const fisherAfm: CompressionMethod = {
   denseWidth: (dIn, dOut) => afm.denseWidth(dIn, dOut),
   dense: (layer, w, stats, maxRank) =>
     scaledAfm(layer, w, fisherScales(stats.fisher, w.dOut, layer, 'AFM'), stats, maxRank),
-  table: (layer, t, stats, maxRank) => {
-    const s = fisherScales(stats.fisher, t.vocab, layer, 'AFM');
-    const d = afm.table(layer, t, { idCounts: s.map((v) => v * v) }, maxRank);
-    return { layer, kind: 'embedding', method: ID, maxRank: d.maxRank, spectrum: d.spectrum, slice: (k) => d.slice(k) };
-  },
+  // Tables as AFM factors them (ids weighted by their counts): weighting ids by their Fisher information
+  // instead measured no better (integer-coded Criteo DeepFM, dense ranks 4-128).
+  table: (layer, t, stats, maxRank) => ({ ...afm.table(layer, t, stats, maxRank), method: ID }),
 };
