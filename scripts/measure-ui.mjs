@@ -9,32 +9,13 @@
 // Repeats RUNS times (a fresh page each) and prints medians with the range, since a shared machine is noisy.
 // Usage: node scripts/measure-ui.mjs [RUNS=3]   (builds into its own folder, OUT_DIR, so a concurrent build of dist/
 // cannot change what is measured; SKIP_BUILD=1 reuses it; PORT=4319 by default)
-import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { servePreview } from './preview-server.mjs';
 
 const runs = Number(process.argv[2] ?? 3);
-const port = Number(process.env.PORT ?? 4319);
-const outDir = process.env.OUT_DIR ?? 'node_modules/.cache/measure-ui-dist';
-if (process.env.SKIP_BUILD !== '1') {
-  const b = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', outDir, '--emptyOutDir'], {
-    stdio: 'inherit',
-  });
-  if (b.status !== 0) process.exit(1);
-}
-const preview = ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort', '--host', '127.0.0.1'];
-const server = spawn('npx', preview, { stdio: 'ignore', detached: true });
-const url = `http://127.0.0.1:${port}/`;
-for (let i = 0; i < 100; i++) {
-  if (
-    await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    )
-  )
-    break;
-  await new Promise((r) => setTimeout(r, 200));
-}
+const server = await servePreview(4319);
+const url = server.url;
 
 /** Runs in the page before its own scripts: the long-task log, phases, and when the demo was first scored. */
 function instrument() {
@@ -171,7 +152,7 @@ try {
 } finally {
   await browser.close();
   try {
-    process.kill(-server.pid, 'SIGTERM');
+    server.stop();
   } catch {
     /* already gone */
   }
