@@ -48,6 +48,8 @@ export interface Throughput {
   rowsPerSec: number;
   msPerBatch: number;
   runs: number;
+  /** Milliseconds per batch in each timed run, in the order run (their median is msPerBatch). */
+  msPerBatchRuns: number[];
 }
 
 /** One check of fine-tuning on the validation rows. */

@@ -5,8 +5,6 @@
  * drive it; sweeps, fine-tuning, training and export live in ./studioJobs.ts and ./export.ts.
  */
 import { describeBinding, type ByteSource } from '../core/data';
-import { cumulativeExplained } from '../core/compress/decomposition';
-import { METHODS } from '../core/compress/methods';
 import type { UniformPlan } from '../core/compress/plan';
 import { describeError, StudioError } from '../core/errors';
 import { auc, delong, logLoss, logLossFromLogits } from '../core/metrics';
@@ -16,6 +14,15 @@ import { refusedDrop } from './refusedDrop';
 import { streamRows } from './datasets';
 import { throwIfCancelled } from './jobs';
 import { compressModel } from './pipeline';
+import {
+  applyPrecomputed,
+  mismatch,
+  preparedMethods,
+  shippedBaseline,
+  spectraOf,
+  type Precomputed,
+  type PrecomputedLoader,
+} from './precomputed';
 import { scoreStream } from './scoring';
 import { baselineOf, comparisonWarnings, type Baseline } from './sweep';
 import type { RunnableModel } from './runtime';
@@ -36,6 +43,12 @@ export class Studio {
     settings: { epochs: number; learningRate: number; batchSize: number };
   } | null = null;
 
+  /**
+   * Work shipped for the model opened last (the demo's statistics and spectra), used by prepare when it
+   * matches the open model and rows; a newly opened model clears it.
+   */
+  precomputed: PrecomputedLoader | null = null;
+
   constructor(loader: ModelLoader) {
     this.ws = new Workspace(loader);
   }
@@ -53,6 +66,7 @@ export class Studio {
       }
       const info = model ? await this.ws.openModel(model) : null;
       if (info) {
+        this.precomputed = null;
         // Rows read before this model came are read again the way it takes them (its encoding's kinds, or as
         // they are for a model made elsewhere).
         await this.ws.rereadOpenData(onProgress);
@@ -95,12 +109,18 @@ export class Studio {
     };
   }
 
-  /** The original model's scores on the test rows in memory (computed once per model and rows). */
+  /**
+   * The original model's scores on the test rows in memory (computed once per model and rows; shipped with the
+   * demo, when they are its model's on its rows).
+   */
   async baselineScores(): Promise<Baseline> {
     if (this.baselineResult?.at === this.ws.generation) return this.baselineResult.value;
     const at = this.ws.generation;
     const { model, meta, rows, c } = this.ws.ready();
-    const value = baselineOf(c.originalParams, rows.test.labels, await model.probabilities(meta.encoding, rows.test));
+    const loaded = this.precomputed ? await this.precomputed() : null;
+    const shipped = loaded ? shippedBaseline(loaded, c, rows.test) : null;
+    const probs = shipped ?? (await model.probabilities(meta.encoding, rows.test));
+    const value = baselineOf(c.originalParams, rows.test.labels, probs);
     if (at === this.ws.generation) this.baselineResult = { at, value };
     return value;
   }
@@ -145,7 +165,11 @@ export class Studio {
     return this.preparedAt === this.ws.generation;
   }
 
-  /** Statistics over every training row (streamed when only a sample is in memory), then every decomposition. */
+  /**
+   * Statistics over every training row (streamed when only a sample is in memory), then every decomposition.
+   * With precomputed work that matches the open model and rows (the demo's), its statistics and spectra are
+   * used instead, and each decomposition is computed when a plan first needs it, so the first AUC comes first.
+   */
   async prepare(onProgress?: (p: Progress) => void): Promise<PreparedInfo> {
     const ws = this.ws;
     const model = ws.requireModel();
@@ -154,41 +178,47 @@ export class Studio {
     const signal = ws.jobs.startLong();
     try {
       const t0 = performance.now();
+      const shipped = ws.dataFree ? null : await this.shippedWork();
+      throwIfCancelled(signal);
       if (ws.dataFree) c.setDataFree();
+      else if (shipped) applyPrecomputed(c, shipped);
       else await this.collect(signal, onProgress);
       const statisticsMs = performance.now() - t0;
       const t1 = performance.now();
-      const methods = METHODS.filter((m) => !m.needs || c.has(m.needs) || (c.dataFree && m.dataFree.table));
-      const layers = c.compressible;
-      for (let i = 0; i < layers.length; i++) {
-        throwIfCancelled(signal);
-        for (const m of methods)
-          if (c.methodFor(m.id, layers[i].kind).id === m.id) c.decomposition(layers[i].name, m.id);
-        onProgress?.({ stage: 'decomposition', done: i + 1, total: layers.length, unit: 'steps' });
-        if (i % 8 === 7) await yieldToEventLoop(); // let cancel and newer requests in
-      }
+      if (!shipped) await this.decomposeAll(signal, onProgress);
       if (at === ws.generation && ws.model === model) this.preparedAt = at;
-      const spectra = layers.flatMap((l) =>
-        methods
-          .filter((m) => c.methodFor(m.id, l.kind).id === m.id)
-          .map((m) => {
-            const d = c.decomposition(l.name, m.id);
-            return {
-              layer: l.name,
-              method: m.id,
-              explained: Array.from(cumulativeExplained(d.spectrum).subarray(0, d.maxRank + 1)),
-            };
-          }),
-      );
       return {
         calibrationRows: c.statistics!.rows,
         statisticsMs,
         decompositionMs: performance.now() - t1,
-        spectra,
+        spectra: shipped ? shipped.index.spectra : spectraOf(c),
         dataFree: c.dataFree,
+        ...(shipped ? { precomputed: true } : {}),
       };
     } finally {
       ws.jobs.endLong(signal);
+    }
+  }
+
+  /** The precomputed work given for the open model, if it matches the open model and training rows. */
+  private async shippedWork(): Promise<Precomputed | null> {
+    const loaded = this.precomputed ? await this.precomputed() : null;
+    if (!loaded || !this.ws.encoded || !this.ws.compressor) return null;
+    const part = this.ws.splits()!.train;
+    if (part.data.sampled) return null;
+    return mismatch(loaded, this.ws.compressor, this.ws.encoded.train) === null ? loaded : null;
+  }
+
+  /** Every prepared method's decomposition of every compressible layer (cancellable between layers). */
+  private async decomposeAll(signal: AbortSignal, onProgress?: (p: Progress) => void): Promise<void> {
+    const c = this.ws.compressor!;
+    const methods = preparedMethods(c);
+    const layers = c.compressible;
+    for (let i = 0; i < layers.length; i++) {
+      throwIfCancelled(signal);
+      for (const m of methods) if (c.methodFor(m.id, layers[i].kind).id === m.id) c.decomposition(layers[i].name, m.id);
+      onProgress?.({ stage: 'decomposition', done: i + 1, total: layers.length, unit: 'steps' });
+      if (i % 8 === 7) await yieldToEventLoop(); // let cancel and newer requests in
     }
   }
 
@@ -301,9 +331,10 @@ export class Studio {
     };
   }
 
-  /** Click probabilities of the test rows from the original model (checks and parity tests). */
+  /** Click probabilities of the test rows from the original model, computed now (checks and parity tests). */
   async predict(): Promise<Float32Array> {
-    return (await this.baselineScores()).probs;
+    const { model, meta, rows } = this.ws.ready();
+    return model.probabilities(meta.encoding, rows.test);
   }
 }
 

@@ -152,12 +152,16 @@ export interface SweepRequest {
 /** One point of a sweep (the same record the CLI's sweep report holds). */
 export type SweepPointInfo = SweepPoint;
 
+/** Inference latency at one batch size: medians over timed runs, with every run's time (their spread). */
 export interface LatencyInfo {
   batchSize: number;
   originalMsPerBatch: number;
   compressedMsPerBatch: number;
   originalRowsPerSec: number;
   compressedRowsPerSec: number;
+  /** Milliseconds per batch in each timed run (original and compressed alternate run by run). */
+  originalRuns: number[];
+  compressedRuns: number[];
 }
 
 export interface TrainRequest {

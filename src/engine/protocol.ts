@@ -54,8 +54,11 @@ export interface StudioApi {
   openFiles(files: FilePayload[], onProgress?: (p: Progress) => void): Promise<OpenedFiles>;
   /** Loads a model from dropped files (model.json + weight shards, any order), validated first. */
   loadModel(files: FilePayload[]): Promise<ModelInfo>;
-  /** Loads a model from a URL (the demo), same validation. */
-  loadModelUrl(modelJsonUrl: string): Promise<ModelInfo>;
+  /**
+   * Loads a model from a URL (the demo), same validation; with the URL of its precomputed work
+   * (precomputed.json, see src/app/precomputed.ts), used when it matches the model and rows.
+   */
+  loadModelUrl(modelJsonUrl: string, precomputedUrl?: string): Promise<ModelInfo>;
   /**
    * Reads training or test rows (a test file replaces the split-off tail). A training file whose feature
    * columns differ from the open test file's closes it, so that the new file's tail is the test split.

@@ -3,6 +3,7 @@
  * runtime, after choosing the browser's backend. Files arrive as payloads (the UI keeps its copies); the
  * demo's files are fetched from the page's own origin.
  */
+import { urlPrecomputed } from '../app/precomputed';
 import { Studio, urlSource } from '../app/studio';
 import { exportPlan } from '../app/studioExport';
 import { chooseRanks, fineTunePlan, latency, sweep, trainModel } from '../app/studioJobs';
@@ -71,8 +72,13 @@ export class StudioSession implements StudioApi {
     opened.kind === 'onnx' ? { model: await loadOnnxBrowser(opened.bytes, opened.name, this.gpu) } : this.tfjs(opened);
   private readonly studio = new Studio(this.loader);
 
+  /** The backend being started: models wait for it; rows, which need none, are read meanwhile. */
+  private backendReady: Promise<unknown> = Promise.resolve();
+
   async init(choice: BackendChoice): Promise<BackendInfo> {
-    const { backend, probe } = await startBrowserBackend(choice);
+    const starting = startBrowserBackend(choice);
+    this.backendReady = starting.catch(() => undefined);
+    const { backend, probe } = await starting;
     this.gpu = probe.webgpu === 'gpu';
     return { backend, webgpu: probe.webgpu, adapterName: probe.adapterName };
   }
@@ -81,18 +87,20 @@ export class StudioSession implements StudioApi {
     return 'pong';
   }
 
-  openFiles(files: FilePayload[], onProgress?: (p: Progress) => void): Promise<OpenedFiles> {
+  async openFiles(files: FilePayload[], onProgress?: (p: Progress) => void): Promise<OpenedFiles> {
+    await this.backendReady;
     return this.studio.openFiles(files.map(payloadFile), onProgress);
   }
 
   async loadModel(files: FilePayload[]): Promise<ModelInfo> {
+    await this.backendReady;
     const opened = await this.studio.openFiles(files.map(payloadFile));
     if (!opened.model) throw new StudioError('MODEL_NOT_LAYERS', 'No model was among the files; drop a model.');
     return opened.model;
   }
 
   /** The demo's model: model.json and the weight files its manifest names, fetched from the page's origin. */
-  async loadModelUrl(modelJsonUrl: string): Promise<ModelInfo> {
+  async loadModelUrl(modelJsonUrl: string, precomputedUrl?: string): Promise<ModelInfo> {
     const text = await (await fetchOk(modelJsonUrl)).text();
     const base = new URL(modelJsonUrl, self.location.href);
     const files: InputFile[] = [memoryFile('model.json', new TextEncoder().encode(text))];
@@ -100,7 +108,13 @@ export class StudioSession implements StudioApi {
       const bytes = new Uint8Array(await (await fetchOk(new URL(path, base).href)).arrayBuffer());
       files.push(memoryFile(path.split('/').pop()!, bytes));
     }
+    await this.backendReady;
     const opened = await this.studio.openFiles(files);
+    if (precomputedUrl) {
+      const url = new URL(precomputedUrl, self.location.href).href;
+      this.studio.precomputed = urlPrecomputed(url, (u) => fetch(u));
+      void this.studio.precomputed(); // fetched while the rows are scored
+    }
     const name = modelJsonUrl.split('/').slice(-2).join('/');
     this.studio.ws.modelName = name;
     return { ...opened.model!, name };

@@ -241,7 +241,8 @@ export class OnnxModel implements RunnableModel<Uint8Array> {
     const times: number[] = [];
     for (let r = 0; r < (opts.runs ?? 7); r++) times.push(await once());
     const msPerBatch = median(times) / calls;
-    return { batchSize: n, rowsPerSec: (n / msPerBatch) * 1000, msPerBatch, runs: times.length };
+    const msPerBatchRuns = times.map((t) => t / calls);
+    return { batchSize: n, rowsPerSec: (n / msPerBatch) * 1000, msPerBatch, runs: times.length, msPerBatchRuns };
   }
 
   dispose(): void {

@@ -11,6 +11,8 @@ export interface Throughput {
   /** Median milliseconds per call. */
   msPerBatch: number;
   runs: number;
+  /** Milliseconds per call in each timed run, in the order run. */
+  msPerBatchRuns: number[];
 }
 
 function median(xs: number[]): number {
@@ -54,5 +56,11 @@ export async function measureThroughput(
   batches.forEach((b) => tf.dispose(b));
   const ms = median(times);
   const n = batches.reduce((s, b) => s + (b[0].shape[0] as number), 0);
-  return { batchSize, rowsPerSec: (n / ms) * 1000, msPerBatch: ms / calls, runs };
+  return {
+    batchSize,
+    rowsPerSec: (n / ms) * 1000,
+    msPerBatch: ms / calls,
+    runs,
+    msPerBatchRuns: times.map((t) => t / calls),
+  };
 }

@@ -8,9 +8,12 @@ import type { StudioApi } from '../engine/protocol';
 import { Banner } from './Banner';
 import { Header } from './Header';
 import { JobBar } from './JobBar';
+import { ArchitecturePanel } from './ArchitecturePanel';
 import { ModelWorkspace } from './ModelWorkspace';
 import { OpenPanel } from './OpenPanel';
+import { RecipePanel } from './RecipePanel';
 import { TrainPanel } from './TrainPanel';
+import { holdsCompression } from './useOpenFlow';
 import { useStudio, type StudioActions, type StudioState } from './useStudio';
 
 /** The banner re-renders only when its message changes (not on every slider step). */
@@ -32,6 +35,8 @@ export function App() {
   }, [state, actions, connection]);
   const busy = state.job !== null;
   const { model, plan } = state;
+  // A model that is itself a compression shows its recipe and is not compressed again until the user asks.
+  const held = holdsCompression(state);
   return (
     <div className="app">
       <Header backend={state.backend} choice={state.backendChoice} onChoose={actions.setBackend} />
@@ -54,7 +59,17 @@ export function App() {
           {!model && state.data.length > 0 && (
             <TrainPanel epochs={state.trainingEpochs} data={state.data} busy={busy} actions={actions} />
           )}
-          {model && plan && (
+          {model?.compression && (
+            <RecipePanel
+              recipe={model.compression}
+              baseline={state.baseline}
+              held={held}
+              busy={busy}
+              onCompressAgain={actions.compressAgain}
+            />
+          )}
+          {model && held && <ArchitecturePanel model={model} open={false} />}
+          {model && plan && !held && (
             <ModelWorkspace
               state={state}
               actions={actions}

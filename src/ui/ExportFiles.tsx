@@ -23,6 +23,18 @@ function downloadZip(exported: ExportResult, stem: string): void {
   );
 }
 
+/** What the ONNX copy beside a tfjs export holds: the same model, with quantized weights decoded to float32. */
+function onnxCopyNote(exported: ExportResult): string {
+  const q = exported.recipe.quantization;
+  return (
+    ' model.onnx is the same model for ONNX Runtime (ids as int64, as PyTorch feeds them)' +
+    (q === 'none'
+      ? '.'
+      : `, with the ${q === 'uint8' ? '8-bit' : q} weights decoded to float32 as tfjs decodes them: the same ` +
+        'scores, at the float32 size.')
+  );
+}
+
 /** The result block of an export: its check, its downloads and a note on loading them. */
 export function ExportFiles({ exported, stem }: Props) {
   // An ONNX model is exported as ONNX first (its tfjs copy, where it converts, comes after).
@@ -50,9 +62,7 @@ export function ExportFiles({ exported, stem }: Props) {
           ? 'model.onnx runs in ONNX Runtime with the same input and output names and shapes as the original.'
           : 'Keep model.json and its weights in one folder (the .zip holds them all); drop them, or the .zip, back ' +
             'here, or load model.json with tf.loadLayersModel.'}
-        {!onnxModel && exported.files.some((f) => f.name === 'model.onnx')
-          ? ' model.onnx is the same model for ONNX Runtime (ids as int64, as PyTorch feeds them).'
-          : ''}
+        {!onnxModel && exported.files.some((f) => f.name === 'model.onnx') ? onnxCopyNote(exported) : ''}
         {onnxModel && exported.files.some((f) => f.name === 'model.json')
           ? ' model.json is the same model for tfjs.'
           : ''}

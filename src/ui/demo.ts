@@ -1,7 +1,8 @@
 /** The built-in demo: its manifest (public/demo/demo.json) and absolute URLs of its files. */
 export interface DemoManifest {
   data: { title: string; train: string; test: string };
-  models: { id: string; title: string; path: string }[];
+  /** precomputed: the model's statistics and spectra on the demo rows (scripts/precompute-demo.ts). */
+  models: { id: string; title: string; path: string; precomputed?: string }[];
 }
 
 /** Base URL of the demo folder, next to the page. */

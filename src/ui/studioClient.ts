@@ -17,6 +17,25 @@ installErrorTransfer();
 const HEARTBEAT_TIMEOUT_MS = 20000;
 const HEARTBEAT_EVERY_MS = 1500;
 
+/** Starts the worker script (a module worker bundled by Vite). */
+function startWorker(): Worker {
+  return new Worker(new URL('../../workers/studio.worker.ts', import.meta.url), { type: 'module', name: 'ctr-studio' });
+}
+
+/**
+ * The first worker, started as this module loads (before React renders the page) so that it fetches and
+ * evaluates its script meanwhile; the first connection takes it, with any error it reported before.
+ */
+let early: { worker: Worker; error: string | null } | null = null;
+if (typeof Worker !== 'undefined') {
+  const worker = startWorker();
+  const first = { worker, error: null as string | null };
+  worker.addEventListener('error', (e) => {
+    first.error ??= e.message || 'unknown error';
+  });
+  early = first;
+}
+
 export class StudioConnection {
   readonly api: Comlink.Remote<StudioApi>;
   private readonly worker: Worker;
@@ -26,13 +45,13 @@ export class StudioConnection {
   private readonly timer: ReturnType<typeof setInterval>;
 
   constructor(private readonly onDeath: (reason: string) => void) {
-    this.worker = new Worker(new URL('../../workers/studio.worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'ctr-studio',
-    });
+    const taken = early;
+    early = null;
+    this.worker = taken?.worker ?? startWorker();
     this.api = Comlink.wrap<StudioApi>(this.worker);
     this.worker.addEventListener('error', (e) => this.die(`it failed: ${e.message || 'unknown error'}`));
     this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_EVERY_MS);
+    if (taken?.error) queueMicrotask(() => this.die(`it failed: ${taken.error}`));
   }
 
   private heartbeat(): void {

@@ -37,6 +37,11 @@ export interface StudioState {
   data: DataInfo[];
   baseline: BaselineInfo | null;
   prepared: PreparedInfo | null;
+  /**
+   * The user asked to compress a model that is itself a compression (it carries a recipe); until then it is
+   * scored as it is, its recipe shown, and nothing is prepared.
+   */
+  compressAgain: boolean;
   plan: UniformPlan | null;
   result: PlanResult | null;
   /** The plan object `result` was computed for (stale while it differs from `plan`). */
@@ -64,6 +69,7 @@ export const INITIAL: StudioState = {
   data: [],
   baseline: null,
   prepared: null,
+  compressAgain: false,
   plan: null,
   result: null,
   resultPlan: null,
@@ -87,6 +93,7 @@ const STALE = {
     resultPlan: null,
     baseline: null,
     prepared: null,
+    compressAgain: false,
     sweepPoints: [],
     sweepRequest: null,
     latency: null,
@@ -123,6 +130,7 @@ export type Action =
   | { type: 'dataOpened'; data: DataInfo[]; reopen?: boolean }
   | { type: 'baseline'; baseline: BaselineInfo | null }
   | { type: 'prepared'; prepared: PreparedInfo }
+  | { type: 'compressAgain' }
   | { type: 'plan'; plan: Partial<UniformPlan> }
   | { type: 'layerRank'; layer: string; rank: number | null | undefined }
   | { type: 'result'; result: PlanResult; plan: UniformPlan }
@@ -174,6 +182,8 @@ function reduceOpen(s: StudioState, a: Action): Partial<StudioState> | null {
       return { baseline: a.baseline };
     case 'prepared':
       return { prepared: a.prepared };
+    case 'compressAgain':
+      return { compressAgain: true };
     case 'plan':
       return s.plan ? { plan: { ...s.plan, ...a.plan } } : {};
     case 'layerRank': {

@@ -47,6 +47,8 @@ function openAndPlanActions({ store, flow, run }: Context) {
       const data = await run('Reading the columns with your kinds', (c) => c.call((api) => api.setSchema(overrides)));
       if (data) dispatch({ type: 'dataOpened', data, reopen: true });
     },
+    /** Compresses an opened compression again (it is only scored as it is until the user asks). */
+    compressAgain: () => flow().compressAgain(),
     setPlan: (p: Partial<UniformPlan>) => dispatch({ type: 'plan', plan: p }),
     setLayerRank: (layer: string, rank: number | null | undefined) => dispatch({ type: 'layerRank', layer, rank }),
   };

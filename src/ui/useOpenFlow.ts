@@ -6,7 +6,7 @@
  */
 import { useRef } from 'react';
 import type { FilePayload, ModelInfo, Progress, UniformPlan } from '../engine/protocol';
-import { demoUrl, fetchDemoManifest } from './demo';
+import { demoUrl, fetchDemoManifest, type DemoManifest } from './demo';
 import { defaultPlan } from './defaults';
 import { proxy } from './studioClient';
 import type { Store } from './useStore';
@@ -15,7 +15,14 @@ import type { Run } from './useWorker';
 /** Something the user opened, replayed in order on a fresh worker. */
 export type Opening = { kind: 'demo'; id: string } | { kind: 'drop'; files: FilePayload[] } | { kind: 'trained' };
 
-/** Once a model and rows are both open: score the original, then prepare statistics and decompositions. */
+/** True while the open model is itself a compression (it has a recipe) and the user has not asked to compress it. */
+export const holdsCompression = (s: { model: { compression?: unknown } | null; compressAgain: boolean }) =>
+  Boolean(s.model?.compression) && !s.compressAgain;
+
+/**
+ * Once a model and rows are both open: score the original, then prepare statistics and decompositions (not for
+ * a compressed model until the user asks: its recipe is shown instead).
+ */
 async function analyseOpen(store: Store, run: Run, onProgress: (p: Progress) => void, cancelGen: { current: number }) {
   const { get, dispatch } = store;
   const s = get();
@@ -32,15 +39,51 @@ async function analyseOpen(store: Store, run: Run, onProgress: (p: Progress) => 
     if (!baseline || cancelGen.current !== gen) return;
     dispatch({ type: 'baseline', baseline });
   } else dispatch({ type: 'baseline', baseline: null });
-  const label = status.dataAware ? 'Collecting statistics and decompositions' : 'Decomposing the weights (data-free)';
-  const prepared = await run(label, (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
-  if (prepared) dispatch({ type: 'prepared', prepared });
+  if (!holdsCompression(get())) await prepareOpen(store, run, onProgress, status.dataAware);
   // Rows that do not fit the model are the user's to fix (an error); a model without encoding is a fact (a
   // notice). Said once the steps have run (each step clears the previous error).
   if (!status.dataAware && status.reason && s.data.length > 0) {
     dispatch(status.mismatch ? { type: 'error', message: status.reason } : { type: 'notice', message: status.reason });
   }
   if (status.dataAware && status.binding) dispatch({ type: 'notice', message: status.binding });
+}
+
+/** Statistics and decompositions of the open model (data-free without rows it can score). */
+async function prepareOpen(store: Store, run: Run, onProgress: (p: Progress) => void, dataAware: boolean) {
+  const label = dataAware ? 'Collecting statistics and decompositions' : 'Decomposing the weights (data-free)';
+  const prepared = await run(label, (c) => c.call((api) => api.prepare(proxy(onProgress))), true);
+  if (prepared) store.dispatch({ type: 'prepared', prepared });
+}
+
+/** Compresses the open compression again (the user asked): its statistics and decompositions. */
+async function compressAgainOpen(store: Store, run: Run, onProgress: (p: Progress) => void) {
+  store.dispatch({ type: 'compressAgain' });
+  const status = await run(null, (c) => c.call((api) => api.scoringStatus()));
+  if (status) await prepareOpen(store, run, onProgress, status.dataAware);
+}
+
+/** Reads the demo's training and test rows (false when cancelled or refused). */
+async function readDemoRows(
+  store: Store,
+  run: Run,
+  onProgress: (p: Progress) => void,
+  manifest: DemoManifest,
+  reopen: boolean,
+) {
+  for (const [role, path] of [
+    ['train', manifest.data.train],
+    ['test', manifest.data.test],
+  ] as const) {
+    const file = { url: demoUrl(path), name: path.split('/').pop()! };
+    const data = await run(
+      `Reading ${file.name}`,
+      (c) => c.call((api) => api.loadData(role, file, proxy(onProgress))),
+      true,
+    );
+    if (!data) return false;
+    store.dispatch({ type: 'dataOpened', data, reopen });
+  }
+  return true;
 }
 
 export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) => void) {
@@ -52,6 +95,7 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
   const dropping = useRef<string[] | null>(null);
 
   const analyse = () => analyseOpen(store, run, onProgress, cancelGen);
+  const compressAgain = () => compressAgainOpen(store, run, onProgress);
 
   /** Shows a newly opened model with the default plan (or the URL's); a reopen keeps the results shown. */
   const adoptModel = (model: ModelInfo, demoId: string | null, urlPlan?: Partial<UniformPlan>, reopen = false) => {
@@ -63,28 +107,17 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
       dispatch({ type: 'backend', backend: { ...backend, backend: model.backend as never } });
   };
 
-  /** Opens the demo: its rows, then its model. */
-  const openDemo = async (id: string, urlPlan?: Partial<UniformPlan>, reopen = false) => {
+  /** Opens the demo: its rows, then (once `started`, the worker's backend, if given) its model. */
+  const openDemo = async (id: string, urlPlan?: Partial<UniformPlan>, reopen = false, started?: Promise<boolean>) => {
     const manifest = get().manifest ?? (await fetchDemoManifest());
     dispatch({ type: 'manifest', manifest });
     // The demo replaces everything open: a restart replays it alone, even if it is cut short.
     if (!reopen) openings.current = [{ kind: 'demo', id }];
-    for (const [role, path] of [
-      ['train', manifest.data.train],
-      ['test', manifest.data.test],
-    ] as const) {
-      const file = { url: demoUrl(path), name: path.split('/').pop()! };
-      const data = await run(
-        `Reading ${file.name}`,
-        (c) => c.call((api) => api.loadData(role, file, proxy(onProgress))),
-        true,
-      );
-      if (!data) return false;
-      dispatch({ type: 'dataOpened', data, reopen });
-    }
+    if (!(await readDemoRows(store, run, onProgress, manifest, reopen))) return false;
+    if (started && !(await started)) return false;
     const entry = manifest.models.find((m) => m.id === id) ?? manifest.models[0];
     const model = await run(`Opening the demo ${entry.title}`, (c) =>
-      c.call((api) => api.loadModelUrl(demoUrl(entry.path))),
+      c.call((api) => api.loadModelUrl(demoUrl(entry.path), entry.precomputed && demoUrl(entry.precomputed))),
     );
     if (!model) return false;
     adoptModel(model, entry.id, urlPlan, reopen);
@@ -121,7 +154,7 @@ export function useOpenFlow(store: Store, run: Run, onProgress: (p: Progress) =>
     await analyse();
   };
 
-  return { analyse, adoptModel, openDemo, openDrop, reopenAll, cancelGen, openings, dropping };
+  return { analyse, compressAgain, adoptModel, openDemo, openDrop, reopenAll, cancelGen, openings, dropping };
 }
 
 export type OpenFlow = ReturnType<typeof useOpenFlow>;

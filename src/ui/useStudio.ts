@@ -64,9 +64,10 @@ function usePlanScoring(store: Store, run: Run): void {
   }, [get, run, dispatch]);
   useEffect(() => {
     if (!plan || !prepared) return;
-    const t = setTimeout(score, SCORE_PAUSE_MS);
+    // The first plan of newly prepared statistics is scored at once: nothing is being dragged yet.
+    const t = setTimeout(score, get().result === null ? 0 : SCORE_PAUSE_MS);
     return () => clearTimeout(t);
-  }, [plan, prepared, score]);
+  }, [plan, prepared, score, get]);
 }
 
 export function useStudio() {
@@ -99,20 +100,23 @@ export function useStudio() {
       }
     });
     const backend = await run('Starting the compute worker', (c) => c.call((api) => api.init(get().backendChoice)));
-    if (!backend) return;
+    if (!backend) return false;
     dispatch({ type: 'backend', backend });
     if (reopen) await flow.reopenAll();
     if (said) dispatch({ type: 'error', message: said });
+    return true;
   };
 
-  // First visit: the worker, then the demo (or what the URL names).
+  // First visit: the worker, then the demo (or what the URL names). The worker starts its backend while the
+  // demo's rows are read (they need none); the model waits for it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount
   useEffect(() => {
     const url = parseUrlState(window.location.hash);
     void (async () => {
-      await connect(false);
+      const started = connect(false);
       const manifest = await fetchDemoManifest().catch(() => null);
       if (!manifest) {
+        await started;
         return dispatch({
           type: 'error',
           message: 'The demo could not be loaded; drop a model and a data file instead.',
@@ -120,7 +124,7 @@ export function useStudio() {
       }
       dispatch({ type: 'manifest', manifest });
       const id = url.demo && manifest.models.some((m) => m.id === url.demo) ? url.demo : manifest.models[0].id;
-      if (await flow.openDemo(id, url.plan)) await flow.analyse();
+      if (await flow.openDemo(id, url.plan, false, started)) await flow.analyse();
     })();
     return () => conn.current?.close();
   }, []);

@@ -78,13 +78,16 @@ export interface SettledWhen {
 
 /**
  * Waits until the studio has settled: no job running, the plan's own result on screen (not an older plan's),
- * and the given conditions true. Use after a drop, when an older model's scores may still be on screen.
+ * and the given conditions true. Use after a drop, when an older model's scores may still be on screen. A model
+ * that is itself a compression is only scored as it is (until asked to compress it again): its baseline then.
  */
 export async function waitForSettled(page: Page, when: SettledWhen, timeout = 90_000): Promise<void> {
   await page.waitForFunction(
     (w: SettledWhen) => {
       const s = window.ctrStudio!.state();
-      if (s.job !== null || s.result === null || s.resultPlan !== s.plan || !s.model) return false;
+      if (s.job !== null || !s.model) return false;
+      const held = s.model.compression !== undefined && !s.compressAgain;
+      if (held ? s.data.length > 0 && s.baseline === null : s.result === null || s.resultPlan !== s.plan) return false;
       if (w.modelName !== undefined && s.model.name !== w.modelName) return false;
       if (w.paramsNot !== undefined && s.model.params === w.paramsNot) return false;
       if (w.trainName !== undefined && s.data.find((d) => d.role === 'train')?.name !== w.trainName) return false;

@@ -65,8 +65,11 @@ describe('faults', () => {
     );
     expect((await studioState(studio.page)).data.map((d) => d.rows)).toEqual(before.data.map((d) => d.rows));
     await rm(bigDir, { recursive: true });
-    // Statistics of another demo model.
+    // Statistics of another demo model, without the statistics shipped beside it (then they are computed, as
+    // when the shipped files are missing or stale: long enough to cancel).
+    await studio.page.context().route('**/dcnv2/precomputed.json', (route) => route.abort());
     await cancelDuring(/Collecting statistics/, () => studio.page.getByTestId('demo-dcnv2').click());
+    await studio.page.context().unroute('**/dcnv2/precomputed.json');
     await studio.page.getByTestId('demo-deepfm').click();
     await waitForScores(studio.page);
     // Training a zoo model, then fine-tuning.

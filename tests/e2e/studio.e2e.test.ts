@@ -117,6 +117,18 @@ describe('the studio', () => {
     await page.getByTestId('measure-latency').click();
     await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('chart-latency').textContent()).toMatch(/2,048|2048/);
+    // Latency is a median with its spread: every timed run is kept, the whiskers span them.
+    const latency = await page.evaluate(() => window.ctrStudio!.state().latency!);
+    for (const l of latency) {
+      expect([l.originalRuns.length, l.compressedRuns.length]).toEqual([7, 7]);
+      const sorted = [...l.compressedRuns].sort((a, b) => a - b);
+      expect(l.compressedMsPerBatch).toBe(sorted[3]);
+    }
+    expect(await page.getByTestId('chart-latency').textContent()).toContain('the median of 7 timed runs each');
+    expect(await page.getByTestId('chart-latency').locator('.recharts-errorBar').count()).toBeGreaterThanOrEqual(4);
+    await page.getByTestId('latency-batch-1').locator('.recharts-bar-rectangle').nth(1).hover();
+    await page.getByTestId('chart-latency').screenshot({ path: `${SHOTS}/latency-spread.png` });
+    await page.mouse.move(0, 0);
     await page.getByTestId('summary').scrollIntoViewIfNeeded();
     await page.getByTestId('chart-rank-auc').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/2-sweep.png` });

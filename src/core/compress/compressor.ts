@@ -183,6 +183,15 @@ export class Compressor<P = unknown> {
     return d;
   }
 
+  /**
+   * Caches a decomposition made elsewhere from the statistics in hand (precomputed work): new statistics drop
+   * it like any other decomposition that depends on rows.
+   */
+  useDecomposition(d: Decomposition): void {
+    this.layer(d.layer);
+    this.decompositions.set(`${d.method}:${d.layer}`, d);
+  }
+
   /** Decomposes every compressible layer by a method (what a sweep or the studio does up front). */
   decomposeAll(methodId: string): void {
     for (const l of this.compressible) this.decomposition(l.name, this.methodFor(methodId, l.kind).id);
@@ -231,7 +240,10 @@ export class Compressor<P = unknown> {
     return plan
       .filter((p) => p.method !== 'keep')
       .map((p) => {
-        const d = own?.get(p.layer) ?? this.decomposition(p.layer, p.method, p.rank!);
+        // Up to the break-even rank at least, so a later, larger rank slices the same decomposition.
+        const d =
+          own?.get(p.layer) ??
+          this.decomposition(p.layer, p.method, Math.max(p.rank!, this.layer(p.layer).breakEvenRank));
         const r = d.slice(p.rank!);
         if (r.kind !== 'dense' || !p.activationBetween) return r;
         const m = getMethod(p.method);

@@ -1,6 +1,7 @@
 /**
  * Writing a tfjs layers-model as the files a user keeps: model.json with one weight file (optionally
- * quantized to float16 or 8-bit), and the same model as ONNX where every layer maps to ONNX operators.
+ * quantized to float16 or 8-bit), and the same model as ONNX where every layer maps to ONNX operators (with the
+ * quantized weights as tfjs decodes them, in float32).
  */
 import { describeError } from '../../core/errors';
 import { artifactsToFiles, type ModelArtifacts } from '../../core/layers/artifacts';
@@ -31,7 +32,9 @@ export function writeLayersModel(
   let alsoError: string | undefined;
   if (opts.onnx) {
     try {
-      const bytes = exportOnnx({ ...artifacts, userDefinedMetadata });
+      // The ONNX copy holds the weights the tfjs files hold: quantized ones decoded to float32 exactly as tfjs
+      // loads them, so both files compute the same scores (ONNX has no affine 8-bit weight tfjs decodes alike).
+      const bytes = exportOnnx(stored);
       files.push({ name: 'model.onnx', data: bytes, type: 'application/octet-stream' });
     } catch (e) {
       alsoError = describeError(e).message;

@@ -1,9 +1,13 @@
-/** Inference latency of the original and the compressed model, one panel per batch size, with the speedup. */
+/**
+ * Inference latency of the original and the compressed model, one panel per batch size, with the speedup: each bar
+ * the median of the timed runs, its whisker their range (min–max).
+ */
 import { memo } from 'react';
 import {
   Bar,
   BarChart,
   CartesianGrid,
+  ErrorBar,
   Label,
   LabelList,
   Rectangle,
@@ -39,10 +43,23 @@ export interface LatencyChartProps {
 
 interface BarDatum {
   name: 'original' | 'compressed';
+  /** Median milliseconds per batch. */
   ms: number;
+  /** Fastest and slowest run, and how far each lies from the median (the whisker). */
+  min: number;
+  max: number;
+  spread: [number, number];
+  runs: number;
   rowsPerSec: number;
   speedup?: number;
   color: string;
+}
+
+/** A bar: the median of the runs, and their range. */
+function barOf(name: BarDatum['name'], ms: number, runs: number[], rowsPerSec: number, color: string): BarDatum {
+  const min = runs.length ? Math.min(...runs) : ms;
+  const max = runs.length ? Math.max(...runs) : ms;
+  return { name, ms, min, max, spread: [ms - min, max - ms], runs: runs.length, rowsPerSec, color };
 }
 
 /** Milliseconds with 3 significant digits: 0.412, 4.12, 41.2, 412. */
@@ -62,7 +79,8 @@ function LatencyTooltip({ active, payload, batchSize }: TooltipContentProps & { 
     <ChartTooltip
       heading={`${b.name === 'original' ? 'Original' : 'Compressed'}, batch of ${formatInt(batchSize)}`}
       rows={[
-        { label: 'Latency', value: `${formatMsShort(b.ms)} ms per batch`, color: b.color },
+        { label: 'Median', value: `${formatMsShort(b.ms)} ms per batch`, color: b.color },
+        { label: `Range, ${b.runs} runs`, value: `${formatMsShort(b.min)}–${formatMsShort(b.max)} ms` },
         { label: 'Throughput', value: `${formatInt(b.rowsPerSec)} rows/s` },
         ...(b.speedup !== undefined ? [{ label: 'Speedup', value: formatSpeedup(b.speedup) }] : []),
       ]}
@@ -85,13 +103,17 @@ function BarShape(props: BarShapeProps) {
   );
 }
 
-/** "41.7 ms" above each bar (a custom label: the default one wraps to the bar's width). */
-function BarLabel(props: LabelProps) {
-  const { x, y, width, value, index } = props;
+/** "41.7 ms" above each bar's whisker (a custom label: the default one wraps to the bar's width). */
+function BarLabel(props: LabelProps & { bars: BarDatum[] }) {
+  const { x, y, width, height, value, index, bars } = props;
   if (typeof x !== 'number' || typeof y !== 'number' || typeof width !== 'number' || typeof value !== 'number')
     return null;
+  // The whisker reaches the slowest run: lift the label above it (the bar's pixels per ms place it).
+  const b = typeof index === 'number' ? bars[index] : undefined;
+  const perMs = typeof height === 'number' && value > 0 ? height / value : 0;
+  const top = y - (b ? (b.max - b.ms) * perMs : 0);
   return (
-    <text x={x + width / 2} y={y - 5} textAnchor="middle" fontSize={11} fill="#334e68" data-index={index}>
+    <text x={x + width / 2} y={top - 5} textAnchor="middle" fontSize={11} fill="#334e68" data-index={index}>
       {formatMsShort(value)} ms
     </text>
   );
@@ -100,11 +122,14 @@ function BarLabel(props: LabelProps) {
 function Panel({ info, color }: { info: LatencyInfo; color: string }) {
   const speedup = info.originalMsPerBatch / info.compressedMsPerBatch;
   const bars: BarDatum[] = [
-    { name: 'original', ms: info.originalMsPerBatch, rowsPerSec: info.originalRowsPerSec, color: ORIGINAL_COLOR },
-    { name: 'compressed', ms: info.compressedMsPerBatch, rowsPerSec: info.compressedRowsPerSec, speedup, color },
+    barOf('original', info.originalMsPerBatch, info.originalRuns, info.originalRowsPerSec, ORIGINAL_COLOR),
+    {
+      ...barOf('compressed', info.compressedMsPerBatch, info.compressedRuns, info.compressedRowsPerSec, color),
+      speedup,
+    },
   ];
   const y = niceAxis(
-    bars.map((b) => b.ms),
+    bars.flatMap((b) => [b.ms, b.max]),
     5,
     { includeZero: true, pad: 0.12 },
   );
@@ -116,8 +141,9 @@ function Panel({ info, color }: { info: LatencyInfo; color: string }) {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT - 22}>
         <BarChart data={bars} margin={{ top: 18, right: 8, bottom: 4, left: 14 }} barCategoryGap="28%">
           <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-          <XAxis dataKey="name" type="category" tick={TICK} tickLine={false} />
+          <XAxis interval={0} dataKey="name" type="category" tick={TICK} tickLine={false} />
           <YAxis
+            interval={0}
             type="number"
             domain={y?.domain}
             ticks={y?.ticks}
@@ -139,7 +165,8 @@ function Panel({ info, color }: { info: LatencyInfo; color: string }) {
             isAnimationActive={false}
           />
           <Bar dataKey="ms" isAnimationActive={false} shape={BarShape}>
-            <LabelList dataKey="ms" content={BarLabel} />
+            <ErrorBar dataKey="spread" width={8} strokeWidth={1.5} stroke="#334e68" direction="y" />
+            <LabelList dataKey="ms" content={(props) => <BarLabel {...props} bars={bars} />} />
           </Bar>
         </BarChart>
       </ResponsiveContainer>
@@ -154,10 +181,17 @@ export const LatencyChart = memo(function LatencyChart({ latency, method }: Late
     { label: 'original', color: ORIGINAL_COLOR, mark: 'box' },
     { label: method ? `compressed (${methodLabel(method)})` : 'compressed', color, mark: 'box' },
   ];
+  const runs = sorted[0]?.originalRuns.length ?? 0;
   const empty =
     sorted.length === 0 ? 'No latency measured yet: time the current plan to compare it with the original.' : null;
   return (
-    <ChartFrame testId="chart-latency" title="Inference latency" emptyMessage={empty} legend={legend}>
+    <ChartFrame
+      testId="chart-latency"
+      title="Inference latency"
+      emptyMessage={empty}
+      legend={legend}
+      caption={runs ? `Bars: the median of ${runs} timed runs each; whiskers: the fastest and slowest run.` : undefined}
+    >
       <div className="chart-panels">
         {sorted.map((info) => (
           <Panel key={info.batchSize} info={info} color={color} />

@@ -6,7 +6,16 @@
  * affine replacements AFM minimises the squared error of the outputs on those rows.
  */
 import { StudioError } from '../../errors';
-import { addBatch, covariance, createMoments, lazySymEig, matmul, symEig, type Moments } from '../../linalg';
+import {
+  addBatch,
+  covariance,
+  createMoments,
+  lazySymEig,
+  matmul,
+  symEig,
+  type LazySymEig,
+  type Moments,
+} from '../../linalg';
 import {
   checkRank,
   f64,
@@ -26,7 +35,51 @@ import type { CompressionMethod, DenseReplacement } from './types';
  */
 function denseAfm(layer: string, w: DenseWeights, inputs: Moments, maxRank: number): Decomposition {
   const { mean, cov } = outputMoments(w, inputs);
-  const eig = lazySymEig(cov, w.dOut, maxRank);
+  return afmOfEigen(layer, w, mean, lazySymEig(cov, w.dOut, maxRank));
+}
+
+/** The leading eigenvectors of a Dense layer's output covariance, computed elsewhere (precomputed work). */
+export interface GivenEigen {
+  /** All dOut eigenvalues, descending. */
+  values: Float64Array;
+  /** dOut × cols, row-major: column j for values[j]. */
+  vectors: Float64Array;
+  cols: number;
+}
+
+/**
+ * AFM of a Dense layer from eigenvectors computed elsewhere (the demo's, shipped with it): the decomposition
+ * computing them here gives, without the eigensolver; a rank past the columns given computes them then.
+ */
+export function denseAfmFromEigen(
+  layer: string,
+  w: DenseWeights,
+  inputs: Moments,
+  maxRank: number,
+  given: GivenEigen,
+): Decomposition {
+  const limit = Math.max(0, Math.min(w.dOut, maxRank));
+  if (given.values.length !== w.dOut || given.vectors.length !== w.dOut * given.cols || given.cols > limit) {
+    throw new StudioError('INVALID_ARGUMENT', `The eigenvectors given for ${layer} do not fit its ${w.dOut} outputs.`);
+  }
+  let computed: LazySymEig | null = null;
+  const eig: LazySymEig = {
+    n: w.dOut,
+    values: given.values,
+    maxCols: limit,
+    columns(k) {
+      if (k <= given.cols) return { vectors: given.vectors, cols: given.cols };
+      computed ??= lazySymEig(outputMoments(w, inputs).cov, w.dOut, limit);
+      return computed.columns(k);
+    },
+  };
+  const mean = matmul(inputs.mean, f64(w.kernel), 1, w.dIn, w.dOut); // as outputMoments forms it
+  if (w.bias) for (let j = 0; j < w.dOut; j++) mean[j] += w.bias[j];
+  return afmOfEigen(layer, w, mean, eig);
+}
+
+/** AFM of a Dense layer from its output mean and the eigen-decomposition of its output covariance. */
+function afmOfEigen(layer: string, w: DenseWeights, mean: Float64Array, eig: LazySymEig): Decomposition {
   const cols = eig.maxCols;
   const W = f64(w.kernel);
   const bias = w.bias ? f64(w.bias) : null;
