@@ -46,5 +46,5 @@ try {
 }
 for (const [batch, xs] of ratios)
   console.log(
-    `batch ${batch}: compressed/original rows/s median ${median(xs).toFixed(2)}x (${range(xs)}) over ${xs.length} pages`,
+    `batch ${batch}: compressed/original rows/s median ${median(xs).toFixed(2)}x (${range(xs)}), ${xs.length} pages`,
   );
