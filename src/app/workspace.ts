@@ -132,7 +132,8 @@ export class Workspace {
       params: m.params,
       layerCount: m.description.layers.length,
       kind: this.ownMeta?.spec?.kind,
-      recordedAuc: this.ownMeta?.evaluation?.auc,
+      // A compression carries its original's evaluation too; its own AUC is the recipe's.
+      recordedAuc: recipe ? (recipe.aucAfter ?? undefined) : this.ownMeta?.evaluation?.auc,
       hasEncoding: this.ownMeta !== null,
       inputs: m.inputs,
       // Layers a Keras file named otherwise carry that name too (the studio shows it beside theirs).
