@@ -73,8 +73,12 @@ describe('writing an output folder whole', () => {
   it('explains a swap stopped between its two renames, and the next write finishes it', async () => {
     const out = join(dir, 'stopped');
     const pid = deadPid();
-    await cp(MODEL, siblingOf(out, 'old', pid), { recursive: true });
-    await cp(MODEL, siblingOf(out, 'tmp', pid), { recursive: true });
+    // The model's own files (the demo folder also holds work shipped for the studio).
+    for (const side of ['old', 'tmp'] as const) {
+      await mkdir(siblingOf(out, side, pid), { recursive: true });
+      for (const f of ['model.json', 'group1-shard1of1.bin'])
+        await cp(join(MODEL, f), join(siblingOf(out, side, pid), f));
+    }
     await writeFile(join(siblingOf(out, 'tmp', pid), 'notes.txt'), 'mine');
     for (const path of [out, join(out, 'model.json')]) {
       const e = await thrown(loadModelPath(path));
