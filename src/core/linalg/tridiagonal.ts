@@ -5,9 +5,11 @@
  * Layout: row-major, and the reduction works on the UPPER triangle, so that "column k below the diagonal"
  * (the vector each reflector annihilates) is the contiguous row segment A[k, k+1..n). The rank-2 update of
  * step k is fused with the matrix-vector product of step k+1: one sweep over the trailing triangle per step,
- * instead of two, which halves the memory traffic of this memory-bound phase.
+ * instead of two, which halves the memory traffic of this memory-bound phase. From order 16, where WebAssembly
+ * SIMD exists, the bulk of that sweep runs on ./wasmModule's `tri` kernel (about twice as fast).
  */
 import { gemmNN } from './matrix';
+import { linalgWasm, wasmHeap, type LinalgWasm } from './wasmModule';
 
 /** The result of {@link tridiagonalize}. */
 export interface Tridiagonal {
@@ -27,7 +29,11 @@ export interface Tridiagonal {
  * Reduces scale·(A+Aᵀ)/2, for the n×n row-major `a` (not modified), to tridiagonal form.
  */
 export function tridiagonalize(a: ArrayLike<number>, n: number, scale = 1): Tridiagonal {
-  const A = new Float64Array(n * n);
+  // The work matrix and vectors live in the WebAssembly module's memory where it exists (its `tri` kernel does
+  // the bulk of each step); the reflectors are copied out at the end.
+  const wasm = n >= 16 ? linalgWasm() : null;
+  const heap = wasm ? wasmHeap(wasm, n * n + 4 * n) : null;
+  const A = heap ? heap.subarray(0, n * n) : new Float64Array(n * n);
   const half = 0.5 * scale;
   // Upper triangle of scale·(A+Aᵀ)/2, by tiles so that reading a[j, i] stays in cache.
   const TILE = 32;
@@ -54,11 +60,40 @@ export function tridiagonalize(a: ArrayLike<number>, n: number, scale = 1): Trid
     d[1] = A[3];
     return res;
   }
-  let v = new Float64Array(n),
-    u = new Float64Array(n);
-  const w = new Float64Array(n),
-    p = new Float64Array(n);
+  const vec = (i: number) => (heap ? heap.subarray(n * n + i * n, n * n + (i + 1) * n) : new Float64Array(n));
+  const v = vec(0),
+    u = vec(1);
+  const w = vec(2),
+    p = vec(3);
+  const pass = heap ? wasmPass(wasm!, n) : fusedPass;
+  reduce(A, n, d, e, tau, v, u, w, p, pass);
+  if (heap) res.h = A.slice();
+  return res;
+}
 
+type Pass = (
+  A: Float64Array,
+  n: number,
+  i0: number,
+  v: Float64Array,
+  w: Float64Array,
+  u: Float64Array,
+  p: Float64Array,
+) => void;
+
+/** The reduction's steps on the work matrix A (upper triangle), with the vectors v, u, w, p of length n. */
+function reduce(
+  A: Float64Array,
+  n: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+  v: Float64Array,
+  u: Float64Array,
+  w: Float64Array,
+  p: Float64Array,
+  pass: Pass,
+): void {
   // Step 0 has no pending update: a plain symmetric matrix-vector product.
   tau[0] = house(A, n, 0, v, e);
   p.fill(0);
@@ -92,13 +127,80 @@ export function tridiagonalize(a: ArrayLike<number>, n: number, scale = 1): Trid
       break;
     }
     tau[k1] = house(A, n, k1, u, e);
-    fusedPass(A, n, k + 2, v, w, u, p);
+    pass(A, n, k + 2, v, w, u, p);
     const t = v;
     v = u;
     u = t;
     makeW(n, k1, tau[k1], v, p, w);
   }
-  return res;
+}
+
+/**
+ * fusedPass with the bulk on the WebAssembly kernel: for each group of four rows, the columns past their 4×4
+ * diagonal block in pairs; here the diagonal blocks, the odd last column and the rows past the last group. The
+ * matrix and vectors must be views of the module's memory (their byte offsets are what the kernel gets).
+ */
+function wasmPass(wasm: LinalgWasm, n: number): Pass {
+  const at = (x: Float64Array) => x.byteOffset;
+  return (A, _n, i0, v, w, u, p) => {
+    p.fill(0, i0, n);
+    const quads = (n - i0) >> 2;
+    wasm.tri(at(A), n, i0, quads, at(v), at(w), at(u), at(p));
+    for (let q = 0; q < quads; q++) edges4(A, n, i0 + 4 * q, v, w, u, p);
+    for (let i = i0 + 4 * quads; i < n; i++) fusedRow(A, n, i, v, w, u, p);
+  };
+}
+
+/** The part of fusedRows4 the kernel leaves: the 4×4 diagonal block, and the last column when it is unpaired. */
+function edges4(
+  A: Float64Array,
+  n: number,
+  i: number,
+  v: Float64Array,
+  w: Float64Array,
+  u: Float64Array,
+  p: Float64Array,
+): void {
+  const tail = (n - i - 4) & 1 ? [i, i + 1, i + 2, i + 3, n - 1] : [i, i + 1, i + 2, i + 3];
+  for (let q = 0; q < 4; q++) {
+    const rq = (i + q) * n,
+      vq = v[i + q],
+      wq = w[i + q],
+      uq = u[i + q];
+    let acc = 0;
+    for (let t = q; t < tail.length; t++) {
+      const j = tail[t];
+      const x = A[rq + j] - vq * w[j] - wq * v[j];
+      A[rq + j] = x;
+      acc += x * u[j];
+      if (t > q) p[j] += x * uq;
+    }
+    p[i + q] += acc;
+  }
+}
+
+/** One row of fusedPass: A[i, i..] −= v_i w + w_i v, with its contributions to p. */
+function fusedRow(
+  A: Float64Array,
+  n: number,
+  i: number,
+  v: Float64Array,
+  w: Float64Array,
+  u: Float64Array,
+  p: Float64Array,
+): void {
+  const r = i * n,
+    vi = v[i],
+    wi = w[i],
+    ui = u[i];
+  let acc = 0;
+  for (let j = i; j < n; j++) {
+    const x = A[r + j] - vi * w[j] - wi * v[j];
+    A[r + j] = x;
+    acc += x * u[j];
+    if (j > i) p[j] += x * ui;
+  }
+  p[i] += acc;
 }
 
 /** Householder reflector for row k (entries k+1..n-1): writes v into `v` and into row k of A, e[k] = β, returns τ. */
@@ -154,20 +256,7 @@ function fusedPass(
   p.fill(0, i0, n);
   let i = i0;
   for (; i + 3 < n; i += 4) fusedRows4(A, n, i, v, w, u, p);
-  for (; i < n; i++) {
-    const r = i * n,
-      vi = v[i],
-      wi = w[i],
-      ui = u[i];
-    let acc = 0;
-    for (let j = i; j < n; j++) {
-      const x = A[r + j] - vi * w[j] - wi * v[j];
-      A[r + j] = x;
-      acc += x * u[j];
-      if (j > i) p[j] += x * ui;
-    }
-    p[i] += acc;
-  }
+  for (; i < n; i++) fusedRow(A, n, i, v, w, u, p);
 }
 
 /** fusedPass on the four rows i .. i+3: their rank-2 update and their contributions to p, sharing loads. */

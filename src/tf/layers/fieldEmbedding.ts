@@ -11,6 +11,7 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 import { FIELD_EMBEDDING_CLASS_NAME } from '../../core/layers/customClasses';
+import { lookup } from './lookup';
 
 export { FIELD_EMBEDDING_CLASS_NAME };
 
@@ -32,6 +33,26 @@ function checkArgs(args: FieldEmbeddingArgs): void {
   if (!positive(args.outputDim)) throw new Error('FieldEmbedding needs a positive integer outputDim');
 }
 
+/**
+ * Each table's ids ([fields, batch]) shifted to its first row in the stacked table (`offsets`, `rows` in all),
+ * [fields, batch] int32, within the stacked table: an id outside its table's rows is as undefined as in tfjs's
+ * Embedding (where it throws), here another table's row or the stacked table's first or last, never memory
+ * past the table.
+ */
+function rowsOf(tf: typeof tfType, joined: Tensor, offsets: Int32Array, rows: number): Tensor {
+  const fields = offsets.length;
+  // The wasm backend broadcasts a float32 Add fast and an int32 one slowly, so the shift is done in float32 where
+  // every row number is exact (at most 2^24 rows); tfjs's Embedding truncates float ids to int32 too.
+  if (rows <= 2 ** 24) {
+    const ids = joined.dtype === 'float32' ? joined : tf.cast(joined, 'float32');
+    const shifted = tf.add(ids, tf.tensor2d(Float32Array.from(offsets), [fields, 1], 'float32'));
+    return tf.cast(tf.clipByValue(shifted, 0, rows - 1), 'int32');
+  }
+  const ids = joined.dtype === 'int32' ? joined : tf.cast(joined, 'int32');
+  const shifted = tf.add(ids, tf.tensor2d(offsets, [fields, 1], 'int32'));
+  return tf.minimum(tf.maximum(shifted, tf.scalar(0, 'int32')), tf.scalar(rows - 1, 'int32'));
+}
+
 /** Defines FieldEmbedding on a tfjs namespace. */
 export function defineFieldEmbedding(tf: typeof tfType) {
   class FieldEmbedding extends tf.layers.Layer {
@@ -40,8 +61,8 @@ export function defineFieldEmbedding(tf: typeof tfType) {
     readonly outputDim: number;
     /** First row of each table in the stacked table. */
     private readonly offsets: Int32Array;
-    /** Whether every row number is an exact float32 (the stacked table has at most 2^24 rows). */
-    private readonly exactInFloat: boolean;
+    /** Rows of the stacked table. */
+    private readonly rows: number;
     private embeddings: tfType.LayerVariable | null = null;
 
     constructor(args: FieldEmbeddingArgs & tfType.serialization.ConfigDict) {
@@ -51,7 +72,7 @@ export function defineFieldEmbedding(tf: typeof tfType) {
       this.outputDim = args.outputDim;
       this.offsets = new Int32Array(this.inputDims.length);
       for (let f = 1; f < this.inputDims.length; f++) this.offsets[f] = this.offsets[f - 1] + this.inputDims[f - 1];
-      this.exactInFloat = this.inputDims.reduce((a, b) => a + b, 0) <= 2 ** 24;
+      this.rows = this.inputDims.reduce((a, b) => a + b, 0);
     }
 
     build(inputShape: Shape | Shape[]): void {
@@ -61,9 +82,8 @@ export function defineFieldEmbedding(tf: typeof tfType) {
       shapes.forEach((s, i) => {
         if (s.length !== 2 || s[1] !== 1) throw new Error(`FieldEmbedding ${this.name}: input ${i} is not [batch, 1]`);
       });
-      const rows = this.inputDims.reduce((a, b) => a + b, 0);
       const init = tf.initializers.randomUniform({ minval: -0.05, maxval: 0.05 });
-      this.embeddings = this.addWeight('embeddings', [rows, this.outputDim], 'float32', init);
+      this.embeddings = this.addWeight('embeddings', [this.rows, this.outputDim], 'float32', init);
       this.built = true;
     }
 
@@ -80,21 +100,12 @@ export function defineFieldEmbedding(tf: typeof tfType) {
         // The ids field after field, [fields, batch]: joining whole columns end to end is a block copy, where
         // joining them side by side copies one value at a time.
         const joined = tf.reshape(fields === 1 ? xs[0] : tf.concat(xs, 0), [fields, batch]);
-        // Each table's ids shifted to its first row. The wasm backend broadcasts a float32 Add fast and an int32
-        // one slowly, so the shift is done in float32 where every row number is exact (below 2^24); tfjs's
-        // Embedding truncates float ids to int32 too. Ids outside a table's rows are as undefined as there.
-        let rows: Tensor;
-        if (this.exactInFloat) {
-          const ids = joined.dtype === 'float32' ? joined : tf.cast(joined, 'float32');
-          rows = tf.cast(tf.add(ids, tf.tensor2d(this.offsets, [fields, 1], 'float32')), 'int32');
-        } else {
-          const ids = joined.dtype === 'int32' ? joined : tf.cast(joined, 'int32');
-          rows = tf.add(ids, tf.tensor2d(this.offsets, [fields, 1], 'int32'));
-        }
-        const codes = tf.reshape(tf.gather(this.embeddings!.read(), tf.reshape(rows, [-1])), [fields, batch, -1]);
-        // [fields, batch, k] → [batch, fields, k] (at batch 1 or with one table, only the shape changes).
-        const shape = [batch, fields, this.outputDim];
-        return batch === 1 || fields === 1 ? tf.reshape(codes, shape) : tf.transpose(codes, [1, 0, 2]);
+        // Row numbers batch-major ([batch, fields], a transpose of ids only at batch > 1), so the lookup gives the
+        // codes in the output's order, [batch, fields, k], without moving them again.
+        const rows = rowsOf(tf, joined, this.offsets, this.rows);
+        const order = batch === 1 || fields === 1 ? rows : tf.transpose(rows);
+        const codes = lookup(tf, this.embeddings!.read(), tf.reshape(order, [-1]));
+        return tf.reshape(codes, [batch, fields, this.outputDim]);
       });
     }
 

@@ -73,6 +73,40 @@ describe('matrix products', () => {
     }
   });
 
+  it('large products (the WebAssembly SIMD kernel) equal the triple loop: strided windows, every remainder', () => {
+    for (const [m, n, k, upper] of [
+      [61, 70, 300, false],
+      [130, 67, 513, false],
+      [4, 257, 64, false],
+      [97, 97, 129, true],
+    ] as const) {
+      const lda = k + 3,
+        ldb = n + 2,
+        ldc = n + 5;
+      const a = randomMatrix(m + 1, lda, m),
+        at = transpose(a, m + 1, lda),
+        b = randomMatrix(k + 1, ldb, n),
+        c = randomMatrix(m + 2, ldc, k);
+      const nn = c.slice(),
+        tn = c.slice();
+      gemmNN(m, n, k, -0.5, a, lda + 1, lda, b, 1, ldb, nn, ldc + 2, ldc);
+      // The same A read transposed: element (i, t) of A is at[(1 + t)·(m + 1) + 1 + i].
+      gemmTN(m, n, k, -0.5, at, m + 2, m + 1, b, 1, ldb, tn, ldc + 2, ldc, upper);
+      for (let i = 0; i < m + 2; i++) {
+        for (let j = 0; j < ldc; j++) {
+          const inside = i >= 1 && i <= m && j >= 2 && j < 2 + n;
+          let want = c[i * ldc + j];
+          const ai = lda + 1 + (i - 1) * lda;
+          if (inside) for (let t = 0; t < k; t++) want += -0.5 * a[ai + t] * b[1 + t * ldb + j - 2];
+          expect(Math.abs(nn[i * ldc + j] - want)).toBeLessThan(1e-12 * k);
+          // Upper mode writes j ≥ the start of i's block of four and leaves the rest of C as it was.
+          const written = !upper || j - 2 >= ((i - 1) & ~3);
+          expect(Math.abs(tn[i * ldc + j] - (written ? want : c[i * ldc + j]))).toBeLessThan(1e-12 * k);
+        }
+      }
+    }
+  });
+
   it('transpose is an involution and moves (i, j) to (j, i)', () => {
     const a = randomMatrix(37, 70, 5);
     const t = transpose(a, 37, 70);

@@ -106,6 +106,41 @@ describe('FieldProjection', () => {
     expect(maxDiff(got, want)).toBeLessThan(1e-5);
   });
 
+  it('projects a run of more than twelve fields in blocks (batch 200)', async () => {
+    const [s, c] = inputs(200, [
+      [14, 3, 0],
+      [1, 2, 0],
+    ]);
+    const ins: In[] = [
+      { x: s, rank: 3, fields: 14 },
+      { x: c, rank: 2, fields: 1 },
+    ];
+    const { got, want, shape } = await project(ins, 4, 1);
+    expect(shape).toEqual([200, 15, 4]);
+    expect(maxDiff(got, want)).toBeLessThan(1e-5);
+  });
+
+  it.each([1, 200])('trains as a Dense per field does: the same gradients (batch %i)', async (batch) => {
+    const [a, p, s] = inputs(batch, [
+      [1, 2, 0],
+      [1, 3, 0],
+      [3, 2, 0],
+    ]);
+    const ins: In[] = [
+      { x: a, rank: 2, fields: 1 },
+      { x: p, rank: 0, fields: 1 },
+      { x: s, rank: 2, fields: 3 },
+    ];
+    const { layer } = await project(ins, 3, 1);
+    const w = tf.randomNormal([batch, 5, 3], 0, 1, 'float32', 9);
+    const loss = (out: Tensor) => tf.sum(tf.mul(out, w)) as tf.Scalar;
+    const vars = layer.trainableWeights.map((v) => v.read() as tf.Variable);
+    const { grads } = tf.variableGrads(() => loss(layer.apply(ins.map((i) => i.x)) as Tensor), vars);
+    const [dk, db] = tf.grads((k: Tensor, b: Tensor) => loss(reference(ins, k, b, 1)))(vars);
+    expect(maxDiff(await grads[vars[0].name].data(), await dk.data())).toBeLessThan(1e-4);
+    expect(maxDiff(await grads[vars[1].name].data(), await db.data())).toBeLessThan(1e-4);
+  });
+
   it('refuses inputs that do not match its ranks (the weights are sized from the inputs)', () => {
     const layer = new customLayers.FieldProjection({ ranks: [2, 2], units: 3, axis: 1 });
     expect(() => layer.apply([tf.zeros([1, 1, 2]), tf.zeros([1, 1, 4])])).toThrow(/not \[batch, 1, 2\]/);
@@ -132,6 +167,38 @@ describe('FieldEmbedding', () => {
     expect(Array.from(await got.data())).toEqual(Array.from(await want.data()));
     const asFloat = layer.apply(ids.map((x) => tf.cast(x, 'float32'))) as Tensor;
     expect(Array.from(await asFloat.data())).toEqual(Array.from(await want.data()));
+  });
+});
+
+describe('FieldEmbedding lookups', () => {
+  const dims = [3, 5, 2];
+  const setUp = () => {
+    const layer = new customLayers.FieldEmbedding({ inputDims: dims, outputDim: 2 });
+    const ids = dims.map((d, i) => tf.tensor2d([0, d - 1, i % d, 1 % d, 0, d - 1], [6, 1], 'int32'));
+    layer.apply(ids);
+    layer.setWeights([tf.randomNormal([10, 2], 0, 1, 'float32', 4)]);
+    return { layer, ids };
+  };
+
+  it('give the stacked table the gradients of one lookup per table (it trains)', async () => {
+    const { layer, ids } = setUp();
+    const w = tf.randomNormal([6, 3, 2], 0, 1, 'float32', 8);
+    const table = layer.trainableWeights[0].read() as tf.Variable;
+    const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(ids) as Tensor, w)) as tf.Scalar, [table]);
+    const starts = [0, 3, 8];
+    const rows = tf.concat(ids.map((x, i) => tf.add(tf.reshape(x, [-1]), tf.scalar(starts[i], 'int32'))));
+    const byField = tf.reshape(tf.transpose(w, [1, 0, 2]), [-1, 2]);
+    const want = tf.unsortedSegmentSum(byField, rows as tf.Tensor1D, 10);
+    expect(maxDiff(await grads[table.name].data(), await want.data())).toBeLessThan(1e-6);
+  });
+
+  it('never read past the stacked table, whatever the ids', async () => {
+    const { layer } = setUp();
+    const table = await layer.getWeights()[0].data();
+    const ids = [tf.tensor2d([-7], [1, 1]), tf.tensor2d([1], [1, 1]), tf.tensor2d([99], [1, 1])];
+    const got = await (layer.apply(ids) as Tensor).data();
+    // The first table's row 0, the second's row 1, the stacked table's last row.
+    expect(Array.from(got)).toEqual([...table.slice(0, 2), ...table.slice(8, 10), ...table.slice(18, 20)]);
   });
 });
 
