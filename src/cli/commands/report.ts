@@ -8,26 +8,22 @@ import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../../node/atomic';
 import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
 import { StudioError } from '../../core/errors';
-import { delong, logLoss } from '../../core/metrics';
-import { baselineOf, comparisonWarnings } from '../../app/sweep';
 import { budgetFromArg } from '../../core/compress/allocate';
-import type { UniformPlan } from '../../core/compress/plan';
-import { quantizeArtifacts } from '../../core/layers/quantize';
 import { STUDIO_VERSION } from '../../core/version';
-import { autoRanks } from '../../app/autoRank';
-import type { FineTuneOptions, RunnableModel } from '../../app/runtime';
-import { compressModel } from '../../app/pipeline';
-import { DEFAULT_METHOD, METHODS } from '../../core/compress/methods';
-import type { ModelArtifacts } from '../../core/layers/artifacts';
+import type { FineTuneOptions } from '../../app/runtime';
 import { openCompression } from '../shared/compression';
-import { printJson, printWarnings, round } from '../shared/io';
+import { printJson, round } from '../shared/io';
+import { fmtInt, fmtInterval, type ReportRow as Row } from '../../core/report/table';
+import { measureVariants, reportVariants, type Recipe } from './reportMeasure';
+import { runScaleReport, SCALE_OPTIONS } from './reportScale';
 
 const def: CommandDef = {
   name: 'report',
   summary: 'compare original, SVD, AFM, fine-tuned and auto-ranked AFM on the demo models (Markdown + JSON)',
   usage:
     'ctr-studio report [--models deepfm,dcnv2] [--dense-rank 64 --embedding-rank 4 ' +
-    '--budget 0.33] --out report.md [--readme README.md]',
+    '--budget 0.33] --out report.md [--readme README.md]\n' +
+    '       ctr-studio report --scale [--train-rows 1000000 --test-rows 200000] [--out-dir docs/scale]',
   options: [
     {
       name: 'models',
@@ -56,27 +52,14 @@ const def: CommandDef = {
       value: 'FILE',
       help: 'also write the tables into this file between <!-- report:start --> and <!-- report:end -->',
     },
+    ...SCALE_OPTIONS,
   ],
-  notes: 'Fine-tuning uses the last 10% of the training rows as its validation slice. Takes a few minutes.',
+  notes:
+    'Fine-tuning uses the last 10% of the training rows as its validation slice. Takes a few minutes.\n' +
+    'With --scale: synthetic rows from the deep teacher (synth --teacher deep), LR, DeepFM and DCNv2 trained\n' +
+    'on them, then for DeepFM and DCNv2 every variant at each --fractions of the parameters and a rank sweep\n' +
+    '(AFM against SVD) drawn as an SVG; Markdown, JSON and the charts go to --out-dir. Takes hours at 1M rows.',
 };
-
-interface Row {
-  label: string;
-  params: number;
-  bytes: number;
-  bytesUint8: number;
-  auc: number;
-  diff: number;
-  low: number;
-  high: number;
-  logloss: number;
-  rowsPerSec: number;
-  /** Sentences about degenerate scores or a comparison that cannot tell anything; empty when healthy. */
-  warnings: string[];
-}
-
-const fmtInt = (x: number) => Math.round(x).toLocaleString('en-US');
-const fmtSigned = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
 
 function markdown(model: string, rows: Row[], note: string): string {
   const head =
@@ -87,114 +70,36 @@ function markdown(model: string, rows: Row[], note: string): string {
       `| ${r.label} | ${fmtInt(r.params)} ` +
       `(${((100 * r.params) / rows[0].params).toFixed(1)}%) | ${fmtInt(r.bytes / 1024)} ` +
       `KB / ${fmtInt(r.bytesUint8 / 1024)} KB | ${r.auc.toFixed(4)} | ` +
-      `${r.label === 'original' ? '—' : `${fmtSigned(r.diff)} [${fmtSigned(r.low)}, ${fmtSigned(r.high)}]`} ` +
+      `${r.label === 'original' ? '—' : fmtInterval(r)} ` +
       `| ${r.logloss.toFixed(4)} | ${fmtInt(r.rowsPerSec)} |`,
   );
   const warnings = rows.flatMap((r) => r.warnings.map((w) => `> warning (${r.label}): ${w}`));
   return [`#### ${model}`, '', head, ...lines, '', note, ...(warnings.length ? ['', ...warnings] : [])].join('\n');
 }
 
-/**
- * The rows of a model's table: every method of the registry the runtime can feed at the given ranks, then the
- * default method fine-tuned (two recipes) and, where it has one, with the activation between its factors.
- */
-function reportVariants(
-  c: { has(k: 'activations' | 'gradients'): boolean },
-  dense: number,
-  emb: number,
-  lowLr: Partial<FineTuneOptions>,
-): [string, UniformPlan, Partial<FineTuneOptions> | null][] {
-  const uniform = (method: string, extra: Partial<UniformPlan> = {}): UniformPlan => ({
-    method,
-    denseRank: dense,
-    embeddingRank: emb,
-    ...extra,
-  });
-  const main = DEFAULT_METHOD;
-  const low = `Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs`;
-  return [
-    ...METHODS.filter((m) => !m.needs || c.has(m.needs)).map((m): [string, UniformPlan, null] => [
-      `${m.label} (dense ${dense}, embedding ${emb})`,
-      uniform(m.id),
-      null,
-    ]),
-    [`${main.label} + fine-tune (defaults: Adam 1e-3, 1 epoch)`, uniform(main.id), {}],
-    [`${main.label} + fine-tune (${low})`, uniform(main.id), lowLr],
-    ...(main.activation
-      ? [
-          [`${main.label} + activation + fine-tune (${low})`, uniform(main.id, { activation: true }), lowLr] as [
-            string,
-            UniformPlan,
-            Partial<FineTuneOptions>,
-          ],
-        ]
-      : []),
-  ];
-}
-
 /** One demo model's table rows: the original and every variant, measured on the test rows. */
 async function reportModel(
   args: ParsedArgs,
   id: string,
-  dense: number,
-  emb: number,
+  ranks: { dense: number; embedding: number },
   runs: number,
   lowLr: Partial<FineTuneOptions>,
 ): Promise<{ rows: Row[]; note: string }> {
   console.error(`report: ${id}`);
   const s = await openCompression({ ...args, model: `${String(args['model-dir'])}/${id}` });
-  const { compressor: c, loaded } = s;
-  const encoding = loaded.meta.encoding;
-  const test = await s.testRows();
-  const calibration = await s.calibration();
-  const ftRows = await s.fineTuneRows();
-  const gradients = loaded.model.capabilities.gradients && METHODS.some((m) => m.needs === 'gradients');
-  await c.collect(encoding, calibration, { gradients });
-  const base = baselineOf(c.originalParams, test.labels, await loaded.model.probabilities(encoding, test));
-  const baseProbs = base.probs;
-  const rows: Row[] = [];
-  const measure = async (label: string, model: RunnableModel) => {
-    const probs = await model.probabilities(encoding, test);
-    const d = delong(test.labels, baseProbs, probs);
-    const artifacts = (await model.payload()) as ModelArtifacts;
-    const speed = await model.throughput(encoding, test, 2048, { runs });
-    rows.push({
-      label,
-      params: model.params,
-      bytes: artifacts.weightData.byteLength,
-      bytesUint8: quantizeArtifacts(artifacts, 'uint8').bytes,
-      auc: d.aucB,
-      diff: d.diff,
-      low: d.low,
-      high: d.high,
-      logloss: logLoss(test.labels, probs),
-      rowsPerSec: speed.rowsPerSec,
-      warnings: model === loaded.model ? base.warnings : comparisonWarnings(test.labels, base, probs, d),
-    });
-    console.error(`report: ${id}: ${label}: AUC ${d.aucB.toFixed(4)} (${fmtSigned(d.diff)})`);
-    printWarnings(rows[rows.length - 1].warnings);
-  };
-  await measure('original', loaded.model);
-  const rowsIn = { calibration, ...ftRows };
-  const variants = reportVariants(c, dense, emb, lowLr);
-  for (const [label, plan, fineTune] of variants) {
-    const out = await compressModel(c, encoding, rowsIn, { plan, fineTune });
-    await measure(label, out.model);
-    out.model.dispose();
-  }
-  const budget = budgetFromArg(String(args.budget), c.originalParams);
-  const auto = await autoRanks(c, DEFAULT_METHOD.id, encoding, ftRows.valid, budget);
-  const autoOut = await compressModel(c, encoding, rowsIn, { plan: auto.chosen.plan });
-  await measure(`auto-ranked ${DEFAULT_METHOD.label} (budget ${fmtInt(budget)}: ${auto.chosen.label})`, autoOut.model);
-  autoOut.model.dispose();
-  const note =
-    `${test.rows} test rows; Δ = AUC change against the original on the same rows. ` +
-    `Calibration: ${c.statistics!.rows} training rows; fine-tuning on the first 90% ` +
-    `of them, best checkpoint by validation AUC on the last 10%.`;
+  const low: Recipe = { label: `Adam ${lowLr.learningRate}, ${lowLr.epochs} epochs`, options: lowLr };
+  const tunes: Recipe[] = [{ label: 'defaults: Adam 1e-3, 1 epoch', options: {} }, low];
+  const { rows, note } = await measureVariants(s, {
+    id,
+    variants: (c) => reportVariants(c, ranks, tunes, low),
+    budgets: (c) => [{ tag: '', budget: budgetFromArg(String(args.budget), c.originalParams) }],
+    runs,
+  });
   return { rows, note };
 }
 
 async function run(args: ParsedArgs): Promise<void> {
+  if (args.scale) return runScaleReport(args);
   const dense = numberArg(args, 'dense-rank', { integer: true, min: 1 })!;
   const emb = numberArg(args, 'embedding-rank', { integer: true, min: 1 })!;
   const runs = numberArg(args, 'runs', { integer: true, min: 1 })!;
@@ -210,7 +115,7 @@ async function run(args: ParsedArgs): Promise<void> {
     .filter(Boolean)) {
     if (!/^[\w-]+$/.test(id))
       throw new StudioError('USAGE', `--models takes model folder names such as deepfm,dcnv2, not "${id}".`);
-    const { rows, note } = await reportModel(args, id, dense, emb, runs, lowLr);
+    const { rows, note } = await reportModel(args, id, { dense, embedding: emb }, runs, lowLr);
     json[id] = rows;
     sections.push(markdown(id, rows, note));
   }

@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { numberArg, type CommandDef, type ParsedArgs, type Command } from '../shared/args';
-import { synthCriteo } from '../../core/synth/criteo';
+import { synthCriteo, type SynthOptions } from '../../core/synth/criteo';
 import { printJson, round } from '../shared/io';
 import { StudioError } from '../../core/errors';
 import { auc } from '../../core/metrics';
@@ -40,18 +40,42 @@ const def: CommandDef = {
     'can score the rows.',
 };
 
-async function run(args: ParsedArgs): Promise<void> {
+/** A synthetic file written as it is made; every row's teacher probability and label are kept (5 bytes a row). */
+export interface SynthFile {
+  rows: number;
+  clicks: number;
+  probabilities: Float32Array;
+  labels: Uint8Array;
+  seconds: number;
+}
+
+/** Writes `opts.rows` synthetic lines to `path`, streamed (one chunk of lines in memory at a time). */
+export async function writeSynthFile(path: string, opts: Omit<SynthOptions, 'onLabel'>): Promise<SynthFile> {
   const t0 = performance.now();
+  const out = createWriteStream(path);
+  const probabilities = new Float32Array(opts.rows);
+  const labels = new Uint8Array(opts.rows);
+  let at = 0;
+  let clicks = 0;
+  const onLabel = (p: number, label: 0 | 1) => {
+    probabilities[at] = p;
+    labels[at++] = label;
+    clicks += label;
+  };
+  for (const lines of synthCriteo({ ...opts, onLabel })) {
+    if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return { rows: opts.rows, clicks, probabilities, labels, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function run(args: ParsedArgs): Promise<void> {
   const rows = numberArg(args, 'rows', { integer: true, min: 1 })!;
   const teacher = String(args.teacher ?? 'logistic') as TeacherKind;
   if (!TEACHER_KINDS.includes(teacher))
     throw new StudioError('INVALID_ARGUMENT', `--teacher takes ${TEACHER_KINDS.join(' or ')}, not ${teacher}.`);
-  const out = createWriteStream(String(args.out));
-  const probabilities = new Float32Array(rows);
-  const labels = new Uint8Array(rows);
-  let at = 0;
-  let clicks = 0;
-  for (const lines of synthCriteo({
+  const { clicks, probabilities, labels, seconds } = await writeSynthFile(String(args.out), {
     rows,
     seed: numberArg(args, 'seed', { integer: true, min: 0 })!,
     zipf: numberArg(args, 'zipf', { min: 1.0001 })!,
@@ -59,17 +83,7 @@ async function run(args: ParsedArgs): Promise<void> {
     clickRate: numberArg(args, 'click-rate', { min: 0.001, max: 0.999 })!,
     teacher,
     strength: numberArg(args, 'strength', { min: 0 })!,
-    onLabel: (p, label) => {
-      probabilities[at] = p;
-      labels[at++] = label;
-    },
-  })) {
-    for (const l of lines) if (l.charCodeAt(0) === 49) clicks++;
-    if (!out.write(lines.join('\n') + '\n')) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  const seconds = (performance.now() - t0) / 1000;
+  });
   printJson({
     out: String(args.out),
     rows,
