@@ -7,7 +7,7 @@
  * That reaches about 8 GFLOP/s on one core, against under 2 for a plain i-k-j loop. Products of at least
  * WASM_MIN multiply-adds run on WebAssembly SIMD instead (./wasmGemm, about 17 GFLOP/s) where the engine has it.
  */
-import { wasmGemm } from './wasmGemm';
+import { type WasmProduct, wasmGemm } from './wasmGemm';
 
 /**
  * C[i,j] += alpha · Σ_k A[i,k] · B[k,j] for i < m, j < n, k < kk (general strided row-major operands:
@@ -59,24 +59,7 @@ export function gemmTN(
  * (A·B: rowStep = lda, kStep = 1; Aᵀ·B: rowStep = 1, kStep = lda). The stride only touches the loads of A,
  * which sit outside the innermost loop, so both layouts run at the same speed.
  */
-interface Product {
-  m: number;
-  n: number;
-  kk: number;
-  alpha: number;
-  a: Float64Array;
-  aOff: number;
-  rowStep: number;
-  kStep: number;
-  b: Float64Array;
-  bOff: number;
-  ldb: number;
-  c: Float64Array;
-  cOff: number;
-  ldc: number;
-  /** Only j ≥ the start of i's block of four (the upper triangle of a symmetric result). */
-  upper: boolean;
-}
+type Product = WasmProduct;
 
 /** Products of at least this many multiply-adds run on WebAssembly SIMD where it exists (./wasmGemm). */
 const WASM_MIN = 1 << 16;
