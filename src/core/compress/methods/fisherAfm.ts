@@ -21,12 +21,12 @@ import type { CompressionMethod } from './types';
 const ID = 'fisher-afm';
 
 /** AFM of the Dense layer with its outputs scaled by `scale`, the second factor scaled back. */
-function scaledAfm(layer: string, w: DenseWeights, scale: Float64Array, inputs: LayerStatisticsView, maxRank: number) {
+function scaledAfm(layer: string, w: DenseWeights, scale: Float64Array, stats: LayerStatisticsView, maxRank: number) {
   const kernel = new Float32Array(w.kernel.length);
   for (let i = 0; i < w.dIn; i++)
     for (let j = 0; j < w.dOut; j++) kernel[i * w.dOut + j] = w.kernel[i * w.dOut + j] * scale[j];
   const bias = w.bias ? w.bias.map((b, j) => b * scale[j]) : null;
-  const inner = afm.dense(layer, { ...w, kernel, bias }, inputs, maxRank);
+  const inner = afm.dense(layer, { ...w, kernel, bias }, stats, maxRank);
   const d: Decomposition = {
     layer,
     kind: 'dense',
