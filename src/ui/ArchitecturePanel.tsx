@@ -3,17 +3,17 @@ import { memo } from 'react';
 import type { ModelInfo } from '../engine/protocol';
 import type { LayerDescription } from '../core/layers/describe';
 import { formatInt } from './format';
-import { nameId, ShownName, shortName, shortNote } from './ShownName';
+import { NOTE_CHARS, nameId, ShownName, shortName } from './ShownName';
 
 const shape = (s: (number | null)[] | null) => (s ? `[${s.map((x) => x ?? 'batch').join(', ')}]` : '?');
 
 /** What compression can do with a layer: its break-even rank, where it folds, or why it cannot be compressed. */
 function compressionNote(c: LayerDescription['compression']): string {
   if (!c) return '';
-  if (!c.compressible) return `not compressible: ${shortNote(c.reason ?? '')}`;
+  if (!c.compressible) return `not compressible: ${shortName(c.reason ?? '', NOTE_CHARS)}`;
   const folds = c.folds?.length ? `; folds into ${c.folds.map((n) => shortName(n)).join(', ')}` : '';
   const kept = c.blockedBy?.length
-    ? `; projection kept for ${c.blockedBy.map((n) => shortNote(n, 200)).join('; ')}`
+    ? `; projection kept for ${c.blockedBy.map((n) => shortName(n, 200)).join('; ')}`
     : '';
   return `break-even rank ${c.breakEvenRank}${folds}${kept}`;
 }

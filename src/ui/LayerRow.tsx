@@ -8,7 +8,7 @@ import type { LayerInfo } from '../engine/protocol';
 import { Sparkline } from './charts';
 import { formatInt } from './format';
 import { LayerRankInput } from './LayerRankInput';
-import { nameId, ShownName, shortName, shortNote } from './ShownName';
+import { NOTE_CHARS, nameId, ShownName, shortName } from './ShownName';
 
 interface Props {
   layer: LayerInfo;
@@ -75,7 +75,7 @@ export const LayerRow = memo(function LayerRow({
         )}
       </td>
       <td>{explained ? <Sparkline explained={explained} rank={effective} method={method} /> : ''}</td>
-      <td className="note">{l.compressible ? fusionText(l) : shortNote(l.reason ?? '')}</td>
+      <td className="note">{l.compressible ? fusionText(l) : shortName(l.reason ?? '', NOTE_CHARS)}</td>
     </tr>
   );
 });

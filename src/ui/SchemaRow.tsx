@@ -1,7 +1,7 @@
 /** One column of the schema table: its name, its kind (a choice), what the sample showed of it, and why. */
 import type { ColumnKind, DataSchema } from '../engine/protocol';
 import { formatInt } from './format';
-import { nameId, ShownName, shortNote } from './ShownName';
+import { NOTE_CHARS, nameId, ShownName, shortName } from './ShownName';
 
 const KINDS: ColumnKind[] = ['label', 'categorical', 'numeric', 'time', 'ignore'];
 
@@ -37,7 +37,7 @@ export function SchemaRow({
       </td>
       <td className="num">{note ? formatInt(note.distinct) : ''}</td>
       <td className="num">{note ? `${(100 * note.missing).toFixed(1)}%` : ''}</td>
-      <td className="note">{note?.why && shortNote(note.why)}</td>
+      <td className="note">{note?.why && shortName(note.why, NOTE_CHARS)}</td>
     </tr>
   );
 }

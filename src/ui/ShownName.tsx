@@ -22,10 +22,8 @@ export function nameId(name: string): string {
   return name.length <= 200 ? name : `${name.slice(0, 100)}…${name.slice(-99)}`;
 }
 
-/** A sentence that quotes names from a user's file (a reason, a note), escaped and cut to at most `max`. */
-export function shortNote(text: string, max = 400): string {
-  return shortName(text, max);
-}
+/** Most characters a table shows of a sentence that quotes names from a user's file (a reason, a note). */
+export const NOTE_CHARS = 400;
 
 export function ShownName({ name, max = 48 }: { name: string; max?: number }) {
   const short = shortName(name, max);

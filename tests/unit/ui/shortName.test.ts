@@ -1,6 +1,6 @@
 /** Names from a user's files as the studio's tables show them: escaped, and cut in the middle when long. */
 import { describe, expect, it } from 'vitest';
-import { nameId, shortName, shortNote } from '../../../src/ui/ShownName';
+import { NOTE_CHARS, nameId, shortName } from '../../../src/ui/ShownName';
 
 describe('shortName', () => {
   it('keeps ordinary names as they are', () => {
@@ -34,7 +34,7 @@ describe('shortName', () => {
 
   it('cuts a sentence that quotes a megabyte-long name, keeping its start and end', () => {
     const why = `projection kept for hidden_${'x'.repeat(1 << 20)} (Dense): its output is read twice.`;
-    const s = shortNote(why);
+    const s = shortName(why, NOTE_CHARS);
     expect(s.length).toBeLessThanOrEqual(400);
     expect(s.startsWith('projection kept for hidden_')).toBe(true);
     expect(s.endsWith('read twice.')).toBe(true);
