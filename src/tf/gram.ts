@@ -1,18 +1,45 @@
 /**
- * Moments of a layer's inputs on the backend's matrix kernels: per block of rows, the float32 products
- * (x − s)ᵀ(x − s) and column sums of x − s over pieces of at most SUB rows, s the block's own column mean; read
- * back once, turned into the block's moments in Float64 and merged by core/linalg (which states the error
- * bound). No loop over rows runs in JavaScript.
+ * Moments of a layer's inputs: per block of rows, the float32 products (x − s)ᵀ(x − s) and column sums of
+ * x − s over pieces of at most SUB rows, s the block's own column mean, turned into the block's moments in
+ * Float64 and merged by core/linalg (which states the error bound). Two ways to the same sums:
+ * - on a CPU backend with WebAssembly SIMD, the backend centres the rows (with a column of ones appended, so
+ *   the column sums come out of the same product) and core/linalg's float32 Gram kernel forms the upper
+ *   triangle, the pieces added in Float64 inside the module: half the products of a general matMul, and no
+ *   transposed copy;
+ * - otherwise (WebGPU, or no SIMD) the backend's own matMul forms every piece's product and column sums, read
+ *   back together.
+ * No loop over rows runs in JavaScript.
  */
 import { tf } from './tfjs';
 import type { Tensor } from './tfjs';
-import { blockMoments, createMoments, mergeMomentsInto, type Moments } from '../core/linalg';
+import {
+  blockMoments,
+  createMoments,
+  float32Gram,
+  hasFloat32Gram,
+  mergeMomentsInto,
+  momentsFromSums,
+  type BlockMoments,
+  type Moments,
+} from '../core/linalg';
 
 /** Rows per float32 sum (the k of the error bound in core/linalg/shiftedGram), at little cost in speed. */
 export const SUB = 256;
 
 /** Above this many float32 values of products per block, the pieces are added on the backend (memory). */
 const MAX_PIECE_VALUES = 16_000_000;
+
+/** The widest layer whose Gram the SIMD kernel forms (its Float64 result, ld² doubles, lives in the module). */
+const MAX_KERNEL_DIM = 2048;
+
+/** Whether a layer of this width takes the SIMD kernel on the current backend. */
+function kernelFits(dim: number): boolean {
+  const backend = tf.getBackend();
+  return (backend === 'wasm' || backend === 'cpu') && dim <= MAX_KERNEL_DIM && hasFloat32Gram();
+}
+
+/** The padded width of rows for the kernel: x − s, a column of ones, more ones up to a multiple of 8. */
+const paddedWidth = (dim: number) => (dim + 8) & ~7;
 
 /** Accumulates the moments of 2-D [rows, dim] (or [..., dim]) float32 tensors given block by block. */
 export class GramAccumulator {
@@ -22,22 +49,44 @@ export class GramAccumulator {
   /** The most rows any float32 sum so far ran over: the k of the error bound. */
   k = 0;
 
-  /** `maxPieceValues`: above this many float32 values of products per block, one product per block (memory). */
+  /**
+   * `maxPieceValues` (backend products): above this many float32 values of products per block, one product per
+   * block (memory). `kernel`: whether the SIMD kernel forms the products (by default where it can run).
+   */
   constructor(
     readonly dim: number,
     private readonly maxPieceValues = MAX_PIECE_VALUES,
+    readonly kernel = kernelFits(dim),
   ) {
     this.merged = createMoments(dim);
     this.spread = new Float64Array(dim);
   }
 
   /**
-   * Starts the block sums of `x` (not disposed) on the backend: `parts` products, `parts` column sums, the
-   * shift. Read the tensor and pass it to {@link add}; splitting the two lets the caller read every layer's
-   * sums at once.
+   * Starts the block sums of `x` (not disposed) on the backend: with the kernel, the centred rows padded for it
+   * and the shift (`parts` 0); otherwise `parts` products, `parts` column sums, the shift. Read the tensor and
+   * pass it to {@link add}; splitting the two lets the caller read every layer's sums at once.
    */
   blockSums(x: Tensor): { sums: Tensor; parts: number } {
     const rows = x.size / this.dim;
+    if (this.kernel) {
+      this.k = Math.max(this.k, Math.min(SUB, rows));
+      const ld = paddedWidth(this.dim);
+      const sums = tf.tidy(() => {
+        const x2 = x.reshape([-1, this.dim]);
+        const shift = tf.matMul(tf.fill([1, rows], 1 / rows), x2);
+        const padded = tf.pad(
+          x2.sub(shift),
+          [
+            [0, 0],
+            [0, ld - this.dim],
+          ],
+          1,
+        );
+        return tf.concat([padded.reshape([-1]), shift.reshape([-1])]);
+      });
+      return { sums, parts: 0 };
+    }
     const pieces = Math.ceil(rows / SUB);
     // Very wide layers: one product per block in float32 (then k is the block's rows), not one per piece.
     const parts = pieces * this.dim * this.dim > this.maxPieceValues ? 1 : pieces;
@@ -63,11 +112,30 @@ export class GramAccumulator {
     return { sums, parts };
   }
 
-  /** Adds a block of `rows` rows from its sums (as read from {@link blockSums}). */
+  /** Values {@link blockSums} gives for a block of `rows` rows in `parts` pieces. */
+  sumsLength(rows: number, parts: number): number {
+    const dim = this.dim;
+    return parts === 0 ? rows * paddedWidth(dim) + dim : parts * dim * (dim + 1) + dim;
+  }
+
+  /** Adds a block of `rows` rows from its sums (as read from {@link blockSums}; `parts` 0: padded rows). */
   add(rows: number, block: Float32Array, parts: number): void {
-    const b = blockMoments(this.dim, rows, block, parts);
+    const b = parts === 0 ? this.kernelMoments(rows, block) : blockMoments(this.dim, rows, block, parts);
     mergeMomentsInto(this.merged, b.moments);
     for (let j = 0; j < this.dim; j++) this.spread[j] += b.spread[j];
+  }
+
+  /** A block's moments from its centred, padded rows and shift, by the SIMD kernel. */
+  private kernelMoments(rows: number, block: Float32Array): BlockMoments {
+    const dim = this.dim;
+    const ld = paddedWidth(dim);
+    const s2 = float32Gram(block, rows, ld, SUB);
+    if (!s2) throw new Error('The WebAssembly Gram kernel became unavailable.'); // kernelFits checked it
+    // Column `dim` is all ones: s2[i, dim] = Σ (x_i − s_i), the column sums.
+    const colSums = new Float64Array(dim);
+    for (let i = 0; i < dim; i++) colSums[i] = s2[i * ld + dim];
+    const shift = block.subarray(rows * ld, rows * ld + dim);
+    return momentsFromSums(dim, rows, { s2, ld, upperOnly: true, colSums, shift });
   }
 
   /** The moments of every row added so far. */
@@ -77,10 +145,14 @@ export class GramAccumulator {
 }
 
 /** Moments of a whole [rows, dim] tensor in blocks of `blockRows` rows (what tests compare with Float64). */
-export async function tensorMoments(x: Tensor, blockRows = 2048, maxPieceValues?: number): Promise<GramAccumulator> {
+export async function tensorMoments(
+  x: Tensor,
+  blockRows = 2048,
+  opts: { maxPieceValues?: number; kernel?: boolean } = {},
+): Promise<GramAccumulator> {
   const rows = x.shape[0]!,
     dim = x.shape[1]!;
-  const acc = new GramAccumulator(dim, maxPieceValues);
+  const acc = new GramAccumulator(dim, opts.maxPieceValues, opts.kernel);
   for (let r0 = 0; r0 < rows; r0 += blockRows) {
     const n = Math.min(blockRows, rows - r0);
     const part = x.slice([r0, 0], [n, dim]);

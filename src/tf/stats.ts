@@ -75,7 +75,7 @@ function batchSums(outs: Tensor[], dense: DenseSlot[], tables: TableSlot[]): Bat
 function addSums(values: Float32Array, batch: BatchSums, dense: DenseSlot[], tables: TableSlot[]): void {
   let at = 0;
   for (const [k, d] of dense.entries()) {
-    const n = batch.pieces[k] * d.acc.dim * (d.acc.dim + 1) + d.acc.dim;
+    const n = d.acc.sumsLength(batch.rows[k], batch.pieces[k]);
     d.acc.add(batch.rows[k], values.subarray(at, at + n), batch.pieces[k]);
     at += n;
   }

@@ -41,29 +41,44 @@ export function blockMoments(dim: number, rows: number, block: ArrayLike<number>
   if (!(rows > 0) || block.length < parts * (nn + dim) + dim)
     throw new StudioError('INVALID_ARGUMENT', `${parts} blocks of sums need ${parts * (nn + dim) + dim} values.`);
   const s2 = new Float64Array(nn);
-  const d = new Float64Array(dim); // Σ (x − s), then μ − s
-  let bad = false;
+  const d = new Float64Array(dim);
   for (let p = 0; p < parts; p++) {
     const off = p * nn;
     for (let i = 0; i < nn; i++) s2[i] += block[off + i];
   }
   for (let j = 0, end = parts * dim; j < end; j++) d[j % dim] += block[parts * nn + j];
+  const shift = Array.from({ length: dim }, (_, j) => block[parts * (nn + dim) + j]);
+  return momentsFromSums(dim, rows, { s2, ld: dim, upperOnly: false, colSums: d, shift });
+}
+
+/**
+ * The same from sums already added up in Float64: `s2` the ld×ld products Σ (x − s)(x − s)ᵀ of rows padded to ld
+ * columns (only entries j ≥ i read when `upperOnly`, as ./float32Gram forms them; otherwise both triangles,
+ * averaged), `colSums` the dim column sums Σ (x − s), `shift` s.
+ */
+export function momentsFromSums(
+  dim: number,
+  rows: number,
+  sums: { s2: Float64Array; ld: number; upperOnly: boolean; colSums: ArrayLike<number>; shift: ArrayLike<number> },
+): BlockMoments {
+  const { s2, ld, upperOnly, colSums, shift } = sums;
+  const d = new Float64Array(dim); // μ − s
   const mean = new Float64Array(dim);
   const spread = new Float64Array(dim);
+  let bad = false;
   for (let j = 0; j < dim; j++) {
-    d[j] /= rows;
-    mean[j] = block[parts * (nn + dim) + j] + d[j];
-    spread[j] = s2[j * dim + j];
+    d[j] = colSums[j] / rows;
+    mean[j] = shift[j] + d[j];
+    spread[j] = s2[j * ld + j];
     if (!Number.isFinite(mean[j]) || !Number.isFinite(spread[j])) bad = true;
   }
   if (bad) throw new StudioError('INVALID_ARGUMENT', 'The rows contain a non-finite value (NaN or infinity).');
   // M2 = Σ (x − s)(x − s)ᵀ − n (μ − s)(μ − s)ᵀ, symmetrised (float32 products need not be exactly symmetric).
-  const m2 = new Float64Array(nn);
+  const m2 = new Float64Array(dim * dim);
   for (let i = 0; i < dim; i++) {
-    const ri = i * dim;
     for (let j = i; j < dim; j++) {
-      const v = 0.5 * (s2[ri + j] + s2[j * dim + i]) - rows * d[i] * d[j];
-      m2[ri + j] = v;
+      const v = (upperOnly ? s2[i * ld + j] : 0.5 * (s2[i * ld + j] + s2[j * ld + i])) - rows * d[i] * d[j];
+      m2[i * dim + j] = v;
       m2[j * dim + i] = v;
     }
   }

@@ -9,6 +9,8 @@
  * SIMD exists, the bulk of that sweep runs on ./wasmModule's `tri` kernel (about twice as fast).
  */
 import { gemmNN } from './matrix';
+import { NB, writeReflectorBlock } from './reflectorBlock';
+import { wasmApplyQ } from './wasmApplyQ';
 import { linalgWasm, wasmHeap, type LinalgWasm } from './wasmModule';
 
 /** The result of {@link tridiagonalize}. */
@@ -332,17 +334,16 @@ function fusedRows4(
   p[i + 3] += acc3;
 }
 
-/** Reflectors per WY block in {@link applyQ}. */
-const NB = 32;
-
 /**
  * Z ← Q Z for an n×cols row-major matrix Z (in place), Q from {@link tridiagonalize}. Blocks of NB reflectors
- * are applied as I − Y T Yᵀ (compact WY), so the work is two matrix products per block.
+ * are applied as I − Y T Yᵀ (compact WY), so the work is two matrix products per block. Where WebAssembly SIMD
+ * exists, Z stays in the module's memory for the whole product (./wasmApplyQ).
  */
 export function applyQ(t: Tridiagonal, z: Float64Array, cols: number): void {
-  const { n, h, tau } = t;
+  const { n } = t;
   const nr = n - 2; // reflectors H_0 .. H_{n-3}
   if (nr <= 0 || cols <= 0) return;
+  if (n >= 64 && wasmApplyQ(t, z, cols)) return;
   const yt = new Float64Array(NB * n),
     y = new Float64Array(NB * n),
     T = new Float64Array(NB * NB);
@@ -352,37 +353,7 @@ export function applyQ(t: Tridiagonal, z: Float64Array, cols: number): void {
   for (let k0 = Math.floor((nr - 1) / NB) * NB; k0 >= 0; k0 -= NB) {
     const nb = Math.min(NB, nr - k0);
     const m = n - k0 - 1; // rows k0+1 .. n-1 are touched
-    // Yᵀ (nb×m): reflector k0+r is zero before its position r, 1 at r, then stored entries.
-    yt.fill(0, 0, nb * m);
-    for (let r = 0; r < nb; r++) {
-      const src = (k0 + r) * n + k0 + 1,
-        dst = r * m;
-      yt[dst + r] = 1;
-      for (let c = r + 1; c < m; c++) yt[dst + c] = h[src + c];
-    }
-    // Y (m×nb) for the second product.
-    for (let r = 0; r < nb; r++) for (let c = 0; c < m; c++) y[c * nb + r] = yt[r * m + c];
-    // T upper triangular (LAPACK dlarft, forward, columnwise): B = H_k0 ⋯ H_k0+nb-1 = I − Y T Yᵀ.
-    T.fill(0, 0, nb * nb);
-    for (let i = 0; i < nb; i++) {
-      const ti = tau[k0 + i];
-      T[i * nb + i] = ti;
-      if (i === 0 || ti === 0) continue;
-      // t_j = −τ_i (y_jᵀ y_i) for j < i, then T[0:i, i] = T[0:i,0:i] t.
-      const tmp = new Float64Array(i);
-      for (let j = 0; j < i; j++) {
-        let s = 0;
-        const rj = j * m,
-          ri = i * m;
-        for (let c = i; c < m; c++) s += yt[rj + c] * yt[ri + c];
-        tmp[j] = -ti * s;
-      }
-      for (let j = 0; j < i; j++) {
-        let s = 0;
-        for (let l = j; l < i; l++) s += T[j * nb + l] * tmp[l];
-        T[j * nb + i] = s;
-      }
-    }
+    writeReflectorBlock(t, k0, nb, { yt, ytOff: 0, ytStride: m, y, yOff: 0, yStride: nb, T, tOff: 0 });
     // W = Yᵀ Z_sub ; W = T W ; Z_sub −= Y W.
     const zOff = (k0 + 1) * cols;
     W.fill(0, 0, nb * cols);

@@ -104,7 +104,7 @@ export function wasmGemm(p: WasmProduct): boolean {
       const panels = Math.min(MC, M - i0) >> 2;
       const a = (aAt + ((i0 >> 2) * K + k0) * 4) * 8;
       for (let q = upper ? i0 >> 2 : 0; q < N >> 2; q++) {
-        w.kernel(a, K * 32, (bAt + (q * K + k0) * 4) * 8, (cAt + i0 * N + 4 * q) * 8, N * 8, panels, kc);
+        w.kernel(a, K * 32, 32, (bAt + (q * K + k0) * 4) * 8, 32, (cAt + i0 * N + 4 * q) * 8, N * 8, panels, kc);
       }
     }
   }

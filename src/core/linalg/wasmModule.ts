@@ -1,7 +1,8 @@
 /**
- * A small WebAssembly module with SIMD kernels (two Float64 lanes per instruction) for the linear algebra:
- * `kernel`, the inner block of a matrix product (./wasmGemm), and `tri`, the fused rank-2 update and symmetric
- * product of the tridiagonal reduction (./tridiagonal). It is 1.6 kB, assembled here from its
+ * A small WebAssembly module with SIMD kernels for the linear algebra: `kernel`, the inner block of a matrix
+ * product (./wasmGemm), and `tri`, the fused rank-2 update and symmetric product of the tridiagonal reduction
+ * (./tridiagonal), both on two Float64 lanes per instruction; and `gram32`, the float32 Gram product of
+ * statistics (./float32Gram) on four float32 lanes. It is about 2 kB, assembled here from its
  * instructions (no build step, nothing fetched) and compiled once, synchronously. Where WebAssembly or its SIMD
  * is missing (or the module's memory cannot grow), callers keep their JavaScript kernels. Pure module.
  */
@@ -17,6 +18,8 @@ const op = {
   set: 0x21,
   i32Const: 0x41,
   i32Eqz: 0x45,
+  i32GeS: 0x4e,
+  i32And: 0x71,
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
@@ -35,6 +38,13 @@ const V = {
   sub: [SIMD, 0xf1, 0x01],
   mul: [SIMD, 0xf2, 0x01],
   zero: [SIMD, 0x0c, ...new Array<number>(16).fill(0)],
+  splat32: [SIMD, 0x09],
+  add32: [SIMD, 0xe4, 0x01],
+  mul32: [SIMD, 0xe6, 0x01],
+  /** f64x2.promote_low_f32x4: float32 lanes 0 and 1 as two doubles. */
+  promote: [SIMD, 0x5f],
+  /** i8x16.shuffle of a vector with itself bringing float32 lanes 2 and 3 down to lanes 0 and 1. */
+  highHalf: [SIMD, 0x0d, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7],
 };
 
 /** Unsigned LEB128. */
@@ -60,6 +70,22 @@ const countdown = (counter: number, body: number[]) => [
   ...body,
   ...[op.get, counter, op.i32Const, 1, op.i32Sub, op.set, counter, op.br, 0, op.end, op.end],
 ];
+/** Signed LEB128 (the immediate of i32.const). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+}
+/** `block { loop { if (a >= b) break; ...body; continue } }` (signed i32 locals). */
+const whileLess = (a: number, b: number, code: number[]) => [
+  ...[op.block, 0x40, op.loop, 0x40, op.get, a, op.get, b, op.i32GeS, op.brIf, 1],
+  ...code,
+  ...[op.br, 0, op.end, op.end],
+];
 /** local += constant. */
 const bump = (l: number, by: number) => [op.get, l, op.i32Const, ...leb(by), op.i32Add, op.set, l];
 /** A function body: its locals past the parameters (`i32s` i32, then `v128s` v128) and its code. */
@@ -69,13 +95,15 @@ function body(i32s: number, v128s: number, code: number[]): number[] {
 }
 
 /**
- * kernel(a, aStride, b, c, ldc, panels, kc): for each of `panels` panels of four rows (A panel p at
- * a + p·aStride, k-major, four values per k; C rows at c + p·4·ldc + r·ldc), C[4×4] += A[4×kc] · B[kc×4] with B
- * k-major, four values per k. Locals: 7 aCur, 8 bCur, 9 k; v128 10..17 acc, 18 b0, 19 b1, 20 x.
+ * kernel(a, aStride, aStep, b, bStep, c, ldc, panels, kc): for each of `panels` panels of four rows (A panel p
+ * at a + p·aStride; C rows at c + p·4·ldc + r·ldc), C[4×4] += A[4×kc] · B[kc×4], where the four values of A
+ * (and of B) for one k are consecutive and the next k's are aStep (bStep) bytes further: 32 for packed panels,
+ * a row's length to read a row-major matrix where it lies. Locals: 9 aCur, 10 bCur, 11 k; v128 12..19 acc,
+ * 20 b0, 21 b1, 22 x.
  */
 function gemmKernel(): number[] {
-  const [A, STRIDE, B, C, LDC, PANELS, KC, A_CUR, B_CUR, K, ACC, B0, B1, X] = [
-    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 18, 19, 20,
+  const [A, STRIDE, A_STEP, B, B_STEP, C, LDC, PANELS, KC, A_CUR, B_CUR, K, ACC, B0, B1, X] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 20, 21, 22,
   ];
   const madd = (r: number, b: number) => [...get(ACC + r, X, b), ...V.mul, ...V.add, op.set, ACC + r];
   const kStep = [
@@ -85,8 +113,7 @@ function gemmKernel(): number[] {
       ...madd(2 * r, B0),
       ...madd(2 * r + 1, B1),
     ]),
-    ...bump(A_CUR, 32),
-    ...bump(B_CUR, 32),
+    ...[...get(A_CUR, A_STEP), op.i32Add, op.set, A_CUR, ...get(B_CUR, B_STEP), op.i32Add, op.set, B_CUR],
   ];
   const rowAddr = (r: number) => [op.get, C, ...Array.from({ length: r }, () => [op.get, LDC, op.i32Add]).flat()];
   const store = (r: number, half: number) => [
@@ -174,24 +201,91 @@ function triKernel(): number[] {
   return body(7, 21, [...get(I0), op.set, I, ...countdown(QUADS, quad)]);
 }
 
+/**
+ * gram32(x, ld, rows, out): out += Σ_r x_rᵀ x_r over the `rows` float32 rows of `ld` values at x (ld a multiple
+ * of 8), in tiles of 4 rows × 8 columns of the result from the diagonal tile rightwards (the upper triangle; a
+ * diagonal tile also writes a few entries below the diagonal). Each tile sums in float32 over the rows, then is
+ * added once to the Float64 result at out (row-major ld × ld). Locals: 4 i0, 5 j0, 6 r, 7 row pointer at i0,
+ * 8 row pointer at j0, 9 row bytes, 10 address; v128 11..18 acc, 19 b0, 20 b1, 21 a.
+ */
+function gramKernel(): number[] {
+  const [X, LD, ROWS, OUT, I0, J0, R, PI, PJ, RB, ADDR] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [ACC, B0, B1, A] = [11, 19, 20, 21];
+  const splatAlign = (offset: number) => [2, ...leb(offset)]; // a 4-byte load: alignment at most 2^2
+  const rowStep = [
+    ...[op.get, PJ, ...V.load, ...mem(0), op.set, B0, op.get, PJ, ...V.load, ...mem(16), op.set, B1],
+    ...[0, 1, 2, 3].flatMap((t) => [
+      ...[op.get, PI, ...V.splat32, ...splatAlign(4 * t), op.set, A],
+      ...[...get(ACC + 2 * t, A, B0), ...V.mul32, ...V.add32, op.set, ACC + 2 * t],
+      ...[...get(ACC + 2 * t + 1, A, B1), ...V.mul32, ...V.add32, op.set, ACC + 2 * t + 1],
+    ]),
+    ...[...get(PI, RB), op.i32Add, op.set, PI, ...get(PJ, RB), op.i32Add, op.set, PJ],
+  ];
+  // out[addr + offset .. +16) += the two doubles of `lanes` (the accumulator's low or high half).
+  const addHalf = (offset: number, lanes: number[]) => [
+    ...get(ADDR, ADDR),
+    ...V.load,
+    ...mem(offset),
+    ...lanes,
+    ...V.promote,
+    ...V.add,
+    ...V.store,
+    ...mem(offset),
+  ];
+  const storeRow = (t: number) => [
+    ...[...get(I0), op.i32Const, t, op.i32Add, ...get(LD), op.i32Mul, ...get(J0), op.i32Add],
+    ...[op.i32Const, 3, op.i32Shl, ...get(OUT), op.i32Add, op.set, ADDR],
+    ...[0, 1].flatMap((h) => [
+      ...addHalf(32 * h, get(ACC + 2 * t + h)),
+      ...addHalf(32 * h + 16, [...get(ACC + 2 * t + h, ACC + 2 * t + h), ...V.highHalf]),
+    ]),
+  ];
+  const tile = [
+    ...Array.from({ length: 8 }, (_, q) => [...V.zero, op.set, ACC + q]).flat(),
+    ...[...get(X, I0), op.i32Const, 2, op.i32Shl, op.i32Add, op.set, PI],
+    ...[...get(X, J0), op.i32Const, 2, op.i32Shl, op.i32Add, op.set, PJ],
+    ...[op.get, ROWS, op.set, R],
+    ...countdown(R, rowStep),
+    ...[0, 1, 2, 3].flatMap(storeRow),
+    ...bump(J0, 8),
+  ];
+  const iBlock = [
+    ...[op.get, I0, op.i32Const, ...sleb(-8), op.i32And, op.set, J0],
+    ...whileLess(J0, LD, tile),
+    ...bump(I0, 4),
+  ];
+  return body(7, 11, [...[op.get, LD, op.i32Const, 2, op.i32Shl, op.set, RB], ...whileLess(I0, LD, iBlock)]);
+}
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const i32 = 0x7f;
   const type = (params: number) => [0x60, params, ...new Array<number>(params).fill(i32), 0];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [2, ...type(7), ...type(8)]),
-    ...section(3, [2, 0, 1]),
+    ...section(1, [3, ...type(9), ...type(8), ...type(4)]),
+    ...section(3, [3, 0, 1, 2]),
     ...section(5, [1, 0, 1]),
-    ...section(7, [3, ...str('kernel'), 0, 0, ...str('tri'), 0, 1, ...str('memory'), 2, 0]),
-    ...section(10, [2, ...gemmKernel(), ...triKernel()]),
+    ...section(7, [4, ...str('kernel'), 0, 0, ...str('tri'), 0, 1, ...str('gram32'), 0, 2, ...str('memory'), 2, 0]),
+    ...section(10, [3, ...gemmKernel(), ...triKernel(), ...gramKernel()]),
   ];
   return new Uint8Array(bytes);
 }
 
 /** The compiled module's exports. */
 export interface LinalgWasm {
-  kernel(a: number, aStride: number, b: number, c: number, ldc: number, panels: number, kc: number): void;
+  kernel(
+    a: number,
+    aStride: number,
+    aStep: number,
+    b: number,
+    bStep: number,
+    c: number,
+    ldc: number,
+    panels: number,
+    kc: number,
+  ): void;
   tri(a: number, n: number, i0: number, quads: number, v: number, w: number, u: number, p: number): void;
+  gram32(x: number, ld: number, rows: number, out: number): void;
   memory: WebAssembly.Memory;
 }
 

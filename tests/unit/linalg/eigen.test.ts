@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { wasmApplyQ } from '../../../src/core/linalg/wasmApplyQ';
 import {
   applyQ,
   eigResidual,
@@ -211,6 +212,35 @@ describe('building blocks', () => {
       const back = matmul(matmul(q, tm, n, n, n), transpose(q, n, n), n, n, n);
       expect(maxDiff(back, a)).toBeLessThan(1e-13 * n);
       expect(orthogonalityError(q, n, n)).toBeLessThan(1e-13 * n);
+    }
+  });
+
+  it('applyQ on a few columns, in the module or not, equals applying each reflector in turn', () => {
+    for (const [n, cols] of [
+      [70, 37],
+      [133, 5],
+      [96, 96],
+    ]) {
+      const t = tridiagonalize(randomSymmetric(n, n + cols), n);
+      const z = randomSymmetric(Math.max(n, cols), cols).subarray(0, n * cols);
+      // H_k = I − τ_k v_k v_kᵀ with v_k zero up to k, 1 at k+1, then row k of h; Q Z = H_0 (H_1 ( ⋯ Z)).
+      const ref = Float64Array.from(z);
+      for (let k = n - 3; k >= 0; k--) {
+        const v = new Float64Array(n);
+        v[k + 1] = 1;
+        for (let i = k + 2; i < n; i++) v[i] = t.h[k * n + i];
+        for (let j = 0; j < cols; j++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += v[i] * ref[i * cols + j];
+          for (let i = 0; i < n; i++) ref[i * cols + j] -= t.tau[k] * v[i] * s;
+        }
+      }
+      const viaModule = Float64Array.from(z);
+      expect(wasmApplyQ(t, viaModule, cols)).toBe(true);
+      expect(maxDiff(viaModule, ref)).toBeLessThan(1e-13 * n);
+      const blocked = Float64Array.from(z);
+      applyQ(t, blocked, cols);
+      expect(maxDiff(blocked, ref)).toBeLessThan(1e-13 * n);
     }
   });
 

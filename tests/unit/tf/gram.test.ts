@@ -30,19 +30,24 @@ function float64Moments(x: Float32Array, rows: number, dim: number) {
 }
 
 describe('moments from float32 Gram blocks on the wasm backend', () => {
-  for (const [offset, spread] of [
-    [0, 1],
-    [1e6, 1000],
-    [1e6, 1],
-  ]) {
-    it(`match the Float64 path within the stated bound (mean offset ${offset}, spread ${spread})`, async () => {
+  for (const [offset, spread, kernel] of [
+    [0, 1, true],
+    [1e6, 1000, true],
+    [1e6, 1, true],
+    [0, 1, false],
+    [1e6, 1000, false],
+    [1e6, 1, false],
+  ] as const) {
+    const how = kernel ? 'the SIMD Gram kernel' : "the backend's matMul";
+    it(`match the Float64 path within the stated bound (mean offset ${offset}, spread ${spread}, ${how})`, async () => {
       const rows = 5000,
         dim = 37,
         block = 2048;
       const x = rowsOf(rows, dim, offset, 7, spread);
       const ref = float64Moments(x, rows, dim);
       const t = tf.tensor2d(x, [rows, dim]);
-      const acc = await tensorMoments(t, block);
+      const acc = await tensorMoments(t, block, { kernel });
+      expect(acc.kernel).toBe(kernel);
       const moments = acc.moments();
       t.dispose();
       expect(moments.count).toBe(rows);
@@ -73,7 +78,7 @@ describe('moments from float32 Gram blocks on the wasm backend', () => {
     const x = rowsOf(rows, dim, 1e6, 9, 1000);
     const ref = float64Moments(x, rows, dim);
     const t = tf.tensor2d(x, [rows, dim]);
-    const acc = await tensorMoments(t, block, 1); // any product is "too wide"
+    const acc = await tensorMoments(t, block, { maxPieceValues: 1, kernel: false }); // any product is "too wide"
     t.dispose();
     expect(acc.k).toBe(block);
     const m = acc.moments();
@@ -90,7 +95,7 @@ describe('moments from float32 Gram blocks on the wasm backend', () => {
     const x = rowsOf(rows, dim, 1e6, 5, 1000);
     const ref = float64Moments(x, rows, dim);
     const t = tf.tensor2d(x, [rows, dim]);
-    const acc = await tensorMoments(t, rows);
+    const acc = await tensorMoments(t, rows, { kernel: false });
     const g = tf.tidy(() => tf.matMul(t.transpose(), t));
     const s = t.sum(0);
     const [gd, sd] = [await g.data(), await s.data()];
@@ -99,16 +104,36 @@ describe('moments from float32 Gram blocks on the wasm backend', () => {
     expect(err).toBeGreaterThan(shiftedGramBound(acc.spread, acc.k, 0, 0));
   });
 
-  it('symmetric output; a NaN in the rows is an INVALID_ARGUMENT error', async () => {
-    const x = rowsOf(300, 5, 3, 1);
-    const t = tf.tensor2d(x, [300, 5]);
-    const moments = (await tensorMoments(t, 128)).moments();
-    t.dispose();
-    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expect(moments.m2[i * 5 + j]).toBe(moments.m2[j * 5 + i]);
-    x[17] = Number.NaN;
-    const bad = tf.tensor2d(x, [300, 5]);
-    await expect(tensorMoments(bad, 128)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    bad.dispose();
+  for (const kernel of [true, false]) {
+    it(`symmetric output; a NaN in the rows is an INVALID_ARGUMENT error (kernel ${kernel})`, async () => {
+      const x = rowsOf(300, 5, 3, 1);
+      const t = tf.tensor2d(x, [300, 5]);
+      const moments = (await tensorMoments(t, 128, { kernel })).moments();
+      t.dispose();
+      for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expect(moments.m2[i * 5 + j]).toBe(moments.m2[j * 5 + i]);
+      x[17] = Number.NaN;
+      const bad = tf.tensor2d(x, [300, 5]);
+      await expect(tensorMoments(bad, 128, { kernel })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+      bad.dispose();
+    });
+  }
+
+  it('the kernel and the backend products agree, for widths that are and are not multiples of 8', async () => {
+    for (const dim of [1, 7, 8, 9, 33]) {
+      const rows = 700;
+      const x = rowsOf(rows, dim, 10, dim);
+      const t = tf.tensor2d(x, [rows, dim]);
+      const a = (await tensorMoments(t, 512, { kernel: true })).moments();
+      const b = (await tensorMoments(t, 512, { kernel: false })).moments();
+      t.dispose();
+      for (let i = 0; i < dim; i++) {
+        expect(a.mean[i]).toBeCloseTo(b.mean[i], 5);
+        for (let j = 0; j < dim; j++)
+          expect(Math.abs(a.m2[i * dim + j] - b.m2[i * dim + j])).toBeLessThan(
+            1e-4 * (Math.abs(b.m2[i * dim + i]) + 1),
+          );
+      }
+    }
   });
 });
 
