@@ -95,7 +95,7 @@ export async function openData(
     schema,
     mode: opts.mode ?? 'own',
     overrides,
-    redetect: lastOf(redetect),
+    redetect: rememberedDetection(redetect, { overrides, schema }),
     rows: reservoir.rowsSeen,
     positives,
     report,
@@ -141,18 +141,23 @@ export function streamRows(
 }
 
 /**
- * Detection again from a file's first lines, remembered for the last overrides asked: the schema table, the
- * data infos and the re-read check all ask for the same one, and detection on 10,000 lines is not free.
+ * Detection again from a file's first lines, remembered for the last four overrides asked (the one the file was
+ * read with among them): the schema table, the data infos and the re-read checks ask for the same few, and
+ * detection on 10,000 lines is not free.
  */
-function lastOf(detect: (o: SchemaOverrides) => DataSchema): (o: SchemaOverrides) => DataSchema {
-  let key: string | null = null;
-  let value: DataSchema | null = null;
+function rememberedDetection(
+  detect: (o: SchemaOverrides) => DataSchema,
+  first: { overrides: SchemaOverrides; schema: DataSchema },
+): (o: SchemaOverrides) => DataSchema {
+  const seen = new Map<string, DataSchema>([[JSON.stringify(first.overrides), first.schema]]);
   return (o) => {
     const k = JSON.stringify(o);
-    if (k !== key || !value) {
+    let value = seen.get(k);
+    if (!value) {
       value = detect(o);
-      key = k;
-    }
+      if (seen.size >= 4) seen.delete(seen.keys().next().value!);
+    } else seen.delete(k);
+    seen.set(k, value);
     return value;
   };
 }

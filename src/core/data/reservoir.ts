@@ -28,16 +28,33 @@ export class RowReservoir {
     return this.seen;
   }
 
-  private allocate(like: RawBatch): RawBatch {
-    this.width = like.rows > 0 ? like.numeric.length / like.rows : 0;
-    const n = this.capacity;
-    return {
+  /**
+   * Room for `n` rows: the sample grows by doubling up to the capacity, so a file of a few thousand rows does
+   * not pay for (nor hold) a sample of the capacity's size.
+   */
+  private reserve(like: RawBatch, n: number): void {
+    const have = this.sample?.labels.length ?? 0;
+    if (n <= have) return;
+    const size = Math.min(this.capacity, Math.max(n, 2 * have, 1024));
+    if (!this.sample) this.width = like.rows > 0 ? like.numeric.length / like.rows : 0;
+    const old = this.sample;
+    const grown: RawBatch = {
       rows: 0,
-      labels: new Float32Array(n),
-      numeric: new Float64Array(n * this.width),
-      categorical: like.categorical.map(() => new Array<string>(n)),
-      lines: new Int32Array(n),
+      labels: new Float32Array(size),
+      numeric: new Float64Array(size * this.width),
+      categorical: like.categorical.map((_, j) => {
+        const col = new Array<string>(size);
+        if (old) for (let i = 0; i < this.filled; i++) col[i] = old.categorical[j][i];
+        return col;
+      }),
+      lines: new Int32Array(size),
     };
+    if (old) {
+      grown.labels.set(old.labels.subarray(0, this.filled));
+      grown.numeric.set(old.numeric.subarray(0, this.filled * this.width));
+      grown.lines.set(old.lines.subarray(0, this.filled));
+    }
+    this.sample = grown;
   }
 
   private copy(from: RawBatch, i: number, slot: number): void {
@@ -52,7 +69,7 @@ export class RowReservoir {
   /** Offers every row of a batch to the sample. */
   add(batch: RawBatch): void {
     if (batch.rows === 0) return;
-    this.sample ??= this.allocate(batch);
+    this.reserve(batch, Math.min(this.capacity, this.filled + batch.rows));
     for (let i = 0; i < batch.rows; i++, this.seen++) {
       if (this.filled < this.capacity) this.copy(batch, i, this.filled++);
       else {
@@ -66,10 +83,21 @@ export class RowReservoir {
   result(): { batch: RawBatch; ordinals: Float64Array } | null {
     if (!this.sample) return null;
     const n = this.filled;
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.ordinals[a] - this.ordinals[b]);
-    const ordinals = Float64Array.from(order, (i) => this.ordinals[i]);
     const s = this.sample;
     const w = this.width;
+    if (this.seen === n) {
+      // Every row offered was kept, in order: the sample is the head of the arrays.
+      const batch: RawBatch = {
+        rows: n,
+        labels: s.labels.slice(0, n),
+        numeric: s.numeric.slice(0, n * w),
+        categorical: s.categorical.map((c) => c.slice(0, n)),
+        lines: s.lines.slice(0, n),
+      };
+      return { batch, ordinals: this.ordinals.slice(0, n) };
+    }
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.ordinals[a] - this.ordinals[b]);
+    const ordinals = Float64Array.from(order, (i) => this.ordinals[i]);
     const out: RawBatch = {
       rows: n,
       labels: new Float32Array(n),

@@ -40,10 +40,7 @@ export function describeColumns(
   });
   return names.map((name, i) => {
     const values = rows.map((r) => r[i]);
-    const figures = {
-      distinct: new Set(values.filter((v) => !isMissingCell(v)).map((v) => v.trim())).size,
-      missing: values.length ? values.filter(isMissingCell).length / values.length : 0,
-    };
+    const figures = sampleFigures(values);
     const by = (why: string, column: SchemaColumn) => ({ column, note: { why, ...figures } });
     if (i === label) return by(forced.get(i) === 'label' ? 'set by you' : 'the label', { name, kind: 'label' });
     const kind = forced.get(i);
@@ -59,6 +56,17 @@ export function describeColumns(
     const v = classifyColumn(name, values, labels);
     return by(v.why, v.time ? { name, kind: v.kind, time: v.time, parts: v.parts } : { name, kind: v.kind });
   });
+}
+
+/** Distinct present values and the share of missing ones: one pass, no intermediate arrays (10,000 rows × every column). */
+function sampleFigures(values: string[]): { distinct: number; missing: number } {
+  const distinct = new Set<string>();
+  let missing = 0;
+  for (const v of values) {
+    if (isMissingCell(v)) missing++;
+    else distinct.add(v.trim());
+  }
+  return { distinct: distinct.size, missing: values.length ? missing / values.length : 0 };
 }
 
 /** Numbers are numeric (integers with an identifier's name aside), anything else categorical. */
