@@ -54,7 +54,8 @@ export function wasmApplyQ(t: Tridiagonal, z: Float64Array, cols: number): boole
     ytAt = zAt + (n + 4) * colsP,
     yAt = ytAt + NB * mMax,
     sAt = yAt + mMax * NB,
-    wAt = sAt + NB * NB,
+    gAt = sAt + NB * NB,
+    wAt = gAt + NB * NB,
     w2At = wAt + NB * colsP;
   const heap = wasmHeap(w, w2At + NB * colsP);
   if (!heap) return false;
@@ -70,15 +71,23 @@ export function wasmApplyQ(t: Tridiagonal, z: Float64Array, cols: number): boole
     // Yᵀ rows at stride mMax, Y rows at stride NB, zero-padded to whole panels; S = −Tᵀ (so Z += Y (S W)).
     heap.fill(0, ytAt, ytAt + NB * mMax);
     heap.fill(0, yAt, yAt + mMax * NB);
-    writeReflectorBlock(t, k0, nb, {
-      yt: heap,
-      ytOff: ytAt,
-      ytStride: mMax,
-      y: heap,
-      yOff: yAt,
-      yStride: NB,
-      T,
-      tOff: 0,
+    const target = { yt: heap, ytOff: ytAt, ytStride: mMax, y: heap, yOff: yAt, yStride: NB, T, tOff: 0 };
+    // T from the reflectors' Gram matrix G = Yᵀ Y, formed on the kernel.
+    writeReflectorBlock(t, k0, nb, target, () => {
+      heap.fill(0, gAt, gAt + NB * NB);
+      product(w, {
+        panels: nbP / 4,
+        quads: nbP / 4,
+        K: m,
+        a: yAt * B,
+        aStride: 32,
+        aStep: NB * B,
+        b: yAt * B,
+        bStep: NB * B,
+        c: gAt * B,
+        ldc: NB * B,
+      });
+      return (j, i) => heap[gAt + j * NB + i];
     });
     heap.fill(0, sAt, sAt + NB * NB);
     for (let i = 0; i < nb; i++) for (let k = i; k < nb; k++) heap[sAt + k * NB + i] = -T[i * nb + k];
