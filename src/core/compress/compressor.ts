@@ -148,9 +148,12 @@ export class Compressor<P = unknown> {
   }
 
   /** Fingerprint of the model, written into `.stats` files. */
+  /** The model's fingerprint (hashes every weight: computed once; the model does not change). */
   get fingerprint(): string {
-    return this.target.fingerprint();
+    this.modelFingerprint ??= this.target.fingerprint();
+    return this.modelFingerprint;
   }
+  private modelFingerprint?: string;
 
   private statsFor(name: string): LayerStatisticsView {
     const s = this.stats;
