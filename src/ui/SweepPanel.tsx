@@ -18,7 +18,7 @@ interface Props extends SweepChartsProps {
 /** The sweep panel: its settings and buttons, then its charts. */
 export function SweepPanel({ usable, busy, onSweep, onLatency, ...chartProps }: Props) {
   // The charts redraw in a background render React can interrupt (a sweep point, a result, a slider step reach
-  // them a moment later), so the sliders, the numbers and the buttons never wait for recharts. Latency, measured
+  // them a moment later), so the sliders, the numbers and the buttons never wait for a chart. Latency, measured
   // once on request, is drawn at once.
   const shown = useDeferredValue(chartProps);
   return (

@@ -1,6 +1,6 @@
 /**
- * A value shown a few frames after it changes. The sweep charts each redraw in their own frames (recharts
- * redraws from its store in an animation frame), so three charts never add up to one long task.
+ * A value shown a few frames after it changes. The sweep charts each redraw in their own frames, so three
+ * charts never add up to one long task.
  */
 import { useEffect, useState } from 'react';
 

@@ -26,7 +26,7 @@ describe('axe-core finds no serious or critical violation', () => {
     await studio.page.getByTestId('job-idle').waitFor({ timeout: 90_000 });
     // The charts redraw in a background render, a moment after the job ends.
     await expect
-      .poll(() => studio.page.getByTestId('chart-rank-auc').locator('.recharts-line').count())
+      .poll(() => studio.page.getByTestId('chart-rank-auc').locator('.chart-line').count())
       .toBeGreaterThan(0);
     await expectNoSerious();
   });

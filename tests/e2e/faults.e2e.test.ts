@@ -88,10 +88,21 @@ describe('faults', () => {
   it('restarts a killed worker and reopens the files; results stay on screen', async () => {
     const before = await studioState(studio.page);
     const pointsBefore = before.sweepPoints.length;
+    const preparedBefore = await studio.page.evaluateHandle(() => window.ctrStudio!.state().prepared);
     await studio.page.evaluate(() => window.ctrStudio!.actions.simulateCrash());
     await studio.page.getByTestId('notice').waitFor({ timeout: 10_000 });
     expect(await studio.page.getByTestId('notice').textContent()).toMatch(/worker stopped .*fresh one was started/);
     await waitForScores(studio.page);
+    // The reopen scores the original, then prepares again: the studio is idle for a moment between the two, so
+    // wait for the new preparation (a drop during it would be refused, as the drop zone is disabled while busy).
+    await studio.page.waitForFunction(
+      (old) => {
+        const s = window.ctrStudio!.state();
+        return s.job === null && s.prepared !== null && s.prepared !== old;
+      },
+      preparedBefore,
+      { timeout: 90_000 },
+    );
     const after = await studioState(studio.page);
     expect(after.model!.name).toBe(before.model!.name);
     expect(after.baseline!.auc).toBeCloseTo(before.baseline!.auc, 10);

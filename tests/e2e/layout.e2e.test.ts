@@ -24,9 +24,9 @@ const belowFold = (page: Page, ids: string[]) =>
 /** Chart texts (tick labels, axis titles, reference labels) that run outside their chart's drawing. */
 async function cutTexts(page: Page): Promise<string[]> {
   const { checked, cut } = await page.evaluate(() => {
-    const texts = [...document.querySelectorAll<SVGSVGElement>('figure.chart svg.recharts-surface')].flatMap((svg) =>
-      [...svg.querySelectorAll('text')].map((t) => ({ svg, t, r: t.getBoundingClientRect() })),
-    );
+    const texts = [
+      ...document.querySelectorAll<SVGSVGElement>('figure.chart svg.chart-svg, figure.chart svg.recharts-surface'),
+    ].flatMap((svg) => [...svg.querySelectorAll('text')].map((t) => ({ svg, t, r: t.getBoundingClientRect() })));
     const shown = texts.filter(({ r }) => r.width > 0);
     const outside = shown.filter(({ svg, r }) => {
       const box = svg.getBoundingClientRect();
@@ -50,7 +50,7 @@ describe('the layout', () => {
     await page.getByTestId('run-sweep').click();
     await expect.poll(() => page.evaluate(() => window.ctrStudio!.state().sweepRequest !== null)).toBe(true);
     await page.getByTestId('job-idle').waitFor({ timeout: 90_000 });
-    await page.getByTestId('chart-rank-auc').locator('.recharts-line').first().waitFor();
+    await page.getByTestId('chart-rank-auc').locator('.chart-line').first().waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
     expect(await belowFold(page, ['summary', 'dense-rank', 'embedding-rank', 'run-sweep', 'chart-rank-auc'])).toEqual(
       [],

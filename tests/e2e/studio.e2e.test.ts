@@ -109,11 +109,17 @@ describe('the studio', () => {
     expect(new Set(s.sweepPoints.map((p) => p.method))).toEqual(new Set(['afm', 'svd']));
     // The charts redraw in a background render: a moment after the numbers.
     const chart = page.getByTestId('chart-rank-auc');
-    await expect.poll(() => chart.locator('.recharts-line').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => chart.locator('.chart-line').count()).toBeGreaterThanOrEqual(2);
     expect(await chart.textContent()).toMatch(/AFM[\s\S]*SVD/);
     await expect
-      .poll(() => page.getByTestId('chart-frontier').locator('.recharts-scatter').count())
+      .poll(() => page.getByTestId('chart-frontier').locator('.chart-scatter').count())
       .toBeGreaterThanOrEqual(2);
+    // Hovering a rank shows every method's numbers there.
+    await chart.locator('svg.chart-svg').hover();
+    await expect
+      .poll(() => chart.locator('.chart-tooltip').textContent())
+      .toMatch(/Dense rank[\s\S]*AFM AUC[\s\S]*0\.\d{4}/);
+    await page.mouse.move(0, 0);
     await page.getByTestId('measure-latency').click();
     await page.getByTestId('job-idle').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('chart-latency').textContent()).toMatch(/2,048|2048/);

@@ -1,14 +1,11 @@
 /** The frontier chart's tooltip: the original, the current plan, or a sweep point's ranks, size and AUC change. */
-import type { TooltipContentProps } from 'recharts';
 import { formatAuc, formatInt } from '../format';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
 import type { FrontierDatum } from './frontierData';
 import { formatDelta, formatPercent, methodColor, methodLabel, rankLabel } from './theme';
 
 /** The numbers of the point under the pointer. */
-export function FrontierTooltip({ active, payload }: TooltipContentProps) {
-  const d = payload?.[0]?.payload as FrontierDatum | undefined;
-  if (!active || !d) return null;
+export function FrontierTooltip({ datum: d }: { datum: FrontierDatum }) {
   if (d.kind === 'original') {
     const b = d.baseline;
     return (

@@ -1,5 +1,4 @@
 /** The rank/AUC chart's tooltip: at one dense rank, each method's AUC, its 95% interval and its change. */
-import type { TooltipContentProps } from 'recharts';
 import type { BaselineInfo } from '../../engine/protocol';
 import { formatAuc } from '../format';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
@@ -8,9 +7,7 @@ import { rankHeading, type RankRow } from './sweepRows';
 import { formatDelta, methodColor, methodLabel, METHODS, ORIGINAL_COLOR } from './theme';
 
 /** Every method's AUC at the rank under the pointer, then the original's. */
-export function RankAucTooltip({ active, payload, baseline }: TooltipContentProps & { baseline: BaselineInfo | null }) {
-  const row = payload?.[0]?.payload as RankRow | undefined;
-  if (!active || !row) return null;
+export function RankAucTooltip({ row, baseline }: { row: RankRow; baseline: BaselineInfo | null }) {
   const rows: TooltipRow[] = [];
   for (const m of METHODS) {
     const p = row.points[m];

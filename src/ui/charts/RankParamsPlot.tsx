@@ -1,15 +1,21 @@
 /**
  * The plot of the rank/parameters chart: per method a line of parameters (thousands) by dense rank, dashed
- * where it repeats an earlier method's, and a dashed line at the original's count.
+ * where it repeats an earlier method's, and a dashed line at the original's count. Hand-drawn SVG: recharts
+ * spent 50–100 ms redrawing it per sweep point.
  */
-import { CartesianGrid, Label, Line, LineChart, ResponsiveContainer, Tooltip, YAxis } from 'recharts';
+import { useCallback, useMemo } from 'react';
 import { formatInt } from '../format';
-import { yAxisTitle } from './axisLabels';
-import { originalLine, rankXAxis } from './rankChartParts';
+import { OriginalLine, RankXAxis, rankMargin, rankTargets, rankXs, ranksPhrase } from './rankChartParts';
 import { rankParamsLineStyle } from './rankParamsData';
 import { RankParamsTooltip } from './RankParamsTooltip';
+import { GridLines } from './svg/GridLines';
+import type { PlotArea } from './svg/layout';
+import { LineSeries } from './svg/LineSeries';
+import { linearScale } from './svg/scale';
+import { SideAxis } from './svg/SideAxis';
+import { SvgPlot } from './svg/SvgPlot';
 import type { RankRow } from './sweepRows';
-import { CHART_HEIGHT, GRID_COLOR, methodColor, methodLabel, TICK, stepFormatter, type NiceAxis } from './theme';
+import { CHART_HEIGHT, methodColor, methodLabel, stepFormatter, type NiceAxis } from './theme';
 
 interface Props {
   rows: RankRow[];
@@ -24,39 +30,53 @@ interface Props {
 
 /** Parameter lines by dense rank, with the original's count. */
 export function RankParamsPlot({ rows, present, same, baselineParams, y }: Props) {
-  return (
-    <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-      <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 22, left: 14 }}>
-        <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        {rankXAxis()}
-        <YAxis
-          interval={0}
-          type="number"
-          domain={y?.domain}
-          ticks={y?.ticks}
-          tickFormatter={stepFormatter(y?.ticks)}
-          tick={TICK}
-          width={52}
-        >
-          <Label {...yAxisTitle('Parameters (thousands)')} />
-        </YAxis>
-        <Tooltip
-          content={(props) => <RankParamsTooltip {...props} baselineParams={baselineParams} />}
-          isAnimationActive={false}
-        />
-        {present.map((m) => (
-          <Line
-            key={m}
-            dataKey={m}
-            name={methodLabel(m)}
-            stroke={methodColor(m)}
-            {...rankParamsLineStyle(methodColor(m), same.has(m))}
-            connectNulls
-            isAnimationActive={false}
+  const ticks = y?.ticks ?? [];
+  const format = stepFormatter(y?.ticks);
+  const draw = useCallback(
+    (area: PlotArea) => {
+      if (!y) return null;
+      const sy = linearScale(y.domain, [area.bottom, area.top]);
+      const xs = rankXs(rows, area);
+      const tickFormat = stepFormatter(y.ticks);
+      return (
+        <>
+          <GridLines area={area} ys={y.ticks.map(sy)} />
+          <SideAxis
+            area={area}
+            side="left"
+            ticks={y.ticks.map((t) => ({ at: sy(t), label: tickFormat(t) }))}
+            title="Parameters (thousands)"
           />
-        ))}
-        {baselineParams !== null && originalLine(baselineParams / 1000, formatInt(baselineParams))}
-      </LineChart>
-    </ResponsiveContainer>
+          <RankXAxis rows={rows} area={area} />
+          {present.map((m) => (
+            <LineSeries
+              key={m}
+              name={m}
+              color={methodColor(m)}
+              {...rankParamsLineStyle(same.has(m))}
+              points={rows.map((r, i) => (typeof r[m] === 'number' ? { x: xs[i], y: sy(r[m] as number) } : null))}
+            />
+          ))}
+          {baselineParams !== null && (
+            <OriginalLine area={area} y={sy(baselineParams / 1000)} text={formatInt(baselineParams)} />
+          )}
+        </>
+      );
+    },
+    [rows, present, same, baselineParams, y],
+  );
+  const hover = useMemo(
+    () => ({
+      mode: 'x' as const,
+      targets: (area: PlotArea) => rankTargets(rows, area),
+      tooltip: (i: number) => <RankParamsTooltip row={rows[i]} baselineParams={baselineParams} />,
+    }),
+    [rows, baselineParams],
+  );
+  const label =
+    `Parameters of ${present.map(methodLabel).join(', ')} ${ranksPhrase(rows)}` +
+    (baselineParams !== null ? `; the original has ${formatInt(baselineParams)}.` : '.');
+  return (
+    <SvgPlot label={label} height={CHART_HEIGHT} margin={rankMargin(ticks.map(format))} draw={draw} hover={hover} />
   );
 }

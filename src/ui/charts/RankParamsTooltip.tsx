@@ -1,18 +1,11 @@
 /** The rank/parameters chart's tooltip: at one dense rank, each method's parameter count and share. */
-import type { TooltipContentProps } from 'recharts';
 import { formatInt } from '../format';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
 import { rankHeading, type RankRow } from './sweepRows';
 import { formatPercent, methodColor, methodLabel, METHODS, ORIGINAL_COLOR } from './theme';
 
 /** Every method's parameters at the rank under the pointer, then the original's. */
-export function RankParamsTooltip({
-  active,
-  payload,
-  baselineParams,
-}: TooltipContentProps & { baselineParams: number | null }) {
-  const row = payload?.[0]?.payload as RankRow | undefined;
-  if (!active || !row) return null;
+export function RankParamsTooltip({ row, baselineParams }: { row: RankRow; baselineParams: number | null }) {
   const rows: TooltipRow[] = [];
   for (const m of METHODS) {
     const p = row.points[m];

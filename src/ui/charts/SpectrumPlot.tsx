@@ -1,22 +1,20 @@
 /**
  * The plot of the spectrum chart: one explained-variance line per method against rank, a dashed line at the
- * break-even rank and a solid one at the chosen rank.
+ * break-even rank and a solid one at the chosen rank. Hand-drawn SVG: a new model mounts it while training
+ * ends, and recharts took 50–100 ms to draw it.
  */
-import {
-  CartesianGrid,
-  Label,
-  Line,
-  LineChart,
-  ReferenceLine,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
-import { yAxisTitle } from './axisLabels';
+import { useCallback, useMemo } from 'react';
 import { spectrumLabelsClash, type SpectrumData } from './spectrumData';
 import { SpectrumTooltip } from './SpectrumTooltip';
-import { AXIS_LABEL, CHART_HEIGHT, GRID_COLOR, methodColor, methodLabel, MUTED_COLOR, TICK } from './theme';
+import { BottomAxis } from './svg/BottomAxis';
+import { GridLines } from './svg/GridLines';
+import { type PlotArea, X_AXIS_SPACE, xEndMargin, yAxisMargin } from './svg/layout';
+import { LineSeries } from './svg/LineSeries';
+import { ReferenceLine } from './svg/ReferenceLine';
+import { linearScale } from './svg/scale';
+import { SideAxis } from './svg/SideAxis';
+import { SvgPlot } from './svg/SvgPlot';
+import { CHART_HEIGHT, methodColor, methodLabel, MUTED_COLOR } from './theme';
 
 interface Props {
   spectrum: SpectrumData;
@@ -27,74 +25,85 @@ interface Props {
 }
 
 const RANK_COLOR = '#102a43';
-
-/** A label over a vertical line near the plot's right edge ends at the line, so it is not cut off. */
-const anchorAt = (x: number, max: number): 'end' | 'middle' => (x >= 0.8 * max ? 'end' : 'middle');
+const PERCENT_TICKS = [0, 25, 50, 75, 100];
 
 /** The explained-variance lines with the break-even and chosen ranks marked. */
 export function SpectrumPlot({ spectrum: { mine, maxRank, rows, xTicks }, rank, breakEvenRank }: Props) {
-  const clash = spectrumLabelsClash(rank, breakEvenRank, maxRank);
-  return (
-    <ResponsiveContainer width="100%" height={CHART_HEIGHT - 36}>
-      <LineChart data={rows} margin={{ top: 16, right: 16, bottom: 22, left: 14 }}>
-        <CartesianGrid stroke={GRID_COLOR} vertical={false} />
-        <XAxis
-          interval={0}
-          type="number"
-          dataKey="rank"
-          domain={[0, Math.max(1, maxRank)]}
-          ticks={xTicks}
-          tick={TICK}
-          allowDecimals={false}
-        >
-          <Label value="Rank (components)" position="bottom" offset={4} style={AXIS_LABEL} />
-        </XAxis>
-        <YAxis
-          interval={0}
-          type="number"
-          domain={[0, 100]}
-          ticks={[0, 25, 50, 75, 100]}
-          tick={TICK}
-          width={40}
-          tickFormatter={(v: number) => `${v}`}
-        >
-          <Label {...yAxisTitle('Explained variance (%)', 'left', 2)} />
-        </YAxis>
-        <Tooltip content={(props) => <SpectrumTooltip {...props} />} isAnimationActive={false} />
-        {mine.map((s) => (
-          <Line
-            key={s.method}
-            dataKey={s.method}
-            name={methodLabel(s.method)}
-            stroke={methodColor(s.method)}
-            strokeWidth={2}
-            dot={false}
-            isAnimationActive={false}
+  const xMax = Math.max(1, maxRank);
+  const draw = useCallback(
+    (area: PlotArea) => {
+      const sx = linearScale([0, xMax], [area.left, area.right]);
+      const sy = linearScale([0, 100], [area.bottom, area.top]);
+      const clash = spectrumLabelsClash(rank, breakEvenRank, maxRank);
+      return (
+        <>
+          <GridLines area={area} ys={PERCENT_TICKS.map(sy)} />
+          <SideAxis
+            area={area}
+            side="left"
+            ticks={PERCENT_TICKS.map((t) => ({ at: sy(t), label: String(t) }))}
+            title="Explained variance (%)"
           />
-        ))}
-        {breakEvenRank > 0 && breakEvenRank <= maxRank && (
-          <ReferenceLine x={breakEvenRank} stroke={MUTED_COLOR} strokeDasharray="3 3">
-            <Label
-              value={`break-even ${breakEvenRank}`}
-              position={clash ? 'insideBottomLeft' : 'top'}
-              textAnchor={clash ? undefined : anchorAt(breakEvenRank, maxRank)}
-              offset={clash ? 6 : 4}
-              style={{ fontSize: 11, fill: '#486581' }}
+          <BottomAxis
+            area={area}
+            ticks={xTicks.map((t) => ({ at: sx(t), label: String(t) }))}
+            title="Rank (components)"
+          />
+          {mine.map((s) => (
+            <LineSeries
+              key={s.method}
+              name={s.method}
+              color={methodColor(s.method)}
+              dotRadius={0}
+              points={s.explained.map((f, k) => ({ x: sx(k), y: sy(f * 100) }))}
             />
-          </ReferenceLine>
-        )}
-        {rank !== null && rank <= maxRank && (
-          <ReferenceLine x={rank} stroke={RANK_COLOR} strokeWidth={1.5}>
-            <Label
-              value={`rank ${rank}`}
-              position="top"
-              textAnchor={anchorAt(rank, maxRank)}
-              offset={4}
-              style={{ fontSize: 11, fill: RANK_COLOR, fontWeight: 600 }}
+          ))}
+          {breakEvenRank > 0 && breakEvenRank <= maxRank && (
+            <ReferenceLine
+              area={area}
+              x={sx(breakEvenRank)}
+              label={`break-even ${breakEvenRank}`}
+              color={MUTED_COLOR}
+              dash="3 3"
+              labelStyle={{ fill: '#486581' }}
+              labelBelow={clash}
             />
-          </ReferenceLine>
-        )}
-      </LineChart>
-    </ResponsiveContainer>
+          )}
+          {rank !== null && rank <= maxRank && (
+            <ReferenceLine
+              area={area}
+              x={sx(rank)}
+              label={`rank ${rank}`}
+              color={RANK_COLOR}
+              strokeWidth={1.5}
+              labelStyle={{ fontWeight: 600 }}
+            />
+          )}
+        </>
+      );
+    },
+    [mine, maxRank, xMax, xTicks, rank, breakEvenRank],
   );
+  const hover = useMemo(
+    () => ({
+      mode: 'x' as const,
+      targets: (area: PlotArea) => {
+        const sx = linearScale([0, xMax], [area.left, area.right]);
+        return rows.map((r) => ({ x: sx(r.rank), y: area.top }));
+      },
+      tooltip: (i: number) => <SpectrumTooltip row={rows[i]} />,
+    }),
+    [rows, xMax],
+  );
+  const label =
+    `Explained variance of ${mine.map((s) => methodLabel(s.method)).join(', ')} against rank 0 to ${maxRank}` +
+    (rank !== null ? `, at the chosen rank ${rank}` : '') +
+    (breakEvenRank > 0 ? `; break-even rank ${breakEvenRank}.` : '.');
+  const margin = {
+    top: 16,
+    right: xEndMargin(String(xTicks[xTicks.length - 1] ?? '')),
+    bottom: X_AXIS_SPACE,
+    left: yAxisMargin(PERCENT_TICKS.map(String)),
+  };
+  return <SvgPlot label={label} height={CHART_HEIGHT - 36} margin={margin} draw={draw} hover={hover} />;
 }

@@ -1,13 +1,10 @@
 /** The spectrum chart's tooltip: each method's explained variance at the rank under the pointer. */
-import type { TooltipContentProps } from 'recharts';
 import { ChartTooltip, type TooltipRow } from './ChartTooltip';
 import { SPECTRUM_METHODS, type SpectrumRow } from './spectrumData';
 import { methodColor, methodLabel } from './theme';
 
 /** The explained variance of every method at one rank. */
-export function SpectrumTooltip({ active, payload }: TooltipContentProps) {
-  const row = payload?.[0]?.payload as SpectrumRow | undefined;
-  if (!active || !row) return null;
+export function SpectrumTooltip({ row }: { row: SpectrumRow }) {
   const rows: TooltipRow[] = SPECTRUM_METHODS.filter((m) => row[m] !== undefined).map((m) => ({
     label: methodLabel(m),
     value: `${row[m]!.toFixed(1)}%`,

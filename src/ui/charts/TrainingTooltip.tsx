@@ -1,17 +1,14 @@
 /** The training chart's tooltip: an epoch's training loss, validation AUC and validation loss. */
-import type { TooltipContentProps } from 'recharts';
 import type { TrainEpochInfo } from '../../engine/protocol';
 import { formatAuc, formatLoss } from '../format';
 import { ChartTooltip } from './ChartTooltip';
-import { AUC_COLOR, LOSS_COLOR } from './trainingData';
+import { AUC_COLOR, epochText, LOSS_COLOR } from './trainingData';
 
 /** The numbers of the epoch under the pointer. */
-export function TrainingTooltip({ active, payload }: TooltipContentProps) {
-  const e = payload?.[0]?.payload as TrainEpochInfo | undefined;
-  if (!active || !e) return null;
+export function TrainingTooltip({ epoch: e }: { epoch: TrainEpochInfo }) {
   return (
     <ChartTooltip
-      heading={`Epoch ${Number.isInteger(e.epoch) ? e.epoch : e.epoch.toFixed(2)}`}
+      heading={`Epoch ${epochText(e.epoch)}`}
       rows={[
         {
           label: 'Training log loss',

@@ -1,4 +1,7 @@
-/** Chart components of the studio (recharts, pure presentational: props in, SVG out). */
+/**
+ * Chart components of the studio (pure presentational: props in, SVG out): hand-drawn SVG (./svg) for the charts
+ * that redraw while a sweep, training or fine-tuning runs, recharts for the latency bars (drawn once on request).
+ */
 import './charts.css';
 
 export { RankAucChart, type RankAucChartProps } from './RankAucChart';

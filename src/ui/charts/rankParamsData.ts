@@ -63,8 +63,6 @@ export function rankParamsData(
 }
 
 /** How a method's line is drawn: thinner and dashed over the series it repeats, else solid. */
-export function rankParamsLineStyle(color: string, repeat: boolean) {
-  return repeat
-    ? { strokeWidth: 2, strokeDasharray: '6 4', dot: { r: 2.5, fill: color } }
-    : { strokeWidth: 2.5, dot: { r: 3.5, fill: color } };
+export function rankParamsLineStyle(repeat: boolean): { strokeWidth: number; dash?: string; dotRadius: number } {
+  return repeat ? { strokeWidth: 2, dash: '6 4', dotRadius: 2.5 } : { strokeWidth: 2.5, dotRadius: 3.5 };
 }

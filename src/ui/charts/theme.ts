@@ -11,16 +11,13 @@ export const ORIGINAL_COLOR = '#374151';
 export const ORIGINAL_DASH = '6 4';
 /** Compressed model when its method is not known (latency bars). */
 export const COMPRESSED_COLOR = '#0d9488';
-export const GRID_COLOR = '#e4e7eb';
 export const MUTED_COLOR = '#829ab1';
 
 /** Height of every chart's plot area (the wrapping div adds the h3 title): fits a 600×300 box. */
 export const CHART_HEIGHT = 256;
 
-/** Axis tick text style. */
-export const TICK = { fontSize: 11, fill: '#486581' } as const;
-/** Axis title text style (used through Label). */
-export const AXIS_LABEL = { fontSize: 12, fill: '#334e68' } as const;
+/** Tick and axis-title text and the grid's colour: the plotting kit's, shared with the recharts charts. */
+export { AXIS_LABEL, GRID_COLOR, TICK } from './svg/style';
 
 /** A rank as shown on a categorical axis: null = the layers are kept ("keep"). */
 export const rankLabel = (r: number | null): string => (r === null ? 'keep' : String(r));

@@ -13,6 +13,9 @@ export const TRAINING_LEGEND: LegendItem[] = [
   { label: 'validation AUC (right)', color: AUC_COLOR, mark: 'line' },
 ];
 
+/** An epoch as written: whole, or with 2 decimals for a check within an epoch (fine-tuning checks mid-epoch). */
+export const epochText = (e: number): string => (Number.isInteger(e) ? String(e) : e.toFixed(2));
+
 export interface TrainingData {
   /** The epochs sorted by number. */
   data: TrainEpochInfo[];
