@@ -1,9 +1,9 @@
 /**
  * Work shipped beside a model (the demo's, in public/demo/models/<id>/): the statistics of its training rows
  * (a `.stats` file, src/core/compress/statistics.ts), every method's spectrum of every layer, the leading
- * eigenvectors of AFM's Dense decompositions (an `.eigen` file, below) and the original model's click
- * probabilities on the test rows (Float32, little-endian), with the fingerprints of the model and of the encoded
- * rows they were computed from. The studio uses them only when
+ * eigenvectors of AFM's Dense decompositions (an `.eigen` file, below), the original model's click
+ * probabilities on the test rows (Float32, little-endian) and those of the model a plan (the studio's first)
+ * builds, with the fingerprints of the model and of the encoded rows they were computed from. The studio uses them only when
  * both fingerprints match what is open, so a stale file (a retrained model, other rows, another encoding) is
  * ignored and the work is done as without it. Written by scripts/precompute-demo.ts; checked against a fresh
  * computation by tests/unit/app/precomputed.test.ts.
@@ -16,6 +16,7 @@ import { StudioError } from '../core/errors';
 import { modelFingerprint, parseStatistics, type LayerStatistics } from '../core/compress/statistics';
 import type { ModelCompressor } from './modelCompressor';
 import type { LayerSpectrum } from './types';
+import type { UniformPlan } from '../core/compress/plan';
 
 /** Bumped whenever what is shipped, or how it is computed, changes: files of another format are ignored. */
 export const PRECOMPUTED_FORMAT = 1;
@@ -34,7 +35,18 @@ export interface PrecomputedIndex {
   eigen?: string;
   /** The original model's probabilities on the test rows (their fingerprint and count), relative to the index. */
   baseline?: { file: string; rows: string; rowCount: number };
+  /** Plans scored on the same test rows as the baseline: the built model's size and probabilities (a file). */
+  plans?: ShippedPlan[];
   spectra: LayerSpectrum[];
+}
+
+/** A plan's built model as {@link Studio.evaluate} reports it, with its probabilities on the test rows. */
+export interface ShippedPlan {
+  plan: UniformPlan;
+  params: number;
+  kept: string[];
+  fused: number;
+  file: string;
 }
 
 /** The index with its files read. */
@@ -43,6 +55,8 @@ export interface Precomputed {
   statistics: LayerStatistics;
   eigen?: Map<string, GivenEigen>;
   baseline?: Float32Array;
+  /** Each shipped plan's probabilities, by file name. */
+  planProbs?: Map<string, Float32Array>;
 }
 
 /** Fetches a precomputed index and its statistics (null when either is missing or unreadable). */
@@ -50,6 +64,14 @@ export type PrecomputedLoader = () => Promise<Precomputed | null>;
 
 /** A fingerprint of encoded rows: labels, every id column and the numeric block, in order. */
 export function rowsFingerprint(b: EncodedBatch): string {
+  let fp = rowsFingerprints.get(b);
+  if (fp === undefined) rowsFingerprints.set(b, (fp = hashRows(b)));
+  return fp;
+}
+/** Each batch's fingerprint, computed once (the rows of an opened file do not change). */
+const rowsFingerprints = new WeakMap<EncodedBatch, string>();
+
+function hashRows(b: EncodedBatch): string {
   const parts = [b.labels, ...b.categorical, b.numeric];
   const bytes = new Uint8Array(parts.reduce((t, p) => t + p.byteLength, 0));
   let at = 0;
@@ -202,6 +224,36 @@ export function shippedBaseline(p: Precomputed, c: ModelCompressor, test: Encode
   return p.baseline;
 }
 
+/** A plan as a key: the same plan whatever the order or the defaults of its fields. */
+export function planKey(p: UniformPlan): string {
+  const overrides = Object.entries(p.overrides ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return JSON.stringify([
+    p.method,
+    p.denseRank,
+    p.embeddingRank,
+    overrides,
+    p.statistics ?? 'one-pass',
+    p.activation ?? false,
+  ]);
+}
+
+/**
+ * The shipped scores of this plan's model on these test rows (with its size), or null unless the plan, the model
+ * and the test rows are those they were computed for.
+ */
+export function shippedPlan(
+  p: Precomputed,
+  c: ModelCompressor,
+  test: EncodedBatch,
+  plan: UniformPlan,
+): (ShippedPlan & { probs: Float32Array }) | null {
+  if (!shippedBaseline(p, c, test)) return null; // the same model and test rows
+  const key = planKey(plan);
+  const entry = p.index.plans?.find((e) => planKey(e.plan) === key);
+  const probs = entry && p.planProbs?.get(entry.file);
+  return entry && probs && probs.length === test.rows ? { ...entry, probs } : null;
+}
+
 /** A loader of the index at `indexUrl` (absolute) and its `.stats` file, fetched once, on first use. */
 export function urlPrecomputed(indexUrl: string, fetcher: (url: string) => Promise<Response>): PrecomputedLoader {
   let pending: Promise<Precomputed | null> | null = null;
@@ -214,16 +266,19 @@ export function urlPrecomputed(indexUrl: string, fetcher: (url: string) => Promi
       if (!res.ok) throw new StudioError('FILE_NOT_FOUND', `${name} could not be fetched (HTTP ${res.status}).`);
       return res.arrayBuffer();
     };
-    const [stats, eigen, baseline] = await Promise.all([
+    const plans = index.plans ?? [];
+    const [stats, eigen, baseline, ...planFiles] = await Promise.all([
       file(index.statistics),
       index.eigen ? file(index.eigen) : null,
       index.baseline ? file(index.baseline.file) : null,
+      ...plans.map((e) => file(e.file)),
     ]);
     return {
       index,
       statistics: parseStatistics(stats, index.statistics).stats,
       ...(eigen && index.eigen ? { eigen: parseEigen(eigen, index.eigen) } : {}),
       ...(baseline ? { baseline: new Float32Array(baseline) } : {}),
+      planProbs: new Map(plans.map((e, i) => [e.file, new Float32Array(planFiles[i]!)])),
     };
   };
   return () => {

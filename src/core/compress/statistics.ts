@@ -160,15 +160,24 @@ function mergeSums(a: Map<string, Float64Array>, b: Map<string, Float64Array>): 
 
 /** A fingerprint of a model's topology and weights (two 32-bit FNV-1a lanes), to match statistics to models. */
 export function modelFingerprint(topology: unknown, weightData: ArrayBuffer): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  const eat = (bytes: Uint8Array) => {
-    for (let i = 0; i < bytes.length; i++) {
-      a = Math.imul(a ^ bytes[i], 0x01000193);
-      b = Math.imul(b ^ bytes[i], 0x5bd1e995) ^ (b >>> 15);
-    }
-  };
-  eat(new TextEncoder().encode(JSON.stringify(topology)));
-  eat(new Uint8Array(weightData));
+  const lanes: [number, number] = [0x811c9dc5, 0x01000193 ^ 0x5bd1e995];
+  hashInto(lanes, new TextEncoder().encode(JSON.stringify(topology)));
+  hashInto(lanes, new Uint8Array(weightData));
+  const [a, b] = lanes;
   return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+/**
+ * Feeds bytes to the two lanes. The lanes are locals in the loop (not variables captured by a closure), which
+ * a cold engine runs several times faster: the demo hashes 3.6 MB while it opens.
+ */
+function hashInto(lanes: [number, number], bytes: Uint8Array): void {
+  let [a, b] = lanes;
+  for (let i = 0; i < bytes.length; i++) {
+    const x = bytes[i];
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+  }
+  lanes[0] = a;
+  lanes[1] = b;
 }

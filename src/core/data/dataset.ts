@@ -81,17 +81,10 @@ export async function openDataset(source: DataSource, opts: ReadDatasetOptions =
     chars += 'fields' in v ? v.fields.reduce((n, f) => n + f.length + 1, 0) : v.text.length;
     if (chars > DETECT_CHARS) break;
   }
+  // One array of the sample for every detection: detection remembers its work per sample.
+  const sample = names ? head.map((r) => (r as CellRow).fields) : head.map((l) => (l as Line).text);
   const detect = (overrides: SchemaOverrides = {}) =>
-    names
-      ? detectTableSchema(
-          names,
-          head.map((r) => (r as CellRow).fields),
-          overrides,
-        )
-      : detectSchema(
-          head.map((l) => (l as Line).text),
-          overrides,
-        );
+    names ? detectTableSchema(names, sample as string[][], overrides) : detectSchema(sample as string[], overrides);
   let schema: DataSchema;
   try {
     schema = detect(opts.overrides);

@@ -84,11 +84,7 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
   }
   const first = firstSplit.fields;
   const hasHeader = !first.some((c) => !isMissingCell(c) && parseNumericCell(c) !== undefined);
-  const rows: string[][] = [];
-  for (const l of lines.slice(hasHeader ? 1 : 0)) {
-    const r = splitDelimited(l, delimiter);
-    if (r.ok && r.fields.length === first.length) rows.push(r.fields);
-  }
+  const rows = splitSample(sampleLines, lines.slice(hasHeader ? 1 : 0), delimiter, first.length);
 
   // A bad label in the first row (2, -1, empty) still reads as Criteo, so that row is reported as a bad row.
   const criteoShape = !hasHeader && first.length === CRITEO_COLUMN_COUNT && parseNumericCell(first[0]) !== undefined;
@@ -119,6 +115,28 @@ export function detectSchema(sampleLines: string[], overrides: SchemaOverrides =
   }
 
   return schemaOfRows({ format, delimiter, hasHeader }, names, rows, overrides, base);
+}
+
+/**
+ * The sample's rows split into cells (those with `width` cells), remembered per sample and delimiter: a file's
+ * schema is detected again for every reading asked of it (the user's, a model's, the test file's), and splitting
+ * 10,000 lines each time was most of that work.
+ */
+const splitCache = new WeakMap<readonly string[], Map<string, string[][]>>();
+function splitSample(sample: readonly string[], lines: string[], delimiter: string, width: number): string[][] {
+  let byKey = splitCache.get(sample);
+  if (!byKey) splitCache.set(sample, (byKey = new Map()));
+  const key = `${delimiter}\u0000${lines.length}\u0000${width}`;
+  let rows = byKey.get(key);
+  if (!rows) {
+    rows = [];
+    for (const l of lines) {
+      const r = splitDelimited(l, delimiter);
+      if (r.ok && r.fields.length === width) rows.push(r.fields);
+    }
+    byKey.set(key, rows);
+  }
+  return rows;
 }
 
 /** The schema of a file whose column names and first rows (as text cells) are known: the label, then kinds. */

@@ -39,34 +39,43 @@ export function describeColumns(
     return y === 0 || y === 1 ? y : -1;
   });
   return names.map((name, i) => {
-    const values = rows.map((r) => r[i]);
-    const figures = sampleFigures(values);
+    const figures = figuresOf(rows, i);
+    const values = () => rows.map((r) => r[i]);
     const by = (why: string, column: SchemaColumn) => ({ column, note: { why, ...figures } });
     if (i === label) return by(forced.get(i) === 'label' ? 'set by you' : 'the label', { name, kind: 'label' });
     const kind = forced.get(i);
     if (!kind && overrides.onlyNamed) return by('not read: the model does not use it', { name, kind: 'ignore' });
     if (kind === 'time') {
-      const time = requireTimeFormat(name, values);
+      const time = requireTimeFormat(name, values());
       return by('set by you', { name, kind, time, parts: overrides.timeParts?.[name] ?? partsOf(time) });
     }
     if (kind) return by('set by you', { name, kind });
     // A Criteo label that is not the label is not a feature.
     if (base) return by(layoutName, { name, kind: base[i] === 'label' ? 'ignore' : base[i] });
-    if (overrides.asIs) return by('as it is, for a model made elsewhere', { name, kind: plainKind(name, values) });
-    const v = classifyColumn(name, values, labels);
+    if (overrides.asIs) return by('as it is, for a model made elsewhere', { name, kind: plainKind(name, values()) });
+    const v = classifyColumn(name, values(), labels);
     return by(v.why, v.time ? { name, kind: v.kind, time: v.time, parts: v.parts } : { name, kind: v.kind });
   });
 }
 
-/** Distinct present values and the share of missing ones, in one pass (10,000 rows × every column). */
-function sampleFigures(values: string[]): { distinct: number; missing: number } {
+type Figures = { distinct: number; missing: number };
+/** Each sample's column figures, by column: they do not depend on the reading asked, only on the rows. */
+const figuresCache = new WeakMap<string[][], Figures[]>();
+
+/** Column i's distinct present values and share of missing ones, in one pass (10,000 rows × every column). */
+function figuresOf(rows: string[][], i: number): Figures {
+  let cached = figuresCache.get(rows);
+  if (!cached) figuresCache.set(rows, (cached = []));
+  if (cached[i]) return cached[i];
   const distinct = new Set<string>();
   let missing = 0;
-  for (const v of values) {
+  for (const r of rows) {
+    const v = r[i];
     if (isMissingCell(v)) missing++;
     else distinct.add(v.trim());
   }
-  return { distinct: distinct.size, missing: values.length ? missing / values.length : 0 };
+  cached[i] = { distinct: distinct.size, missing: rows.length ? missing / rows.length : 0 };
+  return cached[i];
 }
 
 /** Numbers are numeric (integers with an identifier's name aside), anything else categorical. */

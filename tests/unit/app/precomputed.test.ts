@@ -15,10 +15,13 @@ import {
   rowsFingerprint,
   serializeEigen,
   shippedBaseline,
+  shippedPlan,
   type Precomputed,
   type PrecomputedIndex,
 } from '../../../src/app/precomputed';
-import { Studio } from '../../../src/app/studio';
+import { keptLayers, Studio } from '../../../src/app/studio';
+import { defaultPlan } from '../../../src/ui/defaults';
+import type { ModelInfo } from '../../../src/app/types';
 import { NODE_LOADER } from '../../../src/cli/shared/io';
 import { parseStatistics } from '../../../src/core/compress/statistics';
 import { pathFile } from '../../../src/node/files';
@@ -40,18 +43,21 @@ function shipped(id: string): Precomputed {
     statistics: parseStatistics(buffer(`${dir}/${index.statistics}`)).stats,
     eigen: parseEigen(buffer(`${dir}/${index.eigen}`)),
     baseline: new Float32Array(buffer(`${dir}/${index.baseline!.file}`)),
+    planProbs: new Map((index.plans ?? []).map((e) => [e.file, new Float32Array(buffer(`${dir}/${e.file}`))])),
   };
 }
 
-/** The demo opened as the studio opens it: its rows, then the model. */
+/** The demo opened as the studio opens it: its rows, then the model (its description kept for the test). */
+const opened = new WeakMap<Studio, ModelInfo>();
 async function openDemo(id: string): Promise<Studio> {
   const studio = new Studio(NODE_LOADER);
-  await studio.openFiles([
+  const files = await studio.openFiles([
     pathFile(`${DEMO}/criteo/train.tsv`),
     pathFile(`${DEMO}/criteo/test.tsv`),
     pathFile(`${DEMO}/models/${id}/model.json`),
     pathFile(`${DEMO}/models/${id}/group1-shard1of1.bin`),
   ]);
+  opened.set(studio, files.model!);
   return studio;
 }
 
@@ -120,6 +126,15 @@ describe.each(['deepfm', 'dcnv2'])('the demo %s: shipped work', (id) => {
     const computed = await openDemo(id);
     await computed.prepare();
     const expected = await computed.evaluate(plan);
+    // The first plan shipped is the studio's default, and its scores are what building its model gives.
+    const first = shipped(id).index.plans![0];
+    const ready = computed.ws.ready();
+    expect(first.plan).toEqual(defaultPlan(opened.get(computed)!.inventory));
+    const { model, built, resolved } = await computed.buildPlan(first.plan);
+    const probs = await model.probabilities(ready.meta.encoding, ready.rows.test);
+    model.dispose();
+    expect([first.params, first.kept, first.fused]).toEqual([built.params, keptLayers(resolved), built.fused.length]);
+    expect(maxRelDiff(probs, shipped(id).planProbs!.get(first.file)!)).toBeLessThan(1e-6);
     const studio = await openDemo(id);
     studio.precomputed = async () => shipped(id);
     const base = await studio.baseline();
@@ -129,6 +144,8 @@ describe.each(['deepfm', 'dcnv2'])('the demo %s: shipped work', (id) => {
     const result = await studio.evaluate(plan);
     expect(result.params).toBe(expected.params);
     expect(Math.abs(result.auc - expected.auc)).toBeLessThan(1e-6);
+    expect([result.kept, result.fused]).toEqual([expected.kept, expected.fused]);
+    expect(Math.abs(result.delong.low - expected.delong.low)).toBeLessThan(1e-6);
     // A rank past the shipped eigenvectors computes them, and agrees too.
     const larger = { ...plan, denseRank: 100 };
     expect(Math.abs((await studio.evaluate(larger)).auc - (await computed.evaluate(larger)).auc)).toBeLessThan(1e-6);
@@ -145,6 +162,12 @@ describe('shipped work that does not match', () => {
     expect(mismatch({ ...p, index: { ...p.index, format: 0 } }, c, rows.train)).toMatch(/format/);
     expect(shippedBaseline(shipped('dcnv2'), c, rows.test)).toBeNull();
     expect(shippedBaseline(p, c, rows.train)).toBeNull();
+    const first = p.index.plans![0].plan;
+    expect(shippedPlan(p, c, rows.test, first)).not.toBeNull();
+    expect(shippedPlan(p, c, rows.test, { ...first, denseRank: 32 })).toBeNull();
+    expect(shippedPlan(p, c, rows.test, { ...first, activation: true })).toBeNull();
+    expect(shippedPlan(p, c, rows.train, first)).toBeNull();
+    expect(shippedPlan(shipped('dcnv2'), c, rows.test, first)).toBeNull();
     const test = rows.test;
     expect(rowsFingerprint(test)).not.toBe(p.index.rows);
     studio.precomputed = async () => shipped('dcnv2');
