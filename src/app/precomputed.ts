@@ -3,10 +3,10 @@
  * (a `.stats` file, src/core/compress/statistics.ts), every method's spectrum of every layer, the leading
  * eigenvectors of AFM's Dense decompositions (an `.eigen` file, below), the original model's click
  * probabilities on the test rows (Float32, little-endian) and those of the model a plan (the studio's first)
- * builds, with the fingerprints of the model and of the encoded rows they were computed from. The studio uses them only when
- * both fingerprints match what is open, so a stale file (a retrained model, other rows, another encoding) is
- * ignored and the work is done as without it. Written by scripts/precompute-demo.ts; checked against a fresh
- * computation by tests/unit/app/precomputed.test.ts.
+ * builds, with the fingerprints of the model and of the encoded rows they were computed from. The studio uses
+ * them only when both fingerprints match what is open (and, for a plan's scores, the plan is the one asked), so a
+ * stale file (a retrained model, other rows, another encoding) is ignored and the work is done as without it.
+ * Written by scripts/precompute-demo.ts; checked against a fresh computation by tests/unit/app/precomputed.test.ts.
  */
 import type { EncodedBatch } from '../core/data';
 import { cumulativeExplained } from '../core/compress/decomposition';

@@ -144,7 +144,13 @@ export function makeInputs(
   return plan.sources.map((src) => {
     if (src.kind === 'categorical') {
       const col = batch.categorical[src.field];
-      const values = idx ? Int32Array.from(idx, (r) => col[r]) : col.subarray(start, start + n);
+      let values: Int32Array;
+      if (idx) {
+        values = new Int32Array(n);
+        for (let i = 0; i < n; i++) values[i] = col[idx[i]];
+      } else {
+        values = col.subarray(start, start + n);
+      }
       return tf.tensor2d(values, [n, 1], 'int32');
     }
     const { offset, width: w, rowWidth } = src;
@@ -166,8 +172,7 @@ export function makeInputs(
 
 /** Labels of the listed rows as a [n, 1] tensor. */
 export function makeLabels(batch: EncodedBatch, idx: Int32Array): Tensor {
-  return tf.tensor2d(
-    Float32Array.from(idx, (r) => batch.labels[r]),
-    [idx.length, 1],
-  );
+  const values = new Float32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) values[i] = batch.labels[idx[i]];
+  return tf.tensor2d(values, [idx.length, 1]);
 }

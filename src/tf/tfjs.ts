@@ -8,10 +8,14 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { registerCustomLayers } from './layers/register';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
+import { registerWasmMatMulTranspose } from './kernels/matMulTranspose';
+import { registerWasmGatherRows } from './kernels/gatherRows';
 
 /** The project's custom layer classes, registered with tfjs serialization. */
 export const customLayers = registerCustomLayers(tf);
 registerWasmUnsortedSegmentSum(tf);
+registerWasmGatherRows(tf);
+registerWasmMatMulTranspose(tf);
 
 export { tf };
 export type { LayersModel, Tensor, SymbolicTensor } from '@tensorflow/tfjs';

@@ -4,7 +4,8 @@
  * them by the CLI's training code, then for DeepFM and DCNv2 the report's variants at each fraction of the
  * parameters (SVD, AFM, Fisher-weighted SVD, AFM + fine-tune, AFM + activation + fine-tune, auto-ranked AFM),
  * and a rank sweep of AFM against SVD drawn as an SVG. Time and peak resident memory of every phase are
- * reported. Rows are kept only as encoded typed arrays (see reportScaleData.ts).
+ * reported. Rows are kept only as encoded typed arrays (see reportScaleData.ts). A rerun with the same settings
+ * reuses the synthetic files and the trained models already in --work (each carries a record of what made it).
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,8 +24,14 @@ import { fractionTag, plural, scaleMarkdown, type ScaleReport, type TrainedSumma
 import { type CompressionSession, sampleRows } from '../shared/compression';
 import { loadStudioModel, printJson, round } from '../shared/io';
 import { measureVariants, reportVariants, type Recipe } from './reportMeasure';
-import { readSplits, trainAndSave } from './reportScaleData';
-import { writeSynthFile } from './synth';
+import {
+  fileFingerprint,
+  readSplits,
+  synthOnce,
+  trainAndSave,
+  trainedBefore,
+  type TrainingKey,
+} from './reportScaleData';
 
 export const SCALE_OPTIONS: OptionDef[] = [
   { name: 'scale', help: 'the scale benchmark on synthetic rows from the deep teacher (options below)' },
@@ -39,7 +46,12 @@ export const SCALE_OPTIONS: OptionDef[] = [
   { name: 'fine-tune-rows', value: 'N', help: '--scale: training rows fine-tuned on (1 epoch)', default: '200000' },
   { name: 'fractions', value: 'F,F', help: '--scale: fractions of the parameters', default: '0.3333,0.2' },
   { name: 'sweep-ranks', value: 'K,K,...', help: '--scale: dense ranks of the sweep', default: '4,8,16,32,64,128' },
-  { name: 'work', value: 'DIR', help: '--scale: folder for the synthetic files and models', default: '.scratch/scale' },
+  {
+    name: 'work',
+    value: 'DIR',
+    help: '--scale: folder for the synthetic files and models (reused by a rerun with the same settings)',
+    default: '.scratch/scale',
+  },
   {
     name: 'from-json',
     value: 'FILE',
@@ -51,6 +63,8 @@ export const SCALE_OPTIONS: OptionDef[] = [
 const ZIPF = 1.15;
 const SCALE_CALIBRATION_ROWS = 100_000;
 const SEEDS = { train: 1, test: 2 };
+/** How the training file is split and encoded (as `train`'s defaults). */
+const SPLIT = { validFraction: 0.1, minCount: 10 };
 const COMPRESSED: ModelKind[] = ['deepfm', 'dcnv2'];
 
 /** Phases with their time and the process's resident memory (now and peak). */
@@ -85,11 +99,13 @@ function fractionsArg(args: ParsedArgs): number[] {
   return fs;
 }
 
-/** A compression session over rows already in memory: the report's measurements run on it unchanged. */
+/**
+ * A compression session over rows already in memory (samples of the training rows, the validation and test rows):
+ * the report's measurements run on it unchanged.
+ */
 function memorySession(
   loaded: CompressionSession['loaded'],
   rows: {
-    train: EncodedBatch;
     valid: EncodedBatch;
     test: EncodedBatch;
     calibration: EncodedBatch;
@@ -101,7 +117,10 @@ function memorySession(
     compressor: new ModelCompressor(loaded.model),
     seed: 42,
     calibration: async () => rows.calibration,
-    trainRows: async () => rows.train,
+    trainRows: async () => {
+      // Compression reads only the samples below; the full training rows are released before it starts.
+      throw new StudioError('INTERNAL', 'The scale report keeps only samples of the training rows for compression.');
+    },
     fineTuneRows: async () => ({ train: rows.fineTune, valid: rows.valid }),
     testRows: async () => rows.test,
     async *testStream() {
@@ -174,11 +193,12 @@ export async function runScaleReport(args: ParsedArgs): Promise<void> {
     zipf: ZIPF,
   };
   const files = { train: join(work, 'train.tsv'), test: join(work, 'test.tsv') };
-  await writeSynthFile(files.train, { ...synth, rows: trainRows, seed: SEEDS.train });
-  const testFile = await writeSynthFile(files.test, { ...synth, rows: testRows, seed: SEEDS.test });
+  const trainFile = await synthOnce(files.train, { ...synth, rows: trainRows, seed: SEEDS.train });
+  const testFile = await synthOnce(files.test, { ...synth, rows: testRows, seed: SEEDS.test });
   const teacherAuc = auc(testFile.labels, testFile.probabilities);
-  clock.mark(`synthesise ${trainRows} + ${testRows} rows`);
-  const splits = await readSplits(files.train, files.test, { validFraction: 0.1, minCount: 10 });
+  const reused = trainFile.reused && testFile.reused;
+  clock.mark(`${reused ? 'reuse the synthetic files of' : 'synthesise'} ${trainRows} + ${testRows} rows`);
+  let splits: Awaited<ReturnType<typeof readSplits>> | null = await readSplits(files.train, files.test, SPLIT);
   if (splits.test.rows !== testRows)
     throw new StudioError('DATA_MOSTLY_BAD', `Read ${splits.test.rows} of the ${testRows} synthetic test rows.`);
   clock.mark('read, fit the encoding, encode');
@@ -209,12 +229,12 @@ export async function runScaleReport(args: ParsedArgs): Promise<void> {
   });
   await flush();
   const rows = {
-    train: splits.train,
     valid: splits.valid,
     test: splits.test,
     calibration: sampleRows(splits.train, report.settings.calibrationRows, 42),
     fineTune: sampleRows(splits.train, report.settings.fineTuneRows, 43),
   };
+  splits = null; // from here on only the samples: the full training rows are released before compression
   for (const kind of COMPRESSED) {
     await compressKind(kind, paths.get(kind)!, rows, { fractions, emb, runs, sweepRanks, teacherAuc, outDir }, report);
     clock.mark(`compress ${kind}: ${report.tables.at(-1)!.rows.length} variants, sweep of ${sweepRanks.length} ranks`);
@@ -247,16 +267,21 @@ async function trainAll(
   const teacherAuc = report.data.teacherAuc;
   const paths = new Map<ModelKind, string>();
   const probs = new Map<string, Float32Array>([['teacher', into.teacherProbs]]);
+  const data = { train: await fileFingerprint(files.train), test: await fileFingerprint(files.test), split: SPLIT };
   for (const kind of ['lr', ...COMPRESSED] as ModelKind[]) {
     const settings = { epochs: kind === 'lr' ? epochs.lrEpochs : epochs.epochs, patience: 2, seed: 42 };
-    const { path, summary } = await trainAndSave(kind, splits, settings, join(work, kind), files);
+    const key: TrainingKey = { kind, ...data, settings };
+    const dir = join(work, kind);
+    const before = await trainedBefore(dir, key, splits.encoding);
+    if (before) console.error(`report: ${kind}: reusing the model trained before in ${dir} (same data and settings)`);
+    const { path, summary } = before ?? (await trainAndSave(key, splits, dir, files));
     paths.set(kind, path);
     const loaded = await loadStudioModel(path);
     probs.set(kind, await loaded.model.probabilities(loaded.meta.encoding, splits.test));
     loaded.model.dispose();
     const trained: TrainedSummary = { ...summary, teacherGap: teacherAuc - summary.auc };
     report.trained.push(trained);
-    clock.mark(`train ${kind} (${plural(summary.epochsRun, 'epoch')})`);
+    clock.mark(`${before ? 'reuse' : 'train'} ${kind} (${plural(summary.epochsRun, 'epoch')})`);
   }
   const pairs = [
     ...COMPRESSED.map((k) => ['lr', k]),

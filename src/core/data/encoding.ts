@@ -200,17 +200,43 @@ export function signLog1p(x: number): number {
   return x < 0 ? -Math.log1p(-x) : Math.log1p(x);
 }
 
+/** {@link FitOptions} with their defaults filled in. */
+export type ResolvedFitOptions = Required<Omit<FitOptions, 'maxVocab'>> & { maxVocab?: number };
+
+/** Fills in the defaults of {@link FitOptions}. */
+export function resolveFitOptions(opts: FitOptions = {}): ResolvedFitOptions {
+  const hashAbove = opts.hashAbove ?? DEFAULT_HASH_ABOVE;
+  return {
+    minCount: Math.max(1, Math.floor(opts.minCount ?? DEFAULT_MIN_COUNT)),
+    maxVocab: opts.maxVocab,
+    hashAbove,
+    hashBuckets: Math.max(1, Math.floor(opts.hashBuckets ?? hashAbove)),
+  };
+}
+
 function fitCategorical(
   name: string,
   values: readonly string[],
   rows: number,
-  o: Required<Omit<FitOptions, 'maxVocab'>> & { maxVocab?: number },
+  o: ResolvedFitOptions,
 ): CategoricalField {
   const counts = new Map<string, number>();
   for (let i = 0; i < rows; i++) {
     const v = values[i];
     counts.set(v, (counts.get(v) ?? 0) + 1);
   }
+  return categoricalFromCounts(name, counts, o);
+}
+
+/**
+ * A categorical field from each value's training count, in order of first appearance (as a Map filled row by row
+ * iterates): the values seen minCount times or more, most frequent first, or hashed when too many are.
+ */
+export function categoricalFromCounts(
+  name: string,
+  counts: Iterable<[string, number]>,
+  o: ResolvedFitOptions,
+): CategoricalField {
   const kept: [string, number][] = [];
   for (const e of counts) if (e[1] >= o.minCount) kept.push(e);
   if (kept.length > o.hashAbove) return { name, kind: 'hash', buckets: o.hashBuckets };
@@ -248,7 +274,11 @@ function fitNumeric(name: string, batch: RawBatch, col: number, width: number): 
     const x = batch.numeric[r * width + col];
     if (!Number.isNaN(x)) xs.push(x);
   }
-  const present = Float64Array.from(xs);
+  return numericFromValues(name, Float64Array.from(xs));
+}
+
+/** A numeric field from its present (not missing) training values, in row order; `present` is overwritten. */
+export function numericFromValues(name: string, present: Float64Array): NumericField {
   const transform = chooseTransform(present);
   if (present.length === 0) return { name, transform, mean: 0, std: 1 };
   let sum = 0;
@@ -284,21 +314,23 @@ export function fitEncoding(batch: RawBatch, schema: DataSchema, opts: FitOption
         'the file again with its own schema.',
     );
   }
-  const hashAbove = opts.hashAbove ?? DEFAULT_HASH_ABOVE;
-  const o = {
-    minCount: Math.max(1, Math.floor(opts.minCount ?? DEFAULT_MIN_COUNT)),
-    maxVocab: opts.maxVocab,
-    hashAbove,
-    hashBuckets: Math.max(1, Math.floor(opts.hashBuckets ?? hashAbove)),
-  };
-  return {
-    version: 1,
-    label: names.label,
-    categorical: names.categorical.map((name, j) => fitCategorical(name, batch.categorical[j], batch.rows, o)),
-    numeric: names.numeric.map((name, j) => fitNumeric(name, batch, j, names.numeric.length)),
-    ...timesOf(schema),
-    fitRows: batch.rows,
-  };
+  const o = resolveFitOptions(opts);
+  return assembleEncoding(
+    schema,
+    names.categorical.map((name, j) => fitCategorical(name, batch.categorical[j], batch.rows, o)),
+    names.numeric.map((name, j) => fitNumeric(name, batch, j, names.numeric.length)),
+    batch.rows,
+  );
+}
+
+/** The encoding of a schema's fields, fitted on `fitRows` rows (see {@link fitEncoding}). */
+export function assembleEncoding(
+  schema: DataSchema,
+  categorical: CategoricalField[],
+  numeric: NumericField[],
+  fitRows: number,
+): FeatureEncoding {
+  return { version: 1, label: schemaFieldNames(schema).label, categorical, numeric, ...timesOf(schema), fitRows };
 }
 
 /** What reading new rows the same way needs beyond the fields: time stamp layouts and parts, a libFM layout. */

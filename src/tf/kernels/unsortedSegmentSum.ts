@@ -4,16 +4,7 @@
  * over the wasm heap: one pass over the rows, adding each into its segment.
  */
 import type * as tfType from '@tensorflow/tfjs';
-
-interface WasmTensorInfo {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: string): WasmTensorInfo;
-  typedArrayFromHeap(t: WasmTensorInfo): Float32Array | Int32Array;
-}
+import type { TensorInfoLike as WasmTensorInfo, WasmBackendLike } from './kernelTypes';
 
 export function registerWasmUnsortedSegmentSum(tf: typeof tfType): void {
   const exists = tf.getKernel('UnsortedSegmentSum', 'wasm');

@@ -1,6 +1,5 @@
-/** The scale report's pure parts: interning, fraction tags, AFM against SVD, verdicts and the Markdown. */
+/** The scale report's pure parts: fraction tags, AFM against SVD, verdicts and the Markdown. */
 import { describe, expect, it } from 'vitest';
-import { internCategorical } from '../../../src/core/report/intern';
 import {
   afmVsSvd,
   afmVsSvdSentence,
@@ -11,48 +10,6 @@ import {
   type ScaleSweepPoint,
 } from '../../../src/core/report/scale';
 import { verdictOf, type ReportRow } from '../../../src/core/report/table';
-import type { RawBatch } from '../../../src/core/data';
-
-const raw = (cells: string[][]): RawBatch => ({
-  rows: cells[0].length,
-  labels: new Float32Array(cells[0].length),
-  numeric: new Float64Array(0),
-  categorical: cells.map((c) => [...c]),
-  lines: new Int32Array(cells[0].length),
-});
-
-describe('internCategorical', () => {
-  it('gives equal cells of a field one string across batches, without changing any value', () => {
-    const pools: Map<string, string>[] = [];
-    // Strings built at run time, so that equal texts are distinct objects before interning.
-    const mk = (s: string) => [...s].join('');
-    const a = internCategorical(
-      raw([
-        [mk('ab'), mk('cd'), mk('ab')],
-        [mk('x'), mk('x'), mk('y')],
-      ]),
-      pools,
-    );
-    const b = internCategorical(
-      raw([
-        [mk('cd'), mk('ef')],
-        [mk('y'), mk('x')],
-      ]),
-      pools,
-    );
-    expect(a.categorical).toEqual([
-      ['ab', 'cd', 'ab'],
-      ['x', 'x', 'y'],
-    ]);
-    expect(b.categorical).toEqual([
-      ['cd', 'ef'],
-      ['y', 'x'],
-    ]);
-    expect(pools.map((p) => p.size)).toEqual([3, 2]);
-    expect(b.categorical[0][0]).toBe(pools[0].get('cd'));
-    expect(a.categorical[0][2]).toBe(a.categorical[0][0]);
-  });
-});
 
 describe('fractionTag', () => {
   it('names thirds and fifths as fractions, anything else as a percentage', () => {
