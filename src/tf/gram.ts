@@ -2,10 +2,9 @@
  * Moments of a layer's inputs: per block of rows, the float32 products (x − s)ᵀ(x − s) and column sums of
  * x − s over pieces of at most SUB rows, s the block's own column mean, turned into the block's moments in
  * Float64 and merged by core/linalg (which states the error bound). Two ways to the same sums:
- * - on a CPU backend with WebAssembly SIMD, the backend centres the rows (with a column of ones appended, so
- *   the column sums come out of the same product) and core/linalg's float32 Gram kernel forms the upper
- *   triangle, the pieces added in Float64 inside the module: half the products of a general matMul, and no
- *   transposed copy;
+ * - on a CPU backend with WebAssembly SIMD, the backend centres the rows and core/linalg's float32 Gram kernel
+ *   forms the upper triangle (and the column sums, from an appended column of ones), the pieces added in
+ *   Float64 inside the module: half the products of a general matMul, and no transposed copy;
  * - otherwise (WebGPU, or no SIMD) the backend's own matMul forms every piece's product and column sums, read
  *   back together.
  * No loop over rows runs in JavaScript.
@@ -38,9 +37,6 @@ function kernelFits(dim: number): boolean {
   return (backend === 'wasm' || backend === 'cpu') && dim <= MAX_KERNEL_DIM && hasFloat32Gram();
 }
 
-/** The padded width of rows for the kernel: x − s, a column of ones, more ones up to a multiple of 8. */
-const paddedWidth = (dim: number) => (dim + 8) & ~7;
-
 /** Accumulates the moments of 2-D [rows, dim] (or [..., dim]) float32 tensors given block by block. */
 export class GramAccumulator {
   private readonly merged: Moments;
@@ -63,27 +59,19 @@ export class GramAccumulator {
   }
 
   /**
-   * Starts the block sums of `x` (not disposed) on the backend: with the kernel, the centred rows padded for it
-   * and the shift (`parts` 0); otherwise `parts` products, `parts` column sums, the shift. Read the tensor and
-   * pass it to {@link add}; splitting the two lets the caller read every layer's sums at once.
+   * Starts the block sums of `x` (not disposed) on the backend, as tensors to read in order and pass to
+   * {@link add}: with the kernel, the centred rows and the shift (`parts` 0); otherwise one tensor of `parts`
+   * products, `parts` column sums and the shift. Splitting the two lets the caller read every layer's at once.
    */
-  blockSums(x: Tensor): { sums: Tensor; parts: number } {
+  blockSums(x: Tensor): { sums: Tensor[]; parts: number } {
     const rows = x.size / this.dim;
     if (this.kernel) {
       this.k = Math.max(this.k, Math.min(SUB, rows));
-      const ld = paddedWidth(this.dim);
       const sums = tf.tidy(() => {
         const x2 = x.reshape([-1, this.dim]);
+        // Column means as products with a row of ones: several times faster than a reduction over axis 0.
         const shift = tf.matMul(tf.fill([1, rows], 1 / rows), x2);
-        const padded = tf.pad(
-          x2.sub(shift),
-          [
-            [0, 0],
-            [0, ld - this.dim],
-          ],
-          1,
-        );
-        return tf.concat([padded.reshape([-1]), shift.reshape([-1])]);
+        return [x2.sub(shift), shift];
       });
       return { sums, parts: 0 };
     }
@@ -109,32 +97,25 @@ export class GramAccumulator {
       }
       return tf.concat([...grams, ...colSums, shift.reshape([-1])]);
     });
-    return { sums, parts };
+    return { sums: [sums], parts };
   }
 
-  /** Values {@link blockSums} gives for a block of `rows` rows in `parts` pieces. */
-  sumsLength(rows: number, parts: number): number {
-    const dim = this.dim;
-    return parts === 0 ? rows * paddedWidth(dim) + dim : parts * dim * (dim + 1) + dim;
-  }
-
-  /** Adds a block of `rows` rows from its sums (as read from {@link blockSums}; `parts` 0: padded rows). */
-  add(rows: number, block: Float32Array, parts: number): void {
-    const b = parts === 0 ? this.kernelMoments(rows, block) : blockMoments(this.dim, rows, block, parts);
+  /** Adds a block of `rows` rows from its sums (the tensors of {@link blockSums}, read, in order). */
+  add(rows: number, sums: Float32Array[], parts: number): void {
+    const b = parts === 0 ? this.kernelMoments(rows, sums[0], sums[1]) : blockMoments(this.dim, rows, sums[0], parts);
     mergeMomentsInto(this.merged, b.moments);
     for (let j = 0; j < this.dim; j++) this.spread[j] += b.spread[j];
   }
 
-  /** A block's moments from its centred, padded rows and shift, by the SIMD kernel. */
-  private kernelMoments(rows: number, block: Float32Array): BlockMoments {
+  /** A block's moments from its centred rows and their shift, by the SIMD kernel. */
+  private kernelMoments(rows: number, centred: Float32Array, shift: Float32Array): BlockMoments {
     const dim = this.dim;
-    const ld = paddedWidth(dim);
-    const s2 = float32Gram(block, rows, ld, SUB);
-    if (!s2) throw new Error('The WebAssembly Gram kernel became unavailable.'); // kernelFits checked it
-    // Column `dim` is all ones: s2[i, dim] = Σ (x_i − s_i), the column sums.
+    const gram = float32Gram(centred, rows, dim, SUB);
+    if (!gram) throw new Error('The WebAssembly Gram kernel became unavailable.'); // kernelFits checked it
+    const { s2, ld } = gram;
+    // Column `dim` is the appended one: s2[i, dim] = Σ (x_i − s_i), the column sums.
     const colSums = new Float64Array(dim);
     for (let i = 0; i < dim; i++) colSums[i] = s2[i * ld + dim];
-    const shift = block.subarray(rows * ld, rows * ld + dim);
     return momentsFromSums(dim, rows, { s2, ld, upperOnly: true, colSums, shift });
   }
 
@@ -158,8 +139,8 @@ export async function tensorMoments(
     const part = x.slice([r0, 0], [n, dim]);
     const { sums, parts } = acc.blockSums(part);
     part.dispose();
-    const data = (await sums.data()) as Float32Array;
-    sums.dispose();
+    const data = (await Promise.all(sums.map((t) => t.data()))) as Float32Array[];
+    tf.dispose(sums);
     acc.add(n, data, parts);
   }
   return acc;

@@ -2,8 +2,8 @@
  * Statistics collection on the runtime: one pass of the uncompressed model over calibration rows, in
  * batches: the mean and covariance of every requested Dense layer's inputs (from which AFM derives its output
  * statistics exactly), and per-id counts for every requested Embedding table. Per batch, one forward pass
- * gives every layer's inputs; their shifted Gram products (./gram) and id counts run on the backend and come
- * back in one read, added up in Float64. Memory is O(width²) per layer whatever the number of rows.
+ * gives every layer's inputs; their shifted Gram products (./gram) and id counts are read back and added up in
+ * Float64. Memory is O(width²) per layer whatever the number of rows.
  */
 import { tf } from './tfjs';
 import type { LayersModel, SymbolicTensor, Tensor } from './tfjs';
@@ -44,44 +44,38 @@ function singleInput(model: LayersModel, name: string): SymbolicTensor {
 
 type DenseSlot = { name: string; slot: number; acc: GramAccumulator };
 type TableSlot = { name: string; slot: number; vocab: number; counts: Float64Array };
-/** One batch's sums on the backend, with each Dense slot's pieces and rows. */
-type BatchSums = { sums: Tensor; pieces: number[]; rows: number[] };
+/** One batch's sums on the backend (each Dense slot's tensors to read, and pieces) and the tables' id tensors. */
+type BatchSums = { dense: Tensor[][]; pieces: number[]; rows: number[]; ids: Tensor[] };
 
-/**
- * One batch's sums on the backend, flattened into one tensor (one read): each Dense slot's block sums, then
- * each table's id counts (ids outside the table are not counted).
- */
+/** One batch's sums on the backend: each Dense slot's (see GramAccumulator.blockSums), and every table's ids. */
 function batchSums(outs: Tensor[], dense: DenseSlot[], tables: TableSlot[]): BatchSums {
   const pieces: number[] = [];
   const rows = dense.map((d) => outs[d.slot].size / d.acc.dim); // a Dense on [batch, steps, dim] sees batch·steps
-  const sums = tf.tidy(() => {
-    const parts = dense.map((d) => {
-      const b = d.acc.blockSums(outs[d.slot]);
-      pieces.push(b.parts);
-      return b.sums;
-    });
-    for (const e of tables) {
-      const ids = outs[e.slot].reshape([-1]).toInt();
-      const inside = tf.logicalAnd(ids.greaterEqual(0), ids.less(e.vocab));
-      const safe = tf.where(inside, ids, tf.zerosLike(ids)) as tf.Tensor1D;
-      parts.push(tf.bincount(safe, inside.toFloat() as tf.Tensor1D, e.vocab));
-    }
-    return tf.concat(parts);
+  const sums = dense.map((d) => {
+    const b = d.acc.blockSums(outs[d.slot]);
+    pieces.push(b.parts);
+    return b.sums;
   });
-  return { sums, pieces, rows };
+  return { dense: sums, pieces, rows, ids: tables.map((e) => outs[e.slot]) };
 }
 
-/** Adds one batch's sums (as read back from {@link batchSums}) to the accumulators. */
-function addSums(values: Float32Array, batch: BatchSums, dense: DenseSlot[], tables: TableSlot[]): void {
-  let at = 0;
-  for (const [k, d] of dense.entries()) {
-    const n = d.acc.sumsLength(batch.rows[k], batch.pieces[k]);
-    d.acc.add(batch.rows[k], values.subarray(at, at + n), batch.pieces[k]);
-    at += n;
-  }
-  for (const e of tables) {
-    for (let i = 0; i < e.vocab; i++) e.counts[i] += values[at + i];
-    at += e.vocab;
+/**
+ * Reads one batch's sums (each tensor once; the big centred blocks are not copied into one) and adds them. Ids
+ * are counted here: a few thousand per table, read back, cost less than the backend's ops to count them; an id
+ * outside the table (or not a number) is not counted, as the backend's lookup would refuse it.
+ */
+async function addSums(batch: BatchSums, dense: DenseSlot[], tables: TableSlot[]): Promise<void> {
+  const read = (ts: Tensor[]) => Promise.all(ts.map((t) => t.data() as Promise<Float32Array | Int32Array>));
+  const values = (await Promise.all(batch.dense.map(read))) as Float32Array[][];
+  const ids = await read(batch.ids);
+  tf.dispose(batch.dense.flat());
+  for (const [k, d] of dense.entries()) d.acc.add(batch.rows[k], values[k], batch.pieces[k]);
+  for (const [t, e] of tables.entries()) {
+    const v = ids[t];
+    for (let i = 0; i < v.length; i++) {
+      const id = v[i];
+      if (id >= 0 && id < e.vocab) e.counts[Math.trunc(id)]++;
+    }
   }
 }
 
@@ -129,10 +123,8 @@ export async function collectStatistics(
       const out = probe.predict(inputs, { batchSize: end - start }) as Tensor | Tensor[];
       const outs = Array.isArray(out) ? out : [out];
       const batch = batchSums(outs, dense, tables);
+      await addSums(batch, dense, tables);
       tf.dispose([...inputs, ...outs]);
-      const values = (await batch.sums.data()) as Float32Array;
-      batch.sums.dispose();
-      addSums(values, batch, dense, tables);
       opts.onProgress?.(seen + end, total ?? seen + end);
     }
     seen += chunk.rows;

@@ -13,7 +13,7 @@ export {
   deserializeMoments,
 } from './moments';
 export { type BlockMoments, U32, blockMoments, momentsFromSums, shiftedGramBound } from './shiftedGram';
-export { float32Gram, hasFloat32Gram } from './float32Gram';
+export { float32Gram, gramWidth, hasFloat32Gram } from './float32Gram';
 export { type SymEig, type SymEigOptions, symEig, eigResidual } from './eigen';
 export { type LazySymEig, lazySymEig } from './lazyEig';
 export { type Svd, svd } from './svd';

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { float32Gram, hasFloat32Gram } from '../../../src/core/linalg';
+import { float32Gram, gramWidth, hasFloat32Gram } from '../../../src/core/linalg';
 import { createRng } from '../../../src/core/random';
 
-/** Σ_r c_ri c_rj in Float64 over float32 rows (row-major, ld values per row). */
-function exactGram(c: Float32Array, rows: number, ld: number): Float64Array {
-  const g = new Float64Array(ld * ld);
+/** Σ_r c_ri c_rj and Σ_r c_ri in Float64 over float32 rows (row-major, dim values per row). */
+function exact(c: Float32Array, rows: number, dim: number) {
+  const g = new Float64Array(dim * dim);
+  const s = new Float64Array(dim);
   for (let r = 0; r < rows; r++)
-    for (let i = 0; i < ld; i++) for (let j = 0; j < ld; j++) g[i * ld + j] += c[r * ld + i] * c[r * ld + j];
-  return g;
+    for (let i = 0; i < dim; i++) {
+      s[i] += c[r * dim + i];
+      for (let j = 0; j < dim; j++) g[i * dim + j] += c[r * dim + i] * c[r * dim + j];
+    }
+  return { g, s };
 }
 
 describe('float32 Gram kernel (WebAssembly SIMD)', () => {
@@ -15,18 +19,24 @@ describe('float32 Gram kernel (WebAssembly SIMD)', () => {
     expect(hasFloat32Gram()).toBe(true);
   });
 
-  it('is exact on small integers (every float32 sum exact), for any piece size and rows not a multiple of it', () => {
+  it('is exact on small integers (every float32 sum exact): products, column sums and the row count', () => {
     const rng = createRng(3);
-    for (const [rows, ld, k] of [
-      [1, 8, 256],
+    for (const [rows, dim, k] of [
+      [1, 7, 256],
       [37, 16, 5],
-      [300, 24, 256],
+      [300, 21, 256],
       [513, 8, 1],
     ]) {
-      const c = Float32Array.from({ length: rows * ld }, () => Math.floor(rng() * 21) - 10);
-      const g = float32Gram(c, rows, ld, k)!;
-      const want = exactGram(c, rows, ld);
-      for (let i = 0; i < ld; i++) for (let j = i; j < ld; j++) expect(g[i * ld + j]).toBe(want[i * ld + j]);
+      const c = Float32Array.from({ length: rows * dim }, () => Math.floor(rng() * 21) - 10);
+      const { s2, ld } = float32Gram(c, rows, dim, k)!;
+      expect(ld).toBe(gramWidth(dim));
+      expect(ld % 8 === 0 && ld > dim).toBe(true);
+      const want = exact(c, rows, dim);
+      for (let i = 0; i < dim; i++) {
+        for (let j = i; j < dim; j++) expect(s2[i * ld + j]).toBe(want.g[i * dim + j]);
+        expect(s2[i * ld + dim]).toBe(want.s[i]); // the appended column of ones
+      }
+      expect(s2[dim * ld + dim]).toBe(rows);
     }
   });
 
@@ -34,16 +44,16 @@ describe('float32 Gram kernel (WebAssembly SIMD)', () => {
     // Row 0 adds 2^24 to entry (0, 0), the 255 rows after it 1 each. In float32, 2^24 + 1 rounds back to 2^24:
     // every 1 that shares a piece with row 0 is lost, none of the others.
     const rows = 256,
-      ld = 8;
-    const c = new Float32Array(rows * ld).fill(1);
+      dim = 8;
+    const c = new Float32Array(rows * dim).fill(1);
     c[0] = 4096;
-    const exact = 2 ** 24 + 255;
-    expect(float32Gram(c, rows, ld, 1)![0]).toBe(exact);
-    expect(float32Gram(c, rows, ld, 8)![0]).toBe(exact - 7);
-    expect(float32Gram(c, rows, ld, rows)![0]).toBe(2 ** 24);
+    const exactSum = 2 ** 24 + 255;
+    expect(float32Gram(c, rows, dim, 1)!.s2[0]).toBe(exactSum);
+    expect(float32Gram(c, rows, dim, 8)!.s2[0]).toBe(exactSum - 7);
+    expect(float32Gram(c, rows, dim, rows)!.s2[0]).toBe(2 ** 24);
   });
 
-  it('refuses a row width that is not a multiple of 8', () => {
-    expect(() => float32Gram(new Float32Array(12), 2, 6, 256)).toThrow(RangeError);
+  it('refuses fewer values than the rows need', () => {
+    expect(() => float32Gram(new Float32Array(11), 2, 6, 256)).toThrow(RangeError);
   });
 });
