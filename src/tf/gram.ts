@@ -2,9 +2,10 @@
  * Moments of a layer's inputs: per block of rows, the float32 products (x − s)ᵀ(x − s) and column sums of
  * x − s over pieces of at most SUB rows, s the block's own column mean, turned into the block's moments in
  * Float64 and merged by core/linalg (which states the error bound). Two ways to the same sums:
- * - on a CPU backend with WebAssembly SIMD, the backend centres the rows and core/linalg's float32 Gram kernel
- *   forms the upper triangle (and the column sums, from an appended column of ones), the pieces added in
- *   Float64 inside the module: half the products of a general matMul, and no transposed copy;
+ * - on a CPU backend with WebAssembly SIMD, the backend forms the shift and core/linalg's float32 kernels centre
+ *   the rows and form the upper triangle of their products (and the column sums, from an appended column of
+ *   ones), the pieces added in Float64 inside the module: half the products of a general matMul, and no
+ *   transposed copy;
  * - otherwise (WebGPU, or no SIMD) the backend's own matMul forms every piece's product and column sums, read
  *   back together.
  * No loop over rows runs in JavaScript.
@@ -60,7 +61,7 @@ export class GramAccumulator {
 
   /**
    * Starts the block sums of `x` (not disposed) on the backend, as tensors to read in order and pass to
-   * {@link add}: with the kernel, the centred rows and the shift (`parts` 0); otherwise one tensor of `parts`
+   * {@link add}: with the kernel, the rows and their shift (`parts` 0); otherwise one tensor of `parts`
    * products, `parts` column sums and the shift. Splitting the two lets the caller read every layer's at once.
    */
   blockSums(x: Tensor): { sums: Tensor[]; parts: number } {
@@ -70,8 +71,8 @@ export class GramAccumulator {
       const sums = tf.tidy(() => {
         const x2 = x.reshape([-1, this.dim]);
         // Column means as products with a row of ones: several times faster than a reduction over axis 0.
-        const shift = tf.matMul(tf.fill([1, rows], 1 / rows), x2);
-        return [x2.sub(shift), shift];
+        // The rows go back as they are (the kernel subtracts the shift as it copies them).
+        return [x2.clone(), tf.matMul(tf.fill([1, rows], 1 / rows), x2)];
       });
       return { sums, parts: 0 };
     }
@@ -107,10 +108,10 @@ export class GramAccumulator {
     for (let j = 0; j < this.dim; j++) this.spread[j] += b.spread[j];
   }
 
-  /** A block's moments from its centred rows and their shift, by the SIMD kernel. */
-  private kernelMoments(rows: number, centred: Float32Array, shift: Float32Array): BlockMoments {
+  /** A block's moments from its rows and their shift, by the SIMD kernel (which centres them). */
+  private kernelMoments(rows: number, x: Float32Array, shift: Float32Array): BlockMoments {
     const dim = this.dim;
-    const gram = float32Gram(centred, rows, dim, SUB);
+    const gram = float32Gram(x, rows, dim, SUB, shift);
     if (!gram) throw new Error('The WebAssembly Gram kernel became unavailable.'); // kernelFits checked it
     const { s2, ld } = gram;
     // Column `dim` is the appended one: s2[i, dim] = Σ (x_i − s_i), the column sums.

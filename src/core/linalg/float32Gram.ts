@@ -14,7 +14,8 @@ export const hasFloat32Gram = (): boolean => linalgWasm() !== null;
 export const gramWidth = (dim: number): number => (dim + 8) & ~7;
 
 /**
- * Σ over the `rows` rows of [c 1] (c row-major, `dim` float32 values per row) of their products, summed in
+ * Σ over the `rows` rows of [c 1] (c row-major, `dim` float32 values per row, less `shift` when given, in
+ * float32 as a backend would subtract it) of their products, summed in
  * float32 over pieces of at most `k` rows and the pieces added in Float64: an ld×ld matrix (ld =
  * {@link gramWidth}) holding Σ cᵢcⱼ, and in column `dim` the column sums Σ cᵢ (the appended one). Entries (i, j)
  * with j ≥ i are exact to that arithmetic; those below the diagonal are not formed. The matrix is a view of the
@@ -26,6 +27,7 @@ export function float32Gram(
   rows: number,
   dim: number,
   k: number,
+  shift?: Float32Array,
 ): { s2: Float64Array; ld: number } | null {
   const w = linalgWasm();
   if (!w) return null;
@@ -33,13 +35,21 @@ export function float32Gram(
   const ld = gramWidth(dim);
   const xBytes = (rows * ld * 4 + 15) & ~15;
   const outDoubles = ld * ld;
-  const heap = wasmHeap(w, xBytes / 8 + outDoubles);
+  const shiftAt = xBytes + outDoubles * 8; // bytes; ld float32 values
+  const heap = wasmHeap(w, shiftAt / 8 + ld);
   if (!heap) return null;
   // The rows padded in the module's memory: ones first, then each row's values over them.
   const x = new Float32Array(heap.buffer, 0, rows * ld);
   x.fill(1);
   if (ld === dim) x.set(c.subarray(0, rows * dim));
   else for (let r = 0; r < rows; r++) x.set(c.subarray(r * dim, r * dim + dim), r * ld);
+  if (shift) {
+    // The shift padded with zeros: the appended ones stay ones.
+    const s = new Float32Array(heap.buffer, shiftAt, ld);
+    s.fill(0);
+    s.set(shift.subarray(0, dim));
+    w.centre32(0, ld, rows, shiftAt);
+  }
   const out = xBytes / 8;
   heap.fill(0, out, out + outDoubles);
   const rowBytes = ld * 4;

@@ -1,9 +1,9 @@
 /**
  * A small WebAssembly module with SIMD kernels for the linear algebra: `kernel`, the inner block of a matrix
  * product (./wasmGemm), and `tri`, the fused rank-2 update and symmetric product of the tridiagonal reduction
- * (./tridiagonal), both on two Float64 lanes per instruction; and `gram32`, the float32 Gram product of
- * statistics (./float32Gram) on four float32 lanes. It is about 2 kB, assembled here from its
- * instructions (no build step, nothing fetched) and compiled once, synchronously. Where WebAssembly or its SIMD
+ * (./tridiagonal), both on two Float64 lanes per instruction; and `centre32` and `gram32`, the centring and
+ * float32 Gram product of statistics (./float32Gram) on four float32 lanes. It is about 2 kB, assembled here
+ * from its instructions (no build step, nothing fetched) and compiled once, synchronously. Where WebAssembly or its SIMD
  * is missing (or the module's memory cannot grow), callers keep their JavaScript kernels. Pure module.
  */
 
@@ -40,6 +40,7 @@ const V = {
   zero: [SIMD, 0x0c, ...new Array<number>(16).fill(0)],
   splat32: [SIMD, 0x09],
   add32: [SIMD, 0xe4, 0x01],
+  sub32: [SIMD, 0xe5, 0x01],
   mul32: [SIMD, 0xe6, 0x01],
   /** f64x2.promote_low_f32x4: float32 lanes 0 and 1 as two doubles. */
   promote: [SIMD, 0x5f],
@@ -257,16 +258,48 @@ function gramKernel(): number[] {
   return body(7, 11, [...[op.get, LD, op.i32Const, 2, op.i32Shl, op.set, RB], ...whileLess(I0, LD, iBlock)]);
 }
 
+/**
+ * centre32(x, ld, rows, s): x[r, j] −= s[j] for the `rows` float32 rows of `ld` values at x (ld a multiple of 4)
+ * and the ld values at s. Locals: 4 quads left, 5 shift pointer.
+ */
+function centreKernel(): number[] {
+  const [X, LD, ROWS, S, Q, SP] = [0, 1, 2, 3, 4, 5];
+  const quad = [
+    ...[...get(X, X), ...V.load, ...mem(0), ...get(SP), ...V.load, ...mem(0), ...V.sub32, ...V.store, ...mem(0)],
+    ...bump(X, 16),
+    ...bump(SP, 16),
+  ];
+  const row = [...[op.get, LD, op.i32Const, 2, op.i32ShrS, op.set, Q, op.get, S, op.set, SP], ...countdown(Q, quad)];
+  return body(2, 0, countdown(ROWS, row));
+}
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const i32 = 0x7f;
   const type = (params: number) => [0x60, params, ...new Array<number>(params).fill(i32), 0];
   const bytes = [
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, [3, ...type(9), ...type(8), ...type(4)]),
-    ...section(3, [3, 0, 1, 2]),
+    ...section(3, [4, 0, 1, 2, 2]),
     ...section(5, [1, 0, 1]),
-    ...section(7, [4, ...str('kernel'), 0, 0, ...str('tri'), 0, 1, ...str('gram32'), 0, 2, ...str('memory'), 2, 0]),
-    ...section(10, [3, ...gemmKernel(), ...triKernel(), ...gramKernel()]),
+    ...section(7, [
+      5,
+      ...str('kernel'),
+      0,
+      0,
+      ...str('tri'),
+      0,
+      1,
+      ...str('gram32'),
+      0,
+      2,
+      ...str('centre32'),
+      0,
+      3,
+      ...str('memory'),
+      2,
+      0,
+    ]),
+    ...section(10, [4, ...gemmKernel(), ...triKernel(), ...gramKernel(), ...centreKernel()]),
   ];
   return new Uint8Array(bytes);
 }
@@ -286,6 +319,7 @@ export interface LinalgWasm {
   ): void;
   tri(a: number, n: number, i0: number, quads: number, v: number, w: number, u: number, p: number): void;
   gram32(x: number, ld: number, rows: number, out: number): void;
+  centre32(x: number, ld: number, rows: number, s: number): void;
   memory: WebAssembly.Memory;
 }
 

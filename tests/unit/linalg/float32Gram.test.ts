@@ -53,6 +53,20 @@ describe('float32 Gram kernel (WebAssembly SIMD)', () => {
     expect(float32Gram(c, rows, dim, rows)!.s2[0]).toBe(2 ** 24);
   });
 
+  it('centres the rows on the shift as float32 subtraction does, the ones column left whole', () => {
+    const rng = createRng(5);
+    const rows = 300,
+      dim = 13;
+    const x = Float32Array.from({ length: rows * dim }, () => 1e6 + rng() * 1000);
+    const shift = Float32Array.from({ length: dim }, () => 1e6 + 500);
+    const centred = x.map((v, i) => Math.fround(v - shift[i % dim]));
+    const a = float32Gram(x, rows, dim, 64, shift)!;
+    const s2 = Float64Array.from(a.s2); // a view of the module's memory: copied before the next call
+    const b = float32Gram(centred, rows, dim, 64)!;
+    expect(Array.from(s2)).toEqual(Array.from(b.s2));
+    expect(s2[dim * a.ld + dim]).toBe(rows);
+  });
+
   it('refuses fewer values than the rows need', () => {
     expect(() => float32Gram(new Float32Array(11), 2, 6, 256)).toThrow(RangeError);
   });
