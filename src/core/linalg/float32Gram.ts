@@ -1,9 +1,9 @@
 /**
- * The Gram product Σ cᵀc of float32 rows, with their column sums, on WebAssembly SIMD (./wasmModule's `gram32`, four float32 lanes per
- * instruction): float32 sums over pieces of at most k rows, the pieces added in Float64, as ./shiftedGram's
- * error bound assumes. Only the upper triangle is formed (half the work of a general product), with no
- * transposed copy. Pure module: where WebAssembly SIMD is missing it returns null and the caller keeps its
- * own products.
+ * The Gram product Σ cᵀc of float32 rows, with their column sums, on WebAssembly SIMD (./wasmModule's
+ * `centre32` and `gram32`, four float32 lanes per instruction): float32 sums over pieces of at most k rows, the
+ * pieces added in Float64, as ./shiftedGram's error bound assumes. Only the upper triangle is formed (half the
+ * work of a general product), with no transposed copy. Pure module: where WebAssembly SIMD is missing it returns
+ * null and the caller keeps its own products.
  */
 import { linalgWasm, wasmHeap } from './wasmModule';
 
