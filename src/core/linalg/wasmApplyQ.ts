@@ -6,40 +6,10 @@
  */
 import { NB, writeReflectorBlock } from './reflectorBlock';
 import type { Tridiagonal } from './tridiagonal';
+import { kernelProduct as product } from './wasmGemm';
 import { linalgWasm, wasmHeap, type LinalgWasm } from './wasmModule';
 
-/** Values of k per kernel call, and panels of four rows per block of C (as in ./wasmGemm). */
-const KC = 256;
-const PANELS = 16;
-
 const up4 = (x: number) => (x + 3) & ~3;
-
-/** A product C += A·B on the kernel: A in `panels` panels of four rows, N = 4·quads columns; byte addresses. */
-interface Strided {
-  panels: number;
-  quads: number;
-  K: number;
-  a: number;
-  aStride: number;
-  aStep: number;
-  b: number;
-  bStep: number;
-  c: number;
-  ldc: number;
-}
-
-function product(w: LinalgWasm, p: Strided): void {
-  for (let k0 = 0; k0 < p.K; k0 += KC) {
-    const kc = Math.min(KC, p.K - k0);
-    for (let p0 = 0; p0 < p.panels; p0 += PANELS) {
-      const np = Math.min(PANELS, p.panels - p0);
-      const a = p.a + p0 * p.aStride + k0 * p.aStep;
-      const c = p.c + p0 * 4 * p.ldc;
-      for (let q = 0; q < p.quads; q++)
-        w.kernel(a, p.aStride, p.aStep, p.b + q * 32 + k0 * p.bStep, p.bStep, c + q * 32, p.ldc, np, kc);
-    }
-  }
-}
 
 /** Where the operands lie in the module's memory (in doubles), with their padded row strides. */
 interface Layout {

@@ -8,7 +8,7 @@
  * alpha applied), B in panels of four columns (k-major), C row-major, padded to multiples of four. The kernel
  * keeps a 4×4 block of C in eight two-lane registers over a run of KC values of k.
  */
-import { linalgWasm, wasmHeap } from './wasmModule';
+import { linalgWasm, wasmHeap, type LinalgWasm } from './wasmModule';
 
 /** Values of k per kernel call (a B panel of KC·4 values stays in the first-level cache). */
 const KC = 256;
@@ -98,19 +98,60 @@ export function wasmGemm(p: WasmProduct): boolean {
   packA(p, h, aAt, K);
   packB(p, h, bAt, K);
   for (let i = 0; i < m; i++) h.set(c.subarray(cOff + i * ldc, cOff + i * ldc + n), cAt + i * N);
-  for (let k0 = 0; k0 < K; k0 += KC) {
-    const kc = Math.min(KC, K - k0);
-    for (let i0 = 0; i0 < M; i0 += MC) {
-      const panels = Math.min(MC, M - i0) >> 2;
-      const a = (aAt + ((i0 >> 2) * K + k0) * 4) * 8;
-      for (let q = upper ? i0 >> 2 : 0; q < N >> 2; q++) {
-        w.kernel(a, K * 32, 32, (bAt + (q * K + k0) * 4) * 8, 32, (cAt + i0 * N + 4 * q) * 8, N * 8, panels, kc);
-      }
-    }
-  }
+  kernelProduct(w, {
+    panels: M >> 2,
+    quads: N >> 2,
+    K,
+    a: aAt * 8,
+    aStride: K * 32,
+    aStep: 32,
+    b: bAt * 8,
+    bQuad: K * 32,
+    bStep: 32,
+    c: cAt * 8,
+    ldc: N * 8,
+    upper,
+  });
   for (let i = 0; i < m; i++) {
     const from = upper ? i & ~3 : 0;
     c.set(h.subarray(cAt + i * N + from, cAt + i * N + n), cOff + i * ldc + from);
   }
   return true;
+}
+
+/**
+ * A product C += A·B on the module's kernel, operands by byte address: A in `panels` panels of four rows (the
+ * next panel `aStride` bytes on, the next k `aStep`), B in `quads` groups of four columns (the next group `bQuad`
+ * bytes on, 32 by default, the next k `bStep`), C row-major with rows `ldc` bytes apart. With `upper`, a block of
+ * rows starting at panel p gets only column groups from p on. Blocks of KC values of k and MC rows keep the
+ * operands in cache.
+ */
+export function kernelProduct(
+  w: LinalgWasm,
+  p: {
+    panels: number;
+    quads: number;
+    K: number;
+    a: number;
+    aStride: number;
+    aStep: number;
+    b: number;
+    bQuad?: number;
+    bStep: number;
+    c: number;
+    ldc: number;
+    upper?: boolean;
+  },
+): void {
+  const bQuad = p.bQuad ?? 32;
+  for (let k0 = 0; k0 < p.K; k0 += KC) {
+    const kc = Math.min(KC, p.K - k0);
+    for (let p0 = 0; p0 < p.panels; p0 += MC >> 2) {
+      const np = Math.min(MC >> 2, p.panels - p0);
+      const a = p.a + p0 * p.aStride + k0 * p.aStep;
+      const c = p.c + p0 * 4 * p.ldc;
+      for (let q = p.upper ? p0 : 0; q < p.quads; q++)
+        w.kernel(a, p.aStride, p.aStep, p.b + q * bQuad + k0 * p.bStep, p.bStep, c + q * 32, p.ldc, np, kc);
+    }
+  }
 }
